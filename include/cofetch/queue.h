@@ -1,0 +1,63 @@
+/*
+ * cofetch/queue.h - asyncio.Queue for C: a FIFO of pointers between tasks.
+ *
+ * Bounded (capacity > 0) or unbounded (capacity 0). put suspends while the queue is
+ * full, get while it is empty; both are FIFO-fair among waiting tasks. Every item
+ * taken with get should be followed by cf_queue_task_done() once it is processed;
+ * cf_queue_join() waits until every item ever put has been marked done.
+ *
+ * cf_queue_close() ends production: later puts fail with CF_ECLOSED (so do waiting
+ * putters), getters drain what is left, and then every get returns CF_ECLOSED, so
+ * workers can stop without being cancelled.
+ *
+ * The queue stores pointers; it never dereferences or frees them. The creator owns
+ * the queue; free it when no task is waiting on it.
+ *
+ *   cf_queue_new / _free
+ *   cf_queue_put / _get            may suspend
+ *   cf_queue_put_timeout / _get_timeout   may suspend; CF_ETIMEDOUT
+ *   cf_queue_put_nowait / _get_nowait     never suspend; CF_EAGAIN
+ *   cf_queue_task_done             never suspends
+ *   cf_queue_join                  may suspend
+ *   cf_queue_close                 never suspends
+ *   cf_queue_size / _capacity / _unfinished
+ */
+#ifndef COFETCH_QUEUE_H
+#define COFETCH_QUEUE_H
+
+#include <stddef.h>
+
+typedef struct cf_queue cf_queue;
+
+/* Errors: CF_ENOMEM. */
+int cf_queue_new(cf_queue **out, size_t capacity);
+
+/* Destroy. Tasks still waiting on it are woken with CF_ECLOSED first. NULL: no-op. */
+void cf_queue_free(cf_queue *q);
+
+/* Errors: CF_ECLOSED, CF_ECANCELED, CF_ETIMEDOUT (timeout variants), CF_ENOTASK. */
+int cf_queue_put(cf_queue *q, void *item);
+int cf_queue_put_timeout(cf_queue *q, void *item, double timeout);
+int cf_queue_get(cf_queue *q, void **item);
+int cf_queue_get_timeout(cf_queue *q, void **item, double timeout);
+
+/* Errors: CF_EAGAIN (full / empty), CF_ECLOSED. */
+int cf_queue_put_nowait(cf_queue *q, void *item);
+int cf_queue_get_nowait(cf_queue *q, void **item);
+
+/* Mark one item taken with get as processed. Errors: CF_ESTATE if called more times
+ * than items were put. */
+int cf_queue_task_done(cf_queue *q);
+
+/* Suspend until every item put has been marked done. Errors: CF_ECANCELED, CF_ENOTASK. */
+int cf_queue_join(cf_queue *q);
+
+/* Close the queue (idempotent); see above. */
+void cf_queue_close(cf_queue *q);
+
+size_t cf_queue_size(const cf_queue *q);
+size_t cf_queue_capacity(const cf_queue *q);
+size_t cf_queue_unfinished(const cf_queue *q);
+int cf_queue_closed(const cf_queue *q);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * internal.h - the runtime's shared structures. Not installed; only src/core and the
+ * white-box tests include it.
+ */
+#ifndef CF_INTERNAL_H
+#define CF_INTERNAL_H
+
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <stddef.h>
+
+#include "cofetch/loop.h"
+#include "cofetch/task.h"
+#include "context.h"
+#include "list.h"
+
+/* ---- ready queue: tasks to resume and call_soon callbacks, FIFO ---- */
+struct cf_ready {
+    struct cf_node node;
+    void (*run)(struct cf_ready *r);
+};
+
+/* ---- stacks (stack.c) ---- */
+struct cf_stack {
+    struct cf_stack *next; /* free list */
+    void *lo;              /* lowest usable byte (just above the guard page) */
+    size_t size;           /* usable bytes */
+    unsigned vg_id;        /* valgrind stack id */
+};
+
+struct cf_stack_pool {
+    struct cf_stack *free;
+    size_t nfree, max_free, size, page;
+    size_t live; /* stacks handed out */
+};
+
+void cf_stack_pool_init(struct cf_stack_pool *p, size_t size, size_t max_free);
+void cf_stack_pool_drain(struct cf_stack_pool *p);
+struct cf_stack *cf_stack_get(struct cf_stack_pool *p);
+void cf_stack_put(struct cf_stack_pool *p, struct cf_stack *s);
+
+/* ---- tasks (task.c) ---- */
+enum cf_task_state {
+    CF_T_NEW,       /* spawned, never run, no stack */
+    CF_T_RUNNING,   /* on the CPU */
+    CF_T_SUSPENDED, /* in cf_task_suspend (woken or not) */
+    CF_T_EXITED,    /* fn returned, stack not yet released */
+    CF_T_DONE,      /* finished: code and result are final */
+};
+
+struct cf_task {
+    struct cf_ready ready; /* in loop->ready while it is to be run */
+    struct cf_node live;   /* in loop->live until it is done */
+    cf_loop *loop;
+    cf_task_fn *fn;
+    void *arg;
+    void *result;
+    int code;
+    int refs;
+    enum cf_task_state state;
+    unsigned cancel_requested : 1; /* sticky: every later suspension fails */
+    unsigned woken : 1;            /* this suspension has been woken */
+    unsigned shielded : 1;         /* suspension that cancel must not interrupt */
+    unsigned timer_armed : 1;
+    int wake_code;
+    cf_cancel_fn *on_cancel; /* unregisters the current suspension */
+    void *cancel_ctx;
+    struct event timer; /* deadline of the current suspension */
+    struct cf_node waiters; /* struct cf_waiter: notified when the task is done */
+    struct cf_stack *stack;
+    cf_ctx ctx;
+    void *asan_fake_stack;
+    char name[32];
+};
+
+/* Something waiting in a list: a task (woken with cf_task_wake) or, when notify is
+ * set, a callback (gather's bookkeeping). item carries a queue hand-off. */
+struct cf_waiter {
+    struct cf_node node;
+    cf_task *task;
+    void (*notify)(struct cf_waiter *w, int code);
+    void *item;
+    void *ctx;
+};
+
+/* Append the current task to `list` and suspend until a waker calls
+ * cf_waiter_wake (the return value is the code it passed), the deadline passes
+ * (CF_ETIMEDOUT) or the task is cancelled (CF_ECANCELED); on both of those the
+ * waiter is unlinked first. deadline < 0: none. */
+int cf_wait_on(struct cf_node *list, struct cf_waiter *w, double deadline);
+/* Unlink w and wake its task (or call its notify) with code. */
+void cf_waiter_wake(struct cf_waiter *w, int code);
+/* Wake every waiter of a list with code. */
+void cf_waiters_wake_all(struct cf_node *list, int code);
+
+/* Suspension that cancellation does not interrupt (it is still recorded). Used to
+ * wait for children that have just been cancelled. */
+int cf_task_suspend_shielded(cf_cancel_fn *on_cancel, void *ctx);
+
+/* Drop all references of a task the loop still owns at cf_loop_free. */
+void cf_task_destroy(cf_task *t);
+
+/* ---- the loop (loop.c) ---- */
+struct cf_loop {
+    struct event_base *base;
+    struct event *ready_ev; /* runs the ready queue */
+    struct cf_node ready;
+    int ready_scheduled;
+    int draining;
+    struct cf_node live; /* every task not done */
+    size_t nlive;
+    cf_task *current;
+    cf_task *main;
+    int running, stopping, shutting_down;
+    struct cf_stack_pool stacks;
+    cf_ctx main_ctx;                /* the loop's own stack while a task runs */
+    void *asan_main_fake_stack;     /* ASan bookkeeping for the loop's stack */
+    const void *asan_main_bottom;
+    size_t asan_main_size;
+};
+
+void cf_loop_schedule(cf_loop *loop, struct cf_ready *r);
+/* Called by task.c when a task is done. */
+void cf_loop_task_done(cf_loop *loop, cf_task *t);
+void cf_loop_set_current(cf_loop *loop);
+
+/* ---- timers ---- */
+static inline struct timeval cf_timeval(double seconds)
+{
+    struct timeval tv;
+    if (seconds < 0)
+        seconds = 0;
+    if (seconds > 1e9)
+        seconds = 1e9;
+    tv.tv_sec = (long)seconds;
+    tv.tv_usec = (long)((seconds - (double)tv.tv_sec) * 1e6);
+    if (tv.tv_usec >= 1000000) {
+        tv.tv_sec++;
+        tv.tv_usec -= 1000000;
+    }
+    return tv;
+}
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * queue.c - asyncio.Queue for C.
+ *
+ * Items live in a ring buffer (fixed for a bounded queue, growing for an unbounded
+ * one). Hand-offs are direct: a put finding a getter waiting gives it the item, and a
+ * get that frees a slot moves the first waiting putter's item in and wakes it. A wake
+ * therefore always means "done", so a woken task that is cancelled before it runs
+ * still gets its item (the cancel is reported at its next suspension point).
+ */
+#include <stdlib.h>
+
+#include "cofetch/error.h"
+#include "cofetch/queue.h"
+#include "internal.h"
+
+struct cf_queue {
+    void **ring;
+    size_t cap;   /* ring slots */
+    size_t bound; /* 0 = unbounded */
+    size_t head, size;
+    size_t unfinished;
+    int closed;
+    struct cf_node getters, putters, joiners;
+};
+
+int cf_queue_new(cf_queue **out, size_t capacity)
+{
+    cf_queue *q = calloc(1, sizeof *q);
+    if (!q)
+        return CF_ENOMEM;
+    q->bound = capacity;
+    q->cap = capacity ? capacity : 16;
+    q->ring = malloc(q->cap * sizeof *q->ring);
+    if (!q->ring) {
+        free(q);
+        return CF_ENOMEM;
+    }
+    cf_list_init(&q->getters);
+    cf_list_init(&q->putters);
+    cf_list_init(&q->joiners);
+    *out = q;
+    return 0;
+}
+
+void cf_queue_free(cf_queue *q)
+{
+    if (!q)
+        return;
+    cf_waiters_wake_all(&q->getters, CF_ECLOSED);
+    cf_waiters_wake_all(&q->putters, CF_ECLOSED);
+    cf_waiters_wake_all(&q->joiners, CF_ECLOSED);
+    free(q->ring);
+    free(q);
+}
+
+static int grow(cf_queue *q)
+{
+    size_t ncap = q->cap * 2, i;
+    void **n = malloc(ncap * sizeof *n);
+    if (!n)
+        return CF_ENOMEM;
+    for (i = 0; i < q->size; i++)
+        n[i] = q->ring[(q->head + i) % q->cap];
+    free(q->ring);
+    q->ring = n;
+    q->cap = ncap;
+    q->head = 0;
+    return 0;
+}
+
+static void push(cf_queue *q, void *item)
+{
+    q->ring[(q->head + q->size) % q->cap] = item;
+    q->size++;
+    q->unfinished++;
+}
+
+static void *pop(cf_queue *q)
+{
+    void *item = q->ring[q->head];
+    q->head = (q->head + 1) % q->cap;
+    q->size--;
+    return item;
+}
+
+static struct cf_waiter *first(struct cf_node *list)
+{
+    return cf_list_empty(list) ? NULL : cf_container_of(list->next, struct cf_waiter, node);
+}
+
+int cf_queue_put_nowait(cf_queue *q, void *item)
+{
+    struct cf_waiter *g;
+
+    if (q->closed)
+        return CF_ECLOSED;
+    if ((g = first(&q->getters)) != NULL) {
+        g->item = item; /* the queue is empty: hand over directly */
+        q->unfinished++;
+        cf_waiter_wake(g, 0);
+        return 0;
+    }
+    if (q->size == q->cap) {
+        if (q->bound)
+            return CF_EAGAIN;
+        if (grow(q))
+            return CF_ENOMEM;
+    }
+    push(q, item);
+    return 0;
+}
+
+static int put_until(cf_queue *q, void *item, double deadline)
+{
+    struct cf_waiter w;
+    cf_task *self = cf_task_current();
+    int rc;
+
+    if (!self)
+        return CF_ENOTASK;
+    if (cf_task_cancelled(self))
+        return CF_ECANCELED;
+    rc = cf_queue_put_nowait(q, item);
+    if (rc != CF_EAGAIN)
+        return rc;
+    w.item = item;
+    return cf_wait_on(&q->putters, &w, deadline); /* 0: a getter moved it in */
+}
+
+int cf_queue_put(cf_queue *q, void *item)
+{
+    return put_until(q, item, -1);
+}
+
+int cf_queue_put_timeout(cf_queue *q, void *item, double timeout)
+{
+    return put_until(q, item, cf_loop_time() + (timeout > 0 ? timeout : 0));
+}
+
+int cf_queue_get_nowait(cf_queue *q, void **item)
+{
+    struct cf_waiter *p;
+
+    if (q->size == 0)
+        return q->closed ? CF_ECLOSED : CF_EAGAIN;
+    *item = pop(q);
+    if ((p = first(&q->putters)) != NULL) {
+        push(q, p->item);
+        cf_waiter_wake(p, 0);
+    }
+    return 0;
+}
+
+static int get_until(cf_queue *q, void **item, double deadline)
+{
+    struct cf_waiter w;
+    cf_task *self = cf_task_current();
+    int rc;
+
+    if (!self)
+        return CF_ENOTASK;
+    if (cf_task_cancelled(self))
+        return CF_ECANCELED;
+    rc = cf_queue_get_nowait(q, item);
+    if (rc != CF_EAGAIN)
+        return rc;
+    rc = cf_wait_on(&q->getters, &w, deadline);
+    if (rc == 0)
+        *item = w.item;
+    return rc;
+}
+
+int cf_queue_get(cf_queue *q, void **item)
+{
+    return get_until(q, item, -1);
+}
+
+int cf_queue_get_timeout(cf_queue *q, void **item, double timeout)
+{
+    return get_until(q, item, cf_loop_time() + (timeout > 0 ? timeout : 0));
+}
+
+int cf_queue_task_done(cf_queue *q)
+{
+    if (q->unfinished == 0)
+        return CF_ESTATE;
+    if (--q->unfinished == 0)
+        cf_waiters_wake_all(&q->joiners, 0);
+    return 0;
+}
+
+int cf_queue_join(cf_queue *q)
+{
+    struct cf_waiter w;
+    cf_task *self = cf_task_current();
+
+    if (!self)
+        return CF_ENOTASK;
+    if (cf_task_cancelled(self))
+        return CF_ECANCELED;
+    if (q->unfinished == 0)
+        return 0;
+    return cf_wait_on(&q->joiners, &w, -1);
+}
+
+void cf_queue_close(cf_queue *q)
+{
+    if (q->closed)
+        return;
+    q->closed = 1;
+    cf_waiters_wake_all(&q->putters, CF_ECLOSED);
+    if (q->size == 0)
+        cf_waiters_wake_all(&q->getters, CF_ECLOSED);
+}
+
+size_t cf_queue_size(const cf_queue *q)
+{
+    return q->size;
+}
+
+size_t cf_queue_capacity(const cf_queue *q)
+{
+    return q->bound;
+}
+
+size_t cf_queue_unfinished(const cf_queue *q)
+{
+    return q->unfinished;
+}
+
+int cf_queue_closed(const cf_queue *q)
+{
+    return q->closed;
+}

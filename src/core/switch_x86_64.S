@@ -1,0 +1,40 @@
+/* cf_ctx_switch(cf_ctx *from, cf_ctx *to) for x86-64 System V.
+ * Saves the callee-saved registers on the current stack, stores the stack pointer in
+ * from->sp, loads to->sp and restores that stack's registers. A new context's stack
+ * is laid out by cf_ctx_make() so that the final `ret` lands in cf_ctx_trampoline. */
+    .text
+    .globl cf_ctx_switch
+    .type cf_ctx_switch, @function
+cf_ctx_switch:
+    .cfi_startproc
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, (%rdi)
+    movq (%rsi), %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .cfi_endproc
+    .size cf_ctx_switch, .-cf_ctx_switch
+
+/* First code run on a new stack: r12 holds the argument, r13 the entry function. */
+    .globl cf_ctx_trampoline
+    .type cf_ctx_trampoline, @function
+cf_ctx_trampoline:
+    .cfi_startproc
+    .cfi_undefined rip
+    movq %r12, %rdi
+    callq *%r13
+    ud2
+    .cfi_endproc
+    .size cf_ctx_trampoline, .-cf_ctx_trampoline
+
+    .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,454 @@
+/*
+ * task.c - tasks: spawn, run, suspend, wake, cancel, await.
+ *
+ * Every task switch goes through two functions: enter_task() (loop stack -> task
+ * stack, called from the ready queue) and leave_task() (task stack -> loop stack, from
+ * a suspension point or at the end). Both tell AddressSanitizer which stack is about
+ * to run, so it can track stack memory across the switch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cofetch/error.h"
+#include "internal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CF_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CF_ASAN 1
+#endif
+#endif
+
+#ifdef CF_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#define ASAN_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#define ASAN_START(save, bottom, size) __sanitizer_start_switch_fiber(save, bottom, size)
+#define ASAN_FINISH(save, bottom, size) __sanitizer_finish_switch_fiber(save, bottom, size)
+#else
+#define ASAN_UNPOISON(p, n) ((void)(p), (void)(n))
+#define ASAN_START(save, bottom, size) ((void)(save), (void)(bottom), (void)(size))
+#define ASAN_FINISH(save, bottom, size) ((void)(save), (void)(bottom), (void)(size))
+#endif
+
+static void task_run(struct cf_ready *r);
+static void task_timer(evutil_socket_t fd, short what, void *arg);
+
+/* ---- switching ---- */
+
+/* Loop stack -> task stack. Returns when the task suspends or exits. */
+static void enter_task(cf_loop *loop, cf_task *t)
+{
+    loop->current = t;
+    t->state = CF_T_RUNNING;
+    ASAN_START(&loop->asan_main_fake_stack, t->stack->lo, t->stack->size);
+    cf_ctx_switch(&loop->main_ctx, &t->ctx);
+    ASAN_FINISH(loop->asan_main_fake_stack, NULL, NULL);
+    loop->current = NULL;
+}
+
+/* Task stack -> loop stack. `final` when the task will never run again: ASan then
+ * drops its fake stack. Returns (for a suspension) when the task is resumed. */
+static void leave_task(cf_task *t, int final)
+{
+    cf_loop *loop = t->loop;
+    ASAN_START(final ? NULL : &t->asan_fake_stack, loop->asan_main_bottom, loop->asan_main_size);
+    cf_ctx_switch(&t->ctx, &loop->main_ctx);
+    ASAN_FINISH(t->asan_fake_stack, &loop->asan_main_bottom, &loop->asan_main_size);
+}
+
+static void task_entry(void *arg)
+{
+    cf_task *t = arg;
+    void *result = NULL;
+    int rc;
+
+    ASAN_FINISH(NULL, &t->loop->asan_main_bottom, &t->loop->asan_main_size);
+    rc = t->fn(t->arg, &result);
+    if (rc != 0 && t->cancel_requested)
+        rc = CF_ECANCELED;
+    t->code = rc;
+    t->result = rc == 0 ? result : NULL;
+    t->state = CF_T_EXITED;
+    leave_task(t, 1);
+    abort(); /* an exited task is never resumed */
+}
+
+/* ---- lifetime ---- */
+
+static void task_free(cf_task *t)
+{
+    if (t->timer_armed)
+        event_del(&t->timer);
+    free(t);
+}
+
+cf_task *cf_task_ref(cf_task *t)
+{
+    t->refs++;
+    return t;
+}
+
+void cf_task_unref(cf_task *t)
+{
+    if (t && --t->refs == 0)
+        task_free(t);
+}
+
+/* Runs on the loop's stack once the task's function has returned (or when it
+ * never started): release the stack, publish the result, notify waiters. */
+static void task_finish(cf_task *t, int code, void *result)
+{
+    cf_loop *loop = t->loop;
+
+    if (t->stack) {
+        /* The task never unwound its frames: clear their redzones for the next user. */
+        ASAN_UNPOISON(t->stack->lo, t->stack->size);
+        cf_stack_put(&loop->stacks, t->stack);
+        t->stack = NULL;
+    }
+    if (t->state != CF_T_EXITED) {
+        t->code = code;
+        t->result = result;
+    }
+    t->state = CF_T_DONE;
+    cf_list_unlink(&t->live);
+    cf_waiters_wake_all(&t->waiters, 0);
+    cf_loop_task_done(loop, t);
+    cf_task_unref(t); /* the loop's reference */
+}
+
+void cf_task_destroy(cf_task *t)
+{
+    cf_loop *loop = t->loop;
+
+    /* Only at cf_loop_free: the task is stuck and will never run again. */
+    if (t->stack) {
+        ASAN_UNPOISON(t->stack->lo, t->stack->size);
+        cf_stack_put(&loop->stacks, t->stack);
+        t->stack = NULL;
+    }
+    cf_list_unlink(&t->ready.node);
+    cf_list_unlink(&t->live);
+    while (!cf_list_empty(&t->waiters))
+        cf_list_unlink(t->waiters.next);
+    if (t->timer_armed) {
+        event_del(&t->timer);
+        t->timer_armed = 0;
+    }
+    t->state = CF_T_DONE;
+    t->code = CF_ECANCELED;
+    loop->nlive--;
+    cf_task_unref(t);
+}
+
+int cf_loop_spawn(cf_loop *loop, cf_task **out, cf_task_fn *fn, void *arg)
+{
+    cf_task *t;
+
+    if (!loop || !fn)
+        return CF_EINVAL;
+    t = malloc(sizeof *t);
+    if (!t)
+        return CF_ENOMEM;
+    memset(t, 0, offsetof(cf_task, timer));
+    t->loop = loop;
+    t->fn = fn;
+    t->arg = arg;
+    t->refs = out ? 2 : 1;
+    t->state = CF_T_NEW;
+    t->stack = NULL;
+    t->asan_fake_stack = NULL;
+    t->name[0] = '\0';
+    t->ready.run = task_run;
+    cf_list_init(&t->ready.node);
+    cf_list_init(&t->waiters);
+    evtimer_assign(&t->timer, loop->base, task_timer, t);
+    cf_list_push_back(&loop->live, &t->live);
+    loop->nlive++;
+    cf_loop_schedule(loop, &t->ready);
+    if (out)
+        *out = t;
+    return 0;
+}
+
+int cf_spawn(cf_task **out, cf_task_fn *fn, void *arg)
+{
+    cf_loop *loop = cf_loop_current();
+    if (!loop)
+        return CF_ENOTASK;
+    return cf_loop_spawn(loop, out, fn, arg);
+}
+
+void cf_task_set_name(cf_task *t, const char *name)
+{
+    size_t n = strlen(name);
+    if (n >= sizeof t->name)
+        n = sizeof t->name - 1;
+    memcpy(t->name, name, n);
+    t->name[n] = '\0';
+}
+
+const char *cf_task_name(const cf_task *t)
+{
+    return t->name;
+}
+
+/* ---- scheduling ---- */
+
+/* The ready queue's entry for a task: start it or resume it. */
+static void task_run(struct cf_ready *r)
+{
+    cf_task *t = cf_container_of(r, cf_task, ready);
+    cf_loop *loop = t->loop;
+
+    if (t->state == CF_T_NEW) {
+        if (t->cancel_requested) {
+            task_finish(t, CF_ECANCELED, NULL);
+            return;
+        }
+        t->stack = cf_stack_get(&loop->stacks);
+        if (!t->stack) {
+            task_finish(t, CF_ENOMEM, NULL);
+            return;
+        }
+        cf_ctx_make(&t->ctx, t->stack->lo, t->stack->size, task_entry, t);
+    }
+    enter_task(loop, t);
+    if (t->state == CF_T_EXITED)
+        task_finish(t, t->code, t->result);
+}
+
+cf_task *cf_task_current(void)
+{
+    cf_loop *loop = cf_loop_current();
+    return loop ? loop->current : NULL;
+}
+
+static void deliver(cf_task *t, int code)
+{
+    t->woken = 1;
+    t->wake_code = code;
+    if (t->timer_armed) {
+        event_del(&t->timer);
+        t->timer_armed = 0;
+    }
+    cf_loop_schedule(t->loop, &t->ready);
+}
+
+void cf_task_wake(cf_task *t, int code)
+{
+    if (t->state != CF_T_SUSPENDED || t->woken)
+        return;
+    deliver(t, code);
+}
+
+static void task_timer(evutil_socket_t fd, short what, void *arg)
+{
+    cf_task *t = arg;
+    (void)fd;
+    (void)what;
+    t->timer_armed = 0;
+    if (t->state != CF_T_SUSPENDED || t->woken)
+        return;
+    if (t->on_cancel)
+        t->on_cancel(t->cancel_ctx);
+    deliver(t, CF_ETIMEDOUT);
+}
+
+static int suspend(cf_task *t, double deadline, cf_cancel_fn *on_cancel, void *ctx, int shield)
+{
+    t->on_cancel = on_cancel;
+    t->cancel_ctx = ctx;
+    t->woken = 0;
+    t->shielded = (unsigned)shield;
+    if (deadline >= 0) {
+        struct timeval tv = cf_timeval(deadline - cf_loop_time());
+        evtimer_add(&t->timer, &tv);
+        t->timer_armed = 1;
+    }
+    t->state = CF_T_SUSPENDED;
+    leave_task(t, 0);
+    t->on_cancel = NULL;
+    t->cancel_ctx = NULL;
+    t->shielded = 0;
+    return t->wake_code;
+}
+
+int cf_task_suspend(double deadline, cf_cancel_fn *on_cancel, void *ctx)
+{
+    cf_task *t = cf_task_current();
+    if (!t)
+        return CF_ENOTASK;
+    if (t->cancel_requested)
+        return CF_ECANCELED;
+    return suspend(t, deadline, on_cancel, ctx, 0);
+}
+
+int cf_task_suspend_shielded(cf_cancel_fn *on_cancel, void *ctx)
+{
+    cf_task *t = cf_task_current();
+    if (!t)
+        return CF_ENOTASK;
+    return suspend(t, -1, on_cancel, ctx, 1);
+}
+
+void cf_task_cancel(cf_task *t)
+{
+    if (t->state == CF_T_DONE || t->state == CF_T_EXITED)
+        return;
+    t->cancel_requested = 1;
+    if (t->state != CF_T_SUSPENDED || t->shielded)
+        return; /* not started, running, or shielded: the next suspension reports it */
+    if (!t->woken) {
+        if (t->on_cancel)
+            t->on_cancel(t->cancel_ctx);
+        deliver(t, CF_ECANCELED);
+    } else if (t->wake_code == CF_ETIMEDOUT) {
+        t->wake_code = CF_ECANCELED; /* a cancel wins over a deadline */
+    }
+}
+
+int cf_task_cancelled(const cf_task *t)
+{
+    return t->cancel_requested;
+}
+
+int cf_task_done(const cf_task *t)
+{
+    return t->state == CF_T_DONE;
+}
+
+int cf_task_result(const cf_task *t, void **result)
+{
+    if (t->state != CF_T_DONE)
+        return CF_ESTATE;
+    if (result)
+        *result = t->result;
+    return t->code;
+}
+
+int cf_sleep(double seconds)
+{
+    cf_task *t = cf_task_current();
+    int rc;
+
+    if (!t)
+        return CF_ENOTASK;
+    if (seconds <= 0)
+        return cf_yield();
+    rc = cf_task_suspend(cf_loop_time() + seconds, NULL, NULL);
+    return rc == CF_ETIMEDOUT ? 0 : rc;
+}
+
+int cf_yield(void)
+{
+    cf_task *t = cf_task_current();
+    if (!t)
+        return CF_ENOTASK;
+    if (t->cancel_requested)
+        return CF_ECANCELED;
+    /* Already woken: back of the ready queue, behind everything ready now. */
+    t->on_cancel = NULL;
+    t->woken = 1;
+    t->wake_code = 0;
+    t->state = CF_T_SUSPENDED;
+    cf_loop_schedule(t->loop, &t->ready);
+    leave_task(t, 0);
+    return t->cancel_requested ? CF_ECANCELED : 0;
+}
+
+/* ---- waiting in lists ---- */
+
+static void waiter_unlink(void *ctx)
+{
+    struct cf_waiter *w = ctx;
+    cf_list_unlink(&w->node);
+}
+
+int cf_wait_on(struct cf_node *list, struct cf_waiter *w, double deadline)
+{
+    cf_task *t = cf_task_current();
+    if (!t)
+        return CF_ENOTASK;
+    if (t->cancel_requested)
+        return CF_ECANCELED;
+    w->task = t;
+    w->notify = NULL;
+    cf_list_push_back(list, &w->node);
+    return suspend(t, deadline, waiter_unlink, w, 0);
+}
+
+void cf_waiter_wake(struct cf_waiter *w, int code)
+{
+    cf_list_unlink(&w->node);
+    if (w->notify)
+        w->notify(w, code);
+    else
+        cf_task_wake(w->task, code);
+}
+
+void cf_waiters_wake_all(struct cf_node *list, int code)
+{
+    struct cf_node *n;
+    while ((n = list->next) != list)
+        cf_waiter_wake(cf_container_of(n, struct cf_waiter, node), code);
+}
+
+/* ---- await ---- */
+
+int cf_task_await(cf_task *t, void **result)
+{
+    cf_task *self = cf_task_current();
+    struct cf_waiter w;
+    int rc;
+
+    if (!self)
+        return CF_ENOTASK;
+    if (t == self)
+        return CF_EINVAL;
+    if (t->state != CF_T_DONE) {
+        rc = cf_wait_on(&t->waiters, &w, -1);
+        if (rc)
+            return rc;
+    }
+    return cf_task_result(t, result);
+}
+
+/* Wait, ignoring cancellation, until t is done; used after cancelling it. */
+static void await_done_shielded(cf_task *t)
+{
+    struct cf_waiter w;
+    cf_task *self = cf_task_current();
+
+    while (t->state != CF_T_DONE) {
+        w.task = self;
+        w.notify = NULL;
+        cf_list_push_back(&t->waiters, &w.node);
+        cf_task_suspend_shielded(waiter_unlink, &w);
+    }
+}
+
+int cf_task_wait_for(cf_task *t, double timeout, void **result)
+{
+    cf_task *self = cf_task_current();
+    struct cf_waiter w;
+    int rc;
+
+    if (!self)
+        return CF_ENOTASK;
+    if (t == self)
+        return CF_EINVAL;
+    if (t->state != CF_T_DONE) {
+        rc = cf_wait_on(&t->waiters, &w, cf_loop_time() + (timeout > 0 ? timeout : 0));
+        if (rc == CF_ETIMEDOUT || rc == CF_ECANCELED) {
+            cf_task_cancel(t);
+            await_done_shielded(t);
+            return rc;
+        }
+        if (rc)
+            return rc;
+    }
+    return cf_task_result(t, result);
+}

@@ -1,0 +1,39 @@
+/* support.c - helpers shared by the test programs. */
+#include "support.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <time.h>
+
+double t_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+long t_peak_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+void t_log_add(struct t_log *log, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (log->len >= sizeof log->buf - 1)
+        return;
+    if (log->len > 0)
+        log->buf[log->len++] = ' ';
+    va_start(ap, fmt);
+    n = vsnprintf(log->buf + log->len, sizeof log->buf - log->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        log->len += (size_t)n;
+    if (log->len >= sizeof log->buf)
+        log->len = sizeof log->buf - 1;
+}

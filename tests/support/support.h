@@ -1,0 +1,20 @@
+/* support.h - helpers shared by the test programs. */
+#ifndef CF_TEST_SUPPORT_H
+#define CF_TEST_SUPPORT_H
+
+#include <stddef.h>
+
+/* Monotonic seconds. */
+double t_now(void);
+
+/* Peak resident set size of this process, in KiB (getrusage). */
+long t_peak_rss_kib(void);
+
+/* A growing text log that tasks append to, so tests can assert the order of events. */
+struct t_log {
+    char buf[8192];
+    size_t len;
+};
+void t_log_add(struct t_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
