@@ -15,6 +15,7 @@
  *   cf_loop_call_soon    run a plain callback on the next loop iteration
  *   cf_loop_call_later   run a plain callback after a delay
  *   cf_handle_cancel     cancel a pending call_soon/call_later callback
+ *   cf_loop_slot         per-loop pointers for layers built on the loop
  *
  * Nothing in this header suspends.
  */
@@ -95,5 +96,12 @@ int cf_loop_call_later(cf_loop *loop, double delay, cf_callback_fn *fn, void *ar
 /* Cancel a callback that has not run yet; frees the handle. Must not be called
  * once the callback has started or run. */
 void cf_handle_cancel(cf_handle *handle);
+
+/* Per-loop extension state: one pointer per well-known slot (the network layer keeps
+ * its client in CF_SLOT_NET so cf_fetch() finds it from the current loop). The loop
+ * never frees what is stored. */
+enum cf_loop_slot { CF_SLOT_NET, CF_SLOT_APP, CF_SLOT_COUNT };
+void cf_loop_set_slot(cf_loop *loop, enum cf_loop_slot slot, void *ptr);
+void *cf_loop_slot(cf_loop *loop, enum cf_loop_slot slot);
 
 #endif

@@ -34,6 +34,17 @@ struct event_base *cf_loop_base(cf_loop *loop)
     return loop->base;
 }
 
+void cf_loop_set_slot(cf_loop *loop, enum cf_loop_slot slot, void *ptr)
+{
+    if ((unsigned)slot < CF_SLOT_COUNT)
+        loop->slots[slot] = ptr;
+}
+
+void *cf_loop_slot(cf_loop *loop, enum cf_loop_slot slot)
+{
+    return (unsigned)slot < CF_SLOT_COUNT ? loop->slots[slot] : NULL;
+}
+
 double cf_loop_time(void)
 {
     struct timespec ts;

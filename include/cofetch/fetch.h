@@ -1,0 +1,148 @@
+/*
+ * cofetch/fetch.h - HTTP(S) fetches as suspension points: libcurl multi on the loop.
+ *
+ * A cf_client owns one libcurl multi handle driven by the loop (socket and timer
+ * callbacks, curl_multi_socket_action), a pool of reset easy handles, a shared DNS
+ * cache and connection pool, and the limits that hold whatever the caller does:
+ * transfers in flight, connections per host and in total, and request rates.
+ * cf_fetch() suspends the calling task until its transfer has ended; thousands of
+ * tasks can wait in cf_fetch at once on one loop.
+ *
+ *   cf_client_new / _free     one client per loop; cf_fetch uses the loop's client
+ *   cf_request_init           a request with safe defaults
+ *   cf_fetch                  perform a request (may suspend)
+ *   cf_response_header        a response header by name
+ *   cf_response_free          release what a response owns
+ *
+ * Cancellation: cancelling a task inside cf_fetch removes its transfer from the multi
+ * handle at once (its connection is closed, not reused), fills the response with
+ * CF_ECANCELED and returns CF_ECANCELED. No callback touches the task afterwards.
+ */
+#ifndef COFETCH_FETCH_H
+#define COFETCH_FETCH_H
+
+#include <stddef.h>
+
+#include "cofetch/loop.h"
+
+typedef struct cf_client cf_client;
+
+struct cf_client_opts {
+    size_t max_in_flight;       /* transfers at once; others wait for a slot (0 = no limit) */
+    long max_host_connections;  /* CURLMOPT_MAX_HOST_CONNECTIONS (0 = no limit) */
+    long max_total_connections; /* CURLMOPT_MAX_TOTAL_CONNECTIONS (0 = no limit) */
+    double rate;                /* requests started per second, all hosts (0 = no limit) */
+    double rate_per_host;       /* requests started per second and host (0 = no limit) */
+    double epoch;               /* cf_loop_time() that response start/end are relative to
+                                   (0 = when the client was created) */
+};
+
+/* Create the loop's client and register it in the loop's CF_SLOT_NET (one per loop).
+ * opts may be NULL. Never suspends. The caller owns *out. Errors: CF_ENOMEM,
+ * CF_EINVAL (the loop already has a client). */
+int cf_client_new(cf_loop *loop, const struct cf_client_opts *opts, cf_client **out);
+
+/* Free a client with no fetch in flight (tasks in cf_fetch must have finished:
+ * cf_loop_run() returns only after they have). NULL is a no-op. */
+void cf_client_free(cf_client *c);
+
+/* Where a response body goes. */
+enum cf_sink {
+    CF_SINK_MEMORY,   /* resp->body, up to req->max_body bytes (then CF_ETOOBIG) */
+    CF_SINK_DISCARD,  /* counted, not kept */
+    CF_SINK_FD,       /* written to req->sink_fd (not owned, not closed) */
+    CF_SINK_CALLBACK, /* req->sink_fn(req->sink_ctx, data, len) per chunk; non-zero aborts */
+};
+
+typedef int cf_sink_fn(void *ctx, const void *data, size_t len);
+
+enum cf_http_version { CF_HTTP_ANY, CF_HTTP_1_1, CF_HTTP_2 };
+
+struct cf_request {
+    const char *url;             /* required; borrowed until cf_fetch returns */
+    const char *method;          /* NULL: GET, or POST when body is set */
+    const char *const *headers;  /* NULL-terminated "Name: value" lines, or NULL */
+    const void *body;            /* request body, or NULL */
+    size_t body_len;
+    int follow;                  /* follow redirects (default 1) */
+    long max_redirects;          /* default 10 */
+    double connect_timeout;      /* seconds (default 30; 0 = libcurl's default) */
+    double timeout;              /* whole request, seconds (default 0 = none) */
+    long low_speed_limit;        /* bytes/s ... */
+    double low_speed_time;       /* ... below which for this long aborts (0 = off) */
+    int insecure;                /* skip TLS verification (default 0: verify) */
+    const char *cafile;          /* CA bundle (PEM) or NULL for the system's */
+    enum cf_http_version http_version;
+    int compressed;              /* ask for and decode gzip/deflate/br */
+    const char *user_agent;      /* NULL: "cofetch/VERSION" */
+    long long max_body;          /* largest body accepted, bytes (default 64 MiB for
+                                    memory, 0 = no limit for other sinks) */
+    const char *protocols;       /* allowed schemes, for redirects too (default "http,https") */
+    int fail_on_http_error;      /* HTTP >= 400 is CF_EHTTP (curl -f) */
+    int retries;                 /* extra attempts for transient failures (default 0) */
+    double retry_delay;          /* first backoff, seconds (default 1; doubles, jittered) */
+    int retry_all_5xx;           /* also retry 500, 502, 504 ... (429/503 always are) */
+    enum cf_sink sink;
+    int sink_fd;
+    cf_sink_fn *sink_fn;
+    void *sink_ctx;
+    int verbose;                 /* libcurl's verbose trace on stderr */
+};
+
+/* Fill *req with the defaults above and the given URL. Never fails. */
+void cf_request_init(struct cf_request *req, const char *url);
+
+struct cf_timings {
+    double queue;   /* waiting for a transfer slot / rate token, before the request */
+    double dns;     /* name lookup (curl: NAMELOOKUP) */
+    double connect; /* TCP connect done (CONNECT) */
+    double tls;     /* TLS handshake done (APPCONNECT; 0 for plain http) */
+    double ttfb;    /* first response byte (STARTTRANSFER) */
+    double total;   /* whole request, last attempt (TOTAL) */
+};
+
+struct cf_attempt {
+    int code;      /* 0 or CF_E* */
+    long status;   /* HTTP status, 0 if none */
+    double start;  /* seconds since the client's epoch */
+    double total;  /* seconds */
+    double wait;   /* backoff slept before the next attempt */
+};
+
+struct cf_response {
+    int code;               /* 0 or CF_E*: the same value cf_fetch returned */
+    char error[256];        /* what went wrong, with curl's own message, or "" */
+    long status;            /* HTTP status of the last response, 0 if none */
+    char *effective_url;    /* after redirects (owned) */
+    int http_version;       /* 10, 11, 20, 30; 0 if unknown */
+    long redirects;         /* redirects followed */
+    char *body;             /* CF_SINK_MEMORY: the body, NUL-terminated (owned) */
+    size_t body_len;
+    long long bytes;        /* body bytes received (every sink) */
+    struct cf_timings t;
+    double start, end;      /* first attempt start, last attempt end: seconds since epoch */
+    int attempts;           /* 1 + retries made */
+    struct cf_attempt *attempt; /* attempts entries (owned) */
+    char *headers;          /* raw header block of the last response (owned) */
+    size_t headers_len;
+};
+
+/* Perform req from a task and fill *resp (which the caller then owns: release it with
+ * cf_response_free, whatever the result). May suspend. Returns resp->code:
+ * 0 on a completed transfer (any HTTP status unless fail_on_http_error), or
+ * CF_EURL, CF_EPROTO, CF_EDNS, CF_ECONNECT, CF_ETLS, CF_ESEND, CF_ERECV, CF_ETIMEDOUT,
+ * CF_EHTTP, CF_ETOOBIG, CF_EREDIRECTS, CF_EBADRESP, CF_ENET, CF_ECANCELED, CF_ENOMEM,
+ * CF_ENOTASK, CF_EINVAL (no client on this loop). */
+int cf_fetch(const struct cf_request *req, struct cf_response *resp);
+
+/* Value of the first header `name` (case-insensitive) in the last response, or NULL.
+ * The string is owned by resp; it stays valid until cf_response_free. */
+const char *cf_response_header(struct cf_response *resp, const char *name);
+
+/* Release what resp owns and zero it. */
+void cf_response_free(struct cf_response *resp);
+
+/* The libcurl version string, for --version. */
+const char *cf_curl_version(void);
+
+#endif
