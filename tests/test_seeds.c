@@ -343,8 +343,8 @@ static void test_create_task_vs_await(void **state)
     t0 = t_now();
     assert_int_equal(cf_loop_run(loop, create_task_main, NULL, NULL), 0);
     double async = t_now() - t0;
-    assert_true(sync >= 0.44);                    /* sum: 0.10 + 0.20 + 0.15 */
-    assert_true(async >= 0.19 && async < 0.40);   /* max: 0.20 */
+    assert_true(sync >= 0.44);                  /* sum: 0.10 + 0.20 + 0.15 */
+    assert_true(async >= 0.19 && async < 0.40); /* max: 0.20 */
     assert_true(async < sync);
 }
 

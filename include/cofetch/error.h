@@ -9,19 +9,19 @@
 
 enum cf_error {
     CF_OK = 0,
-    CF_ENOMEM = -1,      /* out of memory (any allocating call) */
-    CF_EINVAL = -2,      /* invalid argument */
-    CF_ECANCELED = -3,   /* the task was cancelled (every suspension point) */
-    CF_ETIMEDOUT = -4,   /* a deadline passed (wait_for, *_timeout, fetch timeouts) */
-    CF_ECLOSED = -5,     /* the queue was closed (queue get/put) */
-    CF_ESTATE = -6,      /* wrong state: future already set, result of a pending future */
-    CF_EOF = -7,         /* end of input (line reader) */
-    CF_ETOOLONG = -8,    /* a line was longer than the reader's limit; it was skipped */
-    CF_EIO = -9,         /* read/write error from the operating system */
-    CF_EAGAIN = -10,     /* *_nowait calls: the queue is full or empty */
-    CF_ENOTASK = -11,    /* a suspending call made outside a task */
-    CF_EDEADLK = -12,    /* the main task can never finish: nothing left to wake it */
-    CF_ESTOPPED = -13,   /* cf_loop_stop() ended the run before the main task finished */
+    CF_ENOMEM = -1,    /* out of memory (any allocating call) */
+    CF_EINVAL = -2,    /* invalid argument */
+    CF_ECANCELED = -3, /* the task was cancelled (every suspension point) */
+    CF_ETIMEDOUT = -4, /* a deadline passed (wait_for, *_timeout, fetch timeouts) */
+    CF_ECLOSED = -5,   /* the queue was closed (queue get/put) */
+    CF_ESTATE = -6,    /* wrong state: future already set, result of a pending future */
+    CF_EOF = -7,       /* end of input (line reader) */
+    CF_ETOOLONG = -8,  /* a line was longer than the reader's limit; it was skipped */
+    CF_EIO = -9,       /* read/write error from the operating system */
+    CF_EAGAIN = -10,   /* *_nowait calls: the queue is full or empty */
+    CF_ENOTASK = -11,  /* a suspending call made outside a task */
+    CF_EDEADLK = -12,  /* the main task can never finish: nothing left to wake it */
+    CF_ESTOPPED = -13, /* cf_loop_stop() ended the run before the main task finished */
     /* Network layer (cofetch/fetch.h). */
     CF_EURL = -20,       /* malformed URL */
     CF_EPROTO = -21,     /* protocol not allowed (only http/https by default) */

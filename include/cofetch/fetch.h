@@ -35,6 +35,9 @@ struct cf_client_opts {
     double rate_per_host;       /* requests started per second and host (0 = no limit) */
     double epoch;               /* cf_loop_time() that response start/end are relative to
                                    (0 = when the client was created) */
+    long buffer_size;           /* receive buffer per transfer, bytes (CURLOPT_BUFFERSIZE;
+                                   0 = libcurl's 16 KiB). Each transfer in flight holds
+                                   one: small values save memory with many small bodies */
 };
 
 /* Create the loop's client and register it in the loop's CF_SLOT_NET (one per loop).
@@ -59,34 +62,34 @@ typedef int cf_sink_fn(void *ctx, const void *data, size_t len);
 enum cf_http_version { CF_HTTP_ANY, CF_HTTP_1_1, CF_HTTP_2 };
 
 struct cf_request {
-    const char *url;             /* required; borrowed until cf_fetch returns */
-    const char *method;          /* NULL: GET, or POST when body is set */
-    const char *const *headers;  /* NULL-terminated "Name: value" lines, or NULL */
-    const void *body;            /* request body, or NULL */
+    const char *url;            /* required; borrowed until cf_fetch returns */
+    const char *method;         /* NULL: GET, or POST when body is set */
+    const char *const *headers; /* NULL-terminated "Name: value" lines, or NULL */
+    const void *body;           /* request body, or NULL */
     size_t body_len;
-    int follow;                  /* follow redirects (default 1) */
-    long max_redirects;          /* default 10 */
-    double connect_timeout;      /* seconds (default 30; 0 = libcurl's default) */
-    double timeout;              /* whole request, seconds (default 0 = none) */
-    long low_speed_limit;        /* bytes/s ... */
-    double low_speed_time;       /* ... below which for this long aborts (0 = off) */
-    int insecure;                /* skip TLS verification (default 0: verify) */
-    const char *cafile;          /* CA bundle (PEM) or NULL for the system's */
+    int follow;             /* follow redirects (default 1) */
+    long max_redirects;     /* default 10 */
+    double connect_timeout; /* seconds (default 30; 0 = libcurl's default) */
+    double timeout;         /* whole request, seconds (default 0 = none) */
+    long low_speed_limit;   /* bytes/s ... */
+    double low_speed_time;  /* ... below which for this long aborts (0 = off) */
+    int insecure;           /* skip TLS verification (default 0: verify) */
+    const char *cafile;     /* CA bundle (PEM) or NULL for the system's */
     enum cf_http_version http_version;
-    int compressed;              /* ask for and decode gzip/deflate/br */
-    const char *user_agent;      /* NULL: "cofetch/VERSION" */
-    long long max_body;          /* largest body accepted, bytes (default 64 MiB for
-                                    memory, 0 = no limit for other sinks) */
-    const char *protocols;       /* allowed schemes, for redirects too (default "http,https") */
-    int fail_on_http_error;      /* HTTP >= 400 is CF_EHTTP (curl -f) */
-    int retries;                 /* extra attempts for transient failures (default 0) */
-    double retry_delay;          /* first backoff, seconds (default 1; doubles, jittered) */
-    int retry_all_5xx;           /* also retry 500, 502, 504 ... (429/503 always are) */
+    int compressed;         /* ask for and decode gzip/deflate/br */
+    const char *user_agent; /* NULL: "cofetch/VERSION" */
+    long long max_body;     /* largest body accepted, bytes (default 64 MiB for
+                               memory, 0 = no limit for other sinks) */
+    const char *protocols;  /* allowed schemes, for redirects too (default "http,https") */
+    int fail_on_http_error; /* HTTP >= 400 is CF_EHTTP (curl -f) */
+    int retries;            /* extra attempts for transient failures (default 0) */
+    double retry_delay;     /* first backoff, seconds (default 1; doubles, jittered) */
+    int retry_all_5xx;      /* also retry 500, 502, 504 ... (429/503 always are) */
     enum cf_sink sink;
     int sink_fd;
     cf_sink_fn *sink_fn;
     void *sink_ctx;
-    int verbose;                 /* libcurl's verbose trace on stderr */
+    int verbose; /* libcurl's verbose trace on stderr */
 };
 
 /* Fill *req with the defaults above and the given URL. Never fails. */
@@ -102,28 +105,28 @@ struct cf_timings {
 };
 
 struct cf_attempt {
-    int code;      /* 0 or CF_E* */
-    long status;   /* HTTP status, 0 if none */
-    double start;  /* seconds since the client's epoch */
-    double total;  /* seconds */
-    double wait;   /* backoff slept before the next attempt */
+    int code;     /* 0 or CF_E* */
+    long status;  /* HTTP status, 0 if none */
+    double start; /* seconds since the client's epoch */
+    double total; /* seconds */
+    double wait;  /* backoff slept before the next attempt */
 };
 
 struct cf_response {
-    int code;               /* 0 or CF_E*: the same value cf_fetch returned */
-    char error[256];        /* what went wrong, with curl's own message, or "" */
-    long status;            /* HTTP status of the last response, 0 if none */
-    char *effective_url;    /* after redirects (owned) */
-    int http_version;       /* 10, 11, 20, 30; 0 if unknown */
-    long redirects;         /* redirects followed */
-    char *body;             /* CF_SINK_MEMORY: the body, NUL-terminated (owned) */
+    int code;            /* 0 or CF_E*: the same value cf_fetch returned */
+    char error[256];     /* what went wrong, with curl's own message, or "" */
+    long status;         /* HTTP status of the last response, 0 if none */
+    char *effective_url; /* after redirects (owned) */
+    int http_version;    /* 10, 11, 20, 30; 0 if unknown */
+    long redirects;      /* redirects followed */
+    char *body;          /* CF_SINK_MEMORY: the body, NUL-terminated (owned) */
     size_t body_len;
-    long long bytes;        /* body bytes received (every sink) */
+    long long bytes; /* body bytes received (every sink) */
     struct cf_timings t;
-    double start, end;      /* first attempt start, last attempt end: seconds since epoch */
-    int attempts;           /* 1 + retries made */
+    double start, end;          /* first attempt start, last attempt end: seconds since epoch */
+    int attempts;               /* 1 + retries made */
     struct cf_attempt *attempt; /* attempts entries (owned) */
-    char *headers;          /* raw header block of the last response (owned) */
+    char *headers;              /* raw header block of the last response (owned) */
     size_t headers_len;
 };
 

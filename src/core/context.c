@@ -81,8 +81,8 @@ void cf_ctx_make(cf_ctx *ctx, void *lo, size_t size, cf_ctx_entry_fn *entry, voi
     ctx->uc.uc_stack.ss_sp = lo;
     ctx->uc.uc_stack.ss_size = size;
     ctx->uc.uc_link = NULL;
-    makecontext(&ctx->uc, (void (*)(void))ucontext_entry, 4, (unsigned)(e >> 16 >> 16),
-                (unsigned)e, (unsigned)(a >> 16 >> 16), (unsigned)a);
+    makecontext(&ctx->uc, (void (*)(void))ucontext_entry, 4, (unsigned)(e >> 16 >> 16), (unsigned)e,
+                (unsigned)(a >> 16 >> 16), (unsigned)a);
 }
 
 void cf_ctx_switch(cf_ctx *from, cf_ctx *to)

@@ -65,7 +65,7 @@ struct cf_task {
     int wake_code;
     cf_cancel_fn *on_cancel; /* unregisters the current suspension */
     void *cancel_ctx;
-    struct event timer; /* deadline of the current suspension */
+    struct event timer;     /* deadline of the current suspension */
     struct cf_node waiters; /* struct cf_waiter: notified when the task is done */
     struct cf_stack *stack;
     cf_ctx ctx;
@@ -107,14 +107,15 @@ struct cf_loop {
     struct cf_node ready;
     int ready_scheduled;
     int draining;
-    struct cf_node live; /* every task not done */
+    struct cf_node live;   /* every task not done */
+    struct cf_node timers; /* pending call_later handles */
     size_t nlive;
     cf_task *current;
     cf_task *main;
     int running, stopping, shutting_down;
     struct cf_stack_pool stacks;
-    cf_ctx main_ctx;                /* the loop's own stack while a task runs */
-    void *asan_main_fake_stack;     /* ASan bookkeeping for the loop's stack */
+    cf_ctx main_ctx;            /* the loop's own stack while a task runs */
+    void *asan_main_fake_stack; /* ASan bookkeeping for the loop's stack */
     const void *asan_main_bottom;
     size_t asan_main_size;
     void *slots[CF_SLOT_COUNT];

@@ -8,7 +8,7 @@ struct cf_node {
     struct cf_node *next, *prev;
 };
 
-#define cf_container_of(ptr, type, member) ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+#define cf_container_of(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 static inline void cf_list_init(struct cf_node *head)
 {

@@ -136,6 +136,7 @@ int cf_loop_new(cf_loop **out, const struct cf_loop_opts *opts)
     }
     cf_list_init(&loop->ready);
     cf_list_init(&loop->live);
+    cf_list_init(&loop->timers);
     cf_stack_pool_init(&loop->stacks, stack, pool);
     loop->base = event_base_new();
     if (!loop->base)
@@ -156,6 +157,7 @@ fail:
 
 struct cf_handle {
     struct cf_ready ready;
+    struct cf_node timers; /* in loop->timers while a call_later is pending */
     cf_loop *loop;
     cf_callback_fn *fn;
     void *arg;
@@ -177,6 +179,7 @@ static void handle_timer(evutil_socket_t fd, short what, void *arg)
     cf_handle *h = arg;
     (void)fd;
     (void)what;
+    cf_list_unlink(&h->timers);
     event_free(h->timer);
     h->timer = NULL;
     handle_run(&h->ready);
@@ -191,6 +194,7 @@ static int handle_new(cf_loop *loop, cf_callback_fn *fn, void *arg, cf_handle **
     if (!h)
         return CF_ENOMEM;
     cf_list_init(&h->ready.node);
+    cf_list_init(&h->timers);
     h->ready.run = handle_run;
     h->loop = loop;
     h->fn = fn;
@@ -225,6 +229,7 @@ int cf_loop_call_later(cf_loop *loop, double delay, cf_callback_fn *fn, void *ar
     }
     struct timeval tv = cf_timeval(delay);
     evtimer_add(h->timer, &tv);
+    cf_list_push_back(&loop->timers, &h->timers);
     if (handle)
         *handle = h;
     return 0;
@@ -234,9 +239,10 @@ void cf_handle_cancel(cf_handle *h)
 {
     if (!h)
         return;
-    if (h->timer)
+    if (h->timer) {
+        cf_list_unlink(&h->timers);
         event_free(h->timer);
-    else
+    } else
         cf_list_unlink(&h->ready.node);
     free(h);
 }
@@ -328,6 +334,8 @@ void cf_loop_free(cf_loop *loop)
         if (r->run == handle_run)
             free(cf_container_of(r, cf_handle, ready));
     }
+    while (!cf_list_empty(&loop->timers))
+        cf_handle_cancel(cf_container_of(loop->timers.next, cf_handle, timers));
     cf_stack_pool_drain(&loop->stacks);
     event_free(loop->ready_ev);
     event_base_free(loop->base);

@@ -58,8 +58,8 @@ struct cf_stack *cf_stack_get(struct cf_stack_pool *p)
         return s;
     }
     size_t len = map_len(p);
-    char *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                     -1, 0);
+    char *map =
+        mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (map == MAP_FAILED)
         return NULL;
     if (mprotect(map, p->page, PROT_NONE) != 0) {

@@ -23,12 +23,12 @@
 #ifdef CF_ASAN
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
-#define ASAN_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#define ASAN_START(save, bottom, size) __sanitizer_start_switch_fiber(save, bottom, size)
+#define ASAN_UNPOISON(p, n)             ASAN_UNPOISON_MEMORY_REGION(p, n)
+#define ASAN_START(save, bottom, size)  __sanitizer_start_switch_fiber(save, bottom, size)
 #define ASAN_FINISH(save, bottom, size) __sanitizer_finish_switch_fiber(save, bottom, size)
 #else
-#define ASAN_UNPOISON(p, n) ((void)(p), (void)(n))
-#define ASAN_START(save, bottom, size) ((void)(save), (void)(bottom), (void)(size))
+#define ASAN_UNPOISON(p, n)             ((void)(p), (void)(n))
+#define ASAN_START(save, bottom, size)  ((void)(save), (void)(bottom), (void)(size))
 #define ASAN_FINISH(save, bottom, size) ((void)(save), (void)(bottom), (void)(size))
 #endif
 
