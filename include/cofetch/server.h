@@ -9,12 +9,14 @@
  * make them all on the thread that runs the event_base, and only while it exists.
  *
  * Endpoints (GET only; other methods get libevent's 501; unknown paths get 404):
- *   /delay?s=SECONDS           200 "slept S\n" after S seconds (fractional, 0..3600).
+ *   /delay?s=SECONDS           200 "slept S\n" (S printed with %g) after S seconds
+ *                              (plain decimal, fractions allowed, 0..3600).
  *   /bytes?n=N                 200 with N bytes (0..10 GiB), byte i = 'a' + i % 26,
  *                              Content-Length N; large bodies stream in 128 KiB pieces
  *                              as the connection drains.
  *   /status/CODE[?retry_after=S]  that status (100..599, else 400), body "status CODE\n"
- *                              (none for 1xx, 204, 304); Retry-After: S when asked.
+ *                              (none for 1xx, 204, 304; a client takes a 1xx as interim and
+ *                              keeps waiting); Retry-After: S (0..86400) when asked.
  *   /redirect?n=N[&to=URL]     N > 0: 302 to /redirect?n=N-1[&to=URL] (relative Location,
  *                              `to` percent-encoded); N = 0: 302 to URL verbatim (any scheme,
  *                              e.g. file:///etc/passwd), or 200 "done\n" without `to`.
@@ -24,7 +26,8 @@
  *   /reset[?n=K][&before=1][&rst=1]  headers with Content-Length 1000, then K body bytes
  *                              (0..999, default 500), then the connection is closed
  *                              mid-body. before=1 closes before any byte of the response;
- *                              rst=1 makes the close abortive (SO_LINGER 0: a TCP RST).
+ *                              rst=1 makes the close abortive: the client sees a
+ *                              connection reset rather than an early end of stream.
  *   /headers                   the request headers as one JSON object, in arrival order
  *                              (a repeated header appears as a repeated member); bytes
  *                              >= 0x80 are escaped as \u00XX. application/json.
@@ -40,9 +43,11 @@
  * "/status"); requests that match no route count as "*".
  *
  * Connections are counted when they deliver their first request (a socket that never sends a
- * request is not seen) and uncounted when libevent closes them. Note that while a request is
- * waiting (a /delay timer), libevent does not read from its connection, so a client that goes
- * away then is only noticed when the reply is written.
+ * request is not seen) and uncounted when libevent closes them. A client that closes its
+ * connection while its reply is in progress (a /delay timer, a /drip) is noticed at once
+ * where the event backend reports peer closes (epoll), and the reply is dropped; so is a
+ * client that only half-closes (shutdown(SHUT_WR)) after its request. Elsewhere it is
+ * noticed when the reply is next written.
  */
 #ifndef COFETCH_SERVER_H
 #define COFETCH_SERVER_H
