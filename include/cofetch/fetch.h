@@ -54,7 +54,8 @@ enum cf_sink {
     CF_SINK_MEMORY,   /* resp->body, up to req->max_body bytes (then CF_ETOOBIG) */
     CF_SINK_DISCARD,  /* counted, not kept */
     CF_SINK_FD,       /* written to req->sink_fd (not owned, not closed) */
-    CF_SINK_CALLBACK, /* req->sink_fn(req->sink_ctx, data, len) per chunk; non-zero aborts */
+    CF_SINK_CALLBACK, /* req->sink_fn(req->sink_ctx, data, len) per chunk; non-zero aborts:
+                         the fetch fails with it if it is a CF_E* code, else CF_EIO */
 };
 
 typedef int cf_sink_fn(void *ctx, const void *data, size_t len);
@@ -78,8 +79,8 @@ struct cf_request {
     enum cf_http_version http_version;
     int compressed;         /* ask for and decode gzip/deflate/br */
     const char *user_agent; /* NULL: "cofetch/VERSION" */
-    long long max_body;     /* largest body accepted, bytes (default 64 MiB for
-                               memory, 0 = no limit for other sinks) */
+    long long max_body;     /* largest body accepted, bytes (0, the default: 64 MiB
+                               for CF_SINK_MEMORY, no limit for other sinks) */
     const char *protocols;  /* allowed schemes, for redirects too (default "http,https") */
     int fail_on_http_error; /* HTTP >= 400 is CF_EHTTP (curl -f) */
     int retries;            /* extra attempts for transient failures (default 0) */
@@ -128,7 +129,20 @@ struct cf_response {
     struct cf_attempt *attempt; /* attempts entries (owned) */
     char *headers;              /* raw header block of the last response (owned) */
     size_t headers_len;
+    char *header_index_;    /* private to cf_response_header (owned) */
 };
+
+/* Retries (req->retries > 0): a connect failure, a timeout, HTTP 429 or 503 (any 5xx with
+ * retry_all_5xx) is tried again after retry_delay * 2^(k-1) seconds (k = 1, 2, ...),
+ * capped at 30 s, with equal jitter (a uniform pick in [d/2, d]); a Retry-After header
+ * (seconds or HTTP-date) is a minimum, and one above 300 s ends the retries. The body of
+ * a response that will be retried is not delivered; a fetch whose fd/callback sink has
+ * already received bytes is not retried. The backoff sleeps (cancellable) without a slot.
+ *
+ * Limits: a fetch waits for its host's rate turn, then a transfer slot (FIFO), then the
+ * global rate turn; all of it is resp->t.queue. Timeouts count from the transfer's start.
+ * A cancelled fetch keeps what it had received (bytes, body so far).
+ */
 
 /* Perform req from a task and fill *resp (which the caller then owns: release it with
  * cf_response_free, whatever the result). May suspend. Returns resp->code:

@@ -1,0 +1,113 @@
+/*
+ * client.c - the client's lifecycle: one per loop, found by cf_fetch through the loop's
+ * CF_SLOT_NET; its clock and its random numbers.
+ *
+ * curl_global_init runs once per process (pthread_once) the first time a client is
+ * created, and is never undone: curl_global_cleanup is not thread-safe and other
+ * threads (other loops) may still use libcurl, so the process exit releases it.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cofetch/error.h"
+#include "cofetch/task.h"
+#include "net.h"
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_FAILED_INIT;
+
+static void global_init(void)
+{
+    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+const char *cf_curl_version(void)
+{
+    return curl_version_info(CURLVERSION_NOW)->version;
+}
+
+int cf_client_new(cf_loop *loop, const struct cf_client_opts *opts, cf_client **out)
+{
+    static const struct cf_client_opts defaults = {0};
+    cf_client *c;
+    int rc;
+
+    if (!loop || !out)
+        return CF_EINVAL;
+    *out = NULL;
+    if (cf_loop_slot(loop, CF_SLOT_NET))
+        return CF_EINVAL;
+    pthread_once(&global_once, global_init);
+    if (global_rc != CURLE_OK)
+        return CF_ENOMEM;
+    if (!opts)
+        opts = &defaults;
+    if (opts->rate < 0 || opts->rate_per_host < 0 || opts->max_host_connections < 0 ||
+        opts->max_total_connections < 0)
+        return CF_EINVAL;
+
+    c = calloc(1, sizeof *c);
+    if (!c)
+        return CF_ENOMEM;
+    c->loop = loop;
+    c->epoch = opts->epoch > 0 ? opts->epoch : cf_loop_time();
+    c->rng = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32) ^
+             (unsigned long long)(uintptr_t)c;
+    c->rng |= 1;
+    c->buffer_size = opts->buffer_size;
+    rc = CF_ENOMEM;
+    if (opts->max_in_flight && cf_sem_new(&c->slots, opts->max_in_flight) != 0)
+        goto fail;
+    rc = cf_ratelimit_init(&c->rate, opts->rate, opts->rate_per_host);
+    if (rc)
+        goto fail;
+    rc = cf_multi_init(c, opts);
+    if (rc)
+        goto fail;
+    cf_loop_set_slot(loop, CF_SLOT_NET, c);
+    *out = c;
+    return 0;
+fail:
+    cf_ratelimit_free(&c->rate);
+    cf_sem_free(c->slots);
+    free(c);
+    return rc;
+}
+
+void cf_client_free(cf_client *c)
+{
+    if (!c)
+        return;
+    if (cf_loop_slot(c->loop, CF_SLOT_NET) == c)
+        cf_loop_set_slot(c->loop, CF_SLOT_NET, NULL);
+    cf_multi_cleanup(c);
+    cf_easy_pool_free(&c->pool);
+    cf_ratelimit_free(&c->rate);
+    cf_sem_free(c->slots);
+    free(c);
+}
+
+cf_client *cf_client_current(void)
+{
+    cf_loop *loop = cf_loop_current();
+    return loop ? cf_loop_slot(loop, CF_SLOT_NET) : NULL;
+}
+
+double cf_client_now(const cf_client *c)
+{
+    return cf_loop_time() - c->epoch;
+}
+
+double cf_client_random(cf_client *c)
+{
+    /* xorshift64*: jitter needs spread, not secrecy. */
+    unsigned long long x = c->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    c->rng = x;
+    return (double)((x * 0x2545F4914F6CDD1DULL) >> 11) * (1.0 / 9007199254740992.0);
+}

@@ -1,0 +1,84 @@
+/*
+ * errors.c - the one place where libcurl's codes become CF_E* codes, and where the
+ * response's error text is written ("<what failed>: <libcurl's detail>").
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cofetch/error.h"
+#include "net.h"
+
+int cf_error_from_curl(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_OK: return 0;
+    case CURLE_UNSUPPORTED_PROTOCOL: return CF_EPROTO;
+    case CURLE_URL_MALFORMAT: return CF_EURL;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST: return CF_EDNS;
+    case CURLE_COULDNT_CONNECT: return CF_ECONNECT;
+    case CURLE_OPERATION_TIMEDOUT: return CF_ETIMEDOUT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_USE_SSL_FAILED: return CF_ETLS;
+    case CURLE_SEND_ERROR: return CF_ESEND;
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_GOT_NOTHING: return CF_ERECV;
+    case CURLE_HTTP_RETURNED_ERROR: return CF_EHTTP;
+    case CURLE_FILESIZE_EXCEEDED: return CF_ETOOBIG;
+    case CURLE_TOO_MANY_REDIRECTS: return CF_EREDIRECTS;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_HTTP3: return CF_EBADRESP;
+    case CURLE_OUT_OF_MEMORY: return CF_ENOMEM;
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+    case CURLE_UNKNOWN_OPTION:
+    case CURLE_NOT_BUILT_IN: return CF_EINVAL;
+    default: return CF_ENET;
+    }
+}
+
+int cf_error_from_multi(CURLMcode rc)
+{
+    switch (rc) {
+    case CURLM_OK: return 0;
+    case CURLM_OUT_OF_MEMORY: return CF_ENOMEM;
+    case CURLM_BAD_HANDLE:
+    case CURLM_BAD_EASY_HANDLE:
+    case CURLM_ADDED_ALREADY:
+    case CURLM_BAD_SOCKET:
+    case CURLM_UNKNOWN_OPTION:
+    case CURLM_BAD_FUNCTION_ARGUMENT: return CF_EINVAL;
+    default: return CF_ENET;
+    }
+}
+
+void cf_error_set(struct cf_response *resp, int code, const char *detail)
+{
+    const char *what = cf_strerror(code);
+
+    if (code == 0) {
+        resp->error[0] = '\0';
+    } else if (detail && *detail) {
+        size_t n = strlen(detail);
+        while (n > 0 && (detail[n - 1] == '\n' || detail[n - 1] == '\r'))
+            n--;
+        snprintf(resp->error, sizeof resp->error, "%s: %.*s", what, (int)n, detail);
+    } else {
+        snprintf(resp->error, sizeof resp->error, "%s", what);
+    }
+}

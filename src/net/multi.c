@@ -1,0 +1,243 @@
+/*
+ * multi.c - one CURLM per client, driven by the loop's libevent base (curl's hiperfifo
+ * recipe): libcurl tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when
+ * to call it back (CURLMOPT_TIMERFUNCTION, one timer); every event ends in
+ * curl_multi_socket_action and then a reap of finished transfers, which wakes the
+ * tasks suspended in cf_multi_perform.
+ *
+ * Callbacks never exit or abort: a failure is kept in client->error (the first one)
+ * and reported through libcurl's return codes.
+ *
+ * Cancellation: a task cancelled while its transfer runs has its easy handle removed
+ * from the multi at once (libcurl closes a connection whose transfer is removed before
+ * it ended, unless the connection is multiplexed, where only the stream is reset; so a
+ * half-read connection is never reused). If the cancel arrives while libcurl is calling
+ * us (a body callback cancelled a task), removing the handle there is not allowed: the
+ * transfer is only marked, its callbacks stop it, and the task removes the handle when
+ * it resumes, which is always after socket_action has returned.
+ */
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <stdlib.h>
+
+#include "cofetch/error.h"
+#include "cofetch/task.h"
+#include "net.h"
+
+struct cf_sock {
+    struct cf_sock *next, **pprev; /* client->socks */
+    cf_client *client;
+    curl_socket_t fd;
+    struct event ev;
+};
+
+static void keep_error(cf_client *c, int code)
+{
+    if (!c->error)
+        c->error = code;
+}
+
+/* ---- finished transfers ---- */
+
+static void xfer_remove(cf_client *c, struct cf_xfer *x)
+{
+    curl_multi_remove_handle(c->multi, x->easy);
+    x->in_multi = 0;
+    c->in_flight--;
+}
+
+/* Resolve every finished transfer: remove it, then wake its task. The message is not
+ * touched after the handle is removed. */
+static void reap(cf_client *c)
+{
+    CURLMsg *msg;
+    int left;
+
+    while ((msg = curl_multi_info_read(c->multi, &left)) != NULL) {
+        struct cf_xfer *x = NULL;
+        CURLcode result = msg->data.result;
+
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+        xfer_remove(c, x);
+        x->result = result;
+        if (!x->cancelled)
+            cf_task_wake(x->task, 0);
+    }
+}
+
+static void drive(cf_client *c, curl_socket_t fd, int action)
+{
+    CURLMcode rc;
+
+    c->in_action++;
+    rc = curl_multi_socket_action(c->multi, fd, action, &c->running);
+    c->in_action--;
+    if (rc != CURLM_OK)
+        keep_error(c, cf_error_from_multi(rc));
+    reap(c);
+    if (c->running <= 0)
+        evtimer_del(c->timer);
+}
+
+/* ---- libevent -> libcurl ---- */
+
+static void on_event(evutil_socket_t fd, short what, void *arg)
+{
+    struct cf_sock *s = arg;
+    int action =
+        ((what & EV_READ) ? CURL_CSELECT_IN : 0) | ((what & EV_WRITE) ? CURL_CSELECT_OUT : 0);
+
+    drive(s->client, fd, action); /* s may be gone now */
+}
+
+static void on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    drive(arg, CURL_SOCKET_TIMEOUT, 0);
+}
+
+/* ---- libcurl -> libevent ---- */
+
+static void sock_free(cf_client *c, struct cf_sock *s)
+{
+    event_del(&s->ev);
+    curl_multi_assign(c->multi, s->fd, NULL);
+    *s->pprev = s->next;
+    if (s->next)
+        s->next->pprev = s->pprev;
+    free(s);
+}
+
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
+{
+    cf_client *c = userp;
+    struct cf_sock *s = sockp;
+    short kind = EV_PERSIST;
+
+    (void)easy;
+    if (what == CURL_POLL_REMOVE) {
+        if (s)
+            sock_free(c, s);
+        return 0;
+    }
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) {
+            keep_error(c, CF_ENOMEM);
+            return -1;
+        }
+        s->client = c;
+        s->fd = fd;
+        s->next = c->socks;
+        s->pprev = &c->socks;
+        if (c->socks)
+            c->socks->pprev = &s->next;
+        c->socks = s;
+        curl_multi_assign(c->multi, fd, s);
+    } else {
+        event_del(&s->ev);
+    }
+    if (what & CURL_POLL_IN)
+        kind |= EV_READ;
+    if (what & CURL_POLL_OUT)
+        kind |= EV_WRITE;
+    event_assign(&s->ev, cf_loop_base(c->loop), fd, kind, on_event, s);
+    event_add(&s->ev, NULL);
+    return 0;
+}
+
+/* -1: delete the timer. Anything else (0 too) is scheduled, never acted on here. */
+static int on_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    cf_client *c = userp;
+
+    (void)multi;
+    if (timeout_ms < 0) {
+        evtimer_del(c->timer);
+    } else {
+        struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+        evtimer_add(c->timer, &tv);
+    }
+    return 0;
+}
+
+/* ---- setup ---- */
+
+int cf_multi_init(cf_client *c, const struct cf_client_opts *opts)
+{
+    CURLM *m;
+
+    c->timer = evtimer_new(cf_loop_base(c->loop), on_timeout, c);
+    if (!c->timer)
+        return CF_ENOMEM;
+    m = curl_multi_init();
+    if (!m) {
+        event_free(c->timer);
+        c->timer = NULL;
+        return CF_ENOMEM;
+    }
+    c->multi = m;
+    curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(m, CURLMOPT_SOCKETDATA, c);
+    curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(m, CURLMOPT_TIMERDATA, c);
+    curl_multi_setopt(m, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, opts->max_host_connections);
+    curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, opts->max_total_connections);
+    return 0;
+}
+
+void cf_multi_cleanup(cf_client *c)
+{
+    if (c->multi)
+        curl_multi_cleanup(c->multi); /* closes connections; may call on_socket */
+    c->multi = NULL;
+    while (c->socks) {
+        struct cf_sock *s = c->socks;
+        event_del(&s->ev);
+        c->socks = s->next;
+        free(s);
+    }
+    if (c->timer)
+        event_free(c->timer);
+    c->timer = NULL;
+}
+
+/* ---- a transfer ---- */
+
+static void xfer_cancel(void *ctx)
+{
+    struct cf_xfer *x = ctx;
+
+    x->cancelled = 1;
+    if (x->in_multi && !x->client->in_action)
+        xfer_remove(x->client, x);
+}
+
+int cf_multi_perform(cf_client *c, struct cf_xfer *x)
+{
+    CURLMcode mrc;
+    int rc;
+
+    x->client = c;
+    x->task = cf_task_current();
+    x->cancelled = 0;
+    x->result = CURLE_OK;
+    if (!x->task)
+        return CF_ENOTASK;
+    if (cf_task_cancelled(x->task))
+        return CF_ECANCELED;
+    curl_easy_setopt(x->easy, CURLOPT_PRIVATE, (void *)x);
+    mrc = curl_multi_add_handle(c->multi, x->easy);
+    if (mrc != CURLM_OK)
+        return cf_error_from_multi(mrc);
+    x->in_multi = 1;
+    c->in_flight++;
+    rc = cf_task_suspend(-1, xfer_cancel, x);
+    if (x->in_multi) /* cancelled while libcurl was calling us, or before suspending */
+        xfer_remove(c, x);
+    return rc;
+}

@@ -1,0 +1,137 @@
+/*
+ * net.h - the network layer's private structures and the seams between its files.
+ *
+ * Lifetimes (one struct per lifetime, as in curl's hiperfifo):
+ *   struct cf_client   one per loop: the multi handle, its timer, the easy pool,
+ *                      the limits. Lives from cf_client_new to cf_client_free.
+ *   struct cf_xfer     one per cf_fetch call, on the calling task's stack (no
+ *                      allocation): travels as CURLOPT_PRIVATE while its easy handle
+ *                      is in the multi.
+ *   struct cf_sock     one per socket libcurl asks us to watch (multi.c): attached with
+ *                      curl_multi_assign, freed on CURL_POLL_REMOVE.
+ *
+ * Nothing here is thread-safe: everything runs on the loop's thread.
+ */
+#ifndef CF_NET_H
+#define CF_NET_H
+
+#include <curl/curl.h>
+#include <stddef.h>
+
+#include "cofetch/fetch.h"
+#include "cofetch/sem.h"
+
+struct event;
+
+/* ---- rate limits (ratelimit.c) ---- */
+struct cf_host_rate;
+struct cf_ratelimit {
+    double interval;             /* seconds between starts, all hosts (0 = off) */
+    double next;                 /* earliest start for the next reservation */
+    double host_interval;        /* seconds between starts per host (0 = off) */
+    struct cf_host_rate **hosts; /* open hash table of hosts, by name */
+    size_t nhosts, cap;
+};
+
+/* ---- easy handle pool (easy_pool.c) ---- */
+struct cf_easy_pool {
+    CURL **free; /* reset handles ready for use */
+    size_t n, cap;
+};
+
+struct cf_client {
+    cf_loop *loop;
+    CURLM *multi;
+    struct event *timer;   /* libcurl's one timeout */
+    struct cf_sock *socks; /* every watched socket, freed at the end if curl did not */
+    int in_action;         /* depth of curl_multi_socket_action calls */
+    int running;           /* transfers libcurl reports running */
+    int error;             /* first CURLMcode failure seen in a callback (as CF_E*) */
+    size_t in_flight;      /* transfers in the multi */
+    cf_sem *slots;         /* max_in_flight permits, or NULL */
+    struct cf_easy_pool pool;
+    struct cf_ratelimit rate;
+    double epoch;
+    unsigned long long rng; /* xorshift state for retry jitter */
+    long buffer_size;       /* CURLOPT_BUFFERSIZE for every transfer (0 = curl's) */
+};
+
+/* One transfer attempt of a fetch, owned by the fetching task (on its stack). */
+struct cf_xfer {
+    cf_client *client;
+    cf_task *task;
+    CURL *easy;
+    const struct cf_request *req;
+    struct cf_response *resp;
+    size_t body_cap;            /* allocated bytes of resp->body */
+    size_t headers_cap;         /* allocated bytes of resp->headers */
+    long long max_body;         /* effective cap (0 = none) */
+    struct curl_slist *headers; /* request headers given to libcurl (owned) */
+    int sink_err;               /* why a body/header callback stopped the transfer (CF_E*) */
+    int discard;                /* body of a response that will be retried: not delivered */
+    int may_retry;              /* another attempt is allowed (decides `discard`) */
+    int delivered;              /* body bytes went to an fd/callback sink */
+    int status_checked;         /* the first body byte has looked at the status */
+    int in_multi;               /* the easy handle is in client->multi */
+    int cancelled;              /* on_cancel ran: the task will not read the result */
+    CURLcode result;            /* libcurl's result once done */
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+/* ---- client.c ---- */
+cf_client *cf_client_current(void);
+double cf_client_now(const cf_client *c); /* seconds since the client's epoch */
+double cf_client_random(cf_client *c);    /* uniform in [0, 1) */
+
+/* ---- multi.c: the CURLM driven by libevent ---- */
+int cf_multi_init(cf_client *c, const struct cf_client_opts *opts);
+void cf_multi_cleanup(cf_client *c);
+/* Add x->easy and suspend the calling task until the transfer ends; x->result then
+ * holds libcurl's result. Returns 0, or CF_ECANCELED (the transfer was removed), or
+ * an error from adding the handle. May suspend. */
+int cf_multi_perform(cf_client *c, struct cf_xfer *x);
+
+/* ---- easy_pool.c ---- */
+CURL *cf_easy_get(struct cf_easy_pool *p);
+void cf_easy_put(struct cf_easy_pool *p, CURL *easy);
+void cf_easy_pool_free(struct cf_easy_pool *p);
+
+/* ---- request.c: a request's options on an easy handle ---- */
+int cf_request_apply(struct cf_xfer *x);
+
+/* ---- response.c: header and body callbacks, the result read back ---- */
+size_t cf_response_on_header(char *data, size_t size, size_t n, void *ctx);
+size_t cf_response_on_body(char *data, size_t size, size_t n, void *ctx);
+void cf_response_begin_attempt(struct cf_xfer *x);
+/* After a completed attempt: status, URL, version, timings from the easy handle. */
+int cf_response_collect(struct cf_xfer *x);
+
+/* ---- errors.c: the one CURLcode -> CF_E* boundary ---- */
+int cf_error_from_curl(CURLcode rc);
+int cf_error_from_multi(CURLMcode rc);
+/* resp->error = "<what failed>: <detail>" */
+void cf_error_set(struct cf_response *resp, int code, const char *detail);
+
+/* ---- retry.c ---- */
+/* Whether an attempt that ended with (code, status) is worth another try. */
+int cf_retry_transient(const struct cf_request *req, int code, long status);
+/* Seconds to wait before attempt number `next` (2, 3, ...); honours retry_after
+ * (seconds, < 0 = none) as a minimum. Returns < 0 when the server asks for longer
+ * than we are willing to wait (then do not retry). */
+double cf_retry_backoff(cf_client *c, const struct cf_request *req, int next, double retry_after);
+/* Retry-After of the last response in seconds, or -1 if absent/unparseable. */
+double cf_retry_after(struct cf_response *resp);
+
+/* ---- ratelimit.c ---- */
+int cf_ratelimit_init(struct cf_ratelimit *r, double rate, double rate_per_host);
+void cf_ratelimit_free(struct cf_ratelimit *r);
+/* Before taking a transfer slot: wait (cf_sleep) for the turn of this URL's host and
+ * return the host's entry in *host (NULL when per-host limiting is off). May suspend.
+ * Errors: CF_ECANCELED, CF_ENOMEM, CF_EURL (no host in the URL). */
+int cf_ratelimit_host_wait(struct cf_ratelimit *r, const char *url, struct cf_host_rate **host);
+/* Holding a slot, right before the transfer starts: wait for the global turn, and
+ * for the host's spacing against its last actual start (the slot wait may have
+ * bunched a host's requests up). May suspend. Errors: CF_ECANCELED. */
+int cf_ratelimit_wait(struct cf_ratelimit *r, struct cf_host_rate *host);
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * request.c - a cf_request's defaults, and its translation into easy-handle options.
+ *
+ * Safe by default: only http and https, for redirects too (so a list of URLs can never
+ * read file:// or talk to gopher://), TLS verification on, a body cap for memory sinks.
+ */
+#include <string.h>
+
+#include "cofetch/error.h"
+#include "net.h"
+
+#ifndef CF_VERSION
+#define CF_VERSION "0.1.0"
+#endif
+
+enum { DEFAULT_MAX_BODY = 64 * 1024 * 1024 };
+
+void cf_request_init(struct cf_request *req, const char *url)
+{
+    memset(req, 0, sizeof *req);
+    req->url = url;
+    req->follow = 1;
+    req->max_redirects = 10;
+    req->connect_timeout = 30;
+    req->retry_delay = 1;
+    req->sink = CF_SINK_MEMORY;
+    req->sink_fd = -1;
+}
+
+/* Whole units, rounded up (no libm: the library links without it). */
+static long round_up(double v)
+{
+    long n = (long)v;
+    return (double)n < v ? n + 1 : n;
+}
+
+static long to_ms(double seconds)
+{
+    return seconds > 0 ? round_up(seconds * 1000.0) : 0;
+}
+
+static int method_and_body(CURL *e, const struct cf_request *r)
+{
+    const char *m = r->method;
+    CURLcode rc = CURLE_OK;
+
+    if (r->body) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+        rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+    }
+    if (!m || (strcmp(m, "GET") == 0 && !r->body) || (strcmp(m, "POST") == 0 && r->body))
+        return cf_error_from_curl(rc);
+    if (strcmp(m, "HEAD") == 0)
+        return cf_error_from_curl(curl_easy_setopt(e, CURLOPT_NOBODY, 1L));
+    return cf_error_from_curl(curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, m));
+}
+
+static int add_headers(struct cf_xfer *x)
+{
+    const char *const *h;
+
+    for (h = x->req->headers; h && *h; h++) {
+        struct curl_slist *l = curl_slist_append(x->headers, *h);
+        if (!l)
+            return CF_ENOMEM;
+        x->headers = l;
+    }
+    if (x->headers)
+        curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers);
+    return 0;
+}
+
+static long http_version(enum cf_http_version v)
+{
+    switch (v) {
+    case CF_HTTP_1_1: return CURL_HTTP_VERSION_1_1;
+    case CF_HTTP_2: return CURL_HTTP_VERSION_2_0;
+    case CF_HTTP_ANY: break;
+    }
+    return CURL_HTTP_VERSION_2TLS;
+}
+
+/* Set every option of x->req on x->easy (a fresh or reset handle). Errors: CF_EINVAL
+ * (an option libcurl refuses, e.g. an unknown protocol name), CF_EURL, CF_ENOMEM. */
+int cf_request_apply(struct cf_xfer *x)
+{
+    const struct cf_request *r = x->req;
+    const char *protocols = r->protocols ? r->protocols : "http,https";
+    CURL *e = x->easy;
+    int rc;
+
+    x->errbuf[0] = '\0';
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    if (curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, protocols) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, protocols) != CURLE_OK)
+        return CF_EINVAL;
+    if (curl_easy_setopt(e, CURLOPT_URL, r->url) != CURLE_OK)
+        return CF_EURL;
+    rc = method_and_body(e, r);
+    if (rc == 0)
+        rc = add_headers(x);
+    if (rc)
+        return rc;
+
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r->follow ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, r->max_redirects);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, to_ms(r->connect_timeout));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, to_ms(r->timeout));
+    if (r->low_speed_limit > 0 && r->low_speed_time > 0) {
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, r->low_speed_limit);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, round_up(r->low_speed_time));
+    }
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, r->insecure ? 0L : 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, r->insecure ? 0L : 2L);
+    if (r->cafile)
+        curl_easy_setopt(e, CURLOPT_CAINFO, r->cafile);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, http_version(r->http_version));
+    /* Wait for a connection that may multiplex rather than open another (h2 only). */
+    if (r->http_version != CF_HTTP_1_1 && strncmp(r->url, "https:", 6) == 0)
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    if (r->compressed)
+        curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, r->user_agent ? r->user_agent : "cofetch/" CF_VERSION);
+
+    x->max_body = r->max_body > 0 ? r->max_body : r->sink == CF_SINK_MEMORY ? DEFAULT_MAX_BODY : 0;
+    if (x->max_body > 0)
+        curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_body);
+    if (x->client->buffer_size > 0)
+        curl_easy_setopt(e, CURLOPT_BUFFERSIZE, x->client->buffer_size);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, cf_response_on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)x);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, cf_response_on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)x);
+    curl_easy_setopt(e, CURLOPT_VERBOSE, r->verbose ? 1L : 0L);
+    return 0;
+}

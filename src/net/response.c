@@ -1,0 +1,255 @@
+/*
+ * response.c - what comes back: the header block of the last response, the body into
+ * its sink, and what libcurl measured (status, URL, version, timings).
+ *
+ * The callbacks run on the loop's stack inside curl_multi_socket_action. They stop the
+ * transfer (return 0) on a cancelled fetch, a body over the cap, or a sink failure,
+ * and leave the reason in x->sink_err. The response owns every buffer; buffers are
+ * kept across retries of one fetch and grown by doubling.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cofetch/error.h"
+#include "net.h"
+
+enum { HEADERS_MIN = 1024, BODY_MIN = 4096 };
+
+/* Make room for `need` bytes plus a NUL in *buf (capacity *cap). */
+static int reserve(char **buf, size_t *cap, size_t need, size_t min)
+{
+    size_t n = *cap ? *cap : min;
+    char *p;
+
+    if (need < *cap)
+        return 0;
+    while (n <= need)
+        n *= 2;
+    p = realloc(*buf, n);
+    if (!p)
+        return CF_ENOMEM;
+    *buf = p;
+    *cap = n;
+    return 0;
+}
+
+void cf_response_begin_attempt(struct cf_xfer *x)
+{
+    struct cf_response *resp = x->resp;
+
+    resp->body_len = 0;
+    resp->bytes = 0;
+    resp->headers_len = 0;
+    if (resp->body)
+        resp->body[0] = '\0';
+    if (resp->headers)
+        resp->headers[0] = '\0';
+    free(resp->header_index_);
+    resp->header_index_ = NULL;
+    x->sink_err = 0;
+    x->discard = 0;
+    x->status_checked = 0;
+}
+
+size_t cf_response_on_header(char *data, size_t size, size_t n, void *ctx)
+{
+    struct cf_xfer *x = ctx;
+    struct cf_response *resp = x->resp;
+    size_t len = size * n;
+
+    if (x->cancelled)
+        return 0;
+    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
+        resp->headers_len = 0; /* a new response (redirect, 1xx): keep the last only */
+    if (reserve(&resp->headers, &x->headers_cap, resp->headers_len + len, HEADERS_MIN)) {
+        x->sink_err = CF_ENOMEM;
+        return 0;
+    }
+    memcpy(resp->headers + resp->headers_len, data, len);
+    resp->headers_len += len;
+    resp->headers[resp->headers_len] = '\0';
+    return len;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return CF_EIO;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static int to_memory(struct cf_xfer *x, const char *data, size_t len)
+{
+    struct cf_response *resp = x->resp;
+
+    if (x->body_cap == 0) {
+        /* Size the first buffer from Content-Length when it is known. */
+        curl_off_t cl = -1;
+        curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+        if (cl > 0 && (x->max_body == 0 || cl <= x->max_body) &&
+            reserve(&resp->body, &x->body_cap, (size_t)cl, BODY_MIN))
+            return CF_ENOMEM;
+    }
+    if (reserve(&resp->body, &x->body_cap, resp->body_len + len, BODY_MIN))
+        return CF_ENOMEM;
+    memcpy(resp->body + resp->body_len, data, len);
+    resp->body_len += len;
+    resp->body[resp->body_len] = '\0';
+    return 0;
+}
+
+size_t cf_response_on_body(char *data, size_t size, size_t n, void *ctx)
+{
+    struct cf_xfer *x = ctx;
+    const struct cf_request *req = x->req;
+    struct cf_response *resp = x->resp;
+    size_t len = size * n;
+    int rc = 0;
+
+    if (x->cancelled)
+        return 0;
+    if (!x->status_checked) {
+        /* The body of a response we will retry is not delivered to the sink. */
+        long status = 0;
+        curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+        x->status_checked = 1;
+        x->discard = x->may_retry && cf_retry_transient(req, 0, status);
+    }
+    if (x->discard)
+        return len;
+    if (x->max_body > 0 && resp->bytes + (long long)len > x->max_body) {
+        x->sink_err = CF_ETOOBIG;
+        return 0;
+    }
+    resp->bytes += (long long)len;
+    switch (req->sink) {
+    case CF_SINK_MEMORY: rc = to_memory(x, data, len); break;
+    case CF_SINK_DISCARD: break;
+    case CF_SINK_FD:
+        x->delivered = 1;
+        rc = write_all(req->sink_fd, data, len);
+        break;
+    case CF_SINK_CALLBACK:
+        x->delivered = 1;
+        rc = req->sink_fn ? req->sink_fn(req->sink_ctx, data, len) : 0;
+        if (rc > 0)
+            rc = CF_EIO;
+        break;
+    }
+    if (rc) {
+        x->sink_err = rc;
+        return 0;
+    }
+    return len;
+}
+
+static double us(CURL *e, CURLINFO what)
+{
+    curl_off_t v = 0;
+    curl_easy_getinfo(e, what, &v);
+    return (double)v * 1e-6;
+}
+
+int cf_response_collect(struct cf_xfer *x)
+{
+    struct cf_response *resp = x->resp;
+    CURL *e = x->easy;
+    char *url = NULL;
+    long version = 0;
+
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &resp->status);
+    curl_easy_getinfo(e, CURLINFO_REDIRECT_COUNT, &resp->redirects);
+    curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &version);
+    switch (version) {
+    case CURL_HTTP_VERSION_1_0: resp->http_version = 10; break;
+    case CURL_HTTP_VERSION_1_1: resp->http_version = 11; break;
+    case CURL_HTTP_VERSION_2_0: resp->http_version = 20; break;
+    case CURL_HTTP_VERSION_3: resp->http_version = 30; break;
+    default: resp->http_version = 0; break;
+    }
+    resp->t.dns = us(e, CURLINFO_NAMELOOKUP_TIME_T);
+    resp->t.connect = us(e, CURLINFO_CONNECT_TIME_T);
+    resp->t.tls = us(e, CURLINFO_APPCONNECT_TIME_T);
+    resp->t.ttfb = us(e, CURLINFO_STARTTRANSFER_TIME_T);
+    resp->t.total = us(e, CURLINFO_TOTAL_TIME_T);
+
+    free(resp->effective_url);
+    resp->effective_url = NULL;
+    curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &url);
+    if (url && !(resp->effective_url = strdup(url)))
+        return CF_ENOMEM;
+    return 0;
+}
+
+/* The header block as "name\0value\0" pairs, then an empty name. */
+static char *index_headers(const char *raw, size_t len)
+{
+    char *idx = malloc(len + 2);
+    const char *line = raw, *end = raw + len;
+    char *out = idx;
+
+    if (!idx)
+        return NULL;
+    while (line < end) {
+        const char *eol = memchr(line, '\n', (size_t)(end - line));
+        const char *stop = eol ? eol : end;
+        const char *colon = memchr(line, ':', (size_t)(stop - line));
+
+        if (colon && colon > line && memcmp(line, "HTTP/", 5) != 0) {
+            const char *v = colon + 1, *ve = stop;
+            while (v < ve && (*v == ' ' || *v == '\t'))
+                v++;
+            while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t'))
+                ve--;
+            memcpy(out, line, (size_t)(colon - line));
+            out += colon - line;
+            *out++ = '\0';
+            memcpy(out, v, (size_t)(ve - v));
+            out += ve - v;
+            *out++ = '\0';
+        }
+        line = eol ? eol + 1 : end;
+    }
+    *out = '\0';
+    return idx;
+}
+
+const char *cf_response_header(struct cf_response *resp, const char *name)
+{
+    const char *p;
+
+    if (!resp || !name || !resp->headers)
+        return NULL;
+    if (!resp->header_index_ &&
+        !(resp->header_index_ = index_headers(resp->headers, resp->headers_len)))
+        return NULL;
+    for (p = resp->header_index_; *p;) {
+        const char *value = p + strlen(p) + 1;
+        if (strcasecmp(p, name) == 0)
+            return value;
+        p = value + strlen(value) + 1;
+    }
+    return NULL;
+}
+
+void cf_response_free(struct cf_response *resp)
+{
+    if (!resp)
+        return;
+    free(resp->effective_url);
+    free(resp->body);
+    free(resp->attempt);
+    free(resp->headers);
+    free(resp->header_index_);
+    memset(resp, 0, sizeof *resp);
+}

@@ -1,0 +1,64 @@
+/*
+ * retry.c - when another attempt is worth it, and how long to wait first.
+ *
+ * Transient: a failed connect, a timeout, HTTP 429 and 503 (and every other 5xx with
+ * retry_all_5xx). The wait before attempt k (k = 2, 3, ...) is exponential with
+ * "equal jitter": d = retry_delay * 2^(k-2), capped at CF_RETRY_MAX_BACKOFF (30 s),
+ * then a uniform pick in [d/2, d]. A Retry-After header (seconds or HTTP-date) is a
+ * minimum on top of that; one asking for more than CF_RETRY_MAX_AFTER (300 s) is taken
+ * as "not now": the fetch returns that response instead of waiting.
+ */
+#include <stdlib.h>
+#include <time.h>
+
+#include "cofetch/error.h"
+#include "net.h"
+
+#define CF_RETRY_MAX_BACKOFF 30.0
+#define CF_RETRY_MAX_AFTER   300.0
+
+int cf_retry_transient(const struct cf_request *req, int code, long status)
+{
+    if (code == CF_ECONNECT || code == CF_ETIMEDOUT)
+        return 1;
+    if (code != 0 && code != CF_EHTTP)
+        return 0;
+    if (status == 429 || status == 503)
+        return 1;
+    return req->retry_all_5xx && status >= 500 && status <= 599;
+}
+
+double cf_retry_backoff(cf_client *c, const struct cf_request *req, int next, double retry_after)
+{
+    double d = req->retry_delay > 0 ? req->retry_delay : 0;
+    int i;
+
+    if (retry_after > CF_RETRY_MAX_AFTER)
+        return -1;
+    for (i = 2; i < next && d < CF_RETRY_MAX_BACKOFF; i++)
+        d *= 2;
+    if (d > CF_RETRY_MAX_BACKOFF)
+        d = CF_RETRY_MAX_BACKOFF;
+    d = d / 2 + cf_client_random(c) * d / 2;
+    return retry_after > d ? retry_after : d;
+}
+
+double cf_retry_after(struct cf_response *resp)
+{
+    const char *v = cf_response_header(resp, "Retry-After");
+    char *end;
+    double secs;
+
+    if (!v || !*v)
+        return -1;
+    secs = strtod(v, &end);
+    if (end != v && *end == '\0')
+        return secs >= 0 ? secs : -1;
+    {
+        time_t when = curl_getdate(v, NULL);
+        if (when == (time_t)-1)
+            return -1;
+        secs = difftime(when, time(NULL));
+        return secs > 0 ? secs : 0;
+    }
+}

@@ -1,0 +1,418 @@
+/*
+ * test_fetch.c - cf_fetch basics against the loopback server: a GET and what comes
+ * back, every failure a single transfer can end with, redirects, protocols, sinks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "net_fixture.h"
+
+static void one(struct nf_one *o, const char *url)
+{
+    memset(o, 0, sizeof *o);
+    cf_request_init(&o->req, url);
+}
+
+static void get_ok(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    one(&o, nf_url("/bytes?n=1000"));
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.resp.code, 0);
+    assert_string_equal(o.resp.error, "");
+    assert_int_equal(o.resp.status, 200);
+    assert_int_equal(o.resp.body_len, 1000);
+    assert_int_equal(o.resp.bytes, 1000);
+    for (size_t i = 0; i < 1000; i++)
+        assert_int_equal(o.resp.body[i], 'a' + (int)(i % 26));
+    assert_int_equal(o.resp.body[1000], '\0');
+    assert_string_equal(cf_response_header(&o.resp, "Content-Length"), "1000");
+    assert_string_equal(cf_response_header(&o.resp, "content-LENGTH"), "1000");
+    assert_null(cf_response_header(&o.resp, "X-Not-There"));
+    assert_string_equal(o.resp.effective_url, nf_url("/bytes?n=1000"));
+    assert_int_equal(o.resp.http_version, 11);
+    assert_int_equal(o.resp.redirects, 0);
+    assert_int_equal(o.resp.attempts, 1);
+    assert_int_equal(o.resp.attempt[0].status, 200);
+    assert_true(o.resp.t.total > 0 && o.resp.t.total < 5);
+    assert_true(o.resp.t.ttfb <= o.resp.t.total);
+    assert_true(o.resp.t.connect <= o.resp.t.ttfb);
+    assert_true(o.resp.t.queue < 0.5);
+    assert_true(o.resp.start >= 0 && o.resp.end >= o.resp.start);
+    assert_non_null(strstr(o.resp.headers, "HTTP/1.1 200"));
+    cf_response_free(&o.resp);
+    assert_null(o.resp.body);
+}
+
+static void empty_body_is_empty_string(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    one(&o, nf_url("/bytes?n=0"));
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_non_null(o.resp.body);
+    assert_string_equal(o.resp.body, "");
+    cf_response_free(&o.resp);
+}
+
+static void request_headers_and_user_agent(void **state)
+{
+    static const char *const hdrs[] = {"X-Cofetch-Test: yes please", NULL};
+    struct nf_one o;
+    (void)state;
+    one(&o, nf_url("/headers"));
+    o.req.headers = hdrs;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_non_null(strstr(o.resp.body, "\"X-Cofetch-Test\":\"yes please\""));
+    assert_non_null(strstr(o.resp.body, "cofetch/"));
+    cf_response_free(&o.resp);
+
+    one(&o, nf_url("/headers"));
+    o.req.user_agent = "tester/9";
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_non_null(strstr(o.resp.body, "tester/9"));
+    cf_response_free(&o.resp);
+}
+
+static void connection_refused(void **state)
+{
+    char url[64];
+    struct nf_one o;
+    (void)state;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", nf_closed_port());
+    one(&o, url);
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_ECONNECT);
+    assert_int_equal(o.resp.code, CF_ECONNECT);
+    assert_int_equal(o.resp.status, 0);
+    assert_true(strncmp(o.resp.error, "could not connect: ", 19) == 0);
+    assert_true(strlen(o.resp.error) > 19); /* curl's own message follows */
+    cf_response_free(&o.resp);
+}
+
+static void unresolvable_host(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    one(&o, "http://nothing.invalid/");
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EDNS);
+    assert_non_null(strstr(o.resp.error, "nothing.invalid"));
+    assert_true(o.elapsed < 10);
+    cf_response_free(&o.resp);
+}
+
+static void malformed_url(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    one(&o, "http://");
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EURL);
+    cf_response_free(&o.resp);
+}
+
+static void total_timeout(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    one(&o, nf_url("/delay?s=2"));
+    o.req.timeout = 0.3;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_ETIMEDOUT);
+    assert_true(o.elapsed >= 0.28);
+    assert_true(o.elapsed < 1.5);
+    assert_true(strncmp(o.resp.error, "timed out: ", 11) == 0);
+    cf_response_free(&o.resp);
+}
+
+static void reset_mid_body(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    one(&o, nf_url("/reset?n=500"));
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_ERECV);
+    assert_int_equal(o.resp.status, 200);
+    assert_int_equal(o.resp.bytes, 500);
+    cf_response_free(&o.resp);
+
+    one(&o, nf_url("/reset?n=100&rst=1"));
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_ERECV);
+    cf_response_free(&o.resp);
+
+    one(&o, nf_url("/reset?before=1"));
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_ERECV);
+    assert_int_equal(o.resp.status, 0);
+    cf_response_free(&o.resp);
+}
+
+static void slow_body_low_speed(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    one(&o, nf_url("/drip?n=100&interval=0.3"));
+    o.req.low_speed_limit = 1000;
+    o.req.low_speed_time = 1;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_ETIMEDOUT);
+    assert_true(o.elapsed >= 0.9);
+    assert_true(o.elapsed < 10);
+    assert_true(o.resp.bytes > 0 && o.resp.bytes < 100);
+    cf_response_free(&o.resp);
+}
+
+static void body_over_cap(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    one(&o, nf_url("/bytes?n=10000"));
+    o.req.max_body = 1000;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_ETOOBIG);
+    assert_non_null(strstr(o.resp.error, "response too large"));
+    cf_response_free(&o.resp);
+
+    /* At the cap exactly is fine. */
+    one(&o, nf_url("/bytes?n=1000"));
+    o.req.max_body = 1000;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    cf_response_free(&o.resp);
+}
+
+static void redirects(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    one(&o, nf_url("/redirect?n=3"));
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.resp.status, 200);
+    assert_int_equal(o.resp.redirects, 3);
+    assert_string_equal(o.resp.body, "done\n");
+    assert_non_null(strstr(o.resp.effective_url, "n=0"));
+    /* Headers of the last response only. */
+    assert_null(cf_response_header(&o.resp, "Location"));
+    assert_null(strstr(o.resp.headers, "302"));
+    cf_response_free(&o.resp);
+
+    one(&o, nf_url("/redirect?n=5"));
+    o.req.max_redirects = 2;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EREDIRECTS);
+    cf_response_free(&o.resp);
+
+    one(&o, nf_url("/redirect?n=2"));
+    o.req.follow = 0;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.resp.status, 302);
+    assert_non_null(cf_response_header(&o.resp, "location"));
+    cf_response_free(&o.resp);
+}
+
+static void protocols_http_only(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    one(&o, nf_url("/redirect?n=1&to=file%%3A%%2F%%2F%%2Fetc%%2Fpasswd"));
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EPROTO);
+    assert_null(o.resp.body);
+    cf_response_free(&o.resp);
+
+    one(&o, "file:///etc/passwd");
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EPROTO);
+    cf_response_free(&o.resp);
+
+    one(&o, "gopher://127.0.0.1:1/");
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EPROTO);
+    cf_response_free(&o.resp);
+
+    /* Narrower than the default: https only refuses http. */
+    one(&o, nf_url("/bytes?n=1"));
+    o.req.protocols = "https";
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EPROTO);
+    cf_response_free(&o.resp);
+}
+
+static void http_status_and_fail(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    one(&o, nf_url("/status/404"));
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.resp.status, 404);
+    assert_string_equal(o.resp.body, "status 404\n");
+    cf_response_free(&o.resp);
+
+    one(&o, nf_url("/status/404"));
+    o.req.fail_on_http_error = 1;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EHTTP);
+    assert_string_equal(o.resp.error, "HTTP error status: HTTP 404");
+    cf_response_free(&o.resp);
+
+    /* The server answers other methods with 501: the method is sent as asked. */
+    one(&o, nf_url("/bytes?n=1"));
+    o.req.method = "DELETE";
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.resp.status, 501);
+    cf_response_free(&o.resp);
+
+    one(&o, nf_url("/bytes?n=1"));
+    o.req.body = "x=1";
+    o.req.body_len = 3;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.resp.status, 501);
+    cf_response_free(&o.resp);
+}
+
+/* ---- sinks ---- */
+
+struct counter {
+    size_t bytes, calls;
+    int fail_after; /* calls; 0 = never */
+};
+
+static int count_sink(void *ctx, const void *data, size_t len)
+{
+    struct counter *c = ctx;
+    (void)data;
+    c->bytes += len;
+    c->calls++;
+    return c->fail_after && (int)c->calls >= c->fail_after ? CF_EIO : 0;
+}
+
+static void sinks(void **state)
+{
+    struct nf_one o;
+    struct counter cnt = {0, 0, 0};
+    char path[] = "/tmp/cofetch-sink-XXXXXX";
+    int fd = mkstemp(path);
+    char buf[64];
+    (void)state;
+
+    assert_true(fd >= 0);
+    unlink(path);
+    one(&o, nf_url("/bytes?n=52"));
+    o.req.sink = CF_SINK_FD;
+    o.req.sink_fd = fd;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.resp.bytes, 52);
+    assert_null(o.resp.body);
+    assert_int_equal(pread(fd, buf, sizeof buf, 0), 52);
+    assert_memory_equal(buf, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz", 52);
+    close(fd);
+    cf_response_free(&o.resp);
+
+    one(&o, nf_url("/bytes?n=100000"));
+    o.req.sink = CF_SINK_DISCARD;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.resp.bytes, 100000);
+    assert_null(o.resp.body);
+    cf_response_free(&o.resp);
+
+    one(&o, nf_url("/bytes?n=300000"));
+    o.req.sink = CF_SINK_CALLBACK;
+    o.req.sink_fn = count_sink;
+    o.req.sink_ctx = &cnt;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(cnt.bytes, 300000);
+    cf_response_free(&o.resp);
+
+    memset(&cnt, 0, sizeof cnt);
+    cnt.fail_after = 1;
+    one(&o, nf_url("/bytes?n=300000"));
+    o.req.sink = CF_SINK_CALLBACK;
+    o.req.sink_fn = count_sink;
+    o.req.sink_ctx = &cnt;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EIO);
+    assert_int_equal(cnt.calls, 1);
+    cf_response_free(&o.resp);
+}
+
+/* ---- API edges ---- */
+
+static int no_client_task(void *arg, void **res)
+{
+    struct cf_response *resp = arg;
+    (void)res;
+    return nf_get(nf_url("/bytes?n=1"), resp);
+}
+
+static void api_edges(void **state)
+{
+    struct cf_response resp;
+    struct cf_request req;
+    cf_client *c, *c2;
+    (void)state;
+
+    assert_non_null(cf_curl_version());
+    assert_true(strchr(cf_curl_version(), '.') != NULL);
+
+    cf_request_init(&req, "http://127.0.0.1:1/");
+    assert_int_equal(cf_fetch(&req, &resp), CF_ENOTASK);
+    assert_int_equal(resp.code, CF_ENOTASK);
+    cf_response_free(&resp);
+
+    /* No client on the loop. */
+    assert_int_equal(cf_loop_run(nf.loop, no_client_task, &resp, NULL), CF_EINVAL);
+    assert_int_equal(resp.code, CF_EINVAL);
+    cf_response_free(&resp);
+
+    /* One client per loop. */
+    assert_int_equal(cf_client_new(nf.loop, NULL, &c), 0);
+    assert_int_equal(cf_client_new(nf.loop, NULL, &c2), CF_EINVAL);
+    cf_client_free(c);
+    assert_int_equal(cf_client_new(nf.loop, NULL, &c), 0);
+    cf_client_free(c);
+    cf_client_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        // clang-format off
+        cmocka_unit_test(get_ok),
+        cmocka_unit_test(empty_body_is_empty_string),
+        cmocka_unit_test(request_headers_and_user_agent),
+        cmocka_unit_test(connection_refused),
+        cmocka_unit_test(unresolvable_host),
+        cmocka_unit_test(malformed_url),
+        cmocka_unit_test(total_timeout),
+        cmocka_unit_test(reset_mid_body),
+        cmocka_unit_test(slow_body_low_speed),
+        cmocka_unit_test(body_over_cap),
+        cmocka_unit_test(redirects),
+        cmocka_unit_test(protocols_http_only),
+        cmocka_unit_test(http_status_and_fail),
+        cmocka_unit_test(sinks),
+        cmocka_unit_test(api_edges),
+        // clang-format on
+    };
+    return cmocka_run_group_tests(tests, nf_group_setup, nf_group_teardown);
+}

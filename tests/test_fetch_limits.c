@@ -1,0 +1,437 @@
+/*
+ * test_fetch_limits.c - many fetches on one loop: connection caps seen by the server,
+ * transfers in flight and the queue time they cost, rate limits, cancellation.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "net_fixture.h"
+
+/* ---- N concurrent fetches of one URL (or of two alternating URLs) ---- */
+
+struct many {
+    const char *url[2];
+    size_t n;
+    struct cf_response *resp;
+    int *rc;
+    double elapsed;
+};
+
+struct one_of_many {
+    struct many *m;
+    size_t i;
+};
+
+static int fetch_i(void *arg, void **res)
+{
+    struct one_of_many *o = arg;
+    struct cf_request req;
+    (void)res;
+    cf_request_init(&req, o->m->url[o->i % 2]);
+    o->m->rc[o->i] = cf_fetch(&req, &o->m->resp[o->i]);
+    return 0;
+}
+
+static int many_task(void *arg, void **res)
+{
+    struct many *m = arg;
+    cf_task **t = calloc(m->n, sizeof *t);
+    struct one_of_many *o = calloc(m->n, sizeof *o);
+    double t0 = cf_loop_time();
+    int rc = 0;
+    (void)res;
+
+    for (size_t i = 0; i < m->n && rc == 0; i++) {
+        o[i].m = m;
+        o[i].i = i;
+        rc = cf_spawn(&t[i], fetch_i, &o[i]);
+    }
+    if (rc == 0)
+        rc = cf_gather(t, m->n, 0, NULL, NULL);
+    m->elapsed = cf_loop_time() - t0;
+    for (size_t i = 0; i < m->n; i++)
+        cf_task_unref(t[i]);
+    free(t);
+    free(o);
+    return rc;
+}
+
+static void many_run(struct many *m, const struct cf_client_opts *opts)
+{
+    m->resp = calloc(m->n, sizeof *m->resp);
+    m->rc = calloc(m->n, sizeof *m->rc);
+    if (!m->url[1])
+        m->url[1] = m->url[0];
+    assert_int_equal(nf_run(opts, many_task, m), 0);
+}
+
+static void many_free(struct many *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        cf_response_free(&m->resp[i]);
+    free(m->resp);
+    free(m->rc);
+}
+
+static int by_start(const void *a, const void *b)
+{
+    double x = ((const struct cf_response *)a)->start, y = ((const struct cf_response *)b)->start;
+    return (x > y) - (x < y);
+}
+
+static void thousand_with_host_cap(void **state)
+{
+    struct cf_client_opts opts = {.max_host_connections = 20};
+    struct many m = {.url = {nf_url("/bytes?n=100")}, .n = 1000};
+    struct cf_server_stats st;
+    (void)state;
+
+    cf_server_reset_stats(nf.srv);
+    many_run(&m, &opts);
+    for (size_t i = 0; i < m.n; i++) {
+        assert_int_equal(m.rc[i], 0);
+        assert_int_equal(m.resp[i].status, 200);
+        assert_int_equal(m.resp[i].body_len, 100);
+    }
+    cf_server_stats(nf.srv, &st);
+    assert_int_equal(cf_server_count_path(nf.srv, "/bytes"), 1000);
+    assert_true(st.conns_max <= 20);
+    assert_true(st.conns_max >= 2); /* it did run concurrently */
+    many_free(&m);
+}
+
+static void total_connection_cap(void **state)
+{
+    struct cf_client_opts opts = {.max_total_connections = 3};
+    struct many m = {.url = {nf_url("/delay?s=0.1")}, .n = 12};
+    struct cf_server_stats st;
+    (void)state;
+
+    cf_server_reset_stats(nf.srv);
+    many_run(&m, &opts);
+    for (size_t i = 0; i < m.n; i++)
+        assert_int_equal(m.rc[i], 0);
+    cf_server_stats(nf.srv, &st);
+    assert_true(st.conns_max <= 3);
+    assert_true(m.elapsed >= 0.35); /* 12 x 0.1 s over 3 connections */
+    many_free(&m);
+}
+
+static void in_flight_cap(void **state)
+{
+    struct cf_client_opts opts = {.max_in_flight = 5};
+    struct many m = {.url = {nf_url("/delay?s=0.2")}, .n = 20};
+    struct cf_server_stats st;
+    (void)state;
+
+    cf_server_reset_stats(nf.srv);
+    many_run(&m, &opts);
+    for (size_t i = 0; i < m.n; i++)
+        assert_int_equal(m.rc[i], 0);
+    cf_server_stats(nf.srv, &st);
+    assert_true(st.conns_max <= 5);
+    assert_true(m.elapsed >= 0.75); /* 4 rounds of 0.2 s */
+    /* The last ones waited their turn, and it shows as queue time, not request time. */
+    qsort(m.resp, m.n, sizeof *m.resp, by_start);
+    assert_true(m.resp[m.n - 1].t.queue >= 0.55);
+    assert_true(m.resp[m.n - 1].t.total < 0.6);
+    many_free(&m);
+}
+
+static void queue_time_single_slot(void **state)
+{
+    struct cf_client_opts opts = {.max_in_flight = 1};
+    struct many m = {.url = {nf_url("/delay?s=0.3")}, .n = 2};
+    (void)state;
+
+    many_run(&m, &opts);
+    assert_int_equal(m.rc[0], 0);
+    assert_int_equal(m.rc[1], 0);
+    assert_true(m.resp[0].t.queue < 0.1);
+    assert_true(m.resp[1].t.queue >= 0.28);
+    assert_true(m.resp[1].t.queue < m.resp[0].end - m.resp[0].start + 0.2);
+    assert_true(m.resp[1].start >= m.resp[0].end - 0.01);
+    /* The request's own time excludes the wait. */
+    assert_true(m.resp[1].t.total < 0.6);
+    many_free(&m);
+}
+
+static void rate_limit_spreads(void **state)
+{
+    struct cf_client_opts opts = {.rate = 20};
+    struct many m = {.url = {nf_url("/bytes?n=10")}, .n = 10};
+    (void)state;
+
+    many_run(&m, &opts);
+    for (size_t i = 0; i < m.n; i++)
+        assert_int_equal(m.rc[i], 0);
+    assert_true(m.elapsed >= 0.44);
+    qsort(m.resp, m.n, sizeof *m.resp, by_start);
+    for (size_t i = 1; i < m.n; i++) {
+        double gap = m.resp[i].start - m.resp[i - 1].start;
+        assert_true(gap >= 0.04);
+        assert_true(gap < 0.2);
+    }
+    assert_true(m.resp[m.n - 1].t.queue >= 0.4); /* waiting for a token is queue time */
+    many_free(&m);
+}
+
+static void rate_limit_per_host(void **state)
+{
+    /* Two host names for the one server: each is held to 10/s, together they are not. */
+    struct cf_client_opts opts = {.rate_per_host = 10};
+    char other[128];
+    struct many m = {.n = 10};
+    (void)state;
+
+    snprintf(other, sizeof other, "http://localhost:%d/bytes?n=1", cf_server_port(nf.srv));
+    m.url[0] = nf_url("/bytes?n=1");
+    m.url[1] = other;
+    many_run(&m, &opts);
+    for (size_t i = 0; i < m.n; i++)
+        assert_int_equal(m.rc[i], 0);
+    assert_true(m.elapsed >= 0.38); /* 5 per host at 10/s: 0.4 s */
+    assert_true(m.elapsed < 0.85);  /* not 10 at 10/s */
+    for (int h = 0; h < 2; h++) {
+        double last = -1;
+        for (size_t i = (size_t)h; i < m.n; i += 2) {
+            if (last >= 0)
+                assert_true(m.resp[i].start - last >= 0.09 || last - m.resp[i].start >= 0.09);
+            last = m.resp[i].start;
+        }
+    }
+    many_free(&m);
+}
+
+/* A host's requests that bunch up behind a busy slot still start 1/rate apart. */
+static void rate_per_host_after_slot_wait(void **state)
+{
+    struct cf_client_opts opts = {.rate_per_host = 10, .max_in_flight = 1};
+    struct many m = {.url = {nf_url("/delay?s=0.4"), nf_url("/bytes?n=1")}, .n = 4};
+    (void)state;
+
+    many_run(&m, &opts);
+    for (size_t i = 0; i < m.n; i++)
+        assert_int_equal(m.rc[i], 0);
+    qsort(m.resp, m.n, sizeof *m.resp, by_start);
+    for (size_t i = 1; i < m.n; i++)
+        assert_true(m.resp[i].start - m.resp[i - 1].start >= 0.09);
+    many_free(&m);
+}
+
+/* ---- cancellation ---- */
+
+struct cancel_case {
+    const char *slow_url;
+    double cancel_after;
+    int slow_rc;
+    double slow_elapsed;
+    struct cf_response slow;
+    int after_rc[3];
+    unsigned long conns_before, conns_after;
+};
+
+static int slow_fetch(void *arg, void **res)
+{
+    struct cancel_case *cc = arg;
+    struct cf_request req;
+    double t0 = cf_loop_time();
+    (void)res;
+    cf_request_init(&req, cc->slow_url);
+    cc->slow_rc = cf_fetch(&req, &cc->slow);
+    cc->slow_elapsed = cf_loop_time() - t0;
+    return cc->slow_rc;
+}
+
+static int cancel_task(void *arg, void **res)
+{
+    struct cancel_case *cc = arg;
+    struct cf_server_stats st;
+    struct cf_response r;
+    cf_task *t;
+    (void)res;
+
+    /* A connection that is then idle in the pool. */
+    cc->after_rc[0] = nf_get(nf_url("/bytes?n=10"), &r);
+    cf_response_free(&r);
+    cf_server_stats(nf.srv, &st);
+    cc->conns_before = st.conns_total;
+
+    cf_spawn(&t, slow_fetch, cc);
+    cf_sleep(cc->cancel_after);
+    cf_task_cancel(t);
+    cf_task_await(t, NULL);
+    cf_task_unref(t);
+
+    /* Fetches go on, on a new connection: the cancelled one was closed, not reused. */
+    cc->after_rc[1] = nf_get(nf_url("/bytes?n=10"), &r);
+    cf_response_free(&r);
+    cc->after_rc[2] = nf_get(nf_url("/bytes?n=10"), &r);
+    cf_response_free(&r);
+    cf_server_stats(nf.srv, &st);
+    cc->conns_after = st.conns_total;
+    return 0;
+}
+
+static void cancel_mid_transfer(void **state)
+{
+    struct cf_client_opts opts = {.max_host_connections = 1};
+    struct cancel_case cc;
+    (void)state;
+
+    memset(&cc, 0, sizeof cc);
+    cc.slow_url = nf_url("/delay?s=3");
+    cc.cancel_after = 0.2;
+    assert_int_equal(nf_run(&opts, cancel_task, &cc), 0);
+    assert_int_equal(cc.slow_rc, CF_ECANCELED);
+    assert_int_equal(cc.slow.code, CF_ECANCELED);
+    assert_string_equal(cc.slow.error, "cancelled");
+    assert_true(cc.slow_elapsed < 1.0);
+    assert_int_equal(cc.after_rc[0], 0);
+    assert_int_equal(cc.after_rc[1], 0);
+    assert_int_equal(cc.after_rc[2], 0);
+    assert_int_equal(cc.conns_after, cc.conns_before + 1);
+    cf_response_free(&cc.slow);
+}
+
+static void cancel_mid_body(void **state)
+{
+    struct cancel_case cc;
+    (void)state;
+
+    memset(&cc, 0, sizeof cc);
+    cc.slow_url = nf_url("/drip?n=100&interval=0.05");
+    cc.cancel_after = 0.5;
+    assert_int_equal(nf_run(NULL, cancel_task, &cc), 0);
+    assert_int_equal(cc.slow_rc, CF_ECANCELED);
+    assert_true(cc.slow.bytes > 0 && cc.slow.bytes < 100); /* it was cut mid-body */
+    assert_int_equal(cc.after_rc[1], 0);
+    assert_int_equal(cc.after_rc[2], 0);
+    cf_response_free(&cc.slow);
+}
+
+/* A cancel from inside libcurl's callbacks (a body sink cancelling its own task). */
+struct self_cancel {
+    cf_task *task;
+    int rc;
+    struct cf_response resp;
+    int after_rc;
+};
+
+static int cancel_from_sink(void *ctx, const void *data, size_t len)
+{
+    struct self_cancel *sc = ctx;
+    (void)data;
+    (void)len;
+    cf_task_cancel(sc->task);
+    return 0;
+}
+
+static int self_cancel_fetch(void *arg, void **res)
+{
+    struct self_cancel *sc = arg;
+    struct cf_request req;
+    (void)res;
+    cf_request_init(&req, nf_url("/bytes?n=1000000"));
+    req.sink = CF_SINK_CALLBACK;
+    req.sink_fn = cancel_from_sink;
+    req.sink_ctx = sc;
+    sc->rc = cf_fetch(&req, &sc->resp);
+    return 0;
+}
+
+static int self_cancel_task(void *arg, void **res)
+{
+    struct self_cancel *sc = arg;
+    struct cf_response r;
+    (void)res;
+    cf_spawn(&sc->task, self_cancel_fetch, sc);
+    cf_task_await(sc->task, NULL);
+    cf_task_unref(sc->task);
+    sc->after_rc = nf_get(nf_url("/bytes?n=10"), &r);
+    cf_response_free(&r);
+    return 0;
+}
+
+static void cancel_from_callback(void **state)
+{
+    struct self_cancel sc;
+    (void)state;
+    memset(&sc, 0, sizeof sc);
+    assert_int_equal(nf_run(NULL, self_cancel_task, &sc), 0);
+    assert_int_equal(sc.rc, CF_ECANCELED);
+    assert_int_equal(sc.after_rc, 0);
+    cf_response_free(&sc.resp);
+}
+
+/* Cancelled while waiting for a slot: it never starts, and the slot still works. */
+static int cancel_waiting_task(void *arg, void **res)
+{
+    struct cancel_case *cc = arg;
+    struct cf_response r;
+    cf_task *busy, *waiting;
+    struct cancel_case other;
+    (void)res;
+
+    memset(&other, 0, sizeof other);
+    other.slow_url = nf_url("/delay?s=0.3");
+    cf_spawn(&busy, slow_fetch, &other);
+    cf_spawn(&waiting, slow_fetch, cc);
+    cf_sleep(0.1);
+    cf_task_cancel(waiting);
+    cf_task_await(waiting, NULL);
+    cf_task_await(busy, NULL);
+    cf_task_unref(busy);
+    cf_task_unref(waiting);
+    cc->after_rc[0] = other.slow_rc;
+    cf_response_free(&other.slow);
+    cc->after_rc[1] = nf_get(nf_url("/bytes?n=10"), &r);
+    cf_response_free(&r);
+    return 0;
+}
+
+static void cancel_while_queued(void **state)
+{
+    struct cf_client_opts opts = {.max_in_flight = 1};
+    struct cancel_case cc;
+    (void)state;
+
+    memset(&cc, 0, sizeof cc);
+    cc.slow_url = nf_url("/bytes?n=10");
+    cf_server_reset_stats(nf.srv);
+    assert_int_equal(nf_run(&opts, cancel_waiting_task, &cc), 0);
+    assert_int_equal(cc.slow_rc, CF_ECANCELED);
+    assert_true(cc.slow_elapsed < 0.25);
+    assert_int_equal(cc.slow.attempts, 0);
+    assert_int_equal(cc.after_rc[0], 0);
+    assert_int_equal(cc.after_rc[1], 0);
+    assert_int_equal(cf_server_count_path(nf.srv, "/bytes"), 1); /* only the last one */
+    cf_response_free(&cc.slow);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        // clang-format off
+        cmocka_unit_test(thousand_with_host_cap),
+        cmocka_unit_test(total_connection_cap),
+        cmocka_unit_test(in_flight_cap),
+        cmocka_unit_test(queue_time_single_slot),
+        cmocka_unit_test(rate_limit_spreads),
+        cmocka_unit_test(rate_limit_per_host),
+        cmocka_unit_test(rate_per_host_after_slot_wait),
+        cmocka_unit_test(cancel_mid_transfer),
+        cmocka_unit_test(cancel_mid_body),
+        cmocka_unit_test(cancel_from_callback),
+        cmocka_unit_test(cancel_while_queued),
+        // clang-format on
+    };
+    return cmocka_run_group_tests(tests, nf_group_setup, nf_group_teardown);
+}
