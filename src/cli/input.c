@@ -1,0 +1,363 @@
+/*
+ * input.c - URL sources, line trimming and checks, sharding.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "cofetch/error.h"
+#include "cofetch/io.h"
+#include "input.h"
+
+enum src_kind { SRC_ARGS, SRC_FD, SRC_ITEMS };
+
+struct source {
+    enum src_kind kind;
+    const char *name;
+    /* SRC_ARGS / SRC_ITEMS */
+    const char *const *lines;
+    const struct item *items;
+    size_t n, pos;
+    /* SRC_FD */
+    int fd;
+    int close_fd;
+    cf_lines *reader;
+};
+
+struct input {
+    struct source *src;
+    size_t nsrc, cur;
+    unsigned long shard_k, shard_n;
+    const char *protos;
+    unsigned long next_urlnum;
+    int failed;
+};
+
+const char *line_trim(const char *s, size_t *len)
+{
+    size_t n = *len;
+    while (n && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\v' || *s == '\f')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\v' ||
+                 s[n - 1] == '\f'))
+        n--;
+    *len = n;
+    return s;
+}
+
+int line_skipped(const char *s, size_t len)
+{
+    return len == 0 || s[0] == '#';
+}
+
+uint64_t fnv1a64(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+int shard_take(const char *s, size_t len, unsigned long k, unsigned long n)
+{
+    return n == 0 || fnv1a64(s, len) % n == k - 1;
+}
+
+int proto_allowed(const char *protos, const char *scheme, size_t len)
+{
+    const char *p = protos;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n == len && strncasecmp(p, scheme, len) == 0)
+            return 1;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+int line_check(const char *s, size_t len, const char *protos, char *why, size_t whylen)
+{
+    CURLU *u;
+    CURLUcode uc;
+    char *scheme = NULL;
+    int rc = -1;
+
+    if (len > LINE_MAX_BYTES) {
+        snprintf(why, whylen, "line longer than %d bytes", LINE_MAX_BYTES);
+        return -1;
+    }
+    if (memchr(s, '\0', len)) {
+        snprintf(why, whylen, "line contains a NUL byte");
+        return -1;
+    }
+    u = curl_url();
+    if (!u) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    uc = curl_url_set(u, CURLUPART_URL, s, 0);
+    if (uc) {
+        snprintf(why, whylen, "not a URL (%s)", curl_url_strerror(uc));
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) || !scheme) {
+        snprintf(why, whylen, "not a URL (no scheme)");
+        goto out;
+    }
+    if (!proto_allowed(protos, scheme, strlen(scheme))) {
+        snprintf(why, whylen, "scheme '%s' not allowed (--proto: %s)", scheme, protos);
+        goto out;
+    }
+    rc = 0;
+out:
+    curl_free(scheme);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+int item_set(struct item *it, const char *s, size_t len)
+{
+    if (len + 1 > it->cap) {
+        size_t cap = it->cap ? it->cap : 256;
+        char *p;
+        while (cap < len + 1)
+            cap *= 2;
+        p = realloc(it->url, cap);
+        if (!p)
+            return CF_ENOMEM;
+        it->url = p;
+        it->cap = cap;
+    }
+    memcpy(it->url, s, len);
+    it->url[len] = '\0';
+    it->len = len;
+    return 0;
+}
+
+void item_free(struct item *it)
+{
+    free(it->url);
+    memset(it, 0, sizeof *it);
+}
+
+static struct source *add_source(struct input *in)
+{
+    struct source *s = realloc(in->src, (in->nsrc + 1) * sizeof *s);
+    if (!s)
+        return NULL;
+    in->src = s;
+    s = &in->src[in->nsrc++];
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+    return s;
+}
+
+static int add_fd(struct input *in, const char *name, int fd, int close_fd)
+{
+    struct source *s = add_source(in);
+    if (!s)
+        return CF_ENOMEM;
+    s->kind = SRC_FD;
+    s->name = name;
+    s->fd = fd;
+    s->close_fd = close_fd;
+    /* One byte over the limit, so an over-long line is told from one at the limit. */
+    return cf_lines_new(&s->reader, fd, LINE_MAX_BYTES);
+}
+
+static struct input *input_new(const struct config *cfg)
+{
+    struct input *in = calloc(1, sizeof *in);
+    if (!in)
+        return NULL;
+    in->shard_k = cfg->shard_k;
+    in->shard_n = cfg->shard_n;
+    in->protos = cfg->protos;
+    return in;
+}
+
+int input_open(struct input **out, const struct config *cfg, int use_stdin)
+{
+    struct input *in = input_new(cfg);
+    int rc = 0;
+
+    if (!in)
+        return CF_ENOMEM;
+    if (cfg->nurls) {
+        struct source *s = add_source(in);
+        if (!s) {
+            rc = CF_ENOMEM;
+            goto fail;
+        }
+        s->kind = SRC_ARGS;
+        s->name = "args";
+        s->lines = cfg->urls;
+        s->n = cfg->nurls;
+    }
+    for (size_t i = 0; i < cfg->ninputs; i++) {
+        const char *path = cfg->inputs[i];
+        if (strcmp(path, "-") == 0) {
+            rc = add_fd(in, "-", STDIN_FILENO, 0);
+        } else {
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0) {
+                fprintf(stderr, "cofetch: cannot read %s: %s\n", path, strerror(errno));
+                rc = CF_EIO;
+                goto fail;
+            }
+            rc = add_fd(in, path, fd, 1);
+            if (rc)
+                close(fd);
+        }
+        if (rc)
+            goto fail;
+    }
+    if (in->nsrc == 0) {
+        if (!use_stdin && isatty(STDIN_FILENO)) {
+            rc = CF_EINVAL;
+            goto fail;
+        }
+        rc = add_fd(in, "-", STDIN_FILENO, 0);
+        if (rc)
+            goto fail;
+    }
+    *out = in;
+    return 0;
+fail:
+    input_free(in);
+    return rc;
+}
+
+int input_open_items(struct input **out, const struct config *cfg, const struct item *items,
+                     size_t n)
+{
+    struct input *in = input_new(cfg);
+    struct source *s;
+
+    if (!in || !(s = add_source(in))) {
+        input_free(in);
+        return CF_ENOMEM;
+    }
+    s->kind = SRC_ITEMS;
+    s->name = "items";
+    s->items = items;
+    s->n = n;
+    *out = in;
+    return 0;
+}
+
+/* The next item of an item source: copied as it was read the first time. */
+static int next_item(struct input *in, struct source *s, struct item *it)
+{
+    const struct item *src = &s->items[s->pos++];
+
+    if (item_set(it, src->url, src->len))
+        return CF_ENOMEM;
+    it->src = src->src;
+    it->lineno = src->lineno;
+    it->bad = src->bad;
+    memcpy(it->why, src->why, sizeof it->why);
+    it->urlnum = in->next_urlnum++;
+    return 0;
+}
+
+/* The next raw line of source s: 0, CF_EOF, CF_ETOOLONG (head in *line), or an error. */
+static int source_next(struct source *s, const char **line, size_t *len, unsigned long *lineno)
+{
+    int rc;
+
+    if (s->kind != SRC_FD) {
+        if (s->pos >= s->n)
+            return CF_EOF;
+        *line = s->lines[s->pos++];
+        *len = strlen(*line);
+        *lineno = s->pos;
+        return *len > LINE_MAX_BYTES ? CF_ETOOLONG : 0;
+    }
+    rc = cf_lines_next(s->reader, line, len);
+    *lineno = cf_lines_lineno(s->reader);
+    return rc;
+}
+
+int input_next(struct input *in, struct item *it)
+{
+    while (in->cur < in->nsrc) {
+        struct source *s = &in->src[in->cur];
+        const char *line = NULL;
+        size_t len = 0;
+        unsigned long lineno = 0;
+        int rc = s->kind == SRC_ITEMS ? (s->pos < s->n ? 0 : CF_EOF)
+                                      : source_next(s, &line, &len, &lineno);
+
+        if (s->kind == SRC_ITEMS && s->pos < s->n)
+            return next_item(in, s, it);
+        if (rc == CF_EOF) {
+            in->cur++;
+            continue;
+        }
+        if (rc == CF_EIO) {
+            fprintf(stderr, "cofetch: reading %s: %s\n", s->name, strerror(errno));
+            in->failed = 1;
+            in->cur++;
+            continue;
+        }
+        if (rc && rc != CF_ETOOLONG)
+            return rc;
+        line = line_trim(line, &len);
+        if (rc == 0 && line_skipped(line, len))
+            continue;
+        if (!shard_take(line, len, in->shard_k, in->shard_n))
+            continue;
+        it->src = s->name;
+        it->lineno = lineno;
+        it->bad = 0;
+        it->why[0] = '\0';
+        if (rc == CF_ETOOLONG) {
+            /* Keep a head of the offending text: enough to find it. */
+            if (item_set(it, line, len > 80 ? 80 : len))
+                return CF_ENOMEM;
+            snprintf(it->why, sizeof it->why, "line longer than %d bytes", LINE_MAX_BYTES);
+            it->bad = 1;
+        } else {
+            if (item_set(it, line, len))
+                return CF_ENOMEM;
+            /* The copy is NUL-terminated right after the trimmed text. */
+            it->bad = line_check(it->url, it->len, in->protos, it->why, sizeof it->why) != 0;
+        }
+        it->urlnum = in->next_urlnum++;
+        return 0;
+    }
+    return CF_EOF;
+}
+
+int input_failed(const struct input *in)
+{
+    return in->failed;
+}
+
+void input_free(struct input *in)
+{
+    if (!in)
+        return;
+    for (size_t i = 0; i < in->nsrc; i++) {
+        struct source *s = &in->src[i];
+        cf_lines_free(s->reader);
+        if (s->close_fd && s->fd >= 0)
+            close(s->fd);
+    }
+    free(in->src);
+    free(in);
+}

@@ -1,0 +1,74 @@
+/*
+ * input.h - where URLs come from: arguments, -i files, stdin, or a list in memory.
+ *
+ * input_next() hands out one item per line that is neither blank nor a comment and
+ * belongs to this --shard. An item is either a URL that passed the checks, or a bad
+ * line (item.bad) with the reason, which the caller turns into an error record:
+ * nothing is dropped silently. Descriptors are read with the runtime's cf_lines, so a
+ * pipe is consumed as it arrives and input_next() suspends (in a task) while it waits.
+ *
+ * Sharding: a line belongs to shard K of N (K is 1-based) when
+ * FNV-1a-64(trimmed line) % N == K - 1, so N runs with K = 1..N partition any list.
+ */
+#ifndef CLI_INPUT_H
+#define CLI_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+enum { LINE_MAX_BYTES = 64 * 1024 };
+
+/* One input line, in storage the caller reuses (see item_set). */
+struct item {
+    char *url; /* the trimmed line (owned, reused) */
+    size_t len, cap;
+    const char *src;      /* source name: "args", "-" or a file name (static) */
+    unsigned long lineno; /* 1-based, within src */
+    unsigned long urlnum; /* 0-based index among all items handed out */
+    int bad;              /* 1: why holds the reason; url the offending text */
+    char why[192];
+};
+
+struct input;
+
+/* Opens every source of cfg (or stdin when there is none and stdin is not a terminal;
+ * use_stdin forces it). An -i file that cannot be opened prints
+ * "cofetch: cannot read FILE: reason" to stderr and returns CF_EIO (exit 3).
+ * Errors: CF_EIO, CF_ENOMEM, CF_EINVAL (no input at all: caller prints usage). */
+int input_open(struct input **out, const struct config *cfg, int use_stdin);
+
+/* A source of items already read and checked (--compare reads its input once and runs
+ * it twice; --demo builds its own). items are borrowed and must outlive the input. */
+int input_open_items(struct input **out, const struct config *cfg, const struct item *items,
+                     size_t n);
+
+/* The next item. May suspend. 0, CF_EOF, CF_ECANCELED, CF_EIO (a read failed; the message
+ * is printed and input_failed() becomes true), CF_ENOMEM. */
+int input_next(struct input *in, struct item *it);
+
+/* Whether a source failed to read (exit code 3). */
+int input_failed(const struct input *in);
+void input_free(struct input *in);
+
+/* Copy a line into it->url, reusing its buffer. */
+int item_set(struct item *it, const char *s, size_t len);
+void item_free(struct item *it);
+
+/* ---- pure helpers (unit-tested) ---- */
+
+/* Trim blanks; returns the start and sets *len. */
+const char *line_trim(const char *s, size_t *len);
+/* Whether a trimmed line is skipped (empty or a comment). */
+int line_skipped(const char *s, size_t len);
+uint64_t fnv1a64(const void *data, size_t len);
+/* Whether a trimmed line belongs to shard k (1-based) of n. */
+int shard_take(const char *s, size_t len, unsigned long k, unsigned long n);
+/* Whether scheme (length len) is in a comma-separated list (case-insensitive). */
+int proto_allowed(const char *protos, const char *scheme, size_t len);
+/* Checks a trimmed line (s[len] must be NUL): 0, or -1 with a reason in why. protos as in struct
+ * config. */
+int line_check(const char *s, size_t len, const char *protos, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,259 @@
+/*
+ * mode_ordered.c - gather, chain and --sync: results written in input order.
+ *
+ * A reader task takes input lines into a ring of slots; each line gets a task (a chain
+ * of one fetch in gather mode, 1 + --then steps in chain mode) once one of the -j
+ * permits is free. A finished slot is written as soon as every slot before it has
+ * been: the ring is the bounded window. The reader waits for a free slot, so at most
+ * WINDOW lines are in memory (fetching, or finished and waiting for an earlier, slower
+ * one), whatever the input length; a slow head of line holds the reader, by design.
+ * --sync is this mode with one permit: one fetch at a time, in input order.
+ *
+ * Stopping (SIGINT, --fail-fast, closed stdout): the reader and the slots' tasks are
+ * cancelled; a fetch in flight ends with CF_ECANCELED, and a slot whose task never
+ * started is given a "cancelled" record, so every line taken still yields a record.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "template.h"
+
+struct slot {
+    struct item item;
+    struct rec *recs; /* 1 + nthens */
+    int nrec;         /* records filled */
+    int done;
+    cf_task *task;
+    struct ordered *o;
+};
+
+struct ordered {
+    struct run *run;
+    struct slot *ring;
+    size_t cap;
+    int steps; /* records per slot */
+    unsigned long head, tail;
+    cf_sem *window;   /* free slots */
+    cf_sem *inflight; /* -j permits; NULL: no limit but the window */
+    cf_task *reader;
+};
+
+static size_t window_size(long parallel)
+{
+    if (parallel <= 0)
+        return 4096;
+    return parallel * 4 < 256 ? 256 : (size_t)parallel * 4;
+}
+
+/* Write every finished slot at the head, in order. Never suspends. */
+static void flush(struct ordered *o)
+{
+    while (o->head < o->tail) {
+        struct slot *s = &o->ring[o->head % o->cap];
+        if (!s->done)
+            break;
+        for (int i = 0; i < s->nrec; i++) {
+            run_write(o->run, &s->recs[i]);
+            rec_clear(&s->recs[i]);
+        }
+        s->nrec = 0;
+        s->done = 0;
+        cf_task_unref(s->task);
+        s->task = NULL;
+        o->head++;
+        cf_sem_release(o->window);
+    }
+}
+
+/* A slot that ends without a fetch: its next record is an error. */
+static void slot_fail(struct ordered *o, struct slot *s, int code, const char *why)
+{
+    struct rec *r = &s->recs[s->nrec++];
+    rec_from_item(r, &s->item);
+    r->step = s->nrec - 1;
+    r->start = r->end = run_now(o->run);
+    rec_fail(r, code, "%s", why);
+    run_finish(o->run, r);
+    s->done = 1;
+}
+
+static const char *header_of(void *ctx, const char *name)
+{
+    return cf_response_header(ctx, name);
+}
+
+/* Step i > 0: the URL from --then template i-1 and the previous record. */
+static int step_url(struct ordered *o, struct slot *s, int i, struct rec *r)
+{
+    struct rec *prev = &s->recs[i - 1];
+    struct tmpl_vals v = {
+        .url = prev->url,
+        .effective_url = prev->resp.effective_url,
+        .status = prev->resp.status,
+        .body = prev->body.buf,
+        .body_len = prev->body.len,
+        .line = s->item.url,
+        .header = header_of,
+        .header_ctx = &prev->resp,
+    };
+    char err[256];
+    int rc;
+
+    sb_reset(&r->urlbuf);
+    rc = tmpl_expand(o->run->cfg->thens[i - 1], &v, &r->urlbuf, err, sizeof err);
+    if (rc) {
+        r->url = sb_cstr(&r->urlbuf);
+        r->url_len = r->urlbuf.len;
+        r->start = r->end = run_now(o->run);
+        rec_fail(r, rc, "step %d: %s", i, err);
+        run_finish(o->run, r);
+    }
+    return rc;
+}
+
+static int chain_task(void *arg, void **result)
+{
+    struct slot *s = arg;
+    struct ordered *o = s->o;
+    (void)result;
+
+    for (int i = 0; i < o->steps; i++) {
+        struct rec *r = &s->recs[i];
+        const char *url = s->item.url;
+        rec_from_item(r, &s->item);
+        r->step = i;
+        s->nrec = i + 1;
+        if (i > 0) {
+            if (step_url(o, s, i, r))
+                break;
+            url = sb_cstr(&r->urlbuf);
+        }
+        if (transfer(o->run, r, url, i + 1 < o->steps))
+            break;
+    }
+    s->done = 1;
+    if (o->inflight)
+        cf_sem_release(o->inflight);
+    flush(o);
+    return 0;
+}
+
+static int reader_task(void *arg, void **result)
+{
+    struct ordered *o = arg;
+    struct run *run = o->run;
+    (void)result;
+
+    while (run->stop == STOP_NONE) {
+        struct slot *s;
+        int rc = cf_sem_acquire(o->window);
+        if (rc)
+            break;
+        s = &o->ring[o->tail % o->cap];
+        rc = input_next(run->in, &s->item);
+        if (rc) {
+            cf_sem_release(o->window);
+            break;
+        }
+        o->tail++;
+        s->nrec = 0;
+        s->done = 0;
+        if (s->item.bad) {
+            char why[320];
+            snprintf(why, sizeof why, "%s:%lu: %s", s->item.src, s->item.lineno, s->item.why);
+            slot_fail(o, s, CF_EURL, why);
+            flush(o);
+            continue;
+        }
+        if (o->inflight && cf_sem_acquire(o->inflight)) {
+            slot_fail(o, s, CF_ECANCELED, "cancelled before it started");
+            flush(o);
+            break;
+        }
+        if (cf_spawn(&s->task, chain_task, s)) {
+            slot_fail(o, s, CF_ENOMEM, "cannot start a task");
+            if (o->inflight)
+                cf_sem_release(o->inflight);
+            flush(o);
+        }
+    }
+    return 0;
+}
+
+static void cancel_all(void *engine)
+{
+    struct ordered *o = engine;
+    if (o->reader)
+        cf_task_cancel(o->reader);
+    for (unsigned long i = o->head; i < o->tail; i++) {
+        struct slot *s = &o->ring[i % o->cap];
+        if (s->task)
+            cf_task_cancel(s->task);
+    }
+}
+
+/* After the reader: wait for every slot in order; fill the ones whose task never ran. */
+static void drain(struct ordered *o)
+{
+    while (o->head < o->tail) {
+        struct slot *s = &o->ring[o->head % o->cap];
+        if (!s->done && s->task && !cf_task_done(s->task)) {
+            /* Its own flush may write the slot and drop s->task: hold a reference. */
+            cf_task *t = cf_task_ref(s->task);
+            cf_task_await(t, NULL);
+            cf_task_unref(t);
+            continue;
+        }
+        if (!s->done)
+            slot_fail(o, s, CF_ECANCELED, "cancelled before it started");
+        flush(o);
+    }
+}
+
+int mode_ordered(struct run *run)
+{
+    struct ordered o = {.run = run};
+    int rc = CF_ENOMEM;
+
+    o.steps = 1 + (run->mode == MODE_CHAIN ? (int)run->cfg->nthens : 0);
+    o.cap = window_size(run->parallel);
+    o.ring = calloc(o.cap, sizeof *o.ring);
+    if (!o.ring)
+        return CF_ENOMEM;
+    for (size_t i = 0; i < o.cap; i++) {
+        o.ring[i].o = &o;
+        o.ring[i].recs = calloc((size_t)o.steps, sizeof *o.ring[i].recs);
+        if (!o.ring[i].recs)
+            goto out;
+    }
+    if (cf_sem_new(&o.window, o.cap))
+        goto out;
+    if (run->parallel > 0 && cf_sem_new(&o.inflight, (size_t)run->parallel))
+        goto out;
+    if (cf_spawn(&o.reader, reader_task, &o))
+        goto out;
+    run->cancel = cancel_all;
+    run->engine = &o;
+    if (run->stop != STOP_NONE)
+        cancel_all(&o);
+    cf_task_await(o.reader, NULL);
+    drain(&o);
+    run->cancel = NULL;
+    run->engine = NULL;
+    rc = 0;
+out:
+    cf_task_unref(o.reader);
+    cf_sem_free(o.inflight);
+    cf_sem_free(o.window);
+    for (size_t i = 0; i < o.cap; i++) {
+        if (!o.ring[i].recs)
+            continue;
+        for (int j = 0; j < o.steps; j++)
+            rec_free(&o.ring[i].recs[j]);
+        free(o.ring[i].recs);
+        item_free(&o.ring[i].item);
+    }
+    free(o.ring);
+    return rc;
+}

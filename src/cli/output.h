@@ -1,0 +1,44 @@
+/*
+ * output.h - stdout: one buffer, flushed at record boundaries.
+ *
+ * Records are formatted into one buffer (default lines, JSON Lines, -w, or bodies) and
+ * written with write(2) once it holds 64 KiB, or on the next loop iteration after a
+ * record was added (so a streaming consumer sees each record promptly, and a million
+ * records cost a few thousand writes). A write that fails with EPIPE (the reader went
+ * away, e.g. `| head`) marks the output broken and calls on_broken: the run then stops
+ * quietly.
+ */
+#ifndef CLI_OUTPUT_H
+#define CLI_OUTPUT_H
+
+#include "cofetch/loop.h"
+#include "config.h"
+#include "record.h"
+#include "strbuf.h"
+
+struct output {
+    int fd;
+    enum out_format format;
+    const struct writeout *writeout;
+    int color;
+    int chain;
+    int broken;
+    cf_loop *loop;
+    cf_handle *pending; /* the scheduled flush */
+    struct strbuf buf;
+    void (*on_broken)(void *ctx);
+    void *ctx;
+};
+
+void output_init(struct output *o, int fd, const struct config *cfg, cf_loop *loop);
+/* Adds one record. Never suspends. */
+void output_record(struct output *o, const struct rec *r);
+/* Writes what is buffered now (blocking write). */
+void output_flush(struct output *o);
+/* Flushes and cancels the scheduled flush. */
+void output_close(struct output *o);
+
+/* The default line of one record (unit-tested), appended to sb. */
+int output_text_line(struct strbuf *sb, const struct rec *r, int color, int chain);
+
+#endif

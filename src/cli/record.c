@@ -1,0 +1,60 @@
+/*
+ * record.c - one result record.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cofetch/error.h"
+#include "record.h"
+
+void rec_init(struct rec *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+void rec_clear(struct rec *r)
+{
+    struct strbuf body = r->body, urlbuf = r->urlbuf;
+
+    cf_response_free(&r->resp);
+    sb_reset(&body);
+    sb_reset(&urlbuf);
+    memset(r, 0, sizeof *r);
+    r->body = body;
+    r->urlbuf = urlbuf;
+}
+
+void rec_free(struct rec *r)
+{
+    cf_response_free(&r->resp);
+    sb_free(&r->body);
+    sb_free(&r->urlbuf);
+}
+
+void rec_fail(struct rec *r, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    r->code = code;
+    va_start(ap, fmt);
+    vsnprintf(r->error, sizeof r->error, fmt, ap);
+    va_end(ap);
+    r->done = 1;
+}
+
+const char *rec_http_version(const struct rec *r)
+{
+    switch (r->resp.http_version) {
+    case 10: return "1.0";
+    case 11: return "1.1";
+    case 20: return "2";
+    case 30: return "3";
+    default: return "";
+    }
+}
+
+int rec_exitcode(const struct rec *r)
+{
+    return r->code < 0 ? -r->code : r->code;
+}

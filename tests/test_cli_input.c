@@ -1,0 +1,172 @@
+/*
+ * test_cli_input.c - line trimming and skipping, the checks that make a bad line, shard
+ * partitions, and the reader over a descriptor (numbers, over-long lines, NUL bytes).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../src/cli/input.c"
+
+static void cfg_init(struct config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->protos, sizeof cfg->protos, "http,https");
+}
+
+static void test_trim_and_skip(void **state)
+{
+    size_t len = 12;
+    const char *s = line_trim(" \t http://a \r", &len);
+    (void)state;
+    assert_int_equal(len, 8);
+    assert_memory_equal(s, "http://a", 8);
+    len = 4;
+    s = line_trim(" \t\r ", &len);
+    assert_int_equal(len, 0);
+    assert_true(line_skipped(s, len));
+    assert_true(line_skipped("# comment", 9));
+    assert_false(line_skipped("http://a/#frag", 14));
+}
+
+static void expect_bad(const char *line, size_t len, const char *protos, const char *needle)
+{
+    char why[192];
+    assert_int_equal(line_check(line, len, protos, why, sizeof why), -1);
+    if (!strstr(why, needle))
+        fail_msg("'%s': '%s' lacks '%s'", line, why, needle);
+}
+
+static void test_line_check(void **state)
+{
+    static char big[LINE_MAX_BYTES + 2];
+    char why[192];
+    (void)state;
+    assert_int_equal(line_check("http://127.0.0.1:8080/x?y=1", 27, "http,https", why, sizeof why),
+                     0);
+    assert_int_equal(line_check("HTTPS://example.com", 19, "http,https", why, sizeof why), 0);
+    expect_bad("not a url", 9, "http,https", "not a URL");
+    expect_bad("example.com/path", 16, "http,https", "not a URL");
+    expect_bad("http://", 7, "http,https", "not a URL");
+    expect_bad("ftp://host/file", 15, "http,https", "scheme 'ftp' not allowed");
+    expect_bad("http://a/", 9, "https", "scheme 'http' not allowed");
+    assert_int_equal(line_check("ftp://host/file", 15, "http,https,ftp", why, sizeof why), 0);
+    expect_bad("http://a/\0b", 11, "http,https", "NUL byte");
+    memset(big, 'a', sizeof big);
+    expect_bad(big, LINE_MAX_BYTES + 1, "http,https", "longer than");
+}
+
+/* Every line lands in exactly one shard, for several N. */
+static void test_shard_partition(void **state)
+{
+    char line[64];
+    (void)state;
+    for (unsigned long n = 1; n <= 7; n++) {
+        unsigned long per[8] = {0};
+        for (int i = 0; i < 2000; i++) {
+            int owners = 0;
+            snprintf(line, sizeof line, "http://h/%d", i);
+            for (unsigned long k = 1; k <= n; k++)
+                if (shard_take(line, strlen(line), k, n)) {
+                    owners++;
+                    per[k]++;
+                }
+            assert_int_equal(owners, 1);
+        }
+        for (unsigned long k = 1; k <= n; k++)
+            assert_true(per[k] > 2000 / n / 2); /* roughly balanced */
+    }
+    /* No sharding takes everything. */
+    assert_true(shard_take("x", 1, 0, 0));
+    /* FNV-1a 64 reference values. */
+    assert_true(fnv1a64("", 0) == 0xcbf29ce484222325ULL);
+    assert_true(fnv1a64("a", 1) == 0xaf63dc4c8601ec8cULL);
+}
+
+static int read_all(void *arg, void **result)
+{
+    struct input *in = arg;
+    struct item it = {0};
+    static char log[4096];
+    size_t used = 0;
+    int rc;
+    while ((rc = input_next(in, &it)) == 0)
+        used += (size_t)snprintf(log + used, sizeof log - used, "%s:%lu:%lu:%d|", it.src, it.lineno,
+                                 it.urlnum, it.bad);
+    item_free(&it);
+    *result = log;
+    return rc == CF_EOF ? 0 : rc;
+}
+
+static void test_reader_numbers_and_bad_lines(void **state)
+{
+    static char data[LINE_MAX_BYTES + 512];
+    size_t n = 0;
+    int fds[2];
+    struct config cfg;
+    struct input *in;
+    cf_loop *loop;
+    void *log = NULL;
+    char path[] = "/tmp/cofetch-input-XXXXXX";
+    int fd = mkstemp(path);
+    (void)state;
+
+    n += (size_t)sprintf(data + n, "# header\n\n  http://a/1  \nbad line\n");
+    memset(data + n, 'x', LINE_MAX_BYTES + 1);
+    n += LINE_MAX_BYTES + 1;
+    data[n++] = '\n';
+    memcpy(data + n, "http://a/\0z\nhttp://a/last", 25);
+    n += 25;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, n), (ssize_t)n);
+    close(fd);
+
+    cfg_init(&cfg);
+    const char *inputs[1] = {path};
+    const char *urls[1] = {"http://arg/"};
+    cfg.inputs = inputs;
+    cfg.ninputs = 1;
+    cfg.urls = urls;
+    cfg.nurls = 1;
+    (void)fds;
+    assert_int_equal(input_open(&in, &cfg, 0), 0);
+    assert_int_equal(cf_loop_new(&loop, NULL), 0);
+    assert_int_equal(cf_loop_run(loop, read_all, in, &log), 0);
+    /* args first; then the file: lines 3 (ok), 4 (bad), 5 (too long), 6 (NUL), 7 (ok). */
+    char want[512];
+    snprintf(want, sizeof want, "args:1:0:0|%s:3:1:0|%s:4:2:1|%s:5:3:1|%s:6:4:1|%s:7:5:0|", path,
+             path, path, path, path);
+    assert_string_equal(log, want);
+    cf_loop_free(loop);
+    input_free(in);
+    unlink(path);
+}
+
+static void test_missing_file(void **state)
+{
+    struct config cfg;
+    struct input *in = NULL;
+    const char *inputs[1] = {"/nonexistent/cofetch-list"};
+    (void)state;
+    cfg_init(&cfg);
+    cfg.inputs = inputs;
+    cfg.ninputs = 1;
+    assert_int_equal(input_open(&in, &cfg, 0), CF_EIO);
+    assert_null(in);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_trim_and_skip),   cmocka_unit_test(test_line_check),
+        cmocka_unit_test(test_shard_partition), cmocka_unit_test(test_reader_numbers_and_bad_lines),
+        cmocka_unit_test(test_missing_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,151 @@
+/*
+ * test_cli_outdir.c - -o names from hostile URLs can never leave the directory, are
+ * never hidden, hold no control byte, are bounded and deterministic; temporary files
+ * are renamed only on commit and removed on abort; --no-clobber keeps a file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../src/cli/input.c"
+#include "../src/cli/outdir.c"
+
+static void assert_safe(const char *url)
+{
+    char name[OUTDIR_NAME_MAX + 1];
+    outdir_name(url, name);
+    if (strlen(name) == 0 || strlen(name) > OUTDIR_NAME_MAX || name[0] == '.' ||
+        strchr(name, '/') || strchr(name, '\\') || strcmp(name, "..") == 0)
+        fail_msg("unsafe name '%s' for '%s'", name, url);
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+            fail_msg("byte 0x%02x in name for '%s'", (unsigned char)*p, url);
+}
+
+static void test_hostile_names(void **state)
+{
+    static char huge[4200];
+    static const char *const urls[] = {
+        "http://h/../../etc/passwd",
+        "http://h/%2e%2e/%2e%2e/x",
+        "http://h/a%2fb%2F..",
+        "/etc/passwd",
+        "http://h//abs/path",
+        "http://h/a\\..\\..\\b",
+        "http://h/\x01\x1b\x7f",
+        "..",
+        ".",
+        ".hidden",
+        "http://.hidden/",
+        "http://h/caf\xc3\xa9/\xe2\x82\xac",
+        "http://user:pw@h/x",
+        "",
+        "http://h/x#../../y",
+        "file:///etc/passwd",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
+        assert_safe(urls[i]);
+    memcpy(huge, "http://h/", 9);
+    memset(huge + 9, 'a', sizeof huge - 10);
+    assert_safe(huge);
+}
+
+static const char *name_of(const char *url)
+{
+    static char name[OUTDIR_NAME_MAX + 1];
+    outdir_name(url, name);
+    return name;
+}
+
+static void test_names_readable_and_distinct(void **state)
+{
+    static char a[4200], b[4200], na[OUTDIR_NAME_MAX + 1];
+    (void)state;
+    assert_string_equal(name_of("http://127.0.0.1:8080/bytes?n=5"),
+                        "127.0.0.1_3A8080_2Fbytes_3Fn_3D5");
+    assert_string_equal(name_of("https://h/x"), "https_3A_2F_2Fh_2Fx");
+    assert_string_equal(name_of("http://user:pw@h/x"), "h_2Fx"); /* no credentials on disk */
+    /* Injective: '_' is escaped, so these differ. */
+    strcpy(na, name_of("http://h/a_2Fb"));
+    assert_string_not_equal(na, name_of("http://h/a/b"));
+    /* Long names: cut, suffixed with the hash of the whole URL, deterministic. */
+    memcpy(a, "http://h/", 9);
+    memset(a + 9, 'a', sizeof a - 10);
+    memcpy(b, a, sizeof b);
+    b[sizeof b - 2] = 'b';
+    strcpy(na, name_of(a));
+    assert_int_equal(strlen(na), OUTDIR_NAME_MAX);
+    assert_string_equal(na, name_of(a));
+    assert_string_not_equal(na, name_of(b));
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void test_temp_then_rename(void **state)
+{
+    char dir[] = "/tmp/cofetch-outdir-XXXXXX";
+    char path[512], err[256];
+    struct outdir od;
+    struct outfile f;
+    struct stat st;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(outdir_open(&od, dir, 0), 0);
+
+    /* Abort: nothing stays. */
+    assert_int_equal(outdir_begin(&od, "http://h/a", &f, err, sizeof err), 0);
+    assert_int_equal(write(f.fd, "partial", 7), 7);
+    assert_int_equal(count_files(dir), 1);
+    outdir_abort(&od, &f);
+    assert_int_equal(count_files(dir), 0);
+
+    /* Commit: the final name, with the content. */
+    assert_int_equal(outdir_begin(&od, "http://h/a", &f, err, sizeof err), 0);
+    assert_int_equal(write(f.fd, "one", 3), 3);
+    assert_int_equal(outdir_commit(&od, &f, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/h_2Fa", dir);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 3);
+
+    /* --no-clobber keeps it. */
+    od.no_clobber = 1;
+    assert_int_equal(outdir_begin(&od, "http://h/a", &f, err, sizeof err), 0);
+    assert_int_equal(write(f.fd, "second", 6), 6);
+    assert_int_equal(outdir_commit(&od, &f, err, sizeof err), 1);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 3);
+    assert_int_equal(count_files(dir), 1);
+
+    unlink(path);
+    outdir_close(&od);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hostile_names),
+        cmocka_unit_test(test_names_readable_and_distinct),
+        cmocka_unit_test(test_temp_then_rename),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

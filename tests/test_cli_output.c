@@ -1,0 +1,147 @@
+/*
+ * test_cli_output.c - JSON escaping, the JSON record, -w formats, the default line.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../src/cli/json.c"
+#include "../src/cli/output_text.c"
+#include "../src/cli/record.c"
+#include "../src/cli/strbuf.c"
+#include "../src/cli/writeout.c"
+
+static const char *esc(const char *s, size_t len)
+{
+    static struct strbuf sb;
+    sb_reset(&sb);
+    assert_int_equal(json_str(&sb, s, len), 0);
+    return sb_cstr(&sb);
+}
+
+static void test_json_escaping(void **state)
+{
+    (void)state;
+    assert_string_equal(esc("a\"b\\c", 5), "\"a\\\"b\\\\c\"");
+    assert_string_equal(esc("\n\t\r\b\f\x01\x1f\x7f", 8), "\"\\n\\t\\r\\b\\f\\u0001\\u001f\x7f\"");
+    assert_string_equal(esc("a\0b", 3), "\"a\\u0000b\"");
+    /* Valid UTF-8 passes; invalid bytes become U+FFFD. */
+    assert_string_equal(esc("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14),
+                        "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+    assert_string_equal(esc("\xff", 1), "\"\\ufffd\"");
+    assert_string_equal(esc("\xc3", 1), "\"\\ufffd\"");                       /* truncated */
+    assert_string_equal(esc("\xc0\xaf", 2), "\"\\ufffd\\ufffd\"");            /* overlong */
+    assert_string_equal(esc("\xed\xa0\x80", 3), "\"\\ufffd\\ufffd\\ufffd\""); /* surrogate */
+    assert_string_equal(esc("\xf4\x90\x80\x80", 4), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+}
+
+static void sample(struct rec *r)
+{
+    rec_init(r);
+    r->url = "http://h/a\"b";
+    r->url_len = strlen(r->url);
+    r->src = "list.txt";
+    r->lineno = 7;
+    r->urlnum = 3;
+    r->start = 0.25;
+    r->end = 0.75;
+    r->order = 2;
+    r->done = 1;
+    r->resp.status = 200;
+    r->resp.bytes = 1234;
+    r->resp.attempts = 1;
+    r->resp.http_version = 11;
+    r->resp.t.ttfb = 0.4;
+}
+
+static void test_json_record(void **state)
+{
+    struct rec r;
+    struct strbuf sb = STRBUF_INIT;
+    (void)state;
+    sample(&r);
+    assert_int_equal(json_record(&sb, &r, 1), 0);
+    assert_string_equal(
+        sb_cstr(&sb),
+        "{\"url\":\"http://h/a\\\"b\",\"input\":\"list.txt\",\"line\":7,\"urlnum\":3,\"step\":0,"
+        "\"ok\":true,\"status\":200,\"error\":null,\"code\":null,\"bytes\":1234,"
+        "\"time\":0.500000,\"start\":0.250000,\"end\":0.750000,\"order\":2,\"attempts\":1,"
+        "\"effective_url\":null,\"http_version\":\"1.1\",\"redirects\":0,\"timings\":{"
+        "\"queue\":0.000000,\"dns\":0.000000,\"connect\":0.000000,\"tls\":0.000000,"
+        "\"ttfb\":0.400000,\"total\":0.000000}}");
+    sb_reset(&sb);
+    rec_fail(&r, CF_ECONNECT, "refused \x01");
+    assert_int_equal(json_record(&sb, &r, 0), 0);
+    assert_non_null(strstr(sb_cstr(&sb), "\"ok\":false"));
+    assert_non_null(strstr(sb_cstr(&sb), "\"error\":\"refused \\u0001\""));
+    assert_null(strstr(sb_cstr(&sb), "\"step\""));
+    sb_free(&sb);
+}
+
+static const char *render(const char *fmt, const struct rec *r)
+{
+    static struct strbuf sb;
+    struct writeout *w;
+    char err[128];
+    sb_reset(&sb);
+    assert_int_equal(writeout_compile(fmt, &w, err, sizeof err), 0);
+    assert_int_equal(writeout_render(w, r, 0, &sb), 0);
+    writeout_free(w);
+    return sb_cstr(&sb);
+}
+
+static void test_writeout(void **state)
+{
+    struct rec r;
+    struct writeout *w;
+    char err[128];
+    (void)state;
+    sample(&r);
+    assert_string_equal(render("%{http_code} %{size_download} %{urlnum}\\n", &r), "200 1234 3\n");
+    assert_string_equal(render("%{time_total}\\t%%{url}%%", &r), "0.500000\t%{url}%");
+    assert_string_equal(render("%{url}|%{exitcode}|%{errormsg}|%{num_redirects}", &r),
+                        "http://h/a\"b|0||0");
+    assert_string_equal(render("%{time_starttransfer} %{response_code}", &r), "0.400000 200");
+    assert_non_null(strstr(render("%{json}", &r), "\"order\":2"));
+    assert_string_equal(render("plain", &r), "plain");
+    rec_fail(&r, CF_ETIMEDOUT, "too slow");
+    assert_string_equal(render("%{exitcode} %{errormsg}", &r), "4 too slow");
+    assert_int_equal(writeout_compile("%{nope}", &w, err, sizeof err), CF_EINVAL);
+    assert_non_null(strstr(err, "%{nope}"));
+    assert_int_equal(writeout_compile("%{url", &w, err, sizeof err), CF_EINVAL);
+}
+
+static void test_text_line(void **state)
+{
+    struct rec r;
+    struct strbuf sb = STRBUF_INIT;
+    (void)state;
+    sample(&r);
+    assert_int_equal(output_text_line(&sb, &r, 0, 0), 0);
+    assert_string_equal(sb_cstr(&sb), "200      1234   0.500s  http://h/a\"b\n");
+    sb_reset(&sb);
+    r.url = "http://h/\x1b[2J";
+    r.url_len = strlen(r.url);
+    rec_fail(&r, CF_ECONNECT, "refused");
+    assert_int_equal(output_text_line(&sb, &r, 0, 0), 0);
+    assert_string_equal(sb_cstr(&sb), "ERR      1234   0.500s  http://h/\\x1b[2J  refused\n");
+    sb_reset(&sb);
+    assert_int_equal(output_text_line(&sb, &r, 1, 0), 0);
+    assert_non_null(strstr(sb_cstr(&sb), "\033[31mERR\033[0m"));
+    sb_free(&sb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json_escaping),
+        cmocka_unit_test(test_json_record),
+        cmocka_unit_test(test_writeout),
+        cmocka_unit_test(test_text_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

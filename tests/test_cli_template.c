@@ -1,0 +1,113 @@
+/*
+ * test_cli_template.c - --then templates: placeholders, verbatim-at-start versus
+ * percent-encoded elsewhere, {body}'s first line, missing headers, syntax errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../src/cli/strbuf.c"
+#include "../src/cli/template.c"
+
+static const char *hdr(void *ctx, const char *name)
+{
+    (void)ctx;
+    return strcasecmp(name, "X-Next") == 0 ? "a b/c" : NULL;
+}
+
+static const char *expand(const char *text, const struct tmpl_vals *v, int *rc)
+{
+    static struct strbuf out;
+    static char err[256];
+    struct tmpl *t;
+    sb_free(&out);
+    assert_int_equal(tmpl_compile(text, &t, err, sizeof err), 0);
+    *rc = tmpl_expand(t, v, &out, err, sizeof err);
+    tmpl_free(t);
+    return *rc ? err : sb_cstr(&out);
+}
+
+static struct tmpl_vals vals(void)
+{
+    static const char body[] = "  http://h/next?x=1 \r\nsecond line\n";
+    struct tmpl_vals v = {"http://h/a?q=1", "http://h/b",     200, body,
+                          sizeof body - 1,  "http://h/a?q=1", hdr, NULL};
+    return v;
+}
+
+static void test_placeholders(void **state)
+{
+    struct tmpl_vals v = vals();
+    int rc;
+    (void)state;
+    assert_string_equal(expand("{body}", &v, &rc), "http://h/next?x=1");
+    assert_string_equal(expand("{effective_url}/more", &v, &rc), "http://h/b/more");
+    assert_string_equal(expand("http://x/s/{status}", &v, &rc), "http://x/s/200");
+    assert_string_equal(expand("http://x/?u={url}", &v, &rc),
+                        "http://x/?u=http%3A%2F%2Fh%2Fa%3Fq%3D1");
+    assert_string_equal(expand("http://x/?h={header:x-next}", &v, &rc), "http://x/?h=a%20b%2Fc");
+    assert_string_equal(expand("http://x/?l={line}&b={body}", &v, &rc),
+                        "http://x/?l=http%3A%2F%2Fh%2Fa%3Fq%3D1&b=http%3A%2F%2Fh%2Fnext%3Fx%3D1");
+    assert_string_equal(expand("http://x/{{a}}", &v, &rc), "http://x/{a}");
+}
+
+static void test_step_errors(void **state)
+{
+    struct tmpl_vals v = vals();
+    int rc;
+    (void)state;
+    assert_non_null(strstr(expand("http://x/{header:Missing}", &v, &rc), "no such header"));
+    assert_int_equal(rc, CF_EINVAL);
+    v.body = "\n\nlater";
+    v.body_len = 7;
+    assert_non_null(strstr(expand("{body}", &v, &rc), "empty first line"));
+    assert_int_equal(rc, CF_EINVAL);
+}
+
+static void test_syntax_errors(void **state)
+{
+    struct tmpl *t;
+    char err[256];
+    (void)state;
+    assert_int_equal(tmpl_compile("http://x/{url", &t, err, sizeof err), CF_EINVAL);
+    assert_non_null(strstr(err, "unclosed"));
+    assert_int_equal(tmpl_compile("http://x/}", &t, err, sizeof err), CF_EINVAL);
+    assert_int_equal(tmpl_compile("{bogus}", &t, err, sizeof err), CF_EINVAL);
+    assert_non_null(strstr(err, "{bogus}"));
+    assert_int_equal(tmpl_compile("", &t, err, sizeof err), CF_EINVAL);
+}
+
+static void test_body_first_line_bounded(void **state)
+{
+    static char big[3 * TMPL_BODY_MAX];
+    size_t len;
+    (void)state;
+    memset(big, 'a', sizeof big);
+    body_first_line(big, sizeof big, &len);
+    assert_int_equal(len, TMPL_BODY_MAX);
+    assert_string_equal(body_first_line(NULL, 5, &len), "");
+    assert_int_equal(len, 0);
+}
+
+static void test_pct_encode(void **state)
+{
+    struct strbuf sb = STRBUF_INIT;
+    (void)state;
+    assert_int_equal(pct_encode(&sb, "aZ9-._~ /?#%\xff\x01", 14), 0);
+    assert_string_equal(sb_cstr(&sb), "aZ9-._~%20%2F%3F%23%25%FF%01");
+    sb_free(&sb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_placeholders),  cmocka_unit_test(test_step_errors),
+        cmocka_unit_test(test_syntax_errors), cmocka_unit_test(test_body_first_line_bounded),
+        cmocka_unit_test(test_pct_encode),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

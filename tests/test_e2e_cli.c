@@ -1,0 +1,598 @@
+/*
+ * test_e2e_cli.c - the built cofetch binary against the loopback server.
+ *
+ * The server runs in a forked child on its own event_base (the binary is another
+ * process); each test runs the binary with pipes for stdin, stdout and stderr and checks
+ * what it wrote and its exit code. Timing assertions are generous.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <event2/event.h>
+
+#include "cofetch/server.h"
+#include "support.h"
+
+#define BIN CF_BINARY_DIR "/cofetch"
+
+static pid_t server_pid;
+static char base[64]; /* http://127.0.0.1:PORT */
+
+static int start_server(void **state)
+{
+    int fds[2];
+    int port = 0;
+    (void)state;
+    if (pipe(fds))
+        return -1;
+    server_pid = fork();
+    if (server_pid == 0) {
+        struct event_base *eb = event_base_new();
+        struct cf_server_opts o = {.quiet = 1};
+        cf_server *s;
+        close(fds[0]);
+        if (!eb || cf_server_start(eb, &o, &s))
+            _exit(1);
+        port = cf_server_port(s);
+        if (write(fds[1], &port, sizeof port) != sizeof port)
+            _exit(1);
+        close(fds[1]);
+        event_base_dispatch(eb);
+        _exit(0);
+    }
+    close(fds[1]);
+    if (read(fds[0], &port, sizeof port) != sizeof port)
+        return -1;
+    close(fds[0]);
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
+    return 0;
+}
+
+static int stop_server(void **state)
+{
+    (void)state;
+    kill(server_pid, SIGKILL);
+    waitpid(server_pid, NULL, 0);
+    return 0;
+}
+
+/* A running cofetch. */
+struct proc {
+    pid_t pid;
+    int in, out, err;
+};
+
+static void spawn(struct proc *p, char *const argv[], const char *const env[])
+{
+    int i[2], o[2], e[2];
+    assert_int_equal(pipe(i), 0);
+    assert_int_equal(pipe(o), 0);
+    assert_int_equal(pipe(e), 0);
+    p->pid = fork();
+    assert_true(p->pid >= 0);
+    if (p->pid == 0) {
+        dup2(i[0], 0);
+        dup2(o[1], 1);
+        dup2(e[1], 2);
+        for (int k = 0; k < 2; k++) {
+            close(i[k]);
+            close(o[k]);
+            close(e[k]);
+        }
+        for (; env && *env; env++)
+            putenv((char *)*env);
+        execv(BIN, argv);
+        _exit(127);
+    }
+    close(i[0]);
+    close(o[1]);
+    close(e[1]);
+    p->in = i[1];
+    p->out = o[0];
+    p->err = e[0];
+}
+
+static void append(char **buf, size_t *len, const char *data, size_t n)
+{
+    *buf = realloc(*buf, *len + n + 1);
+    memcpy(*buf + *len, data, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+}
+
+/* Reads stdout and stderr to their ends; returns the exit code (128+sig if killed). */
+static int finish(struct proc *p, char **out, char **err)
+{
+    size_t ol = 0, el = 0;
+    int st;
+    struct pollfd pf[2] = {{p->out, POLLIN, 0}, {p->err, POLLIN, 0}};
+    *out = calloc(1, 1);
+    *err = calloc(1, 1);
+    if (p->in >= 0)
+        close(p->in);
+    while (pf[0].fd >= 0 || pf[1].fd >= 0) {
+        char b[65536];
+        poll(pf, 2, -1);
+        for (int k = 0; k < 2; k++) {
+            if (pf[k].fd < 0 || !pf[k].revents)
+                continue;
+            ssize_t n = read(pf[k].fd, b, sizeof b);
+            if (n <= 0) {
+                close(pf[k].fd);
+                pf[k].fd = -1;
+            } else if (k == 0) {
+                append(out, &ol, b, (size_t)n);
+            } else {
+                append(err, &el, b, (size_t)n);
+            }
+        }
+    }
+    waitpid(p->pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Runs cofetch with argv (NULL-terminated, without argv[0]) and stdin text. */
+static int run(const char *stdin_text, char **out, char **err, const char *first, ...)
+{
+    char *argv[64] = {"cofetch"};
+    int argc = 1;
+    va_list ap;
+    struct proc p;
+
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    spawn(&p, argv, NULL);
+    if (stdin_text) {
+        size_t len = strlen(stdin_text);
+        assert_int_equal(write(p.in, stdin_text, len), (ssize_t)len);
+    }
+    close(p.in);
+    p.in = -1;
+    return finish(&p, out, err);
+}
+
+static char *url(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *url(const char *fmt, ...)
+{
+    static char bufs[16][512];
+    static int next;
+    char *b = bufs[next++ % 16];
+    va_list ap;
+    int n = snprintf(b, sizeof bufs[0], "%s", base);
+    va_start(ap, fmt);
+    vsnprintf(b + n, sizeof bufs[0] - (size_t)n, fmt, ap);
+    va_end(ap);
+    return b;
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* ---- tests ---- */
+
+static void test_gather_input_order_and_exit_0(void **state)
+{
+    char *out, *err, want[2048];
+    (void)state;
+    double t0 = t_now();
+    int rc = run(NULL, &out, &err, "-w", "%{url}\\n", url("/delay?s=0.6"), url("/delay?s=0.1"),
+                 url("/delay?s=0.3"), NULL);
+    double dt = t_now() - t0;
+    assert_int_equal(rc, 0);
+    snprintf(want, sizeof want, "%s/delay?s=0.6\n%s/delay?s=0.1\n%s/delay?s=0.3\n", base, base,
+             base);
+    assert_string_equal(out, want);
+    assert_true(dt < 1.4); /* gathered: about the slowest, not the sum (1.0 s) */
+    free(out);
+    free(err);
+}
+
+static void test_json_fields(void **state)
+{
+    static const char *const keys[] = {
+        "\"url\":",      "\"line\":",          "\"ok\":",           "\"status\":", "\"error\":",
+        "\"bytes\":",    "\"time\":",          "\"start\":",        "\"end\":",    "\"order\":",
+        "\"attempts\":", "\"effective_url\":", "\"http_version\":", "\"queue\":",  "\"dns\":",
+        "\"connect\":",  "\"tls\":",           "\"ttfb\":",         "\"total\":"};
+    char *out, *err;
+    (void)state;
+    int rc = run(NULL, &out, &err, "--json", url("/bytes?n=7"), "nope", NULL);
+    assert_int_equal(rc, 1);
+    assert_int_equal(count_lines(out), 2);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        assert_non_null(strstr(out, keys[i]));
+    assert_non_null(strstr(out, "\"ok\":true,\"status\":200"));
+    assert_non_null(strstr(out, "\"bytes\":7"));
+    assert_non_null(strstr(out, "\"http_version\":\"1.1\""));
+    assert_non_null(strstr(out, "{\"url\":\"nope\",\"input\":\"args\",\"line\":2"));
+    assert_non_null(strstr(out, "\"ok\":false"));
+    free(out);
+    free(err);
+}
+
+static void test_writeout_variables(void **state)
+{
+    char *out, *err, want[512];
+    (void)state;
+    int rc = run(NULL, &out, &err, "-L", "-w",
+                 "%{http_code}|%{size_download}|%{num_redirects}|%{urlnum}|%{exitcode}|"
+                 "%{url_effective}|%{errormsg}\\n",
+                 url("/redirect?n=2"), NULL);
+    assert_int_equal(rc, 0);
+    snprintf(want, sizeof want, "200|5|2|0|0|%s/redirect?n=0|\n", base);
+    assert_string_equal(out, want);
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "-w", "%{bogus}", url("/bytes?n=1"), NULL);
+    assert_int_equal(rc, 2);
+    assert_non_null(strstr(err, "unknown write-out variable %{bogus}"));
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
+}
+
+static void test_modes(void **state)
+{
+    char *out, *err, in[1024];
+    (void)state;
+    snprintf(in, sizeof in, "%s\n%s\n%s\n", url("/delay?s=0.4"), url("/delay?s=0.05"),
+             url("/delay?s=0.2"));
+    /* queue: completion order with enough workers */
+    int rc = run(in, &out, &err, "--mode", "queue", "-j", "3", "-w", "%{order}:%{urlnum}\\n", NULL);
+    assert_int_equal(rc, 0);
+    assert_string_equal(out, "1:1\n2:2\n3:0\n");
+    free(out);
+    free(err);
+    /* --sync: one at a time, in input order; takes the sum */
+    double t0 = t_now();
+    rc = run(in, &out, &err, "--sync", "-w", "%{order}:%{urlnum}\\n", NULL);
+    assert_int_equal(rc, 0);
+    assert_string_equal(out, "1:0\n2:1\n3:2\n");
+    assert_true(t_now() - t0 >= 0.6);
+    free(out);
+    free(err);
+    /* chain: two steps per line, the second from the first body */
+    snprintf(in, sizeof in, "%s\n%s\n", url("/next?n=3"), url("/next?n=4"));
+    rc = run(in, &out, &err, "--then", "{body}", "-w", "%{urlnum}.%{step} %{size_download}\\n",
+             NULL);
+    assert_int_equal(rc, 0);
+    size_t next_len = strlen(base) + strlen("/bytes?n=3\n"); /* the /next body */
+    snprintf(in, sizeof in, "0.0 %zu\n0.1 3\n1.0 %zu\n1.1 4\n", next_len, next_len);
+    assert_string_equal(out, in);
+    free(out);
+    free(err);
+    /* chain: a failed step ends its chain with an error record */
+    rc = run(NULL, &out, &err, "--then", "{effective_url}?x={header:X-Nope}", "-w",
+             "%{step} %{exitcode} %{errormsg}\\n", url("/bytes?n=1"), NULL);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "0 0 \n1 "));
+    assert_non_null(strstr(out, "no such header"));
+    free(out);
+    free(err);
+}
+
+static void test_text_and_body(void **state)
+{
+    char *out, *err;
+    (void)state;
+    int rc = run(NULL, &out, &err, "--body", url("/bytes?n=3"), url("/bytes?n=28"), NULL);
+    assert_int_equal(rc, 0);
+    assert_string_equal(out, "abcabcdefghijklmnopqrstuvwxyzab");
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, url("/status/404"), url("/bytes?n=10"), NULL);
+    assert_int_equal(rc, 0); /* without -f a 404 is a completed fetch */
+    assert_non_null(strstr(out, "404 "));
+    assert_non_null(strstr(out, "200        10 "));
+    assert_null(strstr(out, "\033[")); /* no colour when not a terminal */
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "-f", url("/status/404"), NULL);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "ERR "));
+    free(out);
+    free(err);
+}
+
+static void test_bad_lines(void **state)
+{
+    char path[] = "/tmp/cofetch-e2e-XXXXXX";
+    int fd = mkstemp(path);
+    static char data[70000];
+    size_t n = 0;
+    char *out, *err;
+    (void)state;
+    n += (size_t)snprintf(data, sizeof data, "# list\n%s\nnot a url\nftp://h/x\n\n",
+                          url("/bytes?n=1"));
+    memset(data + n, 'a', 66000);
+    n += 66000;
+    data[n++] = '\n';
+    memcpy(data + n, "http://h/\0x\n", 12);
+    n += 12;
+    assert_int_equal(write(fd, data, n), (ssize_t)n);
+    close(fd);
+    int rc = run(NULL, &out, &err, "-i", path, "-w", "%{line} %{exitcode} %{errormsg}\\n", NULL);
+    assert_int_equal(rc, 1);
+    assert_int_equal(count_lines(out), 5); /* one record per line, none dropped */
+    assert_non_null(strstr(out, "2 0 \n"));
+    assert_non_null(strstr(out, ":3: not a URL"));
+    assert_non_null(strstr(out, ":4: scheme 'ftp' not allowed"));
+    assert_non_null(strstr(out, ":6: line longer than 65536 bytes"));
+    assert_non_null(strstr(out, ":7: line contains a NUL byte"));
+    free(out);
+    free(err);
+    /* --proto lets ftp through the line check */
+    rc = run("ftp://h/x\n", &out, &err, "--proto", "+ftp", "-w", "%{errormsg}\\n", NULL);
+    assert_null(strstr(out, "not allowed"));
+    free(out);
+    free(err);
+    unlink(path);
+}
+
+static void test_exit_codes(void **state)
+{
+    char *out, *err;
+    (void)state;
+    assert_int_equal(run(NULL, &out, &err, "--nope", NULL), 2);
+    assert_non_null(strstr(err, "try 'cofetch --help'"));
+    free(out);
+    free(err);
+    assert_int_equal(run(NULL, &out, &err, "-i", "/nonexistent/list", NULL), 3);
+    assert_non_null(strstr(err, "cannot read /nonexistent/list"));
+    free(out);
+    free(err);
+    assert_int_equal(run(NULL, &out, &err, "--help", NULL), 0);
+    assert_non_null(strstr(out, "--write-out"));
+    free(out);
+    free(err);
+    assert_int_equal(run(NULL, &out, &err, "--version", NULL), 0);
+    assert_non_null(strstr(out, "libcurl 7."));
+    assert_non_null(strstr(out, "libevent 2."));
+    free(out);
+    free(err);
+    assert_int_equal(run(NULL, &out, &err, "http://127.0.0.1:1/", NULL), 1);
+    free(out);
+    free(err);
+}
+
+/* The test writes one line, reads its record, and only then writes the next. */
+static void test_streaming_stdin(void **state)
+{
+    char *argv[] = {"cofetch", "-w", "%{url}\\n", NULL};
+    struct proc p;
+    char *out, *err;
+    (void)state;
+    spawn(&p, argv, NULL);
+    for (int i = 0; i < 3; i++) {
+        char line[256], got[512];
+        size_t have = 0;
+        int len = snprintf(line, sizeof line, "%s\n", url("/bytes?n=%d", i + 1));
+        assert_int_equal(write(p.in, line, (size_t)len), len);
+        while (have < (size_t)len) {
+            struct pollfd pf = {p.out, POLLIN, 0};
+            assert_int_equal(poll(&pf, 1, 10000), 1); /* the record comes before EOF */
+            ssize_t n = read(p.out, got + have, sizeof got - have - 1);
+            assert_true(n > 0);
+            have += (size_t)n;
+        }
+        got[have] = '\0';
+        assert_string_equal(got, line);
+    }
+    assert_int_equal(finish(&p, &out, &err), 0);
+    free(out);
+    free(err);
+}
+
+static void test_fail_fast(void **state)
+{
+    char *out, *err;
+    (void)state;
+    double t0 = t_now();
+    int rc = run(NULL, &out, &err, "--fail-fast", "-f", "-j", "2", "-w", "%{urlnum} %{errormsg}\\n",
+                 url("/delay?s=5"), url("/status/500"), url("/delay?s=5"), url("/delay?s=5"), NULL);
+    assert_int_equal(rc, 1);
+    assert_true(t_now() - t0 < 3);
+    assert_non_null(strstr(out, "0 cancelled"));
+    assert_non_null(strstr(out, "1 "));
+    assert_non_null(strstr(err, "--fail-fast"));
+    free(out);
+    free(err);
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."));
+    closedir(d);
+    return n;
+}
+
+static void test_sigint_mid_batch(void **state)
+{
+    char dir[] = "/tmp/cofetch-e2e-out-XXXXXX";
+    char *argv[] = {"cofetch",
+                    "--summary",
+                    "-o",
+                    dir,
+                    "-w",
+                    "%{urlnum} %{exitcode}\\n",
+                    url("/bytes?n=10"),
+                    url("/drip?n=20&interval=0.2"),
+                    url("/delay?s=10"),
+                    NULL};
+    struct proc p;
+    char *out, *err;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    spawn(&p, argv, NULL);
+    usleep(700 * 1000);
+    kill(p.pid, SIGINT);
+    double t0 = t_now();
+    int rc = finish(&p, &out, &err);
+    assert_int_equal(rc, 130);
+    assert_true(t_now() - t0 < 3);
+    assert_int_equal(count_lines(out), 3); /* every record, the cancelled ones too */
+    assert_non_null(strstr(out, "0 0\n"));
+    assert_non_null(strstr(err, "fetched 1, failed 2"));
+    assert_non_null(strstr(err, "interrupted"));
+    /* Only the completed body is there: no partial or temporary file. */
+    assert_int_equal(count_files(dir), 1);
+    char path[512];
+    snprintf(path, sizeof path, "%s/127.0.0.1_3A%s_2Fbytes_3Fn_3D10", dir, strrchr(base, ':') + 1);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 10);
+    unlink(path);
+    rmdir(dir);
+    free(out);
+    free(err);
+}
+
+static void test_output_dir_hostile(void **state)
+{
+    char dir[] = "/tmp/cofetch-e2e-out-XXXXXX";
+    char *out, *err;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    int rc = run(NULL, &out, &err, "-o", dir, "--json", url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"),
+                 url("/status/404?/../../.hidden"), NULL);
+    assert_int_equal(rc, 0);
+    assert_int_equal(count_files(dir), 2);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        assert_true(e->d_name[0] != '.');
+        assert_null(strchr(e->d_name, '/'));
+        char p[1024];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+    assert_non_null(strstr(out, "\"file\":"));
+    free(out);
+    free(err);
+}
+
+static void test_shard_partition(void **state)
+{
+    char in[8192] = "";
+    size_t n = 0;
+    int seen[40] = {0};
+    (void)state;
+    for (int i = 0; i < 40; i++)
+        n += (size_t)snprintf(in + n, sizeof in - n, "%s\n", url("/bytes?n=%d", i));
+    for (int k = 1; k <= 3; k++) {
+        char shard[16], *out, *err;
+        snprintf(shard, sizeof shard, "%d/3", k);
+        assert_int_equal(run(in, &out, &err, "--shard", shard, "-w", "%{size_download}\\n", NULL),
+                         0);
+        for (char *p = out; *p;) {
+            int v = atoi(p);
+            assert_true(v >= 0 && v < 40);
+            seen[v]++;
+            p = strchr(p, '\n') + 1;
+        }
+        free(out);
+        free(err);
+    }
+    for (int i = 0; i < 40; i++)
+        assert_int_equal(seen[i], 1); /* union is the list, no overlap */
+}
+
+static void test_compare_and_timeline(void **state)
+{
+    char *out, *err;
+    (void)state;
+    int rc = run(NULL, &out, &err, "--compare", "--timeline", "--summary", "-w", "%{urlnum}\\n",
+                 url("/delay?s=0.3"), url("/delay?s=0.2"), NULL);
+    assert_int_equal(rc, 0);
+    assert_string_equal(out, "0\n1\n");
+    assert_non_null(strstr(err, "call  | start   | finish  | finish order"));
+    assert_non_null(strstr(err, "speedup"));
+    assert_non_null(strstr(err, "fetched twice"));
+    free(out);
+    free(err);
+}
+
+static void test_demo(void **state)
+{
+    char *out, *err;
+    (void)state;
+    double t0 = t_now();
+    int rc = run(NULL, &out, &err, "--demo", NULL);
+    assert_int_equal(rc, 0);
+    assert_true(t_now() - t0 < 15);
+    assert_non_null(strstr(out, "--sync: 1.5"));
+    assert_non_null(strstr(out, "--mode gather: 0.8"));
+    assert_non_null(strstr(out, "3 workers"));
+    assert_non_null(strstr(out, "-> "));
+    free(out);
+    free(err);
+}
+
+static void test_closed_stdout(void **state)
+{
+    char *argv[] = {"cofetch", url("/bytes?n=1"), url("/delay?s=5"), NULL};
+    struct proc p;
+    char *out, *err;
+    (void)state;
+    spawn(&p, argv, NULL);
+    close(p.out); /* like `| head` having exited */
+    p.out = open("/dev/null", O_RDONLY);
+    double t0 = t_now();
+    int rc = finish(&p, &out, &err);
+    assert_true(rc == 0 || rc == 1);
+    assert_true(t_now() - t0 < 8);
+    assert_null(strstr(err, "Sanitizer"));
+    free(out);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gather_input_order_and_exit_0),
+        cmocka_unit_test(test_json_fields),
+        cmocka_unit_test(test_writeout_variables),
+        cmocka_unit_test(test_modes),
+        cmocka_unit_test(test_text_and_body),
+        cmocka_unit_test(test_bad_lines),
+        cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_streaming_stdin),
+        cmocka_unit_test(test_fail_fast),
+        cmocka_unit_test(test_sigint_mid_batch),
+        cmocka_unit_test(test_output_dir_hostile),
+        cmocka_unit_test(test_shard_partition),
+        cmocka_unit_test(test_compare_and_timeline),
+        cmocka_unit_test(test_demo),
+        cmocka_unit_test(test_closed_stdout),
+    };
+    return cmocka_run_group_tests(tests, start_server, stop_server);
+}
