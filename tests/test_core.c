@@ -16,25 +16,10 @@
 #include "cofetch/cofetch.h"
 #include "support.h"
 
-static cf_loop *loop;
-
-static int setup(void **state)
-{
-    (void)state;
-    return cf_loop_new(&loop, NULL);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    cf_loop_free(loop);
-    return 0;
-}
-
 /* Run fn as the main task and return its code. */
 static int run(cf_task_fn *fn, void *arg)
 {
-    return cf_loop_run(loop, fn, arg, NULL);
+    return cf_loop_run(t_loop, fn, arg, NULL);
 }
 
 /* ---- cancellation at each suspension point ---- */
@@ -604,7 +589,7 @@ static void test_call_soon_later(void **state)
     void *res = NULL;
     (void)state;
     memset(&log_, 0, sizeof log_);
-    assert_int_equal(cf_loop_run(loop, calls_main, NULL, &res), 0);
+    assert_int_equal(cf_loop_run(t_loop, calls_main, NULL, &res), 0);
     assert_string_equal(res, "done");
     assert_string_equal(log_.buf, "soon1 soon2 later1 later2");
 }
@@ -713,29 +698,31 @@ static void test_many_tasks(void **state)
     long rss2 = t_peak_rss_kib();
     print_message("    10,000 tasks suspended at once: %.3f s, peak RSS %ld KiB (+%ld)\n", dt, rss2,
                   rss2 - rss1);
-    assert_true(dt < 5.0);
+    assert_true(dt < 30.0); /* generous: also under valgrind */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_cancel_everywhere, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cancel_before_start, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cancel_swallowed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gather_empty, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gather_error_both_modes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_future_set_twice, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_future_many_awaiters, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wait_for, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cancel_wins_over_deadline, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_queue_close, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_queue_timeouts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_semaphore, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_call_soon_later, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_deadlock_detected, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_everywhere, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_before_start, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_swallowed, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_gather_empty, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_gather_error_both_modes, t_loop_setup,
+                                        t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_future_set_twice, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_future_many_awaiters, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_wait_for, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_wins_over_deadline, t_loop_setup,
+                                        t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_queue_close, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_queue_timeouts, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_semaphore, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_call_soon_later, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_deadlock_detected, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_stop, t_loop_setup, t_loop_teardown),
         cmocka_unit_test(test_not_in_task),
-        cmocka_unit_test_setup_teardown(test_many_tasks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_tasks, t_loop_setup, t_loop_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,21 +16,6 @@
 #include "cofetch/cofetch.h"
 #include "support.h"
 
-static cf_loop *loop;
-
-static int setup(void **state)
-{
-    (void)state;
-    return cf_loop_new(&loop, NULL);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    cf_loop_free(loop);
-    return 0;
-}
-
 struct feed {
     int fd;
     const char *const *chunks;
@@ -119,7 +104,7 @@ static void test_slow_pipe(void **state)
     struct got got;
     (void)state;
     memset(&got, 0, sizeof got);
-    assert_int_equal(cf_loop_run(loop, slow_pipe_main, &got, NULL), 0);
+    assert_int_equal(cf_loop_run(t_loop, slow_pipe_main, &got, NULL), 0);
     /* CRLF stripped, empty line kept (the caller skips blanks), last line without "\n". */
     assert_string_equal(got.text, "[1:alpha][2:beta][3:][4:gamma]");
     /* The first line was returned as soon as it arrived, long before end of input. */
@@ -177,7 +162,7 @@ static int long_line_main(void *arg, void **res)
 static void test_long_line(void **state)
 {
     (void)state;
-    assert_int_equal(cf_loop_run(loop, long_line_main, NULL, NULL), 0);
+    assert_int_equal(cf_loop_run(t_loop, long_line_main, NULL, NULL), 0);
 }
 
 static int file_main(void *arg, void **res)
@@ -216,7 +201,7 @@ static int file_main(void *arg, void **res)
 static void test_regular_file(void **state)
 {
     (void)state;
-    assert_int_equal(cf_loop_run(loop, file_main, NULL, NULL), 0);
+    assert_int_equal(cf_loop_run(t_loop, file_main, NULL, NULL), 0);
 }
 
 static int cancel_reader(void *arg, void **res)
@@ -251,16 +236,16 @@ static int cancel_main(void *arg, void **res)
 static void test_cancel_read(void **state)
 {
     (void)state;
-    assert_int_equal(cf_loop_run(loop, cancel_main, NULL, NULL), 0);
+    assert_int_equal(cf_loop_run(t_loop, cancel_main, NULL, NULL), 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_slow_pipe, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_regular_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cancel_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slow_pipe, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_long_line, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_regular_file, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_read, t_loop_setup, t_loop_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

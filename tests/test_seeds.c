@@ -16,21 +16,6 @@
 #include "cofetch/cofetch.h"
 #include "support.h"
 
-static cf_loop *loop;
-
-static int setup(void **state)
-{
-    (void)state;
-    return cf_loop_new(&loop, NULL);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    cf_loop_free(loop);
-    return 0;
-}
-
 /* ---- async def count(): print("One"); await asyncio.sleep(0.1); print("Two") ---- */
 
 static struct t_log log_;
@@ -63,7 +48,7 @@ static void test_count_gathered_twice(void **state)
     (void)state;
     memset(&log_, 0, sizeof log_);
     double t0 = t_now();
-    assert_int_equal(cf_loop_run(loop, count_main, NULL, NULL), 0);
+    assert_int_equal(cf_loop_run(t_loop, count_main, NULL, NULL), 0);
     double dt = t_now() - t0;
     assert_string_equal(log_.buf, "One One Two Two");
     assert_true(dt >= 0.09 && dt < 0.6); /* one sleep, not two */
@@ -108,7 +93,7 @@ static void test_gather_abc(void **state)
     (void)state;
     memset(&log_, 0, sizeof log_);
     double t0 = t_now();
-    assert_int_equal(cf_loop_run(loop, abc_main, NULL, NULL), 0);
+    assert_int_equal(cf_loop_run(t_loop, abc_main, NULL, NULL), 0);
     double dt = t_now() - t0;
     assert_string_equal(log_.buf, "a:started b:started c:started "
                                   "b:finished a:finished c:finished");
@@ -172,7 +157,7 @@ static void test_chain(void **state)
     (void)state;
     memset(&log_, 0, sizeof log_);
     double t0 = t_now();
-    assert_int_equal(cf_loop_run(loop, chain_main, NULL, NULL), 0);
+    assert_int_equal(cf_loop_run(t_loop, chain_main, NULL, NULL), 0);
     double dt = t_now() - t0;
     /* All three chains start their first step before any second step runs. */
     assert_non_null(strstr(log_.buf, "t1(1) t1(2) t1(3)"));
@@ -259,7 +244,7 @@ static void test_queue_workers(void **state)
     struct work w;
     (void)state;
     memset(&w, 0, sizeof w);
-    assert_int_equal(cf_loop_run(loop, queue_main, &w, NULL), 0);
+    assert_int_equal(cf_loop_run(t_loop, queue_main, &w, NULL), 0);
 }
 
 /* ---- a future set after a delay by another task ---- */
@@ -295,7 +280,7 @@ static void test_future_set_later(void **state)
 {
     (void)state;
     memset(&log_, 0, sizeof log_);
-    assert_int_equal(cf_loop_run(loop, future_main, NULL, NULL), 0);
+    assert_int_equal(cf_loop_run(t_loop, future_main, NULL, NULL), 0);
     assert_string_equal(log_.buf, "hello ... world");
 }
 
@@ -338,10 +323,10 @@ static void test_create_task_vs_await(void **state)
 {
     (void)state;
     double t0 = t_now();
-    assert_int_equal(cf_loop_run(loop, plain_await_main, NULL, NULL), 0);
+    assert_int_equal(cf_loop_run(t_loop, plain_await_main, NULL, NULL), 0);
     double sync = t_now() - t0;
     t0 = t_now();
-    assert_int_equal(cf_loop_run(loop, create_task_main, NULL, NULL), 0);
+    assert_int_equal(cf_loop_run(t_loop, create_task_main, NULL, NULL), 0);
     double async = t_now() - t0;
     assert_true(sync >= 0.44);                  /* sum: 0.10 + 0.20 + 0.15 */
     assert_true(async >= 0.19 && async < 0.40); /* max: 0.20 */
@@ -351,12 +336,12 @@ static void test_create_task_vs_await(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_count_gathered_twice, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gather_abc, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_queue_workers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_future_set_later, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_create_task_vs_await, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_count_gathered_twice, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_gather_abc, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_chain, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_queue_workers, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_future_set_later, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_create_task_vs_await, t_loop_setup, t_loop_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

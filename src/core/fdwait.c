@@ -26,22 +26,19 @@ static void on_cancel(void *ctx)
 
 int cf_fd_wait(int fd, int what, double timeout)
 {
-    cf_task *self = cf_task_current();
     struct fd_wait w;
     short events = 0;
-    int rc;
+    int rc = cf_may_suspend();
 
-    if (!self)
-        return CF_ENOTASK;
-    if (cf_task_cancelled(self))
-        return CF_ECANCELED;
+    if (rc)
+        return rc;
     if (what & CF_FD_READ)
         events |= EV_READ;
     if (what & CF_FD_WRITE)
         events |= EV_WRITE;
     if (!events || fd < 0)
         return CF_EINVAL;
-    w.task = self;
+    w.task = cf_task_current();
     if (event_assign(&w.ev, cf_loop_base(cf_loop_current()), fd, events, on_ready, &w) != 0)
         return CF_EIO;
     if (event_add(&w.ev, NULL) != 0)

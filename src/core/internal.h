@@ -9,6 +9,7 @@
 #include <event2/event_struct.h>
 #include <stddef.h>
 
+#include "cofetch/error.h"
 #include "cofetch/loop.h"
 #include "cofetch/task.h"
 #include "context.h"
@@ -92,6 +93,16 @@ int cf_wait_on(struct cf_node *list, struct cf_waiter *w, double deadline);
 void cf_waiter_wake(struct cf_waiter *w, int code);
 /* Wake every waiter of a list with code. */
 void cf_waiters_wake_all(struct cf_node *list, int code);
+
+/* The check at the top of every suspending call: CF_ENOTASK outside a task,
+ * CF_ECANCELED once the task has been cancelled, else 0. */
+static inline int cf_may_suspend(void)
+{
+    cf_task *t = cf_task_current();
+    if (!t)
+        return CF_ENOTASK;
+    return cf_task_cancelled(t) ? CF_ECANCELED : 0;
+}
 
 /* Suspension that cancellation does not interrupt (it is still recorded). Used to
  * wait for children that have just been cancelled. */

@@ -113,13 +113,10 @@ int cf_queue_put_nowait(cf_queue *q, void *item)
 static int put_until(cf_queue *q, void *item, double deadline)
 {
     struct cf_waiter w;
-    cf_task *self = cf_task_current();
-    int rc;
+    int rc = cf_may_suspend();
 
-    if (!self)
-        return CF_ENOTASK;
-    if (cf_task_cancelled(self))
-        return CF_ECANCELED;
+    if (rc)
+        return rc;
     rc = cf_queue_put_nowait(q, item);
     if (rc != CF_EAGAIN)
         return rc;
@@ -154,13 +151,10 @@ int cf_queue_get_nowait(cf_queue *q, void **item)
 static int get_until(cf_queue *q, void **item, double deadline)
 {
     struct cf_waiter w;
-    cf_task *self = cf_task_current();
-    int rc;
+    int rc = cf_may_suspend();
 
-    if (!self)
-        return CF_ENOTASK;
-    if (cf_task_cancelled(self))
-        return CF_ECANCELED;
+    if (rc)
+        return rc;
     rc = cf_queue_get_nowait(q, item);
     if (rc != CF_EAGAIN)
         return rc;
@@ -192,12 +186,10 @@ int cf_queue_task_done(cf_queue *q)
 int cf_queue_join(cf_queue *q)
 {
     struct cf_waiter w;
-    cf_task *self = cf_task_current();
+    int rc = cf_may_suspend();
 
-    if (!self)
-        return CF_ENOTASK;
-    if (cf_task_cancelled(self))
-        return CF_ECANCELED;
+    if (rc)
+        return rc;
     if (q->unfinished == 0)
         return 0;
     return cf_wait_on(&q->joiners, &w, -1);

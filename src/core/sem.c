@@ -41,11 +41,10 @@ int cf_sem_try_acquire(cf_sem *s)
 static int acquire_until(cf_sem *s, double deadline)
 {
     struct cf_waiter w;
+    int rc = cf_may_suspend();
 
-    if (!cf_task_current())
-        return CF_ENOTASK;
-    if (cf_task_cancelled(cf_task_current()))
-        return CF_ECANCELED;
+    if (rc)
+        return rc;
     if (cf_sem_try_acquire(s) == 0)
         return 0;
     /* A wake with 0 means release() handed us its permit directly. */

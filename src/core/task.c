@@ -398,24 +398,6 @@ void cf_waiters_wake_all(struct cf_node *list, int code)
 
 /* ---- await ---- */
 
-int cf_task_await(cf_task *t, void **result)
-{
-    cf_task *self = cf_task_current();
-    struct cf_waiter w;
-    int rc;
-
-    if (!self)
-        return CF_ENOTASK;
-    if (t == self)
-        return CF_EINVAL;
-    if (t->state != CF_T_DONE) {
-        rc = cf_wait_on(&t->waiters, &w, -1);
-        if (rc)
-            return rc;
-    }
-    return cf_task_result(t, result);
-}
-
 /* Wait, ignoring cancellation, until t is done; used after cancelling it. */
 static void await_done_shielded(cf_task *t)
 {
@@ -430,7 +412,9 @@ static void await_done_shielded(cf_task *t)
     }
 }
 
-int cf_task_wait_for(cf_task *t, double timeout, void **result)
+/* Await t until `deadline` (< 0: none). With `owns`, asyncio.wait_for's rule: if the
+ * wait ends early (deadline, or the caller cancelled), t is cancelled and waited for. */
+static int await_until(cf_task *t, double deadline, int owns, void **result)
 {
     cf_task *self = cf_task_current();
     struct cf_waiter w;
@@ -441,14 +425,23 @@ int cf_task_wait_for(cf_task *t, double timeout, void **result)
     if (t == self)
         return CF_EINVAL;
     if (t->state != CF_T_DONE) {
-        rc = cf_wait_on(&t->waiters, &w, cf_loop_time() + (timeout > 0 ? timeout : 0));
-        if (rc == CF_ETIMEDOUT || rc == CF_ECANCELED) {
+        rc = cf_wait_on(&t->waiters, &w, deadline);
+        if (owns && (rc == CF_ETIMEDOUT || rc == CF_ECANCELED)) {
             cf_task_cancel(t);
             await_done_shielded(t);
-            return rc;
         }
         if (rc)
             return rc;
     }
     return cf_task_result(t, result);
+}
+
+int cf_task_await(cf_task *t, void **result)
+{
+    return await_until(t, -1, 0, result);
+}
+
+int cf_task_wait_for(cf_task *t, double timeout, void **result)
+{
+    return await_until(t, cf_loop_time() + (timeout > 0 ? timeout : 0), 1, result);
 }

@@ -6,6 +6,24 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "cofetch/loop.h"
+
+struct cf_loop *t_loop;
+
+int t_loop_setup(void **state)
+{
+    (void)state;
+    return cf_loop_new(&t_loop, NULL);
+}
+
+int t_loop_teardown(void **state)
+{
+    (void)state;
+    cf_loop_free(t_loop);
+    t_loop = NULL;
+    return 0;
+}
+
 double t_now(void)
 {
     struct timespec ts;

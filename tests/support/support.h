@@ -4,6 +4,13 @@
 
 #include <stddef.h>
 
+struct cf_loop;
+
+/* cmocka fixtures: a fresh loop in t_loop for each test. */
+extern struct cf_loop *t_loop;
+int t_loop_setup(void **state);
+int t_loop_teardown(void **state);
+
 /* Monotonic seconds. */
 double t_now(void);
 
