@@ -658,6 +658,405 @@ static void test_tls(void **state)
 #endif
 }
 
+/* ---- fault endpoints ---- */
+
+/* Reads everything until the server closes (or 30 s pass); returns the byte count. */
+static size_t read_to_end(int fd, char *buf, size_t cap)
+{
+    size_t len = 0;
+    ssize_t got;
+
+    while (len < cap && (got = recv(fd, buf + len, cap - len, 0)) > 0)
+        len += (size_t)got;
+    return len;
+}
+
+/* The raw bytes of the reply to target on a connection of its own. */
+static size_t get_raw(const char *target, char *buf, size_t cap)
+{
+    int fd = connect_to(server.port);
+    size_t len;
+
+    send_get(fd, target);
+    len = read_to_end(fd, buf, cap);
+    close(fd);
+    return len;
+}
+
+/* The expected chunked body of /chunked?n=n&size=size: chunks of the pattern, maybe the end. */
+static size_t chunked_body(char *out, unsigned n, unsigned size, int end)
+{
+    size_t len = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        len += (size_t)sprintf(out + len, "%x\r\n", size);
+        for (unsigned j = 0; j < size; j++)
+            out[len++] = (char)('a' + ((size_t)i * size + j) % 26);
+        out[len++] = '\r';
+        out[len++] = '\n';
+    }
+    if (end)
+        len += (size_t)sprintf(out + len, "0\r\n\r\n");
+    return len;
+}
+
+static void test_stall(void **state)
+{
+    struct cf_test_response r;
+    int fd;
+
+    (void)state;
+    /* Nothing at all, then the close. */
+    get("/stall?s=1", NULL, &r);
+    assert_int_equal(r.status, -1);
+    assert_int_equal(strlen(r.head), 0);
+    assert_int_equal(r.error, 0);
+    assert_true(r.total_s >= 0.95);
+    assert_true(r.total_s < 6.0);
+    cf_test_response_free(&r);
+
+    get("/stall?s=0", NULL, &r);
+    assert_int_equal(r.status, -1);
+    assert_true(r.total_s < 5.0);
+    cf_test_response_free(&r);
+
+    static const char *const bad[] = {"/stall", "/stall?s=-1", "/stall?s=3601", "/stall?s=x"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        get(bad[i], NULL, &r);
+        assert_int_equal(r.status, 400);
+        cf_test_response_free(&r);
+    }
+
+    /* A client that gives up is noticed long before the stall ends. */
+    fd = connect_to(server.port);
+    send_get(fd, "/stall?s=60");
+    usleep(100 * 1000);
+    close(fd);
+    assert_int_equal(wait_conns_open(1, 10.0), 1);
+}
+
+static void test_drip_slow(void **state)
+{
+    struct cf_test_response r;
+
+    (void)state;
+    get("/drip?n=5&interval=1", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.length, 5);
+    assert_string_equal(r.body, "abcde");
+    assert_true(r.first_s < 0.9);
+    assert_true(r.total_s >= 4.9);
+    assert_true(r.total_s < 15.0);
+    cf_test_response_free(&r);
+}
+
+static void test_chunked(void **state)
+{
+    static char raw[65536], want[65536];
+    struct cf_test_response r;
+    const char *body;
+    size_t len, wlen;
+
+    (void)state;
+    len = get_raw("/chunked", raw, sizeof(raw));
+    raw[len] = '\0';
+    assert_memory_equal(raw, "HTTP/1.1 200 OK\r\n", 17);
+    assert_non_null(strstr(raw, "\r\nTransfer-Encoding: chunked\r\n"));
+    assert_null(strstr(raw, "Content-Length"));
+    body = strstr(raw, "\r\n\r\n") + 4;
+    wlen = chunked_body(want, 3, 100, 1);
+    assert_int_equal(raw + len - body, wlen);
+    assert_memory_equal(body, want, wlen);
+
+    /* Truncated: the same chunks, no 0-chunk, then the close. */
+    len = get_raw("/chunked?truncate=1", raw, sizeof(raw));
+    raw[len] = '\0';
+    body = strstr(raw, "\r\n\r\n") + 4;
+    wlen = chunked_body(want, 3, 100, 0);
+    assert_int_equal(raw + len - body, wlen);
+    assert_memory_equal(body, want, wlen);
+
+    len = get_raw("/chunked?n=5&size=1&truncate=1", raw, sizeof(raw));
+    raw[len] = '\0';
+    assert_string_equal(strstr(raw, "\r\n\r\n") + 4,
+                        "1\r\na\r\n1\r\nb\r\n1\r\nc\r\n1\r\nd\r\n1\r\ne\r\n");
+
+    len = get_raw("/chunked?n=0", raw, sizeof(raw));
+    raw[len] = '\0';
+    assert_string_equal(strstr(raw, "\r\n\r\n") + 4, "0\r\n\r\n");
+
+    len = get_raw("/chunked?n=2&size=16384", raw, sizeof(raw));
+    wlen = chunked_body(want, 2, 16384, 1);
+    body = (const char *)memmem(raw, len, "\r\n\r\n", 4) + 4;
+    assert_int_equal(raw + len - body, wlen);
+    assert_memory_equal(body, want, wlen);
+
+    static const char *const bad[] = {"/chunked?n=1001", "/chunked?size=0", "/chunked?size=16385",
+                                      "/chunked?n=x"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        get(bad[i], NULL, &r);
+        assert_int_equal(r.status, 400);
+        cf_test_response_free(&r);
+    }
+}
+
+static void test_short(void **state)
+{
+    struct cf_test_response r;
+
+    (void)state;
+    get("/short?claim=100&send=10", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.length, 100);
+    assert_int_equal(r.body_len, 10);
+    assert_int_equal(r.error, 0); /* an orderly close, not a reset */
+    assert_true(body_is_pattern(r.body, r.body_len, 0));
+    cf_test_response_free(&r);
+
+    get("/short?claim=10737418240&send=0", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.length, 10737418240LL);
+    assert_int_equal(r.body_len, 0);
+    cf_test_response_free(&r);
+
+    /* send = claim is a whole reply. */
+    get("/short?claim=1048576&send=1048576", NULL, &r);
+    assert_int_equal(r.length, 1048576);
+    assert_int_equal(r.body_len, 1048576);
+    assert_true(body_is_pattern(r.body, r.body_len, 0));
+    cf_test_response_free(&r);
+
+    static const char *const bad[] = {"/short", "/short?claim=10", "/short?claim=10&send=11",
+                                      "/short?claim=2000000&send=1048577",
+                                      "/short?claim=10737418241&send=0"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        get(bad[i], NULL, &r);
+        assert_int_equal(r.status, 400);
+        cf_test_response_free(&r);
+    }
+}
+
+static void test_malformed(void **state)
+{
+    static const struct {
+        const char *what;
+        const char *head; /* the reply starts with this */
+        const char *has;  /* and holds these bytes (may include a NUL) */
+        size_t has_len;
+    } cases[] = {
+#define C(w, head, has) {w, head, has, sizeof(has) - 1}
+        C("status", "HTTP/1.1 abc\r\n", "\r\nContent-Length: 4\r\n"),
+        C("junk", "this is not HTTP\r\n\r\nbad\n", "bad\n"),
+        C("nocolon", "HTTP/1.1 200 OK\r\n", "\r\nThis header line has no colon\r\n"),
+        C("nul", "HTTP/1.1 200 OK\r\n", "\r\nX-Nul: a\0b\r\n"),
+        C("cr", "HTTP/1.1 200 OK\r\n", "\r\nX-Cr: a\rb\r\n"),
+        C("header", "HTTP/1.1 200 OK\r\n",
+          "\r\nThis header line has no colon\r\nX-Nul: a\0b\r\nX-Cr: a\rb\r\n"),
+        C("length", "HTTP/1.1 200 OK\r\n", "\r\nContent-Length: four\r\n"),
+#undef C
+    };
+    char raw[4096];
+    struct cf_test_response r;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char target[64];
+        size_t len;
+
+        snprintf(target, sizeof(target), "/malformed?what=%s", cases[i].what);
+        len = get_raw(target, raw, sizeof(raw));
+        assert_true(len >= strlen(cases[i].head));
+        assert_memory_equal(raw, cases[i].head, strlen(cases[i].head));
+        assert_non_null(memmem(raw, len, cases[i].has, cases[i].has_len));
+        /* Every one is whole: it ends with its body. */
+        assert_memory_equal(raw + len - 4, "bad\n", 4);
+    }
+
+    get("/malformed", NULL, &r);
+    assert_int_equal(r.status, 400);
+    cf_test_response_free(&r);
+    get("/malformed?what=other", NULL, &r);
+    assert_int_equal(r.status, 400);
+    cf_test_response_free(&r);
+}
+
+static void test_huge(void **state)
+{
+    static char buf[1 << 20];
+    struct timespec t0, t1;
+    size_t len = 0;
+    char *end;
+    int fd;
+
+    (void)state;
+    fd = connect_to(server.port);
+    send_get(fd, "/huge");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* The head at once, then a trickle: well under 1 MiB in the first half second. */
+    do {
+        ssize_t got = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
+        assert_true(got > 0);
+        len += (size_t)got;
+        buf[len] = '\0';
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+    } while ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9 < 0.5);
+    assert_memory_equal(buf, "HTTP/1.1 200 OK\r\n", 17);
+    assert_non_null(strstr(buf, "\r\nContent-Length: 10737418240\r\n"));
+    end = strstr(buf, "\r\n\r\n");
+    assert_non_null(end);
+    assert_true(len - (size_t)(end + 4 - buf) > 0);
+    assert_true(len - (size_t)(end + 4 - buf) < 256 * 1024);
+    assert_true(body_is_pattern(end + 4, len - (size_t)(end + 4 - buf), 0));
+    /* The client leaves; the server notices and lets the connection go. */
+    close(fd);
+    assert_int_equal(wait_conns_open(1, 10.0), 1);
+}
+
+static void test_loop(void **state)
+{
+    struct cf_test_response r;
+    char loc[64];
+
+    (void)state;
+    get("/loop", NULL, &r);
+    assert_int_equal(r.status, 302);
+    assert_non_null(cf_test_response_header(&r, "Location", loc, sizeof(loc)));
+    assert_string_equal(loc, "/loop");
+    cf_test_response_free(&r);
+}
+
+/* Redirects to other schemes come from /redirect: the Location is passed through verbatim. */
+static void test_redirect_schemes(void **state)
+{
+    static const char *const to[] = {"gopher://127.0.0.1/", "ftp://127.0.0.1/",
+                                     "file:///etc/passwd", "dict://127.0.0.1/"};
+    struct cf_test_response r;
+    char target[128], loc[128];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(to) / sizeof(to[0]); i++) {
+        snprintf(target, sizeof(target), "/redirect?n=0&to=%s", to[i]);
+        get(target, NULL, &r);
+        assert_int_equal(r.status, 302);
+        assert_non_null(cf_test_response_header(&r, "Location", loc, sizeof(loc)));
+        assert_string_equal(loc, to[i]);
+        cf_test_response_free(&r);
+    }
+}
+
+static void test_bigheaders(void **state)
+{
+    struct cf_test_response r;
+    char *value = malloc(200 * 1024);
+    size_t lines = 0;
+
+    (void)state;
+    assert_non_null(value);
+    get("/bigheaders?kb=100", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "bigheaders 100\n");
+    for (const char *p = strstr(r.head, "\r\nX-Big-"); p != NULL; p = strstr(p + 2, "\r\nX-Big-"))
+        lines++;
+    assert_int_equal(lines, 100);
+    assert_true(strlen(r.head) > 100 * 1024);
+    assert_true(strlen(r.head) < 101 * 1024);
+    assert_non_null(cf_test_response_header(&r, "X-Big-0099", value, 200 * 1024));
+    assert_int_equal(strlen(value), 1010);
+    assert_true(body_is_pattern(value, 1010, 99));
+    cf_test_response_free(&r);
+
+    get("/bigheaders?kb=100&one=1", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(cf_test_response_header(&r, "X-Big", value, 200 * 1024));
+    assert_int_equal(strlen(value), 100 * 1024 - 9);
+    assert_true(body_is_pattern(value, strlen(value), 0));
+    assert_null(strstr(r.head, "X-Big-"));
+    cf_test_response_free(&r);
+
+    static const char *const bad[] = {"/bigheaders", "/bigheaders?kb=0", "/bigheaders?kb=1025"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        get(bad[i], NULL, &r);
+        assert_int_equal(r.status, 400);
+        cf_test_response_free(&r);
+    }
+    free(value);
+}
+
+/*
+ * Faults after a normal reply on a kept-alive connection: the fault takes over a connection
+ * that evhttp has already written on (its write-done callback must not fire again).
+ */
+static void test_fault_keepalive(void **state)
+{
+    static const char *const faults[] = {"/malformed?what=status", "/chunked?truncate=1",
+                                         "/short?claim=10&send=5", "/stall?s=0.2"};
+    char raw[8192];
+    size_t len;
+    int fd;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+        fd = connect_to(server.port);
+        send_get(fd, "/bytes?n=1000");
+        assert_int_equal(read_response(fd, &len, 1), 200);
+        send_get(fd, "/delay?s=0");
+        assert_int_equal(read_response(fd, &len, 0), 200);
+        send_get(fd, faults[i]);
+        len = read_to_end(fd, raw, sizeof(raw));
+        if (strncmp(faults[i], "/stall", 6) == 0)
+            assert_int_equal(len, 0);
+        else
+            assert_true(len > 0 && memcmp(raw, "HTTP/1.1 ", 9) == 0);
+        close(fd);
+    }
+    /* And the server carries on. */
+    fd = connect_to(server.port);
+    send_get(fd, "/bytes?n=10");
+    assert_int_equal(read_response(fd, &len, 1), 200);
+    close(fd);
+    assert_int_equal(wait_conns_open(1, 10.0), 1);
+}
+
+/* Over TLS the raw replies go through the TLS bufferevent. */
+static void test_fault_tls(void **state)
+{
+#ifndef CF_HAVE_TLS_SERVER
+    (void)state;
+    skip();
+#else
+    struct cf_test_cert cert;
+    struct cf_test_server tls;
+    struct cf_server_opts opts = {.quiet = 1};
+    char cmd[1024], out[256];
+    FILE *p;
+
+    (void)state;
+    if (system("curl --version >/dev/null 2>&1") != 0 || cf_test_cert_make(&cert) != 0)
+        skip();
+    opts.tls_cert = cert.cert;
+    opts.tls_key = cert.key;
+    assert_int_equal(cf_test_server_spawn(&opts, &tls), 0);
+    snprintf(cmd, sizeof(cmd),
+             "curl -sS --cacert %s -o /dev/null -w '%%{http_code} %%{size_download}' "
+             "'%s/chunked?n=4&size=1000'; echo \" $?\"; "
+             "curl -sS --cacert %s -o /dev/null '%s/short?claim=100&send=10' 2>/dev/null; "
+             "echo $?; curl -sS --cacert %s -o /dev/null -m 0.5 '%s/stall?s=5' 2>/dev/null; "
+             "echo $?",
+             cert.cert, tls.url, cert.cert, tls.url, cert.cert, tls.url);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    assert_non_null(fgets(out, sizeof(out), p));
+    assert_string_equal(out, "200 4000 0\n");
+    assert_non_null(fgets(out, sizeof(out), p));
+    assert_string_equal(out, "18\n"); /* CURLE_PARTIAL_FILE */
+    assert_non_null(fgets(out, sizeof(out), p));
+    assert_string_equal(out, "28\n"); /* CURLE_OPERATION_TIMEDOUT */
+    pclose(p);
+    assert_int_equal(cf_test_server_stop(&tls), 0);
+    cf_test_cert_remove(&cert);
+#endif
+}
+
 /* ---- in process: the C API on the caller's event_base ---- */
 
 struct reply {
@@ -760,6 +1159,48 @@ static void test_api(void **state)
     event_base_free(base);
 }
 
+/* Fault replies in progress (connections taken over from evhttp) cut off by cf_server_free(). */
+static void test_free_faults(void **state)
+{
+    static const char *const pending[] = {"/stall?s=60", "/huge", "/bytes?n=10", "/stall?s=0"};
+    enum { N = sizeof(pending) / sizeof(pending[0]) };
+    struct event_base *base = event_base_new();
+    struct cf_server_opts opts = {.quiet = 1};
+    struct cf_server_stats st;
+    cf_server *srv = NULL;
+    int fds[N];
+
+    (void)state;
+    assert_non_null(base);
+    assert_int_equal(cf_server_start(base, &opts, &srv), 0);
+    for (int i = 0; i < N; i++) {
+        fds[i] = connect_to(cf_server_port(srv));
+        send_get(fds[i], pending[i]);
+    }
+    /* The /bytes connection stays (keep-alive); /stall?s=0 has closed. */
+    for (int i = 0; i < 200; i++) {
+        run_for(base, 0.05);
+        cf_server_stats(srv, &st);
+        if (st.requests == N && st.conns_open == N - 1)
+            break;
+    }
+    assert_int_equal(st.requests, N);
+    assert_int_equal(st.conns_open, N - 1);
+    assert_int_equal(cf_server_count_path(srv, "/stall"), 2);
+    assert_int_equal(cf_server_count_path(srv, "/huge"), 1);
+
+    cf_server_free(srv);
+    for (int i = 0; i < N; i++) {
+        char buf[65536];
+        ssize_t got;
+        while ((got = recv(fds[i], buf, sizeof(buf), 0)) > 0)
+            ;
+        assert_true(got == 0 || errno == ECONNRESET);
+        close(fds[i]);
+    }
+    event_base_free(base);
+}
+
 static void test_start_errors(void **state)
 {
     struct event_base *base = event_base_new();
@@ -815,9 +1256,16 @@ int main(void)
         cmocka_unit_test(test_count),         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_keepalive),     cmocka_unit_test(test_concurrent),
         cmocka_unit_test(test_client_leaves), cmocka_unit_test(test_tls),
+        cmocka_unit_test(test_stall),         cmocka_unit_test(test_drip_slow),
+        cmocka_unit_test(test_chunked),       cmocka_unit_test(test_short),
+        cmocka_unit_test(test_malformed),     cmocka_unit_test(test_huge),
+        cmocka_unit_test(test_loop),          cmocka_unit_test(test_redirect_schemes),
+        cmocka_unit_test(test_bigheaders),    cmocka_unit_test(test_fault_keepalive),
+        cmocka_unit_test(test_fault_tls),
     };
     const struct CMUnitTest local[] = {
         cmocka_unit_test(test_api),
+        cmocka_unit_test(test_free_faults),
         cmocka_unit_test(test_start_errors),
     };
     int failed = cmocka_run_group_tests_name("server_in_process", local, NULL, NULL);

@@ -38,6 +38,42 @@
  *   /count[?reset=1]           JSON: {"requests":R,"paths":{"/delay":n,...,"*":n},
  *                              "conns":{"open":o,"max":m,"total":t}}; reset=1 then does
  *                              cf_server_reset_stats(). The /count request itself is counted.
+ *
+ * Fault endpoints: replies a client must survive without losing its other transfers. Except
+ * for /loop and /bigheaders they take the connection over (raw bytes, not evhttp's) and close
+ * it at the end, so they never keep a connection alive; each counts like any route.
+ *   /stall?s=SECONDS           reads the request, sends nothing at all for S seconds (0..3600,
+ *                              fractions allowed), then closes the connection (FIN): a client
+ *                              whose timeout is shorter times out; a longer one sees an empty
+ *                              reply. (For a body that stalls, see /drip with a long interval.)
+ *   /chunked[?n=K][&size=B][&truncate=1]  200, Transfer-Encoding: chunked, K chunks (0..1000,
+ *                              default 3) of B bytes each (1..16384, default 100; the /bytes
+ *                              pattern across chunks), then the terminating 0-chunk and the
+ *                              close. truncate=1 closes after the K-th chunk without the
+ *                              0-chunk: a truncated chunked body.
+ *   /short?claim=N&send=M      200 with Content-Length N (0..10 GiB) but only M body bytes
+ *                              (0..min(N, 1 MiB), the /bytes pattern), then the close.
+ *   /malformed?what=W          a complete reply (body "bad\n", Connection: close) with one
+ *                              fault, W one of:
+ *                                status   status line "HTTP/1.1 abc"
+ *                                junk     no status line at all: "this is not HTTP"
+ *                                nocolon  a header line without a colon
+ *                                nul      a header value with a NUL byte ("X-Nul: a\0b")
+ *                                cr       a header value with a bare CR ("X-Cr: a\rb")
+ *                                header   nocolon, nul and cr in one header block
+ *                                length   "Content-Length: four"
+ *   /huge                      200 with Content-Length 10737418240, then 4 KiB of the /bytes
+ *                              pattern every 0.1 s (none while 64 KiB wait unsent) until the
+ *                              client leaves: a client with a size limit must fail at the
+ *                              headers without downloading anything.
+ *   /loop                      302 with Location: /loop, forever.
+ *   /bigheaders?kb=K[&one=1]   200 "bigheaders K\n" after K KiB (1..1024) of header lines
+ *                              "X-Big-NNNN: <pattern>" of 1 KiB each (NNNN = 0000, 0001, ...);
+ *                              one=1 sends a single header "X-Big: <pattern>" of K KiB instead.
+ * Redirects to other schemes need no endpoint of their own: /redirect?n=0&to=gopher://... .
+ * Raw fault replies are also served over TLS; a fault whose client stops reading is dropped
+ * after 120 s without progress (a /stall is not: it ends when its time is up).
+ *
  * Query parameters not listed are ignored; a missing required or bad value gets 400 with a
  * one-line text/plain reason. Every route counts under its bare path ("/status/503" counts as
  * "/status"); requests that match no route count as "*".

@@ -154,7 +154,7 @@ static void job_drop_connection(struct cf_job *job, int abortive)
 }
 
 /* Appends len bytes of the body pattern starting at body offset off. */
-static int add_pattern(struct evbuffer *buf, uint64_t off, size_t len)
+int cf_add_pattern(struct evbuffer *buf, uint64_t off, size_t len)
 {
     struct evbuffer_iovec v;
     unsigned c = (unsigned)(off % 26);
@@ -224,7 +224,7 @@ static void stream_more(struct cf_job *job)
     size_t len = left < STREAM_CHUNK ? (size_t)left : STREAM_CHUNK;
     struct evbuffer *buf = evbuffer_new();
 
-    if (buf == NULL || add_pattern(buf, job->sent, len) != 0) {
+    if (buf == NULL || cf_add_pattern(buf, job->sent, len) != 0) {
         if (buf != NULL)
             evbuffer_free(buf);
         job_drop_connection(job, 0);
@@ -247,7 +247,7 @@ void cf_job_start_bytes(struct cf_conn *conn, struct evhttp_request *req, uint64
 
     if (n <= STREAM_CHUNK) {
         struct evbuffer *buf = evbuffer_new();
-        if (buf == NULL || add_pattern(buf, 0, (size_t)n) != 0) {
+        if (buf == NULL || cf_add_pattern(buf, 0, (size_t)n) != 0) {
             evhttp_send_reply(req, 500, NULL, NULL);
         } else {
             evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
@@ -276,7 +276,7 @@ static void drip_tick(evutil_socket_t fd, short what, void *arg)
     struct evbuffer *buf = evbuffer_new();
 
     (void)fd, (void)what;
-    if (buf == NULL || add_pattern(buf, job->sent, 1) != 0) {
+    if (buf == NULL || cf_add_pattern(buf, job->sent, 1) != 0) {
         if (buf != NULL)
             evbuffer_free(buf);
         job_drop_connection(job, 0);
@@ -345,7 +345,7 @@ void cf_job_start_reset(struct cf_conn *conn, struct evhttp_request *req, unsign
         evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Length", RESET_LENGTH);
         evhttp_send_reply_start(req, 200, NULL);
         buf = evbuffer_new();
-        if (buf != NULL && add_pattern(buf, 0, sent) == 0)
+        if (buf != NULL && cf_add_pattern(buf, 0, sent) == 0)
             evhttp_send_reply_chunk(req, buf);
         if (buf != NULL)
             evbuffer_free(buf);

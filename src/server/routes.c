@@ -1,6 +1,7 @@
 /*
  * routes.c - the endpoints: parameter parsing and every reply that is sent at once.
- * Replies that take time (delay, drip, big bodies, reset) are handed to jobs.c.
+ * Replies that take time (delay, drip, big bodies, reset) are handed to jobs.c; the fault
+ * endpoints (broken or hostile replies) are in faults.c.
  */
 #include <errno.h>
 #include <math.h>
@@ -27,10 +28,24 @@
 #define RESET_LENGTH     1000
 
 const char *const cf_route_names[CF_ROUTE_N] = {
-    [CF_ROUTE_DELAY] = "/delay",       [CF_ROUTE_BYTES] = "/bytes", [CF_ROUTE_STATUS] = "/status",
-    [CF_ROUTE_REDIRECT] = "/redirect", [CF_ROUTE_DRIP] = "/drip",   [CF_ROUTE_RESET] = "/reset",
-    [CF_ROUTE_HEADERS] = "/headers",   [CF_ROUTE_NEXT] = "/next",   [CF_ROUTE_RETRY] = "/retry",
-    [CF_ROUTE_COUNT] = "/count",       [CF_ROUTE_NONE] = "*",
+    [CF_ROUTE_DELAY] = "/delay",
+    [CF_ROUTE_BYTES] = "/bytes",
+    [CF_ROUTE_STATUS] = "/status",
+    [CF_ROUTE_REDIRECT] = "/redirect",
+    [CF_ROUTE_DRIP] = "/drip",
+    [CF_ROUTE_RESET] = "/reset",
+    [CF_ROUTE_HEADERS] = "/headers",
+    [CF_ROUTE_NEXT] = "/next",
+    [CF_ROUTE_RETRY] = "/retry",
+    [CF_ROUTE_COUNT] = "/count",
+    [CF_ROUTE_STALL] = "/stall",
+    [CF_ROUTE_CHUNKED] = "/chunked",
+    [CF_ROUTE_SHORT] = "/short",
+    [CF_ROUTE_MALFORMED] = "/malformed",
+    [CF_ROUTE_HUGE] = "/huge",
+    [CF_ROUTE_LOOP] = "/loop",
+    [CF_ROUTE_BIGHEADERS] = "/bigheaders",
+    [CF_ROUTE_NONE] = "*",
 };
 
 enum cf_route cf_route_find(const char *path)
@@ -64,7 +79,7 @@ void cf_reply_text(struct evhttp_request *req, int code, const char *fmt, ...)
 
 /* ---- parameter parsing: each returns 0, or -1 when the value is malformed or out of range */
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+int cf_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
     char *end;
     unsigned long long v;
@@ -79,7 +94,7 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
     return 0;
 }
 
-static int parse_secs(const char *s, double max, double *out)
+int cf_parse_secs(const char *s, double max, double *out)
 {
     char *end;
     double v;
@@ -95,8 +110,8 @@ static int parse_secs(const char *s, double max, double *out)
 }
 
 /* An optional parameter: absent gives dflt, present must parse. */
-static int opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, uint64_t max,
-                   uint64_t *out)
+int cf_opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, uint64_t max,
+               uint64_t *out)
 {
     const char *v = evhttp_find_header(q, key);
 
@@ -104,10 +119,10 @@ static int opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, ui
         *out = dflt;
         return 0;
     }
-    return parse_u64(v, max, out);
+    return cf_parse_u64(v, max, out);
 }
 
-static int flag(const struct evkeyvalq *q, const char *key)
+int cf_flag(const struct evkeyvalq *q, const char *key)
 {
     const char *v = evhttp_find_header(q, key);
     return v != NULL && strcmp(v, "0") != 0;
@@ -143,7 +158,7 @@ static void handle_delay(struct cf_conn *conn, struct evhttp_request *req,
 {
     double s;
 
-    if (parse_secs(evhttp_find_header(q, "s"), MAX_DELAY_S, &s) != 0) {
+    if (cf_parse_secs(evhttp_find_header(q, "s"), MAX_DELAY_S, &s) != 0) {
         cf_reply_text(req, 400, "bad parameter: s must be seconds in [0, 3600]\n");
         return;
     }
@@ -155,7 +170,7 @@ static void handle_bytes(struct cf_conn *conn, struct evhttp_request *req,
 {
     uint64_t n;
 
-    if (parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
+    if (cf_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
         cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
         return;
     }
@@ -170,11 +185,11 @@ static void handle_status(struct evhttp_request *req, const struct evkeyvalq *q)
     uint64_t code, after;
     char num[24];
 
-    if (parse_u64(code_s, 599, &code) != 0 || code < 100 || strlen(code_s) != 3) {
+    if (cf_parse_u64(code_s, 599, &code) != 0 || code < 100 || strlen(code_s) != 3) {
         cf_reply_text(req, 400, "bad status code: use /status/CODE with CODE in [100, 599]\n");
         return;
     }
-    if (opt_u64(q, "retry_after", UINT64_MAX, MAX_RETRY_AFTER, &after) != 0) {
+    if (cf_opt_u64(q, "retry_after", UINT64_MAX, MAX_RETRY_AFTER, &after) != 0) {
         cf_reply_text(req, 400, "bad parameter: retry_after must be an integer in [0, 86400]\n");
         return;
     }
@@ -197,7 +212,7 @@ static void handle_redirect(struct evhttp_request *req, const struct evkeyvalq *
     uint64_t n;
     char *enc = NULL, *loc = NULL;
 
-    if (parse_u64(evhttp_find_header(q, "n"), MAX_REDIRECTS, &n) != 0) {
+    if (cf_parse_u64(evhttp_find_header(q, "n"), MAX_REDIRECTS, &n) != 0) {
         cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1000]\n");
         return;
     }
@@ -236,11 +251,11 @@ static void handle_drip(struct cf_conn *conn, struct evhttp_request *req, const 
     uint64_t n;
     double interval;
 
-    if (parse_u64(evhttp_find_header(q, "n"), MAX_DRIP_BYTES, &n) != 0) {
+    if (cf_parse_u64(evhttp_find_header(q, "n"), MAX_DRIP_BYTES, &n) != 0) {
         cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1048576]\n");
         return;
     }
-    if (parse_secs(evhttp_find_header(q, "interval"), MAX_DRIP_S, &interval) != 0) {
+    if (cf_parse_secs(evhttp_find_header(q, "interval"), MAX_DRIP_S, &interval) != 0) {
         cf_reply_text(req, 400, "bad parameter: interval must be seconds in [0, 60]\n");
         return;
     }
@@ -252,11 +267,11 @@ static void handle_reset(struct cf_conn *conn, struct evhttp_request *req,
 {
     uint64_t n;
 
-    if (opt_u64(q, "n", RESET_LENGTH / 2, RESET_LENGTH - 1, &n) != 0) {
+    if (cf_opt_u64(q, "n", RESET_LENGTH / 2, RESET_LENGTH - 1, &n) != 0) {
         cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 999]\n");
         return;
     }
-    cf_job_start_reset(conn, req, (unsigned)n, flag(q, "before"), flag(q, "rst"));
+    cf_job_start_reset(conn, req, (unsigned)n, cf_flag(q, "before"), cf_flag(q, "rst"));
 }
 
 static void handle_headers(struct evhttp_request *req)
@@ -287,7 +302,7 @@ static void handle_next(cf_server *srv, struct evhttp_request *req, const struct
 {
     uint64_t n;
 
-    if (parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
+    if (cf_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
         cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
         return;
     }
@@ -339,11 +354,11 @@ static void handle_retry(cf_server *srv, struct evhttp_request *req, const struc
     struct cf_retry *r;
     char num[24];
 
-    if (parse_u64(evhttp_find_header(q, "fail"), MAX_RETRY_FAIL, &fail) != 0) {
+    if (cf_parse_u64(evhttp_find_header(q, "fail"), MAX_RETRY_FAIL, &fail) != 0) {
         cf_reply_text(req, 400, "bad parameter: fail must be an integer in [0, 1000000]\n");
         return;
     }
-    if (opt_u64(q, "after", 1, MAX_RETRY_AFTER, &after) != 0) {
+    if (cf_opt_u64(q, "after", 1, MAX_RETRY_AFTER, &after) != 0) {
         cf_reply_text(req, 400, "bad parameter: after must be an integer in [0, 86400]\n");
         return;
     }
@@ -381,7 +396,7 @@ static void handle_count(cf_server *srv, struct evhttp_request *req, const struc
     }
     evbuffer_add_printf(body, "},\"conns\":{\"open\":%lu,\"max\":%lu,\"total\":%lu}}\n",
                         srv->stats.conns_open, srv->stats.conns_max, srv->stats.conns_total);
-    if (flag(q, "reset"))
+    if (cf_flag(q, "reset"))
         cf_server_reset_stats(srv);
     reply_json(req, body);
     evbuffer_free(body);
@@ -401,6 +416,13 @@ void cf_route_dispatch(cf_server *srv, struct cf_conn *conn, struct evhttp_reque
     case CF_ROUTE_NEXT: handle_next(srv, req, q); break;
     case CF_ROUTE_RETRY: handle_retry(srv, req, q); break;
     case CF_ROUTE_COUNT: handle_count(srv, req, q); break;
+    case CF_ROUTE_STALL:
+    case CF_ROUTE_CHUNKED:
+    case CF_ROUTE_SHORT:
+    case CF_ROUTE_MALFORMED:
+    case CF_ROUTE_HUGE:
+    case CF_ROUTE_LOOP:
+    case CF_ROUTE_BIGHEADERS: cf_fault_dispatch(conn, req, route, q); break;
     case CF_ROUTE_NONE:
     case CF_ROUTE_N: cf_reply_text(req, 404, "not found\n"); break;
     }

@@ -45,6 +45,8 @@ static void on_conn_close(struct evhttp_connection *evcon, void *arg)
 
     if (conn->job != NULL)
         cf_job_abort(conn->job);
+    if (conn->fault != NULL)
+        cf_fault_abort(conn->fault);
     for (struct cf_conn **pp = &srv->conns[conn_bucket(evcon)]; *pp != NULL; pp = &(*pp)->next) {
         if (*pp == conn) {
             *pp = conn->next;
