@@ -52,6 +52,34 @@ int cf_error_from_curl(CURLcode rc)
     }
 }
 
+/* libcurl reports some bad responses with codes that name something else: a garbled
+ * status line as an unsupported protocol, a header line over its 100 KiB limit as out
+ * of memory, a header block over 300 KiB as a receive error. Once the request was
+ * sent, those are the server's reply at fault. A redirect to a refused scheme keeps
+ * CF_EPROTO: it comes with its 3xx status. */
+int cf_error_from_transfer(CURLcode rc, CURL *easy, char *errbuf, size_t errlen)
+{
+    long status = 0, sent = 0;
+    int code = cf_error_from_curl(rc);
+
+    if (code != CF_EPROTO && code != CF_ENOMEM && code != CF_ERECV)
+        return code;
+    curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent);
+    if (sent <= 0)
+        return code;
+    switch (code) {
+    case CF_ENOMEM:
+        if (!errbuf[0])
+            snprintf(errbuf, errlen, "response header line too large for libcurl");
+        return CF_EBADRESP;
+    case CF_ERECV:
+        return strncmp(errbuf, "Too large response headers", 26) == 0 ? CF_EBADRESP : code;
+    default:
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        return status == 0 ? CF_EBADRESP : code;
+    }
+}
+
 int cf_error_from_multi(CURLMcode rc)
 {
     switch (rc) {

@@ -77,7 +77,8 @@ static int attempt(cf_client *c, struct cf_xfer *x, struct cf_attempt *a)
     if (rc == 0)
         rc = cf_multi_perform(c, x);
     if (rc == 0) {
-        rc = x->sink_err ? x->sink_err : cf_error_from_curl(x->result);
+        rc = x->sink_err ? x->sink_err
+                         : cf_error_from_transfer(x->result, x->easy, x->errbuf, sizeof x->errbuf);
         crc = cf_response_collect(x);
         if (rc == 0)
             rc = crc;

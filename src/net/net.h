@@ -54,6 +54,11 @@ struct cf_client {
     double epoch;
     unsigned long long rng; /* xorshift state for retry jitter */
     long buffer_size;       /* CURLOPT_BUFFERSIZE for every transfer (0 = curl's) */
+    /* Connection accounting (multi.c), to spare libcurl 7.x its per-transfer scans of
+     * the whole connection cache when thousands of connections are open. */
+    int conn_policy; /* whether the policy applies (no connection limits set) */
+    long sockets;    /* sockets libcurl has open through us (busy or idle) */
+    long attached;   /* transfers in the multi holding a connection */
 };
 
 /* One transfer attempt of a fetch, owned by the fetching task (on its stack). */
@@ -74,6 +79,7 @@ struct cf_xfer {
     int status_checked;         /* the first body byte has looked at the status */
     int in_multi;               /* the easy handle is in client->multi */
     int cancelled;              /* on_cancel ran: the task will not read the result */
+    int attached;               /* holds a connection: counted in client->attached */
     CURLcode result;            /* libcurl's result once done */
     char errbuf[CURL_ERROR_SIZE];
 };
@@ -108,6 +114,9 @@ int cf_response_collect(struct cf_xfer *x);
 
 /* ---- errors.c: the one CURLcode -> CF_E* boundary ---- */
 int cf_error_from_curl(CURLcode rc);
+/* cf_error_from_curl, refined with what the finished transfer saw (see errors.c);
+ * may write a detail into an empty errbuf. */
+int cf_error_from_transfer(CURLcode rc, CURL *easy, char *errbuf, size_t errlen);
 int cf_error_from_multi(CURLMcode rc);
 /* resp->error = "<what failed>: <detail>" */
 void cf_error_set(struct cf_response *resp, int code, const char *detail);
