@@ -29,6 +29,7 @@
 #include "cofetch/error.h"
 #include "cofetch/server.h"
 #include "server_fixture.h"
+#include "support.h"
 
 static struct cf_test_server server; /* the child-process server shared by the group */
 
@@ -347,6 +348,19 @@ static void test_next(void **state)
     cf_test_response_free(&r);
 
     get("/next", NULL, &r);
+    assert_int_equal(r.status, 400);
+    cf_test_response_free(&r);
+
+    /* Delayed, naming a delayed URL: a chain step that takes time, like the seeds'. */
+    double t0 = t_now();
+    get("/next?s=0.2&then=0.3", NULL, &r);
+    assert_true(t_now() - t0 >= 0.19);
+    assert_int_equal(r.status, 200);
+    snprintf(want, sizeof(want), "%s/delay?s=0.3\n", server.url);
+    assert_string_equal(r.body, want);
+    cf_test_response_free(&r);
+
+    get("/next?n=1&s=-1", NULL, &r);
     assert_int_equal(r.status, 400);
     cf_test_response_free(&r);
 }

@@ -31,7 +31,8 @@
  *   /headers                   the request headers as one JSON object, in arrival order
  *                              (a repeated header appears as a repeated member); bytes
  *                              >= 0x80 are escaped as \u00XX. application/json.
- *   /next?n=N                  body "<url>/bytes?n=N\n" where <url> is cf_server_url().
+ *   /next?n=N[&s=S][&then=T]   after S seconds (default 0), body "<url>/bytes?n=N\n", or
+ *                              "<url>/delay?s=T\n" with then=T; <url> is cf_server_url().
  *   /retry?fail=K[&id=ID][&after=S]  per ID (default ""), the first K requests get 503 with
  *                              Retry-After: S (default 1, 0..86400) and body
  *                              "retry I of K\n"; later ones get 200 "ok after K\n".

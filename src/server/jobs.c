@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <event2/buffer.h>
@@ -35,6 +36,7 @@ struct cf_job {
     uint64_t sent;       /* body bytes handed to libevent so far */
     double secs;         /* delay */
     int rst;             /* reset: abortive close */
+    char text[256];      /* delay: the body to answer with ("" = "slept S") */
 };
 
 static struct timeval to_timeval(double secs)
@@ -191,10 +193,17 @@ static void delay_fire(evutil_socket_t fd, short what, void *arg)
     double secs = job->secs;
 
     (void)fd, (void)what;
-    cf_reply_text(job_release(job), 200, "slept %g\n", secs);
+    if (job->text[0] != '\0') {
+        char text[sizeof job->text];
+        memcpy(text, job->text, sizeof text);
+        cf_reply_text(job_release(job), 200, "%s", text);
+    } else {
+        cf_reply_text(job_release(job), 200, "slept %g\n", secs);
+    }
 }
 
-void cf_job_start_delay(struct cf_conn *conn, struct evhttp_request *req, double secs)
+void cf_job_start_delay(struct cf_conn *conn, struct evhttp_request *req, double secs,
+                        const char *text)
 {
     struct cf_job *job = job_new(conn, req, delay_fire, 0);
     struct timeval tv = to_timeval(secs);
@@ -204,6 +213,7 @@ void cf_job_start_delay(struct cf_conn *conn, struct evhttp_request *req, double
         return;
     }
     job->secs = secs;
+    snprintf(job->text, sizeof job->text, "%s", text ? text : "");
     event_add(job->timer, &tv);
 }
 

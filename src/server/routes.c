@@ -162,7 +162,7 @@ static void handle_delay(struct cf_conn *conn, struct evhttp_request *req,
         cf_reply_text(req, 400, "bad parameter: s must be seconds in [0, 3600]\n");
         return;
     }
-    cf_job_start_delay(conn, req, s);
+    cf_job_start_delay(conn, req, s, NULL);
 }
 
 static void handle_bytes(struct cf_conn *conn, struct evhttp_request *req,
@@ -298,15 +298,34 @@ static void handle_headers(struct evhttp_request *req)
     evbuffer_free(body);
 }
 
-static void handle_next(cf_server *srv, struct evhttp_request *req, const struct evkeyvalq *q)
+/* /next?n=N[&s=S][&then=T]: after S seconds (default 0), a body naming the next URL:
+ * <url>/delay?s=T when `then` is given, else <url>/bytes?n=N. */
+static void handle_next(cf_server *srv, struct cf_conn *conn, struct evhttp_request *req,
+                        const struct evkeyvalq *q)
 {
-    uint64_t n;
+    const char *then = evhttp_find_header(q, "then");
+    uint64_t n = 0;
+    double s = 0, t = 0;
+    char text[256];
 
-    if (cf_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
+    if (!then && cf_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
         cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
         return;
     }
-    cf_reply_text(req, 200, "%s/bytes?n=%llu\n", srv->url, (unsigned long long)n);
+    const char *delay = evhttp_find_header(q, "s");
+    if ((delay && cf_parse_secs(delay, MAX_DELAY_S, &s) != 0) ||
+        (then && cf_parse_secs(then, MAX_DELAY_S, &t) != 0)) {
+        cf_reply_text(req, 400, "bad parameter: s and then must be seconds in [0, 3600]\n");
+        return;
+    }
+    if (then)
+        snprintf(text, sizeof text, "%s/delay?s=%g\n", srv->url, t);
+    else
+        snprintf(text, sizeof text, "%s/bytes?n=%llu\n", srv->url, (unsigned long long)n);
+    if (s > 0)
+        cf_job_start_delay(conn, req, s, text);
+    else
+        cf_reply_text(req, 200, "%s", text);
 }
 
 static size_t retry_bucket(const char *id)
@@ -413,7 +432,7 @@ void cf_route_dispatch(cf_server *srv, struct cf_conn *conn, struct evhttp_reque
     case CF_ROUTE_DRIP: handle_drip(conn, req, q); break;
     case CF_ROUTE_RESET: handle_reset(conn, req, q); break;
     case CF_ROUTE_HEADERS: handle_headers(req); break;
-    case CF_ROUTE_NEXT: handle_next(srv, req, q); break;
+    case CF_ROUTE_NEXT: handle_next(srv, conn, req, q); break;
     case CF_ROUTE_RETRY: handle_retry(srv, req, q); break;
     case CF_ROUTE_COUNT: handle_count(srv, req, q); break;
     case CF_ROUTE_STALL:

@@ -103,7 +103,9 @@ void cf_reply_text(struct evhttp_request *req, int code, const char *fmt, ...)
  * jobs.c: replies that outlive the request callback. Each cf_job_start_* takes the request
  * over, or answers it at once (500 when out of memory). Parameters are already validated.
  */
-void cf_job_start_delay(struct cf_conn *conn, struct evhttp_request *req, double secs);
+/* Answer 200 after secs seconds with text (NULL: "slept S\n"; copied, < 256 bytes). */
+void cf_job_start_delay(struct cf_conn *conn, struct evhttp_request *req, double secs,
+                        const char *text);
 void cf_job_start_bytes(struct cf_conn *conn, struct evhttp_request *req, uint64_t n);
 void cf_job_start_drip(struct cf_conn *conn, struct evhttp_request *req, uint64_t n,
                        double interval);
