@@ -30,6 +30,9 @@ void cf_easy_put(struct cf_easy_pool *p, CURL *easy)
         p->cap = cap;
     }
     curl_easy_reset(easy);
+    /* reset clears NOSIGNAL: without it curl_easy_cleanup swaps SIGPIPE's handler
+     * with three system calls per handle when the pool is freed. */
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     p->free[p->n++] = easy;
 }
 

@@ -15,10 +15,25 @@
  * us (a body callback cancelled a task), removing the handle there is not allowed: the
  * transfer is only marked, its callbacks stop it, and the task removes the handle when
  * it resumes, which is always after socket_action has returned.
+ *
+ * Connection policy (libcurl 7.x): before it connects, a transfer walks every
+ * connection to its host looking for an idle one, and removing a transfer whose
+ * connection was kept walks the whole connection cache; with 10,000 connections open
+ * both are quadratic and cost seconds. So we count the sockets libcurl opens and
+ * closes through us and the transfers that hold a connection; a transfer that can only
+ * use a connection of its own (HTTP/1) when no connection is idle is told so
+ * (FRESH_CONNECT: no walk), and past CF_KEEP_CONNS open sockets such a new plain-http
+ * connection is not kept after its transfer (FORBID_REUSE: no cache walk, no pile of
+ * idle sockets). Below that, and whenever a connection may be idle, libcurl reuses as
+ * usual. The policy is off when connection limits are set (a transfer waiting for a
+ * connection slot must be free to take the next idle one).
  */
 #include <event2/event.h>
 #include <event2/event_struct.h>
 #include <stdlib.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "cofetch/error.h"
 #include "cofetch/task.h"
@@ -37,6 +52,10 @@ static void keep_error(cf_client *c, int code)
         c->error = code;
 }
 
+/* With this many sockets open, a new plain-http connection is closed after its
+ * transfer instead of being kept (see the policy above). */
+#define CF_KEEP_CONNS 1024
+
 /* ---- finished transfers ---- */
 
 static void xfer_remove(cf_client *c, struct cf_xfer *x)
@@ -44,6 +63,10 @@ static void xfer_remove(cf_client *c, struct cf_xfer *x)
     curl_multi_remove_handle(c->multi, x->easy);
     x->in_multi = 0;
     c->in_flight--;
+    if (x->attached) {
+        x->attached = 0;
+        c->attached--;
+    }
 }
 
 /* Resolve every finished transfer: remove it, then wake its task. The message is not
@@ -164,6 +187,82 @@ static int on_timer(CURLM *multi, long timeout_ms, void *userp)
     return 0;
 }
 
+/* ---- connection accounting ---- */
+
+static void xfer_attach(struct cf_xfer *x)
+{
+    if (!x->attached) {
+        x->attached = 1;
+        x->client->attached++;
+    }
+}
+
+/* A transfer's new connection (what libcurl would do itself, counted). */
+static curl_socket_t on_open_socket(void *ctx, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+    struct cf_xfer *x = ctx;
+    curl_socket_t fd;
+
+    (void)purpose;
+    fd = socket(addr->family, addr->socktype, addr->protocol);
+    if (fd != CURL_SOCKET_BAD) {
+        x->client->sockets++;
+        xfer_attach(x);
+    }
+    return fd;
+}
+
+/* Any connection's socket, whichever transfer (or the multi) closes it. */
+static int on_close_socket(void *ctx, curl_socket_t fd)
+{
+    cf_client *c = ctx;
+
+    c->sockets--;
+    return close(fd);
+}
+
+#if LIBCURL_VERSION_NUM >= 0x075000
+/* Connected (a new connection or a reused one), about to send the request. */
+static int on_prereq(void *ctx, char *ip, char *local_ip, int port, int local_port)
+{
+    (void)ip;
+    (void)local_ip;
+    (void)port;
+    (void)local_port;
+    xfer_attach(ctx);
+    return CURL_PREREQFUNC_OK;
+}
+#endif
+
+static int is_scheme(const char *url, const char *scheme, size_t len)
+{
+    return strncasecmp(url, scheme, len) == 0;
+}
+
+/* Count x's connections and decide whether it may look for an idle one / keep its own. */
+static void conn_policy(cf_client *c, struct cf_xfer *x)
+{
+    const struct cf_request *r = x->req;
+    int http = is_scheme(r->url, "http:", 5);
+    int h1 = (http && r->http_version != CF_HTTP_2) ||
+             (is_scheme(r->url, "https:", 6) && r->http_version == CF_HTTP_1_1);
+
+    x->attached = 0;
+    curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+    curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETDATA, (void *)x);
+    curl_easy_setopt(x->easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+    curl_easy_setopt(x->easy, CURLOPT_CLOSESOCKETDATA, (void *)c);
+#if LIBCURL_VERSION_NUM >= 0x075000 /* 7.80: without it a reused connection looks idle */
+    curl_easy_setopt(x->easy, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(x->easy, CURLOPT_PREREQDATA, (void *)x);
+#endif
+    if (!c->conn_policy || !h1 || c->sockets > c->attached)
+        return; /* a connection may be idle: let libcurl look */
+    curl_easy_setopt(x->easy, CURLOPT_FRESH_CONNECT, 1L);
+    if (http && c->sockets >= CF_KEEP_CONNS)
+        curl_easy_setopt(x->easy, CURLOPT_FORBID_REUSE, 1L);
+}
+
 /* ---- setup ---- */
 
 int cf_multi_init(cf_client *c, const struct cf_client_opts *opts)
@@ -180,6 +279,7 @@ int cf_multi_init(cf_client *c, const struct cf_client_opts *opts)
         return CF_ENOMEM;
     }
     c->multi = m;
+    c->conn_policy = opts->max_host_connections == 0 && opts->max_total_connections == 0;
     curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(m, CURLMOPT_SOCKETDATA, c);
     curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -231,6 +331,7 @@ int cf_multi_perform(cf_client *c, struct cf_xfer *x)
     if (cf_task_cancelled(x->task))
         return CF_ECANCELED;
     curl_easy_setopt(x->easy, CURLOPT_PRIVATE, (void *)x);
+    conn_policy(c, x);
     mrc = curl_multi_add_handle(c->multi, x->easy);
     if (mrc != CURLM_OK)
         return cf_error_from_multi(mrc);
