@@ -138,7 +138,14 @@ int cf_loop_new(cf_loop **out, const struct cf_loop_opts *opts)
     cf_list_init(&loop->live);
     cf_list_init(&loop->timers);
     cf_stack_pool_init(&loop->stacks, stack, pool);
-    loop->base = event_base_new();
+    /* epoll's changelist folds a DEL+ADD of one descriptor in one iteration (libcurl
+     * does that on every connection) into a single epoll_ctl. */
+    struct event_config *cfg = event_config_new();
+    if (!cfg)
+        goto fail;
+    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    loop->base = event_base_new_with_config(cfg);
+    event_config_free(cfg);
     if (!loop->base)
         goto fail;
     loop->ready_ev = event_new(loop->base, -1, 0, run_ready, loop);
