@@ -43,6 +43,17 @@ static int keep(unsigned char c)
            c == '-';
 }
 
+/* "scheme:/": how every URL that passes line_check() starts. */
+static int looks_like_url(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+        return 0;
+    while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+           *s == '+' || *s == '.' || *s == '-')
+        s++;
+    return s[0] == ':' && s[1] == '/';
+}
+
 void outdir_name(const char *url, char *out)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -65,6 +76,10 @@ void outdir_name(const char *url, char *out)
         if (at && s == auth)
             s = at + 1;
     }
+    /* What is left of an http URL must not read as a URL of its own ("http://ftp:/x"
+     * would be named like "ftp:/x"): then the whole URL is the name. */
+    if (s != url && looks_like_url(s))
+        s = url;
     end = s + strcspn(s, "#");
     for (const char *p = s; p < end; p++) {
         unsigned char c = (unsigned char)*p;

@@ -1,8 +1,9 @@
 /*
  * outdir.h - -o DIR: each body saved under a name derived from its URL.
  *
- * The name: the URL without its scheme when that is http (other schemes are kept),
- * without user info and fragment, every byte outside [A-Za-z0-9.-] written as "_XX"
+ * The name: the URL without its scheme when that is http (other schemes are kept, and so
+ * is http when what follows would read as a URL itself, "http://ftp:/x"), without the
+ * user info of an http URL, without the fragment, every byte outside [A-Za-z0-9.-] written as "_XX"
  * (hex; '_' itself too), and a leading '.' as "_2E". The encoding is injective, so two
  * different URLs never share a name, and a name never holds '/', '\\', a control byte,
  * never starts with '.' and is never "." or "..". A name over OUTDIR_NAME_MAX bytes is
