@@ -3,11 +3,14 @@
  * run (or, with --compare, the --sync run and then the concurrent one), the summary
  * and timeline, the exit code.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "app.h"
+#include "journal.h"
 #include "options.h"
 #include "progress.h"
 #include "run.h"
@@ -35,7 +38,38 @@ struct app {
     int input_failed;
     struct item *items; /* --compare: the input, read once */
     size_t nitems;
+    struct journal *journal; /* --journal */
+    cf_handle *jtimer;       /* writes the journal every second */
 };
+
+/* The output, then the journal entries that describe it: the journal never claims a line
+ * whose record did not reach stdout. */
+static void flush_journal(struct app *app)
+{
+    if (!app->journal)
+        return;
+    output_flush(&app->out);
+    journal_flush(app->journal);
+}
+
+static void journal_tick(void *arg)
+{
+    struct app *app = arg;
+    app->jtimer = NULL;
+    flush_journal(app);
+    cf_loop_call_later(app->loop, 1.0, journal_tick, app, &app->jtimer);
+}
+
+static int journal_skip_item(void *ctx, const struct item *it)
+{
+    return journal_skip(ctx, it->src, it->lineno, it->url, it->len);
+}
+
+/* The second Ctrl-C exits at once: keep what the journal has. */
+static void on_last_signal(void *ctx)
+{
+    flush_journal(ctx);
+}
 
 static void on_interrupt(void *ctx)
 {
@@ -65,6 +99,8 @@ static void one_run(struct app *app, const struct config *cfg, struct input *in,
     }
     app->nruns++;
     run_init(run, cfg, in, write ? &app->out : NULL, app->have_od ? &app->od : NULL, tl);
+    if (write)
+        run->journal = app->journal;
     if (app->interrupted)
         run->stop = STOP_INTERRUPT;
     app->active = run;
@@ -105,12 +141,27 @@ static int preload_task(void *arg, void **result)
     }
 }
 
+static int main_runs(struct app *app);
+
 static int main_task(void *arg, void **result)
 {
     struct app *app = arg;
-    struct input *again = NULL;
     int rc;
     (void)result;
+
+    if (app->journal)
+        cf_loop_call_later(app->loop, 1.0, journal_tick, app, &app->jtimer);
+    rc = main_runs(app);
+    if (app->jtimer)
+        cf_handle_cancel(app->jtimer);
+    app->jtimer = NULL;
+    return rc;
+}
+
+static int main_runs(struct app *app)
+{
+    struct input *again = NULL;
+    int rc;
 
     if (!app->cfg->compare) {
         one_run(app, app->cfg, app->in, 1);
@@ -195,6 +246,45 @@ static void report(struct app *app)
         fprintf(stderr, "cofetch: interrupted\n");
 }
 
+/* -j N needs about N sockets (and N files with -o, N spill files with --body): more than
+ * RLIMIT_NOFILE allows would fail fetches with EMFILE. Raise the soft limit towards the
+ * hard one; if that is not enough, lower -j (and the connections kept) to fit, with a
+ * warning. */
+static void fit_open_files(struct config *cfg, struct cf_client_opts *copts)
+{
+    const long reserve = 32 + (long)cfg->ninputs; /* stdio, loop, libcurl, journal, -o dir */
+    const long per = 2 + (cfg->outdir ? 1 : 0) + (cfg->format == OUT_BODY ? 1 : 0);
+    long want = cfg->parallel, need, allowed;
+    struct rlimit rl;
+
+    if (cfg->sync)
+        return;
+    if (want == 0)
+        want = 4096; /* no limit but the window of mode_ordered.c */
+    need = reserve + want * per;
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY ||
+        (rlim_t)need <= rl.rlim_cur)
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
+        struct rlimit nl = rl;
+        nl.rlim_cur =
+            rl.rlim_max == RLIM_INFINITY || (rlim_t)need < rl.rlim_max ? (rlim_t)need : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &nl) == 0)
+            rl = nl;
+        if (rl.rlim_cur == RLIM_INFINITY || (rlim_t)need <= rl.rlim_cur)
+            return;
+    }
+    allowed = ((long)rl.rlim_cur - reserve) / per;
+    if (allowed < 1)
+        allowed = 1;
+    fprintf(stderr,
+            "cofetch: warning: -j %ld needs about %ld open files, but the limit (ulimit -n) is "
+            "%ld: running at most %ld at once\n",
+            cfg->parallel, need, (long)rl.rlim_cur, allowed);
+    cfg->parallel = allowed;
+    copts->max_total_connections = allowed;
+}
+
 static int exit_code(const struct app *app)
 {
     unsigned long failed = 0;
@@ -217,6 +307,7 @@ int batch_main(struct config *cfg)
     struct app app;
     struct cf_client_opts copts = {0};
     int rc, code = EXIT_FAILED;
+    unsigned long skipped;
 
     memset(&app, 0, sizeof app);
     app.cfg = cfg;
@@ -237,6 +328,15 @@ int batch_main(struct config *cfg)
     }
     if (rc)
         return rc == CF_EIO ? EXIT_INPUT : EXIT_FAILED;
+    if (cfg->journal) {
+        rc = journal_open(&app.journal, cfg->journal, cfg->retry_failed);
+        if (rc) {
+            code = rc == CF_EIO ? EXIT_INPUT : EXIT_FAILED;
+            goto out;
+        }
+        input_set_skip(app.in, journal_skip_item, app.journal);
+    }
+    fit_open_files(cfg, &copts);
     if (cfg->outdir) {
         if (outdir_open(&app.od, cfg->outdir, cfg->no_clobber)) {
             code = EXIT_INPUT;
@@ -255,9 +355,16 @@ int batch_main(struct config *cfg)
     output_init(&app.out, STDOUT_FILENO, cfg, app.loop);
     app.out.on_broken = on_broken;
     app.out.ctx = &app;
+    app.sig.on_last = on_last_signal;
 
     rc = cf_loop_run(app.loop, main_task, &app, NULL);
     output_close(&app.out);
+    skipped = journal_skipped(app.journal);
+    journal_close(app.journal); /* after the output it describes */
+    app.journal = NULL;
+    if (skipped && !cfg->silent)
+        fprintf(stderr, "cofetch: --journal: skipped %lu line%s already done\n", skipped,
+                skipped == 1 ? "" : "s");
     if (rc && rc != CF_ECANCELED)
         fprintf(stderr, "cofetch: %s\n", cf_strerror(rc));
     report(&app);
@@ -273,6 +380,7 @@ out:
     free(app.items);
     if (app.have_od)
         outdir_close(&app.od);
+    journal_close(app.journal);
     input_free(app.in);
     return code;
 }

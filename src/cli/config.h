@@ -28,6 +28,8 @@ struct config {
     size_t ninputs;
     unsigned long shard_k, shard_n; /* --shard K/N, K 1-based; n == 0: no sharding */
     char protos[128];               /* allowed schemes, "http,https" */
+    const char *journal;            /* --journal FILE (journal.h) */
+    int retry_failed;               /* --retry-failed: redo journaled failures */
 
     /* mode */
     enum mode mode;

@@ -37,6 +37,8 @@ struct input {
     const char *protos;
     unsigned long next_urlnum;
     int failed;
+    int (*skip_line)(void *ctx, const struct item *it); /* lines already done (--journal) */
+    void *skip_ctx;
 };
 
 const char *line_trim(const char *s, size_t *len)
@@ -337,10 +339,18 @@ int input_next(struct input *in, struct item *it)
             /* The copy is NUL-terminated right after the trimmed text. */
             it->bad = line_check(it->url, it->len, in->protos, it->why, sizeof it->why) != 0;
         }
+        if (in->skip_line && in->skip_line(in->skip_ctx, it))
+            continue;
         it->urlnum = in->next_urlnum++;
         return 0;
     }
     return CF_EOF;
+}
+
+void input_set_skip(struct input *in, int (*skip_line)(void *ctx, const struct item *it), void *ctx)
+{
+    in->skip_line = skip_line;
+    in->skip_ctx = ctx;
 }
 
 int input_failed(const struct input *in)

@@ -48,6 +48,11 @@ int input_open_items(struct input **out, const struct config *cfg, const struct 
  * is printed and input_failed() becomes true), CF_ENOMEM. */
 int input_next(struct input *in, struct item *it);
 
+/* Lines for which skip_line(ctx, it) returns non-zero are not handed out at all (--journal:
+ * lines already done). it is complete (url, src, lineno, bad) when skip_line sees it. */
+void input_set_skip(struct input *in, int (*skip_line)(void *ctx, const struct item *it),
+                    void *ctx);
+
 /* Whether a source failed to read (exit code 3). */
 int input_failed(const struct input *in);
 void input_free(struct input *in);

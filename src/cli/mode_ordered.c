@@ -193,6 +193,25 @@ static void cancel_all(void *engine)
     }
 }
 
+/* --body: a record may stream its body to stdout when its slot is the next to be
+ * written and every earlier record of the slot streamed too (nothing of the slot is
+ * waiting in memory to be written before it). */
+static int may_stream(void *engine, const struct rec *r)
+{
+    struct ordered *o = engine;
+    struct slot *s;
+
+    if (o->head >= o->tail)
+        return 0;
+    s = &o->ring[o->head % o->cap];
+    if (r < s->recs || r >= s->recs + o->steps)
+        return 0;
+    for (const struct rec *p = s->recs; p < r; p++)
+        if (!p->streamed)
+            return 0;
+    return 1;
+}
+
 /* After the reader: wait for every slot in order; fill the ones whose task never ran. */
 static void drain(struct ordered *o)
 {
@@ -234,12 +253,14 @@ int mode_ordered(struct run *run)
     if (cf_spawn(&o.reader, reader_task, &o))
         goto out;
     run->cancel = cancel_all;
+    run->may_stream = may_stream;
     run->engine = &o;
     if (run->stop != STOP_NONE)
         cancel_all(&o);
     cf_task_await(o.reader, NULL);
     drain(&o);
     run->cancel = NULL;
+    run->may_stream = NULL;
     run->engine = NULL;
     rc = 0;
 out:

@@ -34,6 +34,7 @@ enum opt {
     O_HTTP2,
     O_INPUT,
     O_INSECURE,
+    O_JOURNAL,
     O_JSON,
     O_LOCATION,
     O_MAX_FILESIZE,
@@ -49,6 +50,7 @@ enum opt {
     O_REQUEST,
     O_RETRY,
     O_RETRY_DELAY,
+    O_RETRY_FAILED,
     O_SERVE,
     O_SHARD,
     O_SILENT,
@@ -96,6 +98,8 @@ static const struct option table[] = {
     {"input", 'i', ARG_REQ, O_INPUT, G_INPUT, "FILE",
      "read URLs from FILE, one a line ('-' is stdin; repeatable)"},
     {"insecure", 'k', ARG_NONE, O_INSECURE, G_FETCH, NULL, "skip TLS certificate checks"},
+    {"journal", 0, ARG_REQ, O_JOURNAL, G_INPUT, "FILE",
+     "record finished lines in FILE; a rerun skips them (resume)"},
     {"json", 0, ARG_NONE, O_JSON, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
     {"location", 'L', ARG_NONE, O_LOCATION, G_FETCH, NULL, "follow redirects (off by default)"},
     {"max-filesize", 0, ARG_REQ, O_MAX_FILESIZE, G_FETCH, "BYTES",
@@ -114,6 +118,8 @@ static const struct option table[] = {
     {"request", 'X', ARG_REQ, O_REQUEST, G_FETCH, "METHOD", "request method"},
     {"retry", 0, ARG_REQ, O_RETRY, G_FETCH, "N", "retry transient failures N times"},
     {"retry-delay", 0, ARG_REQ, O_RETRY_DELAY, G_FETCH, "SECS", "first retry wait (1)"},
+    {"retry-failed", 0, ARG_NONE, O_RETRY_FAILED, G_INPUT, NULL,
+     "with --journal, redo the lines that failed before"},
     {"serve", 0, ARG_OPT, O_SERVE, G_OTHER, "[PORT]", "run the demo server until Ctrl-C"},
     {"shard", 0, ARG_REQ, O_SHARD, G_INPUT, "K/N", "only lines in shard K of N (1 <= K <= N)"},
     {"silent", 's', ARG_NONE, O_SILENT, G_OUTPUT, NULL, "no summary, no progress"},
@@ -382,6 +388,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
             return usage(ps, "out of memory");
         break;
     case O_INSECURE: /* -k, --insecure */ cfg->insecure = 1; break;
+    case O_JOURNAL: /* --journal */ cfg->journal = val; break;
     case O_JSON: /* --json */
         cfg->format = OUT_JSON;
         ps->format_given[OUT_JSON] = 1;
@@ -439,6 +446,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (parse_secs(val, &cfg->retry_delay))
             return BAD_VALUE("seconds");
         break;
+    case O_RETRY_FAILED: /* --retry-failed */ cfg->retry_failed = 1; break;
     case O_SERVE: /* --serve [PORT] */
         cfg->serve = 1;
         if (val && parse_long(val, 0, 65535, &l))
@@ -553,6 +561,8 @@ static int check(struct parser *ps)
         return usage(ps, "queue mode needs a number of workers (-j N with N >= 1)");
     if (cfg->no_clobber && !cfg->outdir)
         return usage(ps, "--no-clobber needs --output-dir");
+    if (cfg->retry_failed && !cfg->journal)
+        return usage(ps, "--retry-failed needs --journal");
     return 0;
 }
 
@@ -642,6 +652,12 @@ void options_help(FILE *out)
             fprintf(out, " %-31s %s\n", left, o->help);
         }
     }
+    fputs("\nResume: with --journal FILE every finished input line is appended to FILE as\n"
+          "'STATUS<TAB>SOURCE<TAB>LINE<TAB>URL' (STATUS ok or failed), at least every second\n"
+          "and at exit (Ctrl-C too). Running the same command again skips the lines journaled\n"
+          "ok, and those journaled failed unless --retry-failed is given; skipped lines give\n"
+          "no record. Lines in flight when the run stopped are not journaled: they are redone.\n",
+          out);
     fputs("\nExit codes: 0 every fetch succeeded, 1 at least one failed, 2 usage error,\n"
           "3 an input file could not be read, 130 interrupted (SIGINT/SIGTERM).\n",
           out);

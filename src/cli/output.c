@@ -22,12 +22,20 @@ void output_init(struct output *o, int fd, const struct config *cfg, cf_loop *lo
     o->loop = loop;
 }
 
-void output_flush(struct output *o)
+static void broken_cb(void *arg)
+{
+    struct output *o = arg;
+    o->broken_pending = NULL;
+    if (o->on_broken)
+        o->on_broken(o->ctx);
+}
+
+static void write_all(struct output *o, const char *p, size_t len)
 {
     size_t off = 0;
 
-    while (off < o->buf.len && !o->broken) {
-        ssize_t n = write(o->fd, o->buf.buf + off, o->buf.len - off);
+    while (off < len && !o->broken) {
+        ssize_t n = write(o->fd, p + off, len - off);
         if (n > 0) {
             off += (size_t)n;
         } else if (n < 0 && errno == EINTR) {
@@ -35,11 +43,46 @@ void output_flush(struct output *o)
         } else {
             /* EPIPE or any other failure: stop writing, quietly. */
             o->broken = 1;
-            if (o->on_broken)
+            if (o->direct && o->loop)
+                cf_loop_call_soon(o->loop, broken_cb, o, &o->broken_pending);
+            else if (o->on_broken)
                 o->on_broken(o->ctx);
         }
     }
+}
+
+void output_flush(struct output *o)
+{
+    if (o->buf.len)
+        write_all(o, o->buf.buf, o->buf.len);
     sb_reset(&o->buf);
+}
+
+int output_direct(struct output *o, const void *data, size_t len)
+{
+    o->direct = 1;
+    output_flush(o);
+    write_all(o, data, len);
+    o->direct = 0;
+    return o->broken ? -1 : 0;
+}
+
+/* --body: the part of a body that was spilled to a temporary file. */
+static void copy_spill(struct output *o, int fd)
+{
+    char buf[65536];
+    off_t pos = 0;
+
+    output_flush(o);
+    while (!o->broken) {
+        ssize_t n = pread(fd, buf, sizeof buf, pos);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        write_all(o, buf, (size_t)n);
+        pos += n;
+    }
 }
 
 static void flush_cb(void *arg)
@@ -63,8 +106,11 @@ void output_record(struct output *o, const struct rec *r)
         break;
     case OUT_WRITEOUT: rc = writeout_render(o->writeout, r, o->chain, &o->buf); break;
     case OUT_BODY:
-        if (r->code == 0)
+        if (r->code == 0 && !r->streamed) {
             rc = sb_add(&o->buf, r->body.buf, r->body.len);
+            if (r->has_body_fd)
+                copy_spill(o, r->body_fd);
+        }
         break;
     }
     (void)rc; /* out of memory: the record is lost from stdout but counted in the summary */
@@ -79,6 +125,9 @@ void output_close(struct output *o)
     if (o->pending)
         cf_handle_cancel(o->pending);
     o->pending = NULL;
+    if (o->broken_pending)
+        cf_handle_cancel(o->broken_pending);
+    o->broken_pending = NULL;
     output_flush(o);
     sb_free(&o->buf);
 }

@@ -24,7 +24,9 @@ struct output {
     int chain;
     int broken;
     cf_loop *loop;
-    cf_handle *pending; /* the scheduled flush */
+    cf_handle *pending;        /* the scheduled flush */
+    cf_handle *broken_pending; /* on_broken, deferred from output_direct() */
+    int direct;                /* in output_direct(): defer on_broken to the loop */
     struct strbuf buf;
     void (*on_broken)(void *ctx);
     void *ctx;
@@ -33,6 +35,11 @@ struct output {
 void output_init(struct output *o, int fd, const struct config *cfg, cf_loop *loop);
 /* Adds one record. Never suspends. */
 void output_record(struct output *o, const struct rec *r);
+/* --body: writes what is buffered, then len bytes of data, at once (blocking write): a
+ * body streamed to stdout as it arrives. 0, or -1 once the output is broken. Called from
+ * a body sink, inside libcurl's callback: on_broken is then deferred to the loop (it
+ * cancels fetches, which must not happen inside a libcurl callback). */
+int output_direct(struct output *o, const void *data, size_t len);
 /* Writes what is buffered now (blocking write). */
 void output_flush(struct output *o);
 /* Flushes and cancels the scheduled flush. */

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cofetch/error.h"
 #include "record.h"
@@ -18,6 +19,8 @@ void rec_clear(struct rec *r)
     struct strbuf body = r->body, urlbuf = r->urlbuf;
 
     cf_response_free(&r->resp);
+    if (r->has_body_fd)
+        close(r->body_fd);
     sb_reset(&body);
     sb_reset(&urlbuf);
     memset(r, 0, sizeof *r);
@@ -28,6 +31,9 @@ void rec_clear(struct rec *r)
 void rec_free(struct rec *r)
 {
     cf_response_free(&r->resp);
+    if (r->has_body_fd)
+        close(r->body_fd);
+    r->has_body_fd = 0;
     sb_free(&r->body);
     sb_free(&r->urlbuf);
 }

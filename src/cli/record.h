@@ -15,6 +15,8 @@
 struct rec {
     const char *url; /* the URL fetched, or the offending text of a bad line */
     size_t url_len;
+    const char *line_url; /* the input line's text (the URL of step 0) */
+    size_t line_len;
     const char *src;      /* where the line came from: "args", "-" (stdin) or a file name */
     unsigned long lineno; /* 1-based line (or argument) number in src */
     unsigned long urlnum; /* 0-based index of the line in the whole input (curl's urlnum) */
@@ -27,6 +29,10 @@ struct rec {
     struct cf_response resp;
     struct strbuf body;   /* the body, when kept (--body, or a chain's next step) */
     struct strbuf urlbuf; /* a chain step's URL, built from its template */
+    int body_fd;          /* --body: the body past BODY_MEM_MAX, in an unlinked temporary
+                             file (-1 or 0 when none: see rec_init; owned) */
+    int has_body_fd;
+    int streamed;         /* --body: the body went to stdout as it arrived */
     const char *saved_as; /* -o: the file name it was saved under (static per record) */
     char saved_name[256];
 };

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "journal.h"
 #include "run.h"
 
 static void request_from_config(struct cf_request *req, const struct config *cfg)
@@ -63,6 +64,8 @@ void rec_from_item(struct rec *r, const struct item *it)
 {
     r->url = it->url;
     r->url_len = it->len;
+    r->line_url = it->url;
+    r->line_len = it->len;
     r->src = it->src;
     r->lineno = it->lineno;
     r->urlnum = it->urlnum;
@@ -111,10 +114,29 @@ void run_finish(struct run *run, struct rec *r)
     }
 }
 
-void run_write(struct run *run, const struct rec *r)
+enum { JOURNAL_FLUSH_AT = 64 * 1024 };
+
+void run_flush(struct run *run)
 {
     if (run->out)
-        output_record(run->out, r);
+        output_flush(run->out);
+    journal_flush(run->journal);
+}
+
+void run_write(struct run *run, const struct rec *r)
+{
+    if (!run->out)
+        return;
+    output_record(run->out, r);
+    /* A line is done once its last record is out: a fetch or bad line, or the last step
+     * of a chain (the last one there is, or the one that failed). Cancelled lines are
+     * left out: a rerun does them again. */
+    if (run->journal && r->code != CF_ECANCELED &&
+        (!run->chain || r->code || r->step == (int)run->cfg->nthens)) {
+        journal_add(run->journal, r->code == 0, r->src, r->lineno, r->line_url, r->line_len);
+        if (journal_pending(run->journal) >= JOURNAL_FLUSH_AT)
+            run_flush(run);
+    }
 }
 
 void run_stop(struct run *run, enum stop_reason why)

@@ -47,7 +47,10 @@ struct run {
     struct cf_request req; /* the request every fetch starts from */
     /* The mode's way to cancel what it runs (set by the mode while it runs). */
     void (*cancel)(void *engine);
+    /* --body: whether r may write its body to stdout now, as it arrives (NULL: never). */
+    int (*may_stream)(void *engine, const struct rec *r);
     void *engine;
+    struct journal *journal; /* --journal: lines finished are appended (NULL: none) */
 };
 
 void run_init(struct run *run, const struct config *cfg, struct input *in, struct output *out,
@@ -68,6 +71,9 @@ void run_stop(struct run *run, enum stop_reason why);
  * run asks; keep_head: keep the first bytes of the body for a next chain step. Calls
  * run_finish(). May suspend. Returns r->code. (transfer.c) */
 int transfer(struct run *run, struct rec *r, const char *url, int keep_head);
+
+/* Writes the output buffer, then the journal entries that describe it. */
+void run_flush(struct run *run);
 
 /* Fill r's item fields from it. */
 void rec_from_item(struct rec *r, const struct item *it);

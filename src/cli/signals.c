@@ -16,8 +16,11 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     struct signals *s = arg;
     (void)sig;
     (void)what;
-    if (++s->count > 1)
+    if (++s->count > 1) {
+        if (s->on_last)
+            s->on_last(s->ctx);
         _exit(EXIT_INTERRUPT);
+    }
     if (s->on_first)
         s->on_first(s->ctx);
 }

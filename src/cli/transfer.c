@@ -1,8 +1,18 @@
 /*
  * transfer.c - one fetch into one record: the request from the options, the body sink
  * (kept, saved under -o, or counted), timings relative to the run.
+ *
+ * Memory stays bounded whatever the body size: without --body a body is counted (and
+ * saved under -o) as it arrives; a chain keeps only the head of a body its next step
+ * needs (KEEP_HEAD). With --body a body is written to stdout as it arrives when the
+ * record is next in line on stdout (the mode says so: run->may_stream); otherwise the
+ * first BODY_MEM_MAX bytes are kept in memory and the rest in an unlinked temporary file
+ * (in $TMPDIR, else /tmp) until the record's turn comes.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,14 +22,81 @@
 
 /* A chain keeps this much of a body for {body} (its first line, at most 8 KiB, trimmed). */
 enum { KEEP_HEAD = 2 * TMPL_BODY_MAX };
+/* --body: bytes of a body kept in memory before the rest goes to a temporary file. */
+enum { BODY_MEM_MAX = 256 * 1024 };
 
 struct sink {
+    struct run *run;
     struct rec *rec;
+    int decided; /* --body: whether to stream was decided at the first chunk */
     int keep_all;
     int keep_head;
     struct outfile *file;
     int write_errno;
 };
+
+static int spill_open(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    int fd;
+
+    if (!dir || !*dir)
+        dir = "/tmp";
+    fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        return fd;
+    if (snprintf(path, sizeof path, "%s/.cofetch-body-XXXXXX", dir) >= (int)sizeof path)
+        return -1;
+    fd = mkostemp(path, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(path);
+    return fd;
+}
+
+/* --body: stream it, or keep it (memory, then the temporary file). 0 or 1 (abort). */
+static int keep_body(struct sink *s, const void *data, size_t len)
+{
+    struct rec *r = s->rec;
+    struct run *run = s->run;
+    const char *p = data;
+
+    if (!s->decided) {
+        s->decided = 1;
+        r->streamed = run->out && run->may_stream && run->may_stream(run->engine, r);
+    }
+    if (r->streamed) {
+        output_direct(run->out, data, len); /* a broken stdout stops the run */
+        return 0;
+    }
+    if (!r->has_body_fd && r->body.len + len <= BODY_MEM_MAX) {
+        if (sb_add(&r->body, data, len)) {
+            s->write_errno = ENOMEM;
+            return 1;
+        }
+        return 0;
+    }
+    if (!r->has_body_fd) {
+        r->body_fd = spill_open();
+        if (r->body_fd < 0) {
+            s->write_errno = errno ? errno : EIO;
+            return 1;
+        }
+        r->has_body_fd = 1;
+    }
+    while (len) {
+        ssize_t n = write(r->body_fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            s->write_errno = n < 0 ? errno : EIO;
+            return 1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
 
 static int sink_write(void *ctx, const void *data, size_t len)
 {
@@ -39,12 +116,9 @@ static int sink_write(void *ctx, const void *data, size_t len)
             off += (size_t)n;
         }
     }
-    if (s->keep_all) {
-        if (sb_add(&s->rec->body, data, len)) {
-            s->write_errno = ENOMEM;
-            return 1;
-        }
-    } else if (s->keep_head && s->rec->body.len < KEEP_HEAD) {
+    if (s->keep_all)
+        return keep_body(s, data, len);
+    else if (s->keep_head && s->rec->body.len < KEEP_HEAD) {
         size_t room = KEEP_HEAD - s->rec->body.len;
         if (sb_add(&s->rec->body, data, len < room ? len : room)) {
             s->write_errno = ENOMEM;
@@ -58,7 +132,7 @@ int transfer(struct run *run, struct rec *r, const char *url, int keep_head)
 {
     struct cf_request req = run->req;
     struct outfile file = {.fd = -1};
-    struct sink sink = {r, run->cfg->format == OUT_BODY, keep_head, NULL, 0};
+    struct sink sink = {run, r, 0, run->cfg->format == OUT_BODY, keep_head, NULL, 0};
     int rc;
 
     r->url = url;
@@ -86,7 +160,8 @@ int transfer(struct run *run, struct rec *r, const char *url, int keep_head)
     run->inflight--;
     if (sink.write_errno && rc != CF_ECANCELED) {
         rc = sink.write_errno == ENOMEM ? CF_ENOMEM : CF_EIO;
-        snprintf(r->error, sizeof r->error, "saving the body: %s", strerror(sink.write_errno));
+        snprintf(r->error, sizeof r->error, "%s the body: %s", sink.file ? "saving" : "keeping",
+                 strerror(sink.write_errno));
     } else if (rc) {
         snprintf(r->error, sizeof r->error, "%s",
                  r->resp.error[0] ? r->resp.error : cf_strerror(rc));

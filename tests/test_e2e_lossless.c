@@ -1,0 +1,517 @@
+/*
+ * test_e2e_lossless.c - nothing lost, nothing doubled: the built binary over a list of
+ * 200 mixed lines (successes, 500s, connection resets, timeouts, retries, bad lines,
+ * with comments and blank lines between), in every mode, with --fail-fast and with
+ * SIGINT; then --journal resume after an interrupted 1,000-URL run.
+ *
+ * The rule checked (--json): every counted input line (not blank, not a comment) that the
+ * run took yields exactly one record, or in chain mode one record per step it reached
+ * (steps 0..k, the chain ending at its first failure or at the last --then). A run that
+ * ends normally takes every line; one stopped early (--fail-fast, SIGINT) takes a prefix
+ * of the input, since every mode reads its input in order.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli_proc.h"
+#include "server_fixture.h"
+
+enum { NLINES = 200, MAXLINE = 4096, MAXSTEP = 4 };
+
+static struct cf_test_server srv;
+static char tmpdir[] = "/tmp/cofetch-lossless-XXXXXX";
+static char list_path[128];
+static unsigned long counted[NLINES]; /* file line numbers of the counted lines */
+static int expect_ok[NLINES];         /* without -f: expected to succeed (info only) */
+static unsigned runid;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (cf_test_server_spawn(NULL, &srv))
+        return -1;
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(list_path, sizeof list_path, "%s/list", tmpdir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[256];
+    (void)state;
+    cf_test_server_stop(&srv);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Writes the 200-line mixed list (with comments and blanks between) and fills counted[].
+ * Retry ids are unique per call, so the server's /retry counters start afresh. */
+static void write_list(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    unsigned long fileline = 0;
+    unsigned id = ++runid;
+
+    assert_non_null(f);
+    for (int i = 0; i < NLINES; i++) {
+        if (i % 37 == 5) {
+            fprintf(f, "# comment %d\n", i);
+            fileline++;
+        }
+        if (i % 53 == 7) {
+            fprintf(f, "   \n");
+            fileline++;
+        }
+        expect_ok[i] = 0;
+        if (i == 13 || i == 77 || i == 141 || i == 199)
+            fprintf(f, "%s/delay?s=6&i=%d\n", srv.url, i); /* -m: times out */
+        else
+            switch (i % 10) {
+            case 6: fprintf(f, "%s/status/500?i=%d\n", srv.url, i); break;
+            case 7: fprintf(f, "%s/reset?n=10&i=%d\n", srv.url, i); break;
+            case 8:
+                if (i % 20 == 8)
+                    fprintf(f, "not a url %d\n", i);
+                else
+                    fprintf(f, "ftp://127.0.0.1/%d\n", i);
+                break;
+            case 9:
+                fprintf(f, "%s/retry?fail=1&after=0&id=lossless-%d-%u-%d\n", srv.url, (int)getpid(),
+                        id, i);
+                break;
+            default:
+                fprintf(f, "%s/delay?s=0.02&i=%d\n", srv.url, i);
+                expect_ok[i] = 1;
+                break;
+            }
+        counted[i] = ++fileline;
+    }
+    assert_int_equal(fclose(f), 0);
+}
+
+struct seen {
+    int n[NLINES][MAXSTEP];
+    int ok[NLINES][MAXSTEP];
+    int records;
+};
+
+static int index_of_line(unsigned long line)
+{
+    for (int i = 0; i < NLINES; i++)
+        if (counted[i] == line)
+            return i;
+    return -1;
+}
+
+/* Parses the JSON Lines output into s; fails the test on a record of an unknown line. */
+static void parse(const char *out, struct seen *s)
+{
+    memset(s, 0, sizeof *s);
+    for (const char *p = out; *p;) {
+        const char *nl = strchr(p, '\n');
+        const char *in = strstr(p, "\"input\":");
+        const char *ln;
+        const char *st;
+        unsigned long line;
+        int step = 0, idx;
+        assert_non_null(nl);
+        assert_true(in && in < nl);
+        ln = strstr(in, ",\"line\":");
+        assert_true(ln && ln < nl);
+        line = strtoul(ln + 8, NULL, 10);
+        st = strstr(in, ",\"step\":");
+        if (st && st < nl)
+            step = atoi(st + 8);
+        idx = index_of_line(line);
+        if (idx < 0)
+            fail_msg("a record for line %lu, which is no counted line", line);
+        assert_true(step >= 0 && step < MAXSTEP);
+        s->n[idx][step]++;
+        if (strstr(in, "\"ok\":true") && strstr(in, "\"ok\":true") < nl)
+            s->ok[idx][step]++;
+        s->records++;
+        p = nl + 1;
+    }
+}
+
+/*
+ * Checks the rule. steps: records a full chain has (1 outside chain mode). prefix: the
+ * run may have stopped early (only a prefix of the lines taken). Returns the lines taken.
+ */
+static int check(const char *what, const char *out, int steps, int prefix)
+{
+    struct seen s;
+    int taken = 0, ended = 0;
+
+    parse(out, &s);
+    for (int i = 0; i < NLINES; i++) {
+        int have = 0;
+        for (int k = 0; k < MAXSTEP; k++) {
+            if (s.n[i][k] > 1)
+                fail_msg("%s: line %lu step %d has %d records", what, counted[i], k, s.n[i][k]);
+            have += s.n[i][k];
+        }
+        if (!have) {
+            if (!prefix)
+                fail_msg("%s: line %lu has no record", what, counted[i]);
+            ended = 1;
+            continue;
+        }
+        if (ended)
+            fail_msg("%s: line %lu has a record after a line without one", what, counted[i]);
+        taken++;
+        /* Steps 0..k, each once; a chain goes on only after a success. */
+        for (int k = 0; k < have; k++)
+            if (s.n[i][k] != 1)
+                fail_msg("%s: line %lu: step %d missing", what, counted[i], k);
+        if (have > steps)
+            fail_msg("%s: line %lu: %d steps", what, counted[i], have);
+        for (int k = 0; k + 1 < have; k++)
+            if (!s.ok[i][k])
+                fail_msg("%s: line %lu: step %d failed yet step %d ran", what, counted[i], k,
+                         k + 1);
+        if (!prefix && have < steps && s.ok[i][have - 1])
+            fail_msg("%s: line %lu: chain ended after a success at step %d", what, counted[i],
+                     have - 1);
+    }
+    return taken;
+}
+
+/* Runs cofetch -i list --json -m 1.5 EXTRA... (extra: NULL-terminated). */
+static void run_argv(struct cli_run *r, unsigned long sigint_after, const char *const *extra)
+{
+    char *argv[48] = {"cofetch", "-i", list_path, "--json", "-m", "1.5"};
+    int argc = 6;
+
+    for (; *extra && argc < 47; extra++)
+        argv[argc++] = (char *)*extra;
+    argv[argc] = NULL;
+    memset(r, 0, sizeof *r);
+    r->argv = argv;
+    r->sigint_after_lines = sigint_after;
+    assert_int_equal(cli_run(r, 120), 0);
+    if (strstr(r->err, "Sanitizer"))
+        fail_msg("sanitizer report:\n%s", r->err);
+}
+
+static void run_list(struct cli_run *r, unsigned long sigint_after, const char *first, ...)
+{
+    const char *extra[40];
+    int n = 0;
+    va_list ap;
+
+    va_start(ap, first);
+    for (const char *a = first; a && n < 39; a = va_arg(ap, const char *))
+        extra[n++] = a;
+    va_end(ap);
+    extra[n] = NULL;
+    run_argv(r, sigint_after, extra);
+}
+
+static void scenario(const char *what, int want_code, int steps, int prefix,
+                     unsigned long sigint_after, const char *first, ...)
+{
+    const char *extra[40];
+    int n = 0;
+    va_list ap;
+    struct cli_run r;
+
+    write_list(list_path);
+    va_start(ap, first);
+    for (const char *a = first; a && n < 39; a = va_arg(ap, const char *))
+        extra[n++] = a;
+    va_end(ap);
+    extra[n] = NULL;
+    run_argv(&r, sigint_after, extra);
+    if (r.code != want_code)
+        fail_msg("%s: exit %d, expected %d\nstderr: %s", what, r.code, want_code, r.err);
+    int taken = check(what, r.out, steps, prefix);
+    if (prefix)
+        assert_true(taken >= 1);
+    else
+        assert_int_equal(taken, NLINES);
+    cli_run_free(&r);
+}
+
+static void test_every_mode_with_faults(void **state)
+{
+    (void)state;
+    scenario("gather", 1, 1, 0, 0, "-j", "20", NULL);
+    scenario("gather -f --retry", 1, 1, 0, 0, "-j", "20", "-f", "--retry", "2", "--retry-delay",
+             "0.05", NULL);
+    scenario("queue", 1, 1, 0, 0, "--mode", "queue", "-j", "20", NULL);
+    scenario("queue -f --retry", 1, 1, 0, 0, "--mode", "queue", "-j", "20", "-f", "--retry", "2",
+             "--retry-delay", "0.05", NULL);
+    scenario("sync", 1, 1, 0, 0, "--sync", "-m", "0.5", NULL);
+    scenario("chain", 1, 3, 0, 0, "-j", "20", "-f", "--then", "{url}", "--then", "{effective_url}",
+             NULL);
+    scenario("gather -j 0", 1, 1, 0, 0, "-j", "0", NULL);
+}
+
+static void test_retry_no_double(void **state)
+{
+    struct seen s;
+    struct cli_run r;
+    (void)state;
+    /* Every /retry line succeeds on its second attempt and gives exactly one record. */
+    write_list(list_path);
+    run_list(&r, 0, "-j", "20", "--retry", "1", "--retry-delay", "0.05", NULL);
+    parse(r.out, &s);
+    for (int i = 0; i < NLINES; i++)
+        if (i % 10 == 9 && i != 199) {
+            assert_int_equal(s.n[i][0], 1);
+            assert_int_equal(s.ok[i][0], 1);
+        }
+    assert_int_equal(check("retry", r.out, 1, 0), NLINES);
+    cli_run_free(&r);
+}
+
+static void test_fail_fast(void **state)
+{
+    (void)state;
+    scenario("gather --fail-fast", 1, 1, 1, 0, "-j", "20", "-f", "--fail-fast", NULL);
+    scenario("queue --fail-fast", 1, 1, 1, 0, "--mode", "queue", "-j", "20", "-f", "--fail-fast",
+             NULL);
+    scenario("sync --fail-fast", 1, 1, 1, 0, "--sync", "-f", "--fail-fast", NULL);
+    scenario("chain --fail-fast", 1, 2, 1, 0, "-j", "20", "-f", "--fail-fast", "--then", "{url}",
+             NULL);
+}
+
+static void test_sigint(void **state)
+{
+    (void)state;
+    /* Interrupted after some records are out: what was taken still yields its records. */
+    scenario("gather SIGINT", 130, 1, 1, 30, "-j", "4", NULL);
+    scenario("queue SIGINT", 130, 1, 1, 30, "--mode", "queue", "-j", "4", NULL);
+    scenario("sync SIGINT", 130, 1, 1, 30, "--sync", NULL);
+    scenario("chain SIGINT", 130, 2, 1, 30, "-j", "4", "--then", "{url}", NULL);
+}
+
+/* ---- --journal: resume ---- */
+
+enum { NRESUME = 1000 };
+
+static void test_resume_after_sigint(void **state)
+{
+    char list[128], journal[128];
+    char *argv[] = {"cofetch", "-i", list, "--json", "-j", "20", "--journal", journal, NULL};
+    static int ok_count[NRESUME];
+    struct cli_run r1, r2;
+    FILE *f;
+    (void)state;
+
+    snprintf(list, sizeof list, "%s/resume-list", tmpdir);
+    snprintf(journal, sizeof journal, "%s/resume-journal", tmpdir);
+    unlink(journal);
+    f = fopen(list, "w");
+    assert_non_null(f);
+    for (int i = 0; i < NRESUME; i++)
+        fprintf(f, "%s/delay?s=0.05&i=%d\n", srv.url, i);
+    fclose(f);
+    memset(ok_count, 0, sizeof ok_count);
+
+    /* First run: SIGINT when about half the records are out. */
+    memset(&r1, 0, sizeof r1);
+    r1.argv = argv;
+    r1.sigint_after_lines = NRESUME / 2;
+    assert_int_equal(cli_run(&r1, 120), 0);
+    assert_int_equal(r1.code, 130);
+    /* Second run: the same command and journal. */
+    memset(&r2, 0, sizeof r2);
+    r2.argv = argv;
+    assert_int_equal(cli_run(&r2, 120), 0);
+    assert_int_equal(r2.code, 0);
+    assert_non_null(strstr(r2.err, "--journal: skipped"));
+
+    for (int run = 0; run < 2; run++) {
+        const char *p = run ? r2.out : r1.out;
+        unsigned long n = 0;
+        for (; *p; p = strchr(p, '\n') + 1) {
+            const char *u = strstr(p, "&i=");
+            const char *nl = strchr(p, '\n');
+            assert_true(u && u < nl);
+            int i = atoi(u + 3);
+            assert_true(i >= 0 && i < NRESUME);
+            const char *ok = strstr(p, "\"ok\":true");
+            if (ok && ok < nl)
+                ok_count[i]++;
+            n++;
+        }
+        if (run == 0)
+            assert_true(n >= NRESUME / 2 && n < NRESUME); /* it was stopped midway */
+    }
+    for (int i = 0; i < NRESUME; i++)
+        if (ok_count[i] != 1)
+            fail_msg("URL %d: %d ok records over both runs", i, ok_count[i]);
+
+    /* A third run has nothing left to do. */
+    cli_run_free(&r1);
+    memset(&r1, 0, sizeof r1);
+    r1.argv = argv;
+    assert_int_equal(cli_run(&r1, 60), 0);
+    assert_int_equal(r1.code, 0);
+    assert_string_equal(r1.out, "");
+    assert_non_null(strstr(r1.err, "skipped 1000 lines"));
+    cli_run_free(&r1);
+    cli_run_free(&r2);
+}
+
+static void test_resume_failed_and_duplicates(void **state)
+{
+    char list[128], journal[128], text[2048];
+    char *argv[] = {"cofetch", "-i",        list,    "-w", "%{line} %{exitcode}\\n",
+                    "-f",      "--journal", journal, NULL, NULL};
+    struct cli_run r;
+    FILE *f;
+    (void)state;
+
+    snprintf(list, sizeof list, "%s/dup-list", tmpdir);
+    snprintf(journal, sizeof journal, "%s/dup-journal", tmpdir);
+    unlink(journal);
+    f = fopen(list, "w");
+    assert_non_null(f);
+    /* The same URL on two lines is two entries; a failure; a bad line. */
+    fprintf(f, "%s/bytes?n=1\n%s/bytes?n=1\n%s/status/500\nnot a url\n", srv.url, srv.url, srv.url);
+    fclose(f);
+    memset(&r, 0, sizeof r);
+    r.argv = argv;
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 1);
+    assert_int_equal(strncmp(r.out, "1 0\n2 0\n3 ", 10), 0);
+    cli_run_free(&r);
+    /* Rerun: all four are done (failed ones count as finished). */
+    memset(&r, 0, sizeof r);
+    r.argv = argv;
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.out, "");
+    cli_run_free(&r);
+    /* --retry-failed: the two failures again, not the successes. */
+    argv[8] = "--retry-failed";
+    memset(&r, 0, sizeof r);
+    r.argv = argv;
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 1);
+    assert_int_equal(strncmp(r.out, "3 ", 2), 0);
+    assert_non_null(strstr(r.out, "\n4 "));
+    assert_null(strstr(r.out, "1 0"));
+    cli_run_free(&r);
+    /* The journal: a header, then one entry per line per run that finished it. */
+    f = fopen(journal, "r");
+    assert_non_null(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    assert_int_equal(strncmp(text, "# cofetch journal v1", 20), 0);
+    assert_non_null(strstr(text, "\nok\t"));
+    assert_non_null(strstr(text, "\t1\thttp://"));
+    assert_non_null(strstr(text, "\t2\thttp://"));
+    assert_non_null(strstr(text, "failed\t"));
+    assert_non_null(strstr(text, "\t4\tnot a url\n"));
+}
+
+static void test_journal_torn_line(void **state)
+{
+    char list[128], journal[128];
+    char *argv[] = {"cofetch", "-i", list, "-w", "%{line}\\n", "--journal", journal, NULL};
+    struct cli_run r;
+    FILE *f;
+    (void)state;
+
+    snprintf(list, sizeof list, "%s/torn-list", tmpdir);
+    snprintf(journal, sizeof journal, "%s/torn-journal", tmpdir);
+    f = fopen(list, "w");
+    fprintf(f, "%s/bytes?n=1\n%s/bytes?n=2\n", srv.url, srv.url);
+    fclose(f);
+    /* Line 1 done; line 2's entry torn by a crash mid-write: not taken for done. */
+    f = fopen(journal, "w");
+    fprintf(f, "ok\t%s\t1\t%s/bytes?n=1\nok\t%s\t2\t%s/bytes?n=", list, srv.url, list, srv.url);
+    fclose(f);
+    memset(&r, 0, sizeof r);
+    r.argv = argv;
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.out, "2\n");
+    cli_run_free(&r);
+    /* The torn line was ended: the new entry is on a line of its own. */
+    memset(&r, 0, sizeof r);
+    r.argv = argv;
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_string_equal(r.out, "");
+    cli_run_free(&r);
+}
+
+/* Entries reach the file within about a second of their records, without waiting for the
+ * end: a run killed outright (no chance to flush at exit) still leaves them. */
+static void test_journal_flushed_while_running(void **state)
+{
+    char list[128], journal[128], text[4096];
+    char *argv[] = {"cofetch", "-i", list, "-w", "%{line}\\n", "--journal", journal, NULL};
+    struct cli_run r;
+    FILE *f;
+    (void)state;
+
+    snprintf(list, sizeof list, "%s/kill-list", tmpdir);
+    snprintf(journal, sizeof journal, "%s/kill-journal", tmpdir);
+    unlink(journal);
+    f = fopen(list, "w");
+    for (int i = 0; i < 5; i++)
+        fprintf(f, "%s/bytes?n=%d\n", srv.url, i + 1);
+    fprintf(f, "%s/delay?s=30\n", srv.url);
+    fclose(f);
+    memset(&r, 0, sizeof r);
+    r.argv = argv;
+    r.sigint_after_lines = 5;
+    r.signal = SIGKILL;
+    r.signal_delay = 2.5;
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 128 + SIGKILL);
+    assert_string_equal(r.out, "1\n2\n3\n4\n5\n");
+    f = fopen(journal, "r");
+    assert_non_null(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    for (int i = 1; i <= 5; i++) {
+        char want[160];
+        snprintf(want, sizeof want, "\t%d\t%s/bytes?n=%d\n", i, srv.url, i);
+        assert_non_null(strstr(text, want));
+    }
+    assert_null(strstr(text, "delay")); /* in flight: not journaled */
+    cli_run_free(&r);
+    /* The rerun does only the one in flight (cut short here with -m). */
+    char *argv2[] = {"cofetch",   "-i",    list, "-w",  "%{line}\\n",
+                     "--journal", journal, "-m", "0.5", NULL};
+    memset(&r, 0, sizeof r);
+    r.argv = argv2;
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 1);
+    assert_string_equal(r.out, "6\n");
+    cli_run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_mode_with_faults),
+        cmocka_unit_test(test_retry_no_double),
+        cmocka_unit_test(test_fail_fast),
+        cmocka_unit_test(test_sigint),
+        cmocka_unit_test(test_resume_after_sigint),
+        cmocka_unit_test(test_resume_failed_and_duplicates),
+        cmocka_unit_test(test_journal_torn_line),
+        cmocka_unit_test(test_journal_flushed_while_running),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
