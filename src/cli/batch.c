@@ -246,22 +246,23 @@ static void report(struct app *app)
         fprintf(stderr, "cofetch: interrupted\n");
 }
 
-/* -j N needs about N sockets (and N files with -o, N spill files with --body): more than
- * RLIMIT_NOFILE allows would fail fetches with EMFILE. Raise the soft limit towards the
- * hard one; if that is not enough, lower -j (and the connections kept) to fit, with a
- * warning. */
+/* -j N needs about N sockets (and N files with -o, N spill files with --body), plus some
+ * slack for connections being replaced and resolver threads' socketpairs (one in eight);
+ * more than RLIMIT_NOFILE allows would fail fetches with EMFILE. Raise the soft limit
+ * towards the hard one; if that is not enough, lower -j (and the connections kept) to
+ * fit, with a warning. */
 static void fit_open_files(struct config *cfg, struct cf_client_opts *copts)
 {
     const long reserve = 32 + (long)cfg->ninputs; /* stdio, loop, libcurl, journal, -o dir */
-    const long per = 2 + (cfg->outdir ? 1 : 0) + (cfg->format == OUT_BODY ? 1 : 0);
+    const long per = 1 + (cfg->outdir ? 1 : 0) + (cfg->format == OUT_BODY ? 1 : 0);
     long want = cfg->parallel, need, allowed;
     struct rlimit rl;
 
     if (cfg->sync)
         return;
     if (want == 0)
-        want = 4096; /* no limit but the window of mode_ordered.c */
-    need = reserve + want * per;
+        want = CLI_UNLIMITED_WINDOW;
+    need = reserve + want * per + want / 8;
     if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY ||
         (rlim_t)need <= rl.rlim_cur)
         return;
@@ -274,7 +275,7 @@ static void fit_open_files(struct config *cfg, struct cf_client_opts *copts)
         if (rl.rlim_cur == RLIM_INFINITY || (rlim_t)need <= rl.rlim_cur)
             return;
     }
-    allowed = ((long)rl.rlim_cur - reserve) / per;
+    allowed = ((long)rl.rlim_cur - reserve) * 8 / (8 * per + 1);
     if (allowed < 1)
         allowed = 1;
     fprintf(stderr,

@@ -42,7 +42,7 @@ struct ordered {
 static size_t window_size(long parallel)
 {
     if (parallel <= 0)
-        return 4096;
+        return CLI_UNLIMITED_WINDOW;
     return parallel * 4 < 256 ? 256 : (size_t)parallel * 4;
 }
 

@@ -26,6 +26,11 @@
 #include "summary.h"
 #include "timeline.h"
 
+/* -j 0 (no limit) still keeps a window of lines in memory: this many at most, in
+ * flight or finished and waiting for an earlier one. Well above what one machine's
+ * open files and task stacks carry at once (tasks.h: about 32,000 suspended). */
+#define CLI_UNLIMITED_WINDOW 16384
+
 enum stop_reason { STOP_NONE, STOP_INTERRUPT, STOP_FAIL_FAST, STOP_OUTPUT };
 
 struct run {
