@@ -129,7 +129,7 @@ struct cf_response {
     struct cf_attempt *attempt; /* attempts entries (owned) */
     char *headers;              /* raw header block of the last response (owned) */
     size_t headers_len;
-    char *header_index_;    /* private to cf_response_header (owned) */
+    char *header_index_; /* private to cf_response_header (owned) */
 };
 
 /* Retries (req->retries > 0): a connect failure, a timeout, HTTP 429 or 503 (any 5xx with
