@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Reproduce the performance table of issue 6 and write bench/RESULTS.md.
+#   usage: bench/run.sh [-r ROUNDS] [CASE...]     cases: B1 B2 B3 B4 B5 (default: all)
+# Needs a release build in build-rel/ (cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release
+# -DCF_BUILD_TESTS=OFF && cmake --build build-rel -j2) and ../shared/bench (loopback nginx,
+# peers from Debian's packages). Every peer is measured in the same run, in turn, and the
+# medians of ROUNDS rounds (default 3) are reported with ratios.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd); top=$(dirname "$here")
+shared=${SHARED_BENCH:-$top/../shared/bench}
+rounds=3; [ "${1:-}" = -r ] && { rounds=$2; shift 2; }
+cases=("$@"); [ ${#cases[@]} -eq 0 ] && cases=(B1 B2 B3 B4 B5)
+export COFETCH=${COFETCH:-$top/build-rel/cofetch}
+dir=${BENCH_DIR:-/tmp/cf-bench}
+out=$here/RESULTS.md
+[ -x "$COFETCH" ] || { echo "build $COFETCH first (see the header of this script)" >&2; exit 1; }
+
+"$shared/setup.sh" >/dev/null
+"$shared/server.sh" start >/dev/null
+"$shared/lists.sh" >/dev/null
+trap '"$shared/server.sh" stop >/dev/null' EXIT
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+log=$(mktemp)
+section() { printf '\n### %s\n\n```\n' "$1" >> "$log"; }
+endsection() { printf '```\n' >> "$log"; }
+peers() { # title list concurrency peers...
+    local title=$1; shift
+    echo "== $title" >&2
+    section "$title"
+    "$shared/peers.sh" -r "$rounds" "$@" | tee -a "$log" >&2
+    endsection
+}
+
+for c in "${cases[@]}"; do
+case $c in
+B1) COFETCH_ARGS="-s -j 50 -i $dir/small10k.txt" \
+        peers "B1: 10,000 tiny files, 50 in flight" "$dir/small10k.txt" 50 curl-Z cofetch h2load aiohttp ;;
+B2) COFETCH_ARGS="-s -j 0 -i $dir/delay10k.txt" \
+        peers "B2: 10,000 URLs delayed 1 s, 10,000 in flight" "$dir/delay10k.txt" 10000 h2load cofetch curl-Z aiohttp ;;
+B3) COFETCH_ARGS="-s -j 100 -i $dir/delay100.txt" \
+        peers "B3: 100 URLs delayed 0.2 s, gather" "$dir/delay100.txt" 100 curl-Z cofetch h2load aiohttp
+    echo "== B3 --compare" >&2
+    section "B3: cofetch --compare (sync, then gather)"
+    "$COFETCH" --compare --summary -j 100 -i "$dir/delay100.txt" 2>&1 >/dev/null | tee -a "$log" >&2
+    endsection ;;
+B4) head -n 100000 "$dir/stream1m.txt" > "$dir/stream100k.txt"
+    COFETCH_ARGS="--mode queue -j 64 -s < $dir/stream100k.txt" \
+        peers "B4a: 100,000 URLs piped to queue mode, 64 in flight" "$dir/stream100k.txt" 64 curl-Z cofetch
+    COFETCH_ARGS="--mode queue -j 64 -s < $dir/stream1m.txt" \
+        peers "B4b: 1,000,000 URLs piped to queue mode, 64 in flight" "$dir/stream1m.txt" 64 curl-Z cofetch ;;
+B5) echo "== B5" >&2
+    section "B5: 100 x 1 MiB into an output directory, 50 in flight (wall s, peak RSS KiB; median of $rounds)"
+    tmp=$(mktemp -d)
+    for r in $(seq 1 "$rounds"); do
+        rm -rf "$tmp/c" "$tmp/z"; mkdir -p "$tmp/c" "$tmp/z"
+        awk -v d="$tmp/z" '{print "url = \"" $0 "\"\noutput = \"" d "/" NR ".bin\""}' \
+            "$dir/big100.txt" > "$tmp/curl.cfg"
+        /usr/bin/time -f "%e %M" -a -o "$tmp/curl.t" curl -sS -Z --no-progress-meter --parallel-immediate \
+            --parallel-max 50 -K "$tmp/curl.cfg" >/dev/null
+        /usr/bin/time -f "%e %M" -a -o "$tmp/cofetch.t" "$COFETCH" -s -j 50 -o "$tmp/c" -i "$dir/big100.txt" >/dev/null
+    done
+    med() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+    cw=$(cut -d' ' -f1 "$tmp/curl.t" | med); cm=$(cut -d' ' -f2 "$tmp/curl.t" | med)
+    ow=$(cut -d' ' -f1 "$tmp/cofetch.t" | med); om=$(cut -d' ' -f2 "$tmp/cofetch.t" | med)
+    printf "%-8s %8s %10s %8s\n" peer wall_s rss_kib ratio "curl-Z" "$cw" "$cm" 1.00 \
+        cofetch "$ow" "$om" "$(echo "$ow $cw" | awk '{printf "%.2f", $1/$2}')" | tee -a "$log" >&2
+    rm -rf "$tmp"
+    endsection ;;
+*) echo "unknown case $c" >&2; exit 2 ;;
+esac
+done
+
+{
+    echo "# Benchmark results"
+    echo
+    echo "Written by \`bench/run.sh\` on $(date -u +%Y-%m-%d). Machine: $(nproc) cores,"
+    echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(. /etc/os-release && echo "$PRETTY_NAME")."
+    echo "Versions: $("$COFETCH" --version 2>&1 | head -1); $(curl --version | head -1 | cut -d' ' -f1-2);"
+    echo "h2load $(h2load --version 2>&1 | head -1 | awk '{print $NF}'); python3-aiohttp $(/usr/bin/python3 -c 'import aiohttp; print(aiohttp.__version__)' 2>/dev/null)."
+    echo "Medians of $rounds rounds; ratio = wall time / the first peer's wall time in that table."
+    cat "$log"
+} > "$out"
+rm -f "$log"
+echo "wrote $out" >&2
