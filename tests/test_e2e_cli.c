@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,131 +17,37 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <event2/event.h>
 
-#include "cofetch/server.h"
+#include "cli_proc.h"
 #include "support.h"
 
-#define BIN CF_BINARY_DIR "/cofetch"
+enum { TIMEOUT = 120 }; /* seconds a run may take before it is killed */
 
-static pid_t server_pid;
-static char base[64]; /* http://127.0.0.1:PORT */
-
-static int start_server(void **state)
-{
-    int fds[2];
-    int port = 0;
-    (void)state;
-    if (pipe(fds))
-        return -1;
-    server_pid = fork();
-    if (server_pid == 0) {
-        struct event_base *eb = event_base_new();
-        struct cf_server_opts o = {.quiet = 1};
-        cf_server *s;
-        close(fds[0]);
-        if (!eb || cf_server_start(eb, &o, &s))
-            _exit(1);
-        port = cf_server_port(s);
-        if (write(fds[1], &port, sizeof port) != sizeof port)
-            _exit(1);
-        close(fds[1]);
-        event_base_dispatch(eb);
-        _exit(0);
-    }
-    close(fds[1]);
-    if (read(fds[0], &port, sizeof port) != sizeof port)
-        return -1;
-    close(fds[0]);
-    snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
-    return 0;
-}
-
-static int stop_server(void **state)
+static int setup(void **state)
 {
     (void)state;
-    kill(server_pid, SIGKILL);
-    waitpid(server_pid, NULL, 0);
-    return 0;
+    return cli_env_setup(NULL);
 }
 
-/* A running cofetch. */
-struct proc {
-    pid_t pid;
-    int in, out, err;
-};
-
-static void spawn(struct proc *p, char *const argv[], const char *const env[])
+static void spawn(struct cli_proc *p, char *const argv[])
 {
-    int i[2], o[2], e[2];
-    assert_int_equal(pipe(i), 0);
-    assert_int_equal(pipe(o), 0);
-    assert_int_equal(pipe(e), 0);
-    p->pid = fork();
-    assert_true(p->pid >= 0);
-    if (p->pid == 0) {
-        dup2(i[0], 0);
-        dup2(o[1], 1);
-        dup2(e[1], 2);
-        for (int k = 0; k < 2; k++) {
-            close(i[k]);
-            close(o[k]);
-            close(e[k]);
-        }
-        for (; env && *env; env++)
-            putenv((char *)*env);
-        execv(BIN, argv);
-        _exit(127);
-    }
-    close(i[0]);
-    close(o[1]);
-    close(e[1]);
-    p->in = i[1];
-    p->out = o[0];
-    p->err = e[0];
+    struct cli_run r = {.argv = argv};
+    assert_int_equal(cli_spawn(p, &r), 0);
 }
 
-static void append(char **buf, size_t *len, const char *data, size_t n)
+/* Closes p's stdin, reads stdout and stderr to their ends; returns the exit code (128+sig
+ * if killed). */
+static int finish(struct cli_proc *p, char **out, char **err)
 {
-    *buf = realloc(*buf, *len + n + 1);
-    memcpy(*buf + *len, data, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-}
-
-/* Reads stdout and stderr to their ends; returns the exit code (128+sig if killed). */
-static int finish(struct proc *p, char **out, char **err)
-{
-    size_t ol = 0, el = 0;
-    int st;
-    struct pollfd pf[2] = {{p->out, POLLIN, 0}, {p->err, POLLIN, 0}};
-    *out = calloc(1, 1);
-    *err = calloc(1, 1);
-    if (p->in >= 0)
-        close(p->in);
-    while (pf[0].fd >= 0 || pf[1].fd >= 0) {
-        char b[65536];
-        poll(pf, 2, -1);
-        for (int k = 0; k < 2; k++) {
-            if (pf[k].fd < 0 || !pf[k].revents)
-                continue;
-            ssize_t n = read(pf[k].fd, b, sizeof b);
-            if (n <= 0) {
-                close(pf[k].fd);
-                pf[k].fd = -1;
-            } else if (k == 0) {
-                append(out, &ol, b, (size_t)n);
-            } else {
-                append(err, &el, b, (size_t)n);
-            }
-        }
-    }
-    waitpid(p->pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    struct cli_run r;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(cli_wait(&r, p, TIMEOUT), 0);
+    *out = r.out;
+    *err = r.err;
+    return r.code;
 }
 
 /* Runs cofetch with argv (NULL-terminated, without argv[0]) and stdin text. */
@@ -151,34 +56,21 @@ static int run(const char *stdin_text, char **out, char **err, const char *first
     char *argv[64] = {"cofetch"};
     int argc = 1;
     va_list ap;
-    struct proc p;
+    struct cli_run r;
 
     va_start(ap, first);
     for (const char *a = first; a; a = va_arg(ap, const char *))
         argv[argc++] = (char *)a;
     va_end(ap);
-    spawn(&p, argv, NULL);
-    if (stdin_text) {
-        size_t len = strlen(stdin_text);
-        assert_int_equal(write(p.in, stdin_text, len), (ssize_t)len);
-    }
-    close(p.in);
-    p.in = -1;
-    return finish(&p, out, err);
-}
-
-static char *url(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *url(const char *fmt, ...)
-{
-    static char bufs[16][512];
-    static int next;
-    char *b = bufs[next++ % 16];
-    va_list ap;
-    int n = snprintf(b, sizeof bufs[0], "%s", base);
-    va_start(ap, fmt);
-    vsnprintf(b + n, sizeof bufs[0] - (size_t)n, fmt, ap);
-    va_end(ap);
-    return b;
+    memset(&r, 0, sizeof r);
+    r.argv = argv;
+    r.stdin_s = stdin_text;
+    assert_int_equal(cli_run(&r, TIMEOUT), 0);
+    if (stdin_text)
+        assert_int_equal(r.in_written, strlen(stdin_text));
+    *out = r.out;
+    *err = r.err;
+    return r.code;
 }
 
 static int count_lines(const char *s)
@@ -196,12 +88,12 @@ static void test_gather_input_order_and_exit_0(void **state)
     char *out, *err, want[2048];
     (void)state;
     double t0 = t_now();
-    int rc = run(NULL, &out, &err, "-w", "%{url}\\n", url("/delay?s=0.6"), url("/delay?s=0.1"),
-                 url("/delay?s=0.3"), NULL);
+    int rc = run(NULL, &out, &err, "-w", "%{url}\\n", cli_url("/delay?s=0.6"),
+                 cli_url("/delay?s=0.1"), cli_url("/delay?s=0.3"), NULL);
     double dt = t_now() - t0;
     assert_int_equal(rc, 0);
-    snprintf(want, sizeof want, "%s/delay?s=0.6\n%s/delay?s=0.1\n%s/delay?s=0.3\n", base, base,
-             base);
+    snprintf(want, sizeof want, "%s/delay?s=0.6\n%s/delay?s=0.1\n%s/delay?s=0.3\n", cli_env.srv.url,
+             cli_env.srv.url, cli_env.srv.url);
     assert_string_equal(out, want);
     assert_true(dt < 1.4); /* gathered: about the slowest, not the sum (1.0 s) */
     free(out);
@@ -217,7 +109,7 @@ static void test_json_fields(void **state)
         "\"connect\":",  "\"tls\":",           "\"ttfb\":",         "\"total\":"};
     char *out, *err;
     (void)state;
-    int rc = run(NULL, &out, &err, "--json", url("/bytes?n=7"), "nope", NULL);
+    int rc = run(NULL, &out, &err, "--json", cli_url("/bytes?n=7"), "nope", NULL);
     assert_int_equal(rc, 1);
     assert_int_equal(count_lines(out), 2);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -238,13 +130,13 @@ static void test_writeout_variables(void **state)
     int rc = run(NULL, &out, &err, "-L", "-w",
                  "%{http_code}|%{size_download}|%{num_redirects}|%{urlnum}|%{exitcode}|"
                  "%{url_effective}|%{errormsg}\\n",
-                 url("/redirect?n=2"), NULL);
+                 cli_url("/redirect?n=2"), NULL);
     assert_int_equal(rc, 0);
-    snprintf(want, sizeof want, "200|5|2|0|0|%s/redirect?n=0|\n", base);
+    snprintf(want, sizeof want, "200|5|2|0|0|%s/redirect?n=0|\n", cli_env.srv.url);
     assert_string_equal(out, want);
     free(out);
     free(err);
-    rc = run(NULL, &out, &err, "-w", "%{bogus}", url("/bytes?n=1"), NULL);
+    rc = run(NULL, &out, &err, "-w", "%{bogus}", cli_url("/bytes?n=1"), NULL);
     assert_int_equal(rc, 2);
     assert_non_null(strstr(err, "unknown write-out variable %{bogus}"));
     assert_string_equal(out, "");
@@ -256,8 +148,8 @@ static void test_modes(void **state)
 {
     char *out, *err, in[1024];
     (void)state;
-    snprintf(in, sizeof in, "%s\n%s\n%s\n", url("/delay?s=0.4"), url("/delay?s=0.05"),
-             url("/delay?s=0.2"));
+    snprintf(in, sizeof in, "%s\n%s\n%s\n", cli_url("/delay?s=0.4"), cli_url("/delay?s=0.05"),
+             cli_url("/delay?s=0.2"));
     /* queue: completion order with enough workers */
     int rc = run(in, &out, &err, "--mode", "queue", "-j", "3", "-w", "%{order}:%{urlnum}\\n", NULL);
     assert_int_equal(rc, 0);
@@ -273,18 +165,18 @@ static void test_modes(void **state)
     free(out);
     free(err);
     /* chain: two steps per line, the second from the first body */
-    snprintf(in, sizeof in, "%s\n%s\n", url("/next?n=3"), url("/next?n=4"));
+    snprintf(in, sizeof in, "%s\n%s\n", cli_url("/next?n=3"), cli_url("/next?n=4"));
     rc = run(in, &out, &err, "--then", "{body}", "-w", "%{urlnum}.%{step} %{size_download}\\n",
              NULL);
     assert_int_equal(rc, 0);
-    size_t next_len = strlen(base) + strlen("/bytes?n=3\n"); /* the /next body */
+    size_t next_len = strlen(cli_env.srv.url) + strlen("/bytes?n=3\n"); /* the /next body */
     snprintf(in, sizeof in, "0.0 %zu\n0.1 3\n1.0 %zu\n1.1 4\n", next_len, next_len);
     assert_string_equal(out, in);
     free(out);
     free(err);
     /* chain: a failed step ends its chain with an error record */
     rc = run(NULL, &out, &err, "--then", "{effective_url}?x={header:X-Nope}", "-w",
-             "%{step} %{exitcode} %{errormsg}\\n", url("/bytes?n=1"), NULL);
+             "%{step} %{exitcode} %{errormsg}\\n", cli_url("/bytes?n=1"), NULL);
     assert_int_equal(rc, 1);
     assert_non_null(strstr(out, "0 0 \n1 "));
     assert_non_null(strstr(out, "no such header"));
@@ -296,19 +188,19 @@ static void test_text_and_body(void **state)
 {
     char *out, *err;
     (void)state;
-    int rc = run(NULL, &out, &err, "--body", url("/bytes?n=3"), url("/bytes?n=28"), NULL);
+    int rc = run(NULL, &out, &err, "--body", cli_url("/bytes?n=3"), cli_url("/bytes?n=28"), NULL);
     assert_int_equal(rc, 0);
     assert_string_equal(out, "abcabcdefghijklmnopqrstuvwxyzab");
     free(out);
     free(err);
-    rc = run(NULL, &out, &err, url("/status/404"), url("/bytes?n=10"), NULL);
+    rc = run(NULL, &out, &err, cli_url("/status/404"), cli_url("/bytes?n=10"), NULL);
     assert_int_equal(rc, 0); /* without -f a 404 is a completed fetch */
     assert_non_null(strstr(out, "404 "));
     assert_non_null(strstr(out, "200        10 "));
     assert_null(strstr(out, "\033[")); /* no colour when not a terminal */
     free(out);
     free(err);
-    rc = run(NULL, &out, &err, "-f", url("/status/404"), NULL);
+    rc = run(NULL, &out, &err, "-f", cli_url("/status/404"), NULL);
     assert_int_equal(rc, 1);
     assert_non_null(strstr(out, "ERR "));
     free(out);
@@ -324,7 +216,7 @@ static void test_bad_lines(void **state)
     char *out, *err;
     (void)state;
     n += (size_t)snprintf(data, sizeof data, "# list\n%s\nnot a url\nftp://h/x\n\n",
-                          url("/bytes?n=1"));
+                          cli_url("/bytes?n=1"));
     memset(data + n, 'a', 66000);
     n += 66000;
     data[n++] = '\n';
@@ -380,14 +272,14 @@ static void test_exit_codes(void **state)
 static void test_streaming_stdin(void **state)
 {
     char *argv[] = {"cofetch", "-w", "%{url}\\n", NULL};
-    struct proc p;
+    struct cli_proc p;
     char *out, *err;
     (void)state;
-    spawn(&p, argv, NULL);
+    spawn(&p, argv);
     for (int i = 0; i < 3; i++) {
         char line[256], got[512];
         size_t have = 0;
-        int len = snprintf(line, sizeof line, "%s\n", url("/bytes?n=%d", i + 1));
+        int len = snprintf(line, sizeof line, "%s\n", cli_url("/bytes?n=%d", i + 1));
         assert_int_equal(write(p.in, line, (size_t)len), len);
         while (have < (size_t)len) {
             struct pollfd pf = {p.out, POLLIN, 0};
@@ -410,7 +302,8 @@ static void test_fail_fast(void **state)
     (void)state;
     double t0 = t_now();
     int rc = run(NULL, &out, &err, "--fail-fast", "-f", "-j", "2", "-w", "%{urlnum} %{errormsg}\\n",
-                 url("/delay?s=5"), url("/status/500"), url("/delay?s=5"), url("/delay?s=5"), NULL);
+                 cli_url("/delay?s=5"), cli_url("/status/500"), cli_url("/delay?s=5"),
+                 cli_url("/delay?s=5"), NULL);
     assert_int_equal(rc, 1);
     assert_true(t_now() - t0 < 3);
     assert_non_null(strstr(out, "0 cancelled"));
@@ -440,15 +333,15 @@ static void test_sigint_mid_batch(void **state)
                     dir,
                     "-w",
                     "%{urlnum} %{exitcode}\\n",
-                    url("/bytes?n=10"),
-                    url("/drip?n=20&interval=0.2"),
-                    url("/delay?s=10"),
+                    cli_url("/bytes?n=10"),
+                    cli_url("/drip?n=20&interval=0.2"),
+                    cli_url("/delay?s=10"),
                     NULL};
-    struct proc p;
+    struct cli_proc p;
     char *out, *err;
     (void)state;
     assert_non_null(mkdtemp(dir));
-    spawn(&p, argv, NULL);
+    spawn(&p, argv);
     usleep(700 * 1000);
     kill(p.pid, SIGINT);
     double t0 = t_now();
@@ -462,7 +355,8 @@ static void test_sigint_mid_batch(void **state)
     /* Only the completed body is there: no partial or temporary file. */
     assert_int_equal(count_files(dir), 1);
     char path[512];
-    snprintf(path, sizeof path, "%s/127.0.0.1_3A%s_2Fbytes_3Fn_3D10", dir, strrchr(base, ':') + 1);
+    snprintf(path, sizeof path, "%s/127.0.0.1_3A%s_2Fbytes_3Fn_3D10", dir,
+             strrchr(cli_env.srv.url, ':') + 1);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_size, 10);
@@ -478,8 +372,8 @@ static void test_output_dir_hostile(void **state)
     char *out, *err;
     (void)state;
     assert_non_null(mkdtemp(dir));
-    int rc = run(NULL, &out, &err, "-o", dir, "--json", url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"),
-                 url("/status/404?/../../.hidden"), NULL);
+    int rc = run(NULL, &out, &err, "-o", dir, "--json", cli_url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"),
+                 cli_url("/status/404?/../../.hidden"), NULL);
     assert_int_equal(rc, 0);
     assert_int_equal(count_files(dir), 2);
     DIR *d = opendir(dir);
@@ -507,7 +401,7 @@ static void test_shard_partition(void **state)
     int seen[40] = {0};
     (void)state;
     for (int i = 0; i < 40; i++)
-        n += (size_t)snprintf(in + n, sizeof in - n, "%s\n", url("/bytes?n=%d", i));
+        n += (size_t)snprintf(in + n, sizeof in - n, "%s\n", cli_url("/bytes?n=%d", i));
     for (int k = 1; k <= 3; k++) {
         char shard[16], *out, *err;
         snprintf(shard, sizeof shard, "%d/3", k);
@@ -531,7 +425,7 @@ static void test_compare_and_timeline(void **state)
     char *out, *err;
     (void)state;
     int rc = run(NULL, &out, &err, "--compare", "--timeline", "--summary", "-w", "%{urlnum}\\n",
-                 url("/delay?s=0.3"), url("/delay?s=0.2"), NULL);
+                 cli_url("/delay?s=0.3"), cli_url("/delay?s=0.2"), NULL);
     assert_int_equal(rc, 0);
     assert_string_equal(out, "0\n1\n");
     assert_non_null(strstr(err, "call  | start   | finish  | finish order"));
@@ -559,11 +453,11 @@ static void test_demo(void **state)
 
 static void test_closed_stdout(void **state)
 {
-    char *argv[] = {"cofetch", url("/bytes?n=1"), url("/delay?s=5"), NULL};
-    struct proc p;
+    char *argv[] = {"cofetch", cli_url("/bytes?n=1"), cli_url("/delay?s=5"), NULL};
+    struct cli_proc p;
     char *out, *err;
     (void)state;
-    spawn(&p, argv, NULL);
+    spawn(&p, argv);
     close(p.out); /* like `| head` having exited */
     p.out = open("/dev/null", O_RDONLY);
     double t0 = t_now();
@@ -594,5 +488,5 @@ int main(void)
         cmocka_unit_test(test_demo),
         cmocka_unit_test(test_closed_stdout),
     };
-    return cmocka_run_group_tests(tests, start_server, stop_server);
+    return cmocka_run_group_tests(tests, setup, cli_env_teardown);
 }

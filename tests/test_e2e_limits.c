@@ -20,42 +20,14 @@
 #include <unistd.h>
 
 #include "cli_proc.h"
-#include "server_fixture.h"
-
-static struct cf_test_server srv;
-static char tmpdir[] = "/tmp/cofetch-limits-XXXXXX";
+#include "support.h"
 
 enum { RSS_LIMIT_KB = 160 * 1024 };
 
 static int setup(void **state)
 {
     (void)state;
-    if (cf_test_server_spawn(NULL, &srv))
-        return -1;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    char cmd[256];
-    (void)state;
-    cf_test_server_stop(&srv);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *u(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *u(const char *fmt, ...)
-{
-    static char bufs[16][512];
-    static int next;
-    char *b = bufs[next++ % 16];
-    va_list ap;
-    int n = snprintf(b, sizeof bufs[0], "%s", srv.url);
-    va_start(ap, fmt);
-    vsnprintf(b + n, sizeof bufs[0] - (size_t)n, fmt, ap);
-    va_end(ap);
-    return b;
+    return cli_env_setup("limits");
 }
 
 static int count(const char *s, const char *what)
@@ -82,11 +54,11 @@ static void test_parallel_over_open_files_limit(void **state)
     FILE *f;
     (void)state;
 
-    snprintf(list, sizeof list, "%s/list300", tmpdir);
+    snprintf(list, sizeof list, "%s/list300", cli_env.tmpdir);
     f = fopen(list, "w");
     assert_non_null(f);
     for (int i = 0; i < 300; i++)
-        fprintf(f, "%s/delay?s=0.1&i=%d\n", srv.url, i);
+        fprintf(f, "%s/delay?s=0.1&i=%d\n", cli_env.srv.url, i);
     fclose(f);
 
     /* Hard limit 64 too: -j is lowered, with a warning, and every fetch succeeds. */
@@ -117,7 +89,7 @@ static void test_parallel_over_open_files_limit(void **state)
     char dir[160];
     char *argv2[] = {"cofetch", "-i", list, "--mode", "queue", "-j",
                      "500",     "-o", dir,  "--json", NULL};
-    snprintf(dir, sizeof dir, "%s/out-nofile", tmpdir);
+    snprintf(dir, sizeof dir, "%s/out-nofile", cli_env.tmpdir);
     memset(&r, 0, sizeof r);
     r.argv = argv2;
     r.nofile = 64;
@@ -133,7 +105,7 @@ static void test_parallel_over_open_files_limit(void **state)
 
 static void test_body_streams_huge(void **state)
 {
-    char *argv[] = {"cofetch", "--body", u("/bytes?n=2000000000"), NULL};
+    char *argv[] = {"cofetch", "--body", cli_url("/bytes?n=2000000000"), NULL};
     struct cli_run r;
     (void)state;
 
@@ -154,7 +126,8 @@ static void test_body_streams_huge(void **state)
 
 static void test_body_stream_closed_stdout(void **state)
 {
-    char *argv[] = {"cofetch", "--body", u("/bytes?n=2000000000"), u("/bytes?n=10"), NULL};
+    char *argv[] = {"cofetch", "--body", cli_url("/bytes?n=2000000000"), cli_url("/bytes?n=10"),
+                    NULL};
     struct cli_run r;
     (void)state;
 
@@ -163,24 +136,25 @@ static void test_body_stream_closed_stdout(void **state)
     r.argv = argv;
     r.discard_stdout = 1;
     r.close_after_bytes = 50ULL << 20;
-    double t0 = cli__now();
+    double t0 = t_now();
     assert_int_equal(cli_run(&r, 60), 0);
     no_sanitizer_report(&r);
     assert_true(r.code == 0 || r.code == 1);
-    assert_true(cli__now() - t0 < 30);
+    assert_true(t_now() - t0 < 30);
     cli_run_free(&r);
 }
 
 static void test_body_waiting_its_turn_spills(void **state)
 {
-    char *argv[] = {"cofetch", "--body", u("/delay?s=1"), u("/bytes?n=200000000"), NULL};
+    char *argv[] = {"cofetch", "--body", cli_url("/delay?s=1"), cli_url("/bytes?n=200000000"),
+                    NULL};
     struct cli_run r;
     char env[200];
     (void)state;
 
     /* The second body arrives while the first holds stdout: it is kept in a temporary
      * file, not in memory, and comes out whole and in order. */
-    snprintf(env, sizeof env, "TMPDIR=%s", tmpdir);
+    snprintf(env, sizeof env, "TMPDIR=%s", cli_env.tmpdir);
     putenv(env);
     memset(&r, 0, sizeof r);
     r.argv = argv;
@@ -197,9 +171,15 @@ static void test_body_waiting_its_turn_spills(void **state)
     cli_run_free(&r);
 
     /* Queue mode: records in completion order, bodies whole. */
-    char *argv2[] = {
-        "cofetch",        "--body", "--mode", "queue", "-j", "2", u("/bytes?n=150000000"),
-        u("/bytes?n=30"), NULL};
+    char *argv2[] = {"cofetch",
+                     "--body",
+                     "--mode",
+                     "queue",
+                     "-j",
+                     "2",
+                     cli_url("/bytes?n=150000000"),
+                     cli_url("/bytes?n=30"),
+                     NULL};
     memset(&r, 0, sizeof r);
     r.argv = argv2;
     r.discard_stdout = 1;
@@ -211,7 +191,7 @@ static void test_body_waiting_its_turn_spills(void **state)
         fail_msg("peak RSS %ld KiB", r.maxrss_kb);
     cli_run_free(&r);
     /* No temporary file left behind. */
-    DIR *d = opendir(tmpdir);
+    DIR *d = opendir(cli_env.tmpdir);
     struct dirent *e;
     while ((e = readdir(d)))
         assert_null(strstr(e->d_name, "cofetch-body"));
@@ -220,7 +200,7 @@ static void test_body_waiting_its_turn_spills(void **state)
 
 static void test_chain_keeps_a_capped_head(void **state)
 {
-    char *argv[] = {"cofetch", "--json", "--then", "{body}", u("/bytes?n=300000000"), NULL};
+    char *argv[] = {"cofetch", "--json", "--then", "{body}", cli_url("/bytes?n=300000000"), NULL};
     struct cli_run r;
     (void)state;
 
@@ -250,11 +230,11 @@ static void test_output_dir_sigint_during_bodies(void **state)
     struct cli_run r;
     (void)state;
 
-    snprintf(dir, sizeof dir, "%s/out-sigint", tmpdir);
+    snprintf(dir, sizeof dir, "%s/out-sigint", cli_env.tmpdir);
     for (int i = 0; i < 5; i++)
-        argv[argc++] = u("/bytes?n=%d", 1000 + i);
+        argv[argc++] = cli_url("/bytes?n=%d", 1000 + i);
     for (int i = 0; i < 10; i++)
-        argv[argc++] = u("/drip?n=400&interval=0.02&i=%d", i); /* 8 s each */
+        argv[argc++] = cli_url("/drip?n=400&interval=0.02&i=%d", i); /* 8 s each */
     argv[argc] = NULL;
     memset(&r, 0, sizeof r);
     r.argv = argv;
@@ -295,5 +275,5 @@ int main(void)
         cmocka_unit_test(test_chain_keeps_a_capped_head),
         cmocka_unit_test(test_output_dir_sigint_during_bodies),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, cli_env_teardown);
 }

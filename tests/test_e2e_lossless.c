@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,9 @@
 #include <unistd.h>
 
 #include "cli_proc.h"
-#include "server_fixture.h"
 
 enum { NLINES = 200, MAXLINE = 4096, MAXSTEP = 4 };
 
-static struct cf_test_server srv;
-static char tmpdir[] = "/tmp/cofetch-lossless-XXXXXX";
 static char list_path[128];
 static unsigned long counted[NLINES]; /* file line numbers of the counted lines */
 static int expect_ok[NLINES];         /* without -f: expected to succeed (info only) */
@@ -38,21 +36,10 @@ static unsigned runid;
 static int setup(void **state)
 {
     (void)state;
-    if (cf_test_server_spawn(NULL, &srv))
+    if (cli_env_setup("lossless"))
         return -1;
-    if (!mkdtemp(tmpdir))
-        return -1;
-    snprintf(list_path, sizeof list_path, "%s/list", tmpdir);
+    snprintf(list_path, sizeof list_path, "%s/list", cli_env.tmpdir);
     return 0;
-}
-
-static int teardown(void **state)
-{
-    char cmd[256];
-    (void)state;
-    cf_test_server_stop(&srv);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
 }
 
 /* Writes the 200-line mixed list (with comments and blanks between) and fills counted[].
@@ -75,11 +62,11 @@ static void write_list(const char *path)
         }
         expect_ok[i] = 0;
         if (i == 13 || i == 77 || i == 141 || i == 199)
-            fprintf(f, "%s/delay?s=6&i=%d\n", srv.url, i); /* -m: times out */
+            fprintf(f, "%s/delay?s=6&i=%d\n", cli_env.srv.url, i); /* -m: times out */
         else
             switch (i % 10) {
-            case 6: fprintf(f, "%s/status/500?i=%d\n", srv.url, i); break;
-            case 7: fprintf(f, "%s/reset?n=10&i=%d\n", srv.url, i); break;
+            case 6: fprintf(f, "%s/status/500?i=%d\n", cli_env.srv.url, i); break;
+            case 7: fprintf(f, "%s/reset?n=10&i=%d\n", cli_env.srv.url, i); break;
             case 8:
                 if (i % 20 == 8)
                     fprintf(f, "not a url %d\n", i);
@@ -87,11 +74,11 @@ static void write_list(const char *path)
                     fprintf(f, "ftp://127.0.0.1/%d\n", i);
                 break;
             case 9:
-                fprintf(f, "%s/retry?fail=1&after=0&id=lossless-%d-%u-%d\n", srv.url, (int)getpid(),
-                        id, i);
+                fprintf(f, "%s/retry?fail=1&after=0&id=lossless-%d-%u-%d\n", cli_env.srv.url,
+                        (int)getpid(), id, i);
                 break;
             default:
-                fprintf(f, "%s/delay?s=0.02&i=%d\n", srv.url, i);
+                fprintf(f, "%s/delay?s=0.02&i=%d\n", cli_env.srv.url, i);
                 expect_ok[i] = 1;
                 break;
             }
@@ -311,13 +298,13 @@ static void test_resume_after_sigint(void **state)
     FILE *f;
     (void)state;
 
-    snprintf(list, sizeof list, "%s/resume-list", tmpdir);
-    snprintf(journal, sizeof journal, "%s/resume-journal", tmpdir);
+    snprintf(list, sizeof list, "%s/resume-list", cli_env.tmpdir);
+    snprintf(journal, sizeof journal, "%s/resume-journal", cli_env.tmpdir);
     unlink(journal);
     f = fopen(list, "w");
     assert_non_null(f);
     for (int i = 0; i < NRESUME; i++)
-        fprintf(f, "%s/delay?s=0.05&i=%d\n", srv.url, i);
+        fprintf(f, "%s/delay?s=0.05&i=%d\n", cli_env.srv.url, i);
     fclose(f);
     memset(ok_count, 0, sizeof ok_count);
 
@@ -376,13 +363,14 @@ static void test_resume_failed_and_duplicates(void **state)
     FILE *f;
     (void)state;
 
-    snprintf(list, sizeof list, "%s/dup-list", tmpdir);
-    snprintf(journal, sizeof journal, "%s/dup-journal", tmpdir);
+    snprintf(list, sizeof list, "%s/dup-list", cli_env.tmpdir);
+    snprintf(journal, sizeof journal, "%s/dup-journal", cli_env.tmpdir);
     unlink(journal);
     f = fopen(list, "w");
     assert_non_null(f);
     /* The same URL on two lines is two entries; a failure; a bad line. */
-    fprintf(f, "%s/bytes?n=1\n%s/bytes?n=1\n%s/status/500\nnot a url\n", srv.url, srv.url, srv.url);
+    fprintf(f, "%s/bytes?n=1\n%s/bytes?n=1\n%s/status/500\nnot a url\n", cli_env.srv.url,
+            cli_env.srv.url, cli_env.srv.url);
     fclose(f);
     memset(&r, 0, sizeof r);
     r.argv = argv;
@@ -429,14 +417,15 @@ static void test_journal_torn_line(void **state)
     FILE *f;
     (void)state;
 
-    snprintf(list, sizeof list, "%s/torn-list", tmpdir);
-    snprintf(journal, sizeof journal, "%s/torn-journal", tmpdir);
+    snprintf(list, sizeof list, "%s/torn-list", cli_env.tmpdir);
+    snprintf(journal, sizeof journal, "%s/torn-journal", cli_env.tmpdir);
     f = fopen(list, "w");
-    fprintf(f, "%s/bytes?n=1\n%s/bytes?n=2\n", srv.url, srv.url);
+    fprintf(f, "%s/bytes?n=1\n%s/bytes?n=2\n", cli_env.srv.url, cli_env.srv.url);
     fclose(f);
     /* Line 1 done; line 2's entry torn by a crash mid-write: not taken for done. */
     f = fopen(journal, "w");
-    fprintf(f, "ok\t%s\t1\t%s/bytes?n=1\nok\t%s\t2\t%s/bytes?n=", list, srv.url, list, srv.url);
+    fprintf(f, "ok\t%s\t1\t%s/bytes?n=1\nok\t%s\t2\t%s/bytes?n=", list, cli_env.srv.url, list,
+            cli_env.srv.url);
     fclose(f);
     memset(&r, 0, sizeof r);
     r.argv = argv;
@@ -462,13 +451,13 @@ static void test_journal_flushed_while_running(void **state)
     FILE *f;
     (void)state;
 
-    snprintf(list, sizeof list, "%s/kill-list", tmpdir);
-    snprintf(journal, sizeof journal, "%s/kill-journal", tmpdir);
+    snprintf(list, sizeof list, "%s/kill-list", cli_env.tmpdir);
+    snprintf(journal, sizeof journal, "%s/kill-journal", cli_env.tmpdir);
     unlink(journal);
     f = fopen(list, "w");
     for (int i = 0; i < 5; i++)
-        fprintf(f, "%s/bytes?n=%d\n", srv.url, i + 1);
-    fprintf(f, "%s/delay?s=30\n", srv.url);
+        fprintf(f, "%s/bytes?n=%d\n", cli_env.srv.url, i + 1);
+    fprintf(f, "%s/delay?s=30\n", cli_env.srv.url);
     fclose(f);
     memset(&r, 0, sizeof r);
     r.argv = argv;
@@ -485,7 +474,7 @@ static void test_journal_flushed_while_running(void **state)
     text[n] = '\0';
     for (int i = 1; i <= 5; i++) {
         char want[160];
-        snprintf(want, sizeof want, "\t%d\t%s/bytes?n=%d\n", i, srv.url, i);
+        snprintf(want, sizeof want, "\t%d\t%s/bytes?n=%d\n", i, cli_env.srv.url, i);
         assert_non_null(strstr(text, want));
     }
     assert_null(strstr(text, "delay")); /* in flight: not journaled */
@@ -513,5 +502,5 @@ int main(void)
         cmocka_unit_test(test_journal_torn_line),
         cmocka_unit_test(test_journal_flushed_while_running),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, cli_env_teardown);
 }

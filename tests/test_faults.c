@@ -220,24 +220,31 @@ static void check_fault(const struct slot *s)
         assert_true(r->body == NULL || strstr(r->body, "root:") == NULL);
 }
 
+/* Zeroes b and s[0..n) and points the first NCASES slots at the cases, each with its URL
+ * on the server. */
+static void batch_init(struct batch *b, struct slot *s, size_t n)
+{
+    memset(s, 0, n * sizeof *s);
+    memset(b, 0, sizeof *b);
+    for (size_t i = 0; i < NCASES; i++) {
+        s[i].c = &cases[i];
+        snprintf(s[i].url, sizeof(s[i].url), "%s", nf_url("%s", cases[i].path));
+    }
+    b->s = s;
+    b->n = n;
+}
+
 static void run_batch(const struct cf_client_opts *opts, double max_each, double max_total)
 {
     struct slot s[NCASES + 1];
     struct batch b;
 
-    memset(s, 0, sizeof(s));
-    memset(&b, 0, sizeof(b));
-    for (size_t i = 0; i < NCASES; i++) {
-        s[i].c = &cases[i];
-        snprintf(s[i].url, sizeof(s[i].url), "%s", nf_url("%s", cases[i].path));
-    }
+    batch_init(&b, s, NCASES + 1);
     /* And a port nobody listens on. */
     static const struct fcase refused = {
         "(closed port)", FAULT, CF_ECONNECT, "connect", NULL, 0, 0, 5};
     s[NCASES].c = &refused;
     snprintf(s[NCASES].url, sizeof(s[NCASES].url), "http://127.0.0.1:%d/", nf_closed_port());
-    b.s = s;
-    b.n = NCASES + 1;
 
     assert_int_equal(nf_run(opts, batch_task, &b), 0);
     assert_int_equal(b.gather_rc, 0);
@@ -300,14 +307,7 @@ static int twice_task(void *arg, void **res)
         struct slot s[NCASES];
         struct batch b;
 
-        memset(s, 0, sizeof(s));
-        memset(&b, 0, sizeof(b));
-        for (size_t i = 0; i < NCASES; i++) {
-            s[i].c = &cases[i];
-            snprintf(s[i].url, sizeof(s[i].url), "%s", nf_url("%s", cases[i].path));
-        }
-        b.s = s;
-        b.n = NCASES;
+        batch_init(&b, s, NCASES);
         rc = batch_task(&b, res);
         for (size_t i = 0; i < NCASES; i++) {
             const struct fcase *c = &cases[i];

@@ -15,17 +15,11 @@
 
 #include "net_fixture.h"
 
-static void one(struct nf_one *o, const char *url)
-{
-    memset(o, 0, sizeof *o);
-    cf_request_init(&o->req, url);
-}
-
 static void get_ok(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/bytes?n=1000"));
+    nf_one_init(&o, nf_url("/bytes?n=1000"));
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);
     assert_int_equal(o.resp.code, 0);
@@ -58,7 +52,7 @@ static void empty_body_is_empty_string(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/bytes?n=0"));
+    nf_one_init(&o, nf_url("/bytes?n=0"));
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);
     assert_non_null(o.resp.body);
@@ -71,7 +65,7 @@ static void request_headers_and_user_agent(void **state)
     static const char *const hdrs[] = {"X-Cofetch-Test: yes please", NULL};
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/headers"));
+    nf_one_init(&o, nf_url("/headers"));
     o.req.headers = hdrs;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);
@@ -79,7 +73,7 @@ static void request_headers_and_user_agent(void **state)
     assert_non_null(strstr(o.resp.body, "cofetch/"));
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/headers"));
+    nf_one_init(&o, nf_url("/headers"));
     o.req.user_agent = "tester/9";
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_non_null(strstr(o.resp.body, "tester/9"));
@@ -92,7 +86,7 @@ static void connection_refused(void **state)
     struct nf_one o;
     (void)state;
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", nf_closed_port());
-    one(&o, url);
+    nf_one_init(&o, url);
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_ECONNECT);
     assert_int_equal(o.resp.code, CF_ECONNECT);
@@ -106,7 +100,7 @@ static void unresolvable_host(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, "http://nothing.invalid/");
+    nf_one_init(&o, "http://nothing.invalid/");
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_EDNS);
     assert_non_null(strstr(o.resp.error, "nothing.invalid"));
@@ -118,7 +112,7 @@ static void malformed_url(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, "http://");
+    nf_one_init(&o, "http://");
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_EURL);
     cf_response_free(&o.resp);
@@ -128,7 +122,7 @@ static void total_timeout(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/delay?s=2"));
+    nf_one_init(&o, nf_url("/delay?s=2"));
     o.req.timeout = 0.3;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_ETIMEDOUT);
@@ -142,19 +136,19 @@ static void reset_mid_body(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/reset?n=500"));
+    nf_one_init(&o, nf_url("/reset?n=500"));
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_ERECV);
     assert_int_equal(o.resp.status, 200);
     assert_int_equal(o.resp.bytes, 500);
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/reset?n=100&rst=1"));
+    nf_one_init(&o, nf_url("/reset?n=100&rst=1"));
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_ERECV);
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/reset?before=1"));
+    nf_one_init(&o, nf_url("/reset?before=1"));
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_ERECV);
     assert_int_equal(o.resp.status, 0);
@@ -165,7 +159,7 @@ static void slow_body_low_speed(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/drip?n=100&interval=0.3"));
+    nf_one_init(&o, nf_url("/drip?n=100&interval=0.3"));
     o.req.low_speed_limit = 1000;
     o.req.low_speed_time = 1;
     assert_int_equal(nf_one(NULL, &o), 0);
@@ -180,7 +174,7 @@ static void body_over_cap(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/bytes?n=10000"));
+    nf_one_init(&o, nf_url("/bytes?n=10000"));
     o.req.max_body = 1000;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_ETOOBIG);
@@ -188,7 +182,7 @@ static void body_over_cap(void **state)
     cf_response_free(&o.resp);
 
     /* At the cap exactly is fine. */
-    one(&o, nf_url("/bytes?n=1000"));
+    nf_one_init(&o, nf_url("/bytes?n=1000"));
     o.req.max_body = 1000;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);
@@ -199,7 +193,7 @@ static void redirects(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/redirect?n=3"));
+    nf_one_init(&o, nf_url("/redirect?n=3"));
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);
     assert_int_equal(o.resp.status, 200);
@@ -211,13 +205,13 @@ static void redirects(void **state)
     assert_null(strstr(o.resp.headers, "302"));
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/redirect?n=5"));
+    nf_one_init(&o, nf_url("/redirect?n=5"));
     o.req.max_redirects = 2;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_EREDIRECTS);
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/redirect?n=2"));
+    nf_one_init(&o, nf_url("/redirect?n=2"));
     o.req.follow = 0;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);
@@ -230,24 +224,24 @@ static void protocols_http_only(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/redirect?n=1&to=file%%3A%%2F%%2F%%2Fetc%%2Fpasswd"));
+    nf_one_init(&o, nf_url("/redirect?n=1&to=file%%3A%%2F%%2F%%2Fetc%%2Fpasswd"));
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_EPROTO);
     assert_null(o.resp.body);
     cf_response_free(&o.resp);
 
-    one(&o, "file:///etc/passwd");
+    nf_one_init(&o, "file:///etc/passwd");
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_EPROTO);
     cf_response_free(&o.resp);
 
-    one(&o, "gopher://127.0.0.1:1/");
+    nf_one_init(&o, "gopher://127.0.0.1:1/");
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_EPROTO);
     cf_response_free(&o.resp);
 
     /* Narrower than the default: https only refuses http. */
-    one(&o, nf_url("/bytes?n=1"));
+    nf_one_init(&o, nf_url("/bytes?n=1"));
     o.req.protocols = "https";
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_EPROTO);
@@ -258,14 +252,14 @@ static void http_status_and_fail(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/status/404"));
+    nf_one_init(&o, nf_url("/status/404"));
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);
     assert_int_equal(o.resp.status, 404);
     assert_string_equal(o.resp.body, "status 404\n");
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/status/404"));
+    nf_one_init(&o, nf_url("/status/404"));
     o.req.fail_on_http_error = 1;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_EHTTP);
@@ -273,13 +267,13 @@ static void http_status_and_fail(void **state)
     cf_response_free(&o.resp);
 
     /* The server answers other methods with 501: the method is sent as asked. */
-    one(&o, nf_url("/bytes?n=1"));
+    nf_one_init(&o, nf_url("/bytes?n=1"));
     o.req.method = "DELETE";
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.resp.status, 501);
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/bytes?n=1"));
+    nf_one_init(&o, nf_url("/bytes?n=1"));
     o.req.body = "x=1";
     o.req.body_len = 3;
     assert_int_equal(nf_one(NULL, &o), 0);
@@ -314,7 +308,7 @@ static void sinks(void **state)
 
     assert_true(fd >= 0);
     unlink(path);
-    one(&o, nf_url("/bytes?n=52"));
+    nf_one_init(&o, nf_url("/bytes?n=52"));
     o.req.sink = CF_SINK_FD;
     o.req.sink_fd = fd;
     assert_int_equal(nf_one(NULL, &o), 0);
@@ -326,7 +320,7 @@ static void sinks(void **state)
     close(fd);
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/bytes?n=100000"));
+    nf_one_init(&o, nf_url("/bytes?n=100000"));
     o.req.sink = CF_SINK_DISCARD;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);
@@ -334,7 +328,7 @@ static void sinks(void **state)
     assert_null(o.resp.body);
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/bytes?n=300000"));
+    nf_one_init(&o, nf_url("/bytes?n=300000"));
     o.req.sink = CF_SINK_CALLBACK;
     o.req.sink_fn = count_sink;
     o.req.sink_ctx = &cnt;
@@ -345,7 +339,7 @@ static void sinks(void **state)
 
     memset(&cnt, 0, sizeof cnt);
     cnt.fail_after = 1;
-    one(&o, nf_url("/bytes?n=300000"));
+    nf_one_init(&o, nf_url("/bytes?n=300000"));
     o.req.sink = CF_SINK_CALLBACK;
     o.req.sink_fn = count_sink;
     o.req.sink_ctx = &cnt;

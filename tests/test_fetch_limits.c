@@ -72,6 +72,23 @@ static void many_run(struct many *m, const struct cf_client_opts *opts)
     assert_int_equal(nf_run(opts, many_task, m), 0);
 }
 
+/* many_run() where every fetch must succeed. */
+static void many_run_ok(struct many *m, const struct cf_client_opts *opts)
+{
+    many_run(m, opts);
+    for (size_t i = 0; i < m->n; i++)
+        assert_int_equal(m->rc[i], 0);
+}
+
+/* many_run_ok() with the server's counters reset before and read into st after. */
+static void many_run_counted(struct many *m, const struct cf_client_opts *opts,
+                             struct cf_server_stats *st)
+{
+    cf_server_reset_stats(nf.srv);
+    many_run_ok(m, opts);
+    cf_server_stats(nf.srv, st);
+}
+
 static void many_free(struct many *m)
 {
     for (size_t i = 0; i < m->n; i++)
@@ -93,14 +110,11 @@ static void thousand_with_host_cap(void **state)
     struct cf_server_stats st;
     (void)state;
 
-    cf_server_reset_stats(nf.srv);
-    many_run(&m, &opts);
+    many_run_counted(&m, &opts, &st);
     for (size_t i = 0; i < m.n; i++) {
-        assert_int_equal(m.rc[i], 0);
         assert_int_equal(m.resp[i].status, 200);
         assert_int_equal(m.resp[i].body_len, 100);
     }
-    cf_server_stats(nf.srv, &st);
     assert_int_equal(cf_server_count_path(nf.srv, "/bytes"), 1000);
     assert_true(st.conns_max <= 20);
     assert_true(st.conns_max >= 2); /* it did run concurrently */
@@ -114,11 +128,7 @@ static void total_connection_cap(void **state)
     struct cf_server_stats st;
     (void)state;
 
-    cf_server_reset_stats(nf.srv);
-    many_run(&m, &opts);
-    for (size_t i = 0; i < m.n; i++)
-        assert_int_equal(m.rc[i], 0);
-    cf_server_stats(nf.srv, &st);
+    many_run_counted(&m, &opts, &st);
     assert_true(st.conns_max <= 3);
     assert_true(m.elapsed >= 0.35); /* 12 x 0.1 s over 3 connections */
     many_free(&m);
@@ -131,11 +141,7 @@ static void in_flight_cap(void **state)
     struct cf_server_stats st;
     (void)state;
 
-    cf_server_reset_stats(nf.srv);
-    many_run(&m, &opts);
-    for (size_t i = 0; i < m.n; i++)
-        assert_int_equal(m.rc[i], 0);
-    cf_server_stats(nf.srv, &st);
+    many_run_counted(&m, &opts, &st);
     assert_true(st.conns_max <= 5);
     assert_true(m.elapsed >= 0.75); /* 4 rounds of 0.2 s */
     /* The last ones waited their turn, and it shows as queue time, not request time. */
@@ -169,9 +175,7 @@ static void rate_limit_spreads(void **state)
     struct many m = {.url = {nf_url("/bytes?n=10")}, .n = 10};
     (void)state;
 
-    many_run(&m, &opts);
-    for (size_t i = 0; i < m.n; i++)
-        assert_int_equal(m.rc[i], 0);
+    many_run_ok(&m, &opts);
     assert_true(m.elapsed >= 0.44);
     qsort(m.resp, m.n, sizeof *m.resp, by_start);
     for (size_t i = 1; i < m.n; i++) {
@@ -194,9 +198,7 @@ static void rate_limit_per_host(void **state)
     snprintf(other, sizeof other, "http://localhost:%d/bytes?n=1", cf_server_port(nf.srv));
     m.url[0] = nf_url("/bytes?n=1");
     m.url[1] = other;
-    many_run(&m, &opts);
-    for (size_t i = 0; i < m.n; i++)
-        assert_int_equal(m.rc[i], 0);
+    many_run_ok(&m, &opts);
     assert_true(m.elapsed >= 0.38); /* 5 per host at 10/s: 0.4 s */
     assert_true(m.elapsed < 0.85);  /* not 10 at 10/s */
     for (int h = 0; h < 2; h++) {
@@ -217,9 +219,7 @@ static void rate_per_host_after_slot_wait(void **state)
     struct many m = {.url = {nf_url("/delay?s=0.4"), nf_url("/bytes?n=1")}, .n = 4};
     (void)state;
 
-    many_run(&m, &opts);
-    for (size_t i = 0; i < m.n; i++)
-        assert_int_equal(m.rc[i], 0);
+    many_run_ok(&m, &opts);
     qsort(m.resp, m.n, sizeof *m.resp, by_start);
     for (size_t i = 1; i < m.n; i++)
         assert_true(m.resp[i].start - m.resp[i - 1].start >= 0.09);

@@ -16,18 +16,12 @@
 #include "../src/net/net.h"
 #include "net_fixture.h"
 
-static void one(struct nf_one *o, const char *url)
-{
-    memset(o, 0, sizeof *o);
-    cf_request_init(&o->req, url);
-}
-
 static void retries_until_ok(void **state)
 {
     struct nf_one o;
     (void)state;
     cf_server_reset_stats(nf.srv);
-    one(&o, nf_url("/retry?fail=2&id=ok1&after=0"));
+    nf_one_init(&o, nf_url("/retry?fail=2&id=ok1&after=0"));
     o.req.retries = 3;
     o.req.retry_delay = 0.05;
     assert_int_equal(nf_one(NULL, &o), 0);
@@ -55,7 +49,7 @@ static void retry_after_is_a_minimum(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/retry?fail=1&id=after1&after=1"));
+    nf_one_init(&o, nf_url("/retry?fail=1&id=after1&after=1"));
     o.req.retries = 1;
     o.req.retry_delay = 0.01;
     assert_int_equal(nf_one(NULL, &o), 0);
@@ -72,7 +66,7 @@ static void no_retries_by_default(void **state)
     struct nf_one o;
     (void)state;
     cf_server_reset_stats(nf.srv);
-    one(&o, nf_url("/retry?fail=1&id=none1&after=0"));
+    nf_one_init(&o, nf_url("/retry?fail=1&id=none1&after=0"));
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);
     assert_int_equal(o.resp.status, 503);
@@ -86,7 +80,7 @@ static void retries_exhausted(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/retry?fail=5&id=exh1&after=0"));
+    nf_one_init(&o, nf_url("/retry?fail=5&id=exh1&after=0"));
     o.req.retries = 2;
     o.req.retry_delay = 0.01;
     o.req.fail_on_http_error = 1;
@@ -104,7 +98,7 @@ static void connect_errors_are_retried(void **state)
     struct nf_one o;
     (void)state;
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", nf_closed_port());
-    one(&o, url);
+    nf_one_init(&o, url);
     o.req.retries = 2;
     o.req.retry_delay = 0.05;
     assert_int_equal(nf_one(NULL, &o), 0);
@@ -115,7 +109,7 @@ static void connect_errors_are_retried(void **state)
     cf_response_free(&o.resp);
 
     /* Not transient: DNS failures are not retried. */
-    one(&o, "http://nothing.invalid/");
+    nf_one_init(&o, "http://nothing.invalid/");
     o.req.retries = 2;
     o.req.retry_delay = 0.05;
     assert_int_equal(nf_one(NULL, &o), 0);
@@ -128,14 +122,14 @@ static void other_5xx_only_when_asked(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/status/500"));
+    nf_one_init(&o, nf_url("/status/500"));
     o.req.retries = 1;
     o.req.retry_delay = 0.01;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.resp.attempts, 1);
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/status/500"));
+    nf_one_init(&o, nf_url("/status/500"));
     o.req.retries = 1;
     o.req.retry_delay = 0.01;
     o.req.retry_all_5xx = 1;
@@ -143,7 +137,7 @@ static void other_5xx_only_when_asked(void **state)
     assert_int_equal(o.resp.attempts, 2);
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/status/429?retry_after=0"));
+    nf_one_init(&o, nf_url("/status/429?retry_after=0"));
     o.req.retries = 1;
     o.req.retry_delay = 0.01;
     assert_int_equal(nf_one(NULL, &o), 0);
@@ -156,7 +150,7 @@ static void huge_retry_after_gives_up(void **state)
 {
     struct nf_one o;
     (void)state;
-    one(&o, nf_url("/status/503?retry_after=3600"));
+    nf_one_init(&o, nf_url("/status/503?retry_after=3600"));
     o.req.retries = 3;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);

@@ -35,12 +35,6 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static void one(struct nf_one *o, const char *url)
-{
-    memset(o, 0, sizeof *o);
-    cf_request_init(&o->req, url);
-}
-
 static void verify_by_default(void **state)
 {
     struct nf_one o;
@@ -49,7 +43,7 @@ static void verify_by_default(void **state)
         skip(); /* no openssl command or the server was built without TLS */
     }
     assert_true(strncmp(nf.base, "https://", 8) == 0);
-    one(&o, nf_url("/bytes?n=10"));
+    nf_one_init(&o, nf_url("/bytes?n=10"));
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_ETLS);
     assert_true(strncmp(o.resp.error, "TLS error: ", 11) == 0);
@@ -63,7 +57,7 @@ static void cafile_or_insecure(void **state)
     if (!have_tls) {
         skip();
     }
-    one(&o, nf_url("/bytes?n=10"));
+    nf_one_init(&o, nf_url("/bytes?n=10"));
     o.req.cafile = cert.cert;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);
@@ -73,7 +67,7 @@ static void cafile_or_insecure(void **state)
     assert_true(o.resp.t.tls >= o.resp.t.connect);
     cf_response_free(&o.resp);
 
-    one(&o, nf_url("/bytes?n=10"));
+    nf_one_init(&o, nf_url("/bytes?n=10"));
     o.req.insecure = 1;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, 0);

@@ -630,6 +630,28 @@ static void test_client_leaves(void **state)
     assert_int_equal(wait_conns_open(1, 10.0), 1);
 }
 
+#ifdef CF_HAVE_TLS_SERVER
+/* A fresh self-signed certificate and the server over TLS with it, in a child. Skips the
+ * test when curl or openssl is missing. */
+static void tls_spawn(struct cf_test_cert *cert, struct cf_test_server *tls)
+{
+    struct cf_server_opts opts = {.quiet = 1};
+
+    if (system("curl --version >/dev/null 2>&1") != 0 || cf_test_cert_make(cert) != 0)
+        skip();
+    opts.tls_cert = cert->cert;
+    opts.tls_key = cert->key;
+    assert_int_equal(cf_test_server_spawn(&opts, tls), 0);
+}
+
+/* Stops the server of tls_spawn() (it must shut down clean) and removes the certificate. */
+static void tls_stop(struct cf_test_cert *cert, struct cf_test_server *tls)
+{
+    assert_int_equal(cf_test_server_stop(tls), 0);
+    cf_test_cert_remove(cert);
+}
+#endif
+
 static void test_tls(void **state)
 {
 #ifndef CF_HAVE_TLS_SERVER
@@ -638,16 +660,11 @@ static void test_tls(void **state)
 #else
     struct cf_test_cert cert;
     struct cf_test_server tls;
-    struct cf_server_opts opts = {.quiet = 1};
     char cmd[512], out[256];
     FILE *p;
 
     (void)state;
-    if (system("curl --version >/dev/null 2>&1") != 0 || cf_test_cert_make(&cert) != 0)
-        skip();
-    opts.tls_cert = cert.cert;
-    opts.tls_key = cert.key;
-    assert_int_equal(cf_test_server_spawn(&opts, &tls), 0);
+    tls_spawn(&cert, &tls);
     assert_memory_equal(tls.url, "https://127.0.0.1:", 18);
 
     /* A streamed body over TLS: curl reports the size and the pattern's last bytes. */
@@ -667,8 +684,7 @@ static void test_tls(void **state)
     snprintf(cmd, sizeof(cmd), "curl -sS '%s/status/200' >/dev/null 2>&1", tls.url);
     assert_int_not_equal(system(cmd), 0);
 
-    assert_int_equal(cf_test_server_stop(&tls), 0);
-    cf_test_cert_remove(&cert);
+    tls_stop(&cert, &tls);
 #endif
 }
 
@@ -1040,16 +1056,11 @@ static void test_fault_tls(void **state)
 #else
     struct cf_test_cert cert;
     struct cf_test_server tls;
-    struct cf_server_opts opts = {.quiet = 1};
     char cmd[1024], out[256];
     FILE *p;
 
     (void)state;
-    if (system("curl --version >/dev/null 2>&1") != 0 || cf_test_cert_make(&cert) != 0)
-        skip();
-    opts.tls_cert = cert.cert;
-    opts.tls_key = cert.key;
-    assert_int_equal(cf_test_server_spawn(&opts, &tls), 0);
+    tls_spawn(&cert, &tls);
     snprintf(cmd, sizeof(cmd),
              "curl -sS --cacert %s -o /dev/null -w '%%{http_code} %%{size_download}' "
              "'%s/chunked?n=4&size=1000'; echo \" $?\"; "
@@ -1066,8 +1077,7 @@ static void test_fault_tls(void **state)
     assert_non_null(fgets(out, sizeof(out), p));
     assert_string_equal(out, "28\n"); /* CURLE_OPERATION_TIMEDOUT */
     pclose(p);
-    assert_int_equal(cf_test_server_stop(&tls), 0);
-    cf_test_cert_remove(&cert);
+    tls_stop(&cert, &tls);
 #endif
 }
 

@@ -251,6 +251,22 @@ static void stream_more(struct cf_job *job)
     evbuffer_free(buf);
 }
 
+/* A job for an n-byte pattern body (bytes, drip) with its head sent; NULL, with a 500
+ * sent, when out of memory. */
+static struct cf_job *job_start_sized(struct cf_conn *conn, struct evhttp_request *req, uint64_t n,
+                                      event_callback_fn cb, int persist)
+{
+    struct cf_job *job = job_new(conn, req, cb, persist);
+
+    if (job == NULL) {
+        evhttp_send_reply(req, 500, NULL, NULL);
+        return NULL;
+    }
+    job->total = n;
+    reply_start_sized(req, n, "application/octet-stream");
+    return job;
+}
+
 void cf_job_start_bytes(struct cf_conn *conn, struct evhttp_request *req, uint64_t n)
 {
     struct cf_job *job;
@@ -268,14 +284,9 @@ void cf_job_start_bytes(struct cf_conn *conn, struct evhttp_request *req, uint64
             evbuffer_free(buf);
         return;
     }
-    job = job_new(conn, req, NULL, 0);
-    if (job == NULL) {
-        evhttp_send_reply(req, 500, NULL, NULL);
-        return;
-    }
-    job->total = n;
-    reply_start_sized(req, n, "application/octet-stream");
-    stream_more(job);
+    job = job_start_sized(conn, req, n, NULL, 0);
+    if (job != NULL)
+        stream_more(job);
 }
 
 /* ---- /drip ---- */
@@ -312,14 +323,9 @@ void cf_job_start_drip(struct cf_conn *conn, struct evhttp_request *req, uint64_
         evhttp_send_reply(req, 200, NULL, NULL);
         return;
     }
-    job = job_new(conn, req, drip_tick, 1);
-    if (job == NULL) {
-        evhttp_send_reply(req, 500, NULL, NULL);
-        return;
-    }
-    job->total = n;
-    reply_start_sized(req, n, "application/octet-stream");
-    event_add(job->timer, &tv);
+    job = job_start_sized(conn, req, n, drip_tick, 1);
+    if (job != NULL)
+        event_add(job->timer, &tv);
 }
 
 /* ---- /reset ---- */

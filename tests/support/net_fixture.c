@@ -119,3 +119,9 @@ int nf_one(const struct cf_client_opts *opts, struct nf_one *o)
 {
     return nf_run(opts, one_task, o);
 }
+
+void nf_one_init(struct nf_one *o, const char *url)
+{
+    memset(o, 0, sizeof *o);
+    cf_request_init(&o->req, url);
+}

@@ -39,7 +39,7 @@ int nf_closed_port(void);
 int nf_get(const char *url, struct cf_response *resp);
 
 /* One fetch as a whole loop run, so the test asserts outside the task. Fill req with
- * cf_request_init first; free resp with cf_response_free after. */
+ * cf_request_init (or nf_one_init) first; free resp with cf_response_free after. */
 struct nf_one {
     struct cf_request req;
     struct cf_response resp;
@@ -47,5 +47,8 @@ struct nf_one {
     double elapsed; /* seconds cf_fetch took */
 };
 int nf_one(const struct cf_client_opts *opts, struct nf_one *o);
+
+/* Zeroes o and fills o->req with cf_request_init(url). */
+void nf_one_init(struct nf_one *o, const char *url);
 
 #endif

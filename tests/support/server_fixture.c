@@ -23,13 +23,7 @@
 #include "cofetch/error.h"
 #include "cofetch/server.h"
 #include "server_fixture.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "support.h"
 
 /* ---- the child process ---- */
 
@@ -120,14 +114,14 @@ int cf_test_server_spawn(const struct cf_server_opts *opts, struct cf_test_serve
 
 int cf_test_server_stop(struct cf_test_server *ts)
 {
-    double deadline = now_s() + 10.0;
+    double deadline = t_now() + 10.0;
     int status;
     pid_t got;
 
     if (ts->pid <= 0)
         return -1;
     kill(ts->pid, SIGTERM);
-    while ((got = waitpid(ts->pid, &status, WNOHANG)) == 0 && now_s() < deadline) {
+    while ((got = waitpid(ts->pid, &status, WNOHANG)) == 0 && t_now() < deadline) {
         struct timespec pause = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
         nanosleep(&pause, NULL);
     }
@@ -211,7 +205,7 @@ int cf_test_http_get(int port, const char *target, const char *extra_headers,
         return -1;
     n = asprintf(&req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n%s\r\n",
                  target, port, extra_headers != NULL ? extra_headers : "");
-    t0 = now_s();
+    t0 = t_now();
     if (n < 0 || send_all(fd, req, (size_t)n) != 0) {
         free(n < 0 ? NULL : req);
         close(fd);
@@ -239,10 +233,10 @@ int cf_test_http_get(int port, const char *target, const char *extra_headers,
         if (got == 0)
             break;
         if (len == 0)
-            r->first_s = now_s() - t0;
+            r->first_s = t_now() - t0;
         len += (size_t)got;
     }
-    r->total_s = now_s() - t0;
+    r->total_s = t_now() - t0;
     close(fd);
     parse_response(r, raw, len);
     free(raw);
