@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -204,6 +205,41 @@ static void test_regular_file(void **state)
     assert_int_equal(cf_loop_run(t_loop, file_main, NULL, NULL), 0);
 }
 
+/* A character device epoll refuses (stdin redirected from /dev/null) is read directly:
+ * EOF at once, not a task waiting forever for readiness that never comes. */
+static int dev_null_main(void *arg, void **res)
+{
+    cf_lines *r;
+    const char *line;
+    size_t len;
+    int fd = open("/dev/null", O_RDONLY);
+    (void)arg;
+    (void)res;
+
+    assert_true(fd >= 0);
+    assert_int_equal(cf_lines_new(&r, fd, 0), 0);
+    assert_int_equal(cf_lines_next(r, &line, &len), CF_EOF);
+    cf_lines_free(r);
+    close(fd);
+
+    /* cf_fd_wait refuses what epoll cannot watch instead of waiting forever. */
+    char path[] = "/tmp/cf-fdwait-XXXXXX";
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    assert_int_equal(cf_fd_wait(fd, CF_FD_READ, -1), CF_EIO);
+    close(fd);
+    return 0;
+}
+
+static void test_dev_null(void **state)
+{
+    (void)state;
+    double t0 = t_now();
+    assert_int_equal(cf_loop_run(t_loop, dev_null_main, NULL, NULL), 0);
+    assert_true(t_now() - t0 < 1.0);
+}
+
 static int cancel_reader(void *arg, void **res)
 {
     cf_lines *r = arg;
@@ -246,6 +282,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_long_line, t_loop_setup, t_loop_teardown),
         cmocka_unit_test_setup_teardown(test_regular_file, t_loop_setup, t_loop_teardown),
         cmocka_unit_test_setup_teardown(test_cancel_read, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_dev_null, t_loop_setup, t_loop_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

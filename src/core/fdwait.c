@@ -1,5 +1,6 @@
 /* fdwait.c - suspend a task until a descriptor is ready. */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cofetch/error.h"
 #include "cofetch/io.h"
@@ -27,6 +28,7 @@ static void on_cancel(void *ctx)
 int cf_fd_wait(int fd, int what, double timeout)
 {
     struct fd_wait w;
+    struct stat st;
     short events = 0;
     int rc = cf_may_suspend();
 
@@ -41,8 +43,12 @@ int cf_fd_wait(int fd, int what, double timeout)
     w.task = cf_task_current();
     if (event_assign(&w.ev, cf_loop_base(cf_loop_current()), fd, events, on_ready, &w) != 0)
         return CF_EIO;
+    /* epoll refuses regular files; with the changelist libevent would only say so from
+     * the loop, leaving the task waiting forever, so refuse them here. */
+    if (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+        return CF_EIO;
     if (event_add(&w.ev, NULL) != 0)
-        return CF_EIO; /* e.g. epoll refuses regular files */
+        return CF_EIO;
     rc = cf_task_suspend(timeout >= 0 ? cf_loop_time() + timeout : -1, on_cancel, &w);
     event_del(&w.ev); /* a no-op when it already fired (not persistent) */
     return rc;

@@ -20,7 +20,7 @@ enum { DEFAULT_MAX_LINE = 64 * 1024, SLACK = 16 * 1024 };
 
 struct cf_lines {
     int fd;
-    int pollable; /* 1: wait with libevent; 0: read directly; -1: not known yet */
+    int pollable; /* 1: wait with libevent; 0: read directly */
     int eof;
     int skipping; /* discarding the rest of an over-long line */
     size_t max_line;
@@ -29,10 +29,25 @@ struct cf_lines {
     unsigned long lineno;
 };
 
+/* Whether to wait with libevent (1) or read directly (0). epoll refuses regular files,
+ * block devices, directories and most character devices (/dev/null), and with its
+ * changelist libevent reports that only later, from the loop, not from event_add; so
+ * decide from the descriptor's type: pipes, sockets and terminals are watched, the rest
+ * is read directly (a read that would block switches to watching, see below). */
+static int pollable(int fd)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) != 0)
+        return 0; /* the read reports what is wrong with it */
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+        return 1;
+    return S_ISCHR(st.st_mode) && isatty(fd);
+}
+
 int cf_lines_new(cf_lines **out, int fd, size_t max_line)
 {
     cf_lines *r;
-    struct stat st;
 
     if (fd < 0)
         return CF_EINVAL;
@@ -47,7 +62,7 @@ int cf_lines_new(cf_lines **out, int fd, size_t max_line)
         free(r);
         return CF_ENOMEM;
     }
-    r->pollable = (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? 0 : -1;
+    r->pollable = pollable(fd);
     *out = r;
     return 0;
 }
@@ -77,14 +92,10 @@ static int fill(cf_lines *r)
         r->start = 0;
     }
     for (;;) {
-        if (r->pollable != 0) {
+        if (r->pollable) {
             rc = cf_fd_wait(r->fd, CF_FD_READ, -1);
-            if (rc == CF_EIO && r->pollable == -1)
-                r->pollable = 0; /* libevent cannot watch it: read directly */
-            else if (rc)
+            if (rc)
                 return rc;
-            else
-                r->pollable = 1;
         }
         /* Keep one byte free for the terminating NUL of a last, unterminated line. */
         n = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
@@ -123,7 +134,7 @@ int cf_lines_next(cf_lines *r, const char **line, size_t *len)
 {
     int rc;
 
-    if (!cf_task_current() && r->pollable != 0)
+    if (!cf_task_current() && r->pollable)
         return CF_ENOTASK;
     for (;;) {
         char *p = memchr(r->buf + r->start, '\n', r->end - r->start);
