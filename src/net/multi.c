@@ -16,6 +16,22 @@
  * transfer is only marked, its callbacks stop it, and the task removes the handle when
  * it resumes, which is always after socket_action has returned.
  *
+ * The watchdog. libcurl 7.88 can leave a multiplexed HTTP/2 transfer whose last bytes
+ * (or END_STREAM) it has already read from the socket, while reading for another
+ * stream, without running it again: no socket event comes, since the bytes are in its
+ * buffers, and no timer is set. curl's own tool shows it too (now and then `curl -Z`
+ * over the same 50 URLs sits a second with two transfers left, until its once-a-second
+ * poll timeout); a pure socket_action loop waits forever (test_fetch_h2 hung about one
+ * run in three). socket_action(fd, 0) or curl_multi_perform do not help either: the
+ * transfer polls its socket, finds nothing and waits on. What does is telling libcurl
+ * the socket is readable (as curl_easy_pause does on unpause, "the data might have been
+ * read off the socket already"): each transfer on it then reads, from libcurl's buffers
+ * first. So while transfers are in flight a timer looks every CF_WATCHDOG seconds
+ * whether libcurl was called at all, and after 1, 2, 4, 8... quiet periods in a row it
+ * "kicks" every watched socket with socket_action(fd, CURL_CSELECT_IN); a transfer with
+ * nothing to read gets EAGAIN and goes back to waiting. Nothing is done while traffic
+ * flows; a long quiet wait costs one call per open socket per doubling period.
+ *
  * Connection policy (libcurl 7.x): before it connects, a transfer walks every
  * connection to its host looking for an idle one, and removing a transfer whose
  * connection was kept walks the whole connection cache; with 10,000 connections open
@@ -56,13 +72,17 @@ static void keep_error(cf_client *c, int code)
  * transfer instead of being kept (see the policy above). */
 #define CF_KEEP_CONNS 1024
 
+/* Seconds without a call into libcurl, with transfers in flight, before a kick. */
+#define CF_WATCHDOG 0.2
+
 /* ---- finished transfers ---- */
 
 static void xfer_remove(cf_client *c, struct cf_xfer *x)
 {
     curl_multi_remove_handle(c->multi, x->easy);
     x->in_multi = 0;
-    c->in_flight--;
+    if (--c->in_flight == 0)
+        event_del(c->watchdog);
     if (x->attached) {
         x->attached = 0;
         c->attached--;
@@ -95,6 +115,7 @@ static void drive(cf_client *c, curl_socket_t fd, int action)
     CURLMcode rc;
 
     c->in_action++;
+    c->actions++;
     rc = curl_multi_socket_action(c->multi, fd, action, &c->running);
     c->in_action--;
     if (rc != CURLM_OK)
@@ -120,6 +141,38 @@ static void on_timeout(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     drive(arg, CURL_SOCKET_TIMEOUT, 0);
+}
+
+/* Every CF_WATCHDOG seconds while transfers are in flight (see the top of the file). */
+static void on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+    cf_client *c = arg;
+    curl_socket_t *fds;
+    size_t n = 0, i = 0;
+
+    (void)fd;
+    (void)what;
+    if (c->actions != c->watched) { /* traffic since the last look */
+        c->watched = c->actions;
+        c->quiet = 0;
+        return;
+    }
+    c->quiet++;
+    if (c->quiet & (c->quiet - 1))
+        return; /* kick after 1, 2, 4, 8... quiet periods */
+    for (struct cf_sock *s = c->socks; s; s = s->next)
+        n++;
+    /* Copy the descriptors first: a kick may close sockets and free their cf_sock. A
+     * descriptor libcurl has forgotten meanwhile is ignored by socket_action. */
+    fds = n ? malloc(n * sizeof *fds) : NULL;
+    if (fds) {
+        for (struct cf_sock *s = c->socks; s && i < n; s = s->next)
+            fds[i++] = s->fd;
+        for (i = 0; i < n; i++)
+            drive(c, fds[i], CURL_CSELECT_IN);
+        free(fds);
+    }
+    c->watched = c->actions; /* the kick itself is not traffic */
 }
 
 /* ---- libcurl -> libevent ---- */
@@ -270,12 +323,14 @@ int cf_multi_init(cf_client *c, const struct cf_client_opts *opts)
     CURLM *m;
 
     c->timer = evtimer_new(cf_loop_base(c->loop), on_timeout, c);
-    if (!c->timer)
-        return CF_ENOMEM;
-    m = curl_multi_init();
+    c->watchdog = event_new(cf_loop_base(c->loop), -1, EV_PERSIST, on_watchdog, c);
+    m = c->timer && c->watchdog ? curl_multi_init() : NULL;
     if (!m) {
-        event_free(c->timer);
-        c->timer = NULL;
+        if (c->timer)
+            event_free(c->timer);
+        if (c->watchdog)
+            event_free(c->watchdog);
+        c->timer = c->watchdog = NULL;
         return CF_ENOMEM;
     }
     c->multi = m;
@@ -303,7 +358,9 @@ void cf_multi_cleanup(cf_client *c)
     }
     if (c->timer)
         event_free(c->timer);
-    c->timer = NULL;
+    if (c->watchdog)
+        event_free(c->watchdog);
+    c->timer = c->watchdog = NULL;
 }
 
 /* ---- a transfer ---- */
@@ -336,7 +393,12 @@ int cf_multi_perform(cf_client *c, struct cf_xfer *x)
     if (mrc != CURLM_OK)
         return cf_error_from_multi(mrc);
     x->in_multi = 1;
-    c->in_flight++;
+    if (c->in_flight++ == 0) {
+        struct timeval tv = {0, (long)(CF_WATCHDOG * 1e6)};
+        c->watched = c->actions;
+        c->quiet = 0;
+        event_add(c->watchdog, &tv);
+    }
     rc = cf_task_suspend(-1, xfer_cancel, x);
     if (x->in_multi) /* cancelled while libcurl was calling us, or before suspending */
         xfer_remove(c, x);

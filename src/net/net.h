@@ -42,13 +42,17 @@ struct cf_easy_pool {
 struct cf_client {
     cf_loop *loop;
     CURLM *multi;
-    struct event *timer;   /* libcurl's one timeout */
-    struct cf_sock *socks; /* every watched socket, freed at the end if curl did not */
-    int in_action;         /* depth of curl_multi_socket_action calls */
-    int running;           /* transfers libcurl reports running */
-    int error;             /* first CURLMcode failure seen in a callback (as CF_E*) */
-    size_t in_flight;      /* transfers in the multi */
-    cf_sem *slots;         /* max_in_flight permits, or NULL */
+    struct event *timer;    /* libcurl's one timeout */
+    struct event *watchdog; /* kicks stalled transfers (multi.c), while any is in flight */
+    unsigned long actions;  /* curl_multi_socket_action calls, for the watchdog */
+    unsigned long watched;  /* ... as the watchdog last saw it */
+    unsigned long quiet;    /* watchdog periods in a row without a call */
+    struct cf_sock *socks;  /* every watched socket, freed at the end if curl did not */
+    int in_action;          /* depth of curl_multi_socket_action calls */
+    int running;            /* transfers libcurl reports running */
+    int error;              /* first CURLMcode failure seen in a callback (as CF_E*) */
+    size_t in_flight;       /* transfers in the multi */
+    cf_sem *slots;          /* max_in_flight permits, or NULL */
     struct cf_easy_pool pool;
     struct cf_ratelimit rate;
     double epoch;
