@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -197,12 +198,18 @@ static const char *mode_name(const struct config *cfg)
     return cfg->mode == MODE_QUEUE ? "queue" : cfg->mode == MODE_CHAIN ? "chain" : "gather";
 }
 
+/* The Gantt chart's width: COLUMNS when set (to 20 or more), else the width of the
+ * terminal on stderr (where the chart goes), else 80. */
 static int terminal_width(void)
 {
     const char *cols = getenv("COLUMNS");
+    struct winsize ws;
+
     if (cols && atoi(cols) >= 20)
         return atoi(cols);
-    return isatty(STDERR_FILENO) ? 100 : 80;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+        return ws.ws_col;
+    return 80;
 }
 
 static void report(struct app *app)
