@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "../src/cli/input.c"
+#include "../src/cli/strbuf.c"
 
 static void cfg_init(struct config *cfg)
 {

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "../src/cli/input.c"
+#include "../src/cli/strbuf.c"
 #include "../src/cli/outdir.c"
 
 static void assert_safe(const char *url)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../src/cli/input.c"
+#include "../src/cli/strbuf.c"
 #include "../src/cli/outdir.c"
 
 enum { NURLS = 6000 };

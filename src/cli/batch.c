@@ -63,7 +63,7 @@ static void journal_tick(void *arg)
 
 static int journal_skip_item(void *ctx, const struct item *it)
 {
-    return journal_skip(ctx, it->src, it->lineno, it->url, it->len);
+    return journal_skip(ctx, it->src, it->lineno, it->url.buf, it->url.len);
 }
 
 /* The second Ctrl-C exits at once: keep what the journal has. */

@@ -132,26 +132,13 @@ out:
 
 int item_set(struct item *it, const char *s, size_t len)
 {
-    if (len + 1 > it->cap) {
-        size_t cap = it->cap ? it->cap : 256;
-        char *p;
-        while (cap < len + 1)
-            cap *= 2;
-        p = realloc(it->url, cap);
-        if (!p)
-            return CF_ENOMEM;
-        it->url = p;
-        it->cap = cap;
-    }
-    memcpy(it->url, s, len);
-    it->url[len] = '\0';
-    it->len = len;
-    return 0;
+    sb_reset(&it->url);
+    return sb_add(&it->url, s, len);
 }
 
 void item_free(struct item *it)
 {
-    free(it->url);
+    sb_free(&it->url);
     memset(it, 0, sizeof *it);
 }
 
@@ -266,7 +253,7 @@ static int next_item(struct input *in, struct source *s, struct item *it)
 {
     const struct item *src = &s->items[s->pos++];
 
-    if (item_set(it, src->url, src->len))
+    if (item_set(it, src->url.buf, src->url.len))
         return CF_ENOMEM;
     it->src = src->src;
     it->lineno = src->lineno;
@@ -337,7 +324,8 @@ int input_next(struct input *in, struct item *it)
             if (item_set(it, line, len))
                 return CF_ENOMEM;
             /* The copy is NUL-terminated right after the trimmed text. */
-            it->bad = line_check(it->url, it->len, in->protos, it->why, sizeof it->why) != 0;
+            it->bad =
+                line_check(it->url.buf, it->url.len, in->protos, it->why, sizeof it->why) != 0;
         }
         if (in->skip_line && in->skip_line(in->skip_ctx, it))
             continue;

@@ -17,13 +17,13 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "strbuf.h"
 
 enum { LINE_MAX_BYTES = 64 * 1024 };
 
 /* One input line, in storage the caller reuses (see item_set). */
 struct item {
-    char *url; /* the trimmed line (owned, reused) */
-    size_t len, cap;
+    struct strbuf url;    /* the trimmed line (owned, reused; NUL-terminated once set) */
     const char *src;      /* source name: "args", "-" or a file name (static) */
     unsigned long lineno; /* 1-based, within src */
     unsigned long urlnum; /* 0-based index among all items handed out */

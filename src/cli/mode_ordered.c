@@ -93,7 +93,7 @@ static int step_url(struct ordered *o, struct slot *s, int i, struct rec *r)
         .status = prev->resp.status,
         .body = prev->body.buf,
         .body_len = prev->body.len,
-        .line = s->item.url,
+        .line = s->item.url.buf,
         .header = header_of,
         .header_ctx = &prev->resp,
     };
@@ -120,7 +120,7 @@ static int chain_task(void *arg, void **result)
 
     for (int i = 0; i < o->steps; i++) {
         struct rec *r = &s->recs[i];
-        const char *url = s->item.url;
+        const char *url = s->item.url.buf;
         rec_from_item(r, &s->item);
         r->step = i;
         s->nrec = i + 1;

@@ -96,7 +96,7 @@ static int worker_task(void *arg, void **result)
     while (cf_queue_get(m->q, &p) == 0) {
         struct qitem *it = p;
         rec_from_item(&r, &it->item);
-        transfer(m->run, &r, it->item.url, 0);
+        transfer(m->run, &r, it->item.url.buf, 0);
         run_write(m->run, &r);
         rec_clear(&r);
         give(m, it);

@@ -62,10 +62,10 @@ double run_now(const struct run *run)
 
 void rec_from_item(struct rec *r, const struct item *it)
 {
-    r->url = it->url;
-    r->url_len = it->len;
-    r->line_url = it->url;
-    r->line_len = it->len;
+    r->url = it->url.buf;
+    r->url_len = it->url.len;
+    r->line_url = it->url.buf;
+    r->line_len = it->url.len;
     r->src = it->src;
     r->lineno = it->lineno;
     r->urlnum = it->urlnum;

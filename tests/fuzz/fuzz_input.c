@@ -45,17 +45,18 @@ static int reader(void *arg, void **result)
                 abort(); /* a bad line always says why */
             continue;
         }
-        if (it.len > LINE_MAX_BYTES || memchr(it.url, '\0', it.len) || it.url[it.len] != '\0')
+        if (it.url.len > LINE_MAX_BYTES || memchr(it.url.buf, '\0', it.url.len) ||
+            it.url.buf[it.url.len] != '\0')
             abort();
-        size_t tlen = it.len;
-        if (line_trim(it.url, &tlen) != it.url || tlen != it.len)
+        size_t tlen = it.url.len;
+        if (line_trim(it.url.buf, &tlen) != it.url.buf || tlen != it.url.len)
             abort(); /* handed out trimmed */
-        if (line_skipped(it.url, it.len))
+        if (line_skipped(it.url.buf, it.url.len))
             abort(); /* comments and blanks are never handed out */
         char why[192];
-        if (line_check(it.url, it.len, c->cfg->protos, why, sizeof why) != 0)
+        if (line_check(it.url.buf, it.url.len, c->cfg->protos, why, sizeof why) != 0)
             abort();
-        if (!shard_take(it.url, it.len, c->cfg->shard_k, c->cfg->shard_n))
+        if (!shard_take(it.url.buf, it.url.len, c->cfg->shard_k, c->cfg->shard_n))
             abort();
     }
     item_free(&it);
