@@ -213,35 +213,29 @@ static void test_status(void **state)
     }
 }
 
+/* GET path: a 302 whose Location is want, copied to loc (loc may be path). */
+static void expect_302(const char *path, const char *want, char *loc, size_t size)
+{
+    struct cf_test_response r;
+
+    get(path, NULL, &r);
+    assert_int_equal(r.status, 302);
+    assert_non_null(cf_test_response_header(&r, "Location", loc, size));
+    assert_string_equal(loc, want);
+    cf_test_response_free(&r);
+}
+
 static void test_redirect(void **state)
 {
     struct cf_test_response r;
     char loc[256];
 
     (void)state;
-    get("/redirect?n=2&to=file:///etc/passwd", NULL, &r);
-    assert_int_equal(r.status, 302);
-    assert_non_null(cf_test_response_header(&r, "Location", loc, sizeof(loc)));
-    assert_string_equal(loc, "/redirect?n=1&to=file%3A%2F%2F%2Fetc%2Fpasswd");
-    cf_test_response_free(&r);
-
-    get(loc, NULL, &r);
-    assert_int_equal(r.status, 302);
-    assert_non_null(cf_test_response_header(&r, "Location", loc, sizeof(loc)));
-    assert_string_equal(loc, "/redirect?n=0&to=file%3A%2F%2F%2Fetc%2Fpasswd");
-    cf_test_response_free(&r);
-
-    get(loc, NULL, &r);
-    assert_int_equal(r.status, 302);
-    assert_non_null(cf_test_response_header(&r, "Location", loc, sizeof(loc)));
-    assert_string_equal(loc, "file:///etc/passwd");
-    cf_test_response_free(&r);
-
-    get("/redirect?n=1", NULL, &r);
-    assert_int_equal(r.status, 302);
-    assert_non_null(cf_test_response_header(&r, "Location", loc, sizeof(loc)));
-    assert_string_equal(loc, "/redirect?n=0");
-    cf_test_response_free(&r);
+    expect_302("/redirect?n=2&to=file:///etc/passwd",
+               "/redirect?n=1&to=file%3A%2F%2F%2Fetc%2Fpasswd", loc, sizeof loc);
+    expect_302(loc, "/redirect?n=0&to=file%3A%2F%2F%2Fetc%2Fpasswd", loc, sizeof loc);
+    expect_302(loc, "file:///etc/passwd", loc, sizeof loc);
+    expect_302("/redirect?n=1", "/redirect?n=0", loc, sizeof loc);
 
     get(loc, NULL, &r);
     assert_int_equal(r.status, 200);
