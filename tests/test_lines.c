@@ -223,6 +223,10 @@ static int dev_null_main(void *arg, void **res)
     close(fd);
 
     /* cf_fd_wait refuses what epoll cannot watch instead of waiting forever. */
+    fd = open("/dev/null", O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(cf_fd_wait(fd, CF_FD_READ, -1), CF_EIO);
+    close(fd);
     char path[] = "/tmp/cf-fdwait-XXXXXX";
     fd = mkstemp(path);
     assert_true(fd >= 0);

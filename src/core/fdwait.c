@@ -1,6 +1,7 @@
 /* fdwait.c - suspend a task until a descriptor is ready. */
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cofetch/error.h"
 #include "cofetch/io.h"
@@ -25,10 +26,24 @@ static void on_cancel(void *ctx)
     event_del(&w->ev);
 }
 
+/* epoll refuses regular files, block devices, directories and most character devices
+ * (/dev/null), and with its changelist libevent reports that only later, from the loop,
+ * not from event_add: a task would wait forever. So decide from the descriptor's type:
+ * pipes, sockets and terminals are watched; the rest is not pollable. */
+int cf_fd_pollable(int fd)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) != 0)
+        return 0;
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+        return 1;
+    return S_ISCHR(st.st_mode) && isatty(fd);
+}
+
 int cf_fd_wait(int fd, int what, double timeout)
 {
     struct fd_wait w;
-    struct stat st;
     short events = 0;
     int rc = cf_may_suspend();
 
@@ -43,9 +58,7 @@ int cf_fd_wait(int fd, int what, double timeout)
     w.task = cf_task_current();
     if (event_assign(&w.ev, cf_loop_base(cf_loop_current()), fd, events, on_ready, &w) != 0)
         return CF_EIO;
-    /* epoll refuses regular files; with the changelist libevent would only say so from
-     * the loop, leaving the task waiting forever, so refuse them here. */
-    if (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+    if (!cf_fd_pollable(fd))
         return CF_EIO;
     if (event_add(&w.ev, NULL) != 0)
         return CF_EIO;

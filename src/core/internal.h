@@ -137,6 +137,11 @@ void cf_loop_schedule(cf_loop *loop, struct cf_ready *r);
 void cf_loop_task_done(cf_loop *loop, cf_task *t);
 void cf_loop_set_current(cf_loop *loop);
 
+/* ---- descriptors (fdwait.c) ---- */
+
+/* 1 when libevent can watch fd (a pipe, socket or terminal), else 0: read it directly. */
+int cf_fd_pollable(int fd);
+
 /* ---- timers ---- */
 static inline struct timeval cf_timeval(double seconds)
 {

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cofetch/error.h"
@@ -29,22 +28,6 @@ struct cf_lines {
     unsigned long lineno;
 };
 
-/* Whether to wait with libevent (1) or read directly (0). epoll refuses regular files,
- * block devices, directories and most character devices (/dev/null), and with its
- * changelist libevent reports that only later, from the loop, not from event_add; so
- * decide from the descriptor's type: pipes, sockets and terminals are watched, the rest
- * is read directly (a read that would block switches to watching, see below). */
-static int pollable(int fd)
-{
-    struct stat st;
-
-    if (fstat(fd, &st) != 0)
-        return 0; /* the read reports what is wrong with it */
-    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
-        return 1;
-    return S_ISCHR(st.st_mode) && isatty(fd);
-}
-
 int cf_lines_new(cf_lines **out, int fd, size_t max_line)
 {
     cf_lines *r;
@@ -62,7 +45,7 @@ int cf_lines_new(cf_lines **out, int fd, size_t max_line)
         free(r);
         return CF_ENOMEM;
     }
-    r->pollable = pollable(fd);
+    r->pollable = cf_fd_pollable(fd);
     *out = r;
     return 0;
 }
