@@ -416,6 +416,106 @@ static void cancel_while_queued(void **state)
     cf_response_free(&cc.slow);
 }
 
+/* ---- receive buffers: 4 MiB shared by the transfers in flight (request.c) ---- */
+
+struct chunks {
+    size_t max; /* largest piece the sink was given: bounded by the receive buffer */
+};
+
+static int chunk_sink(void *ctx, const void *data, size_t len)
+{
+    struct chunks *c = ctx;
+    (void)data;
+    if (len > c->max)
+        c->max = len;
+    return 0;
+}
+
+struct crowd {
+    size_t holders;        /* slow fetches kept in flight meanwhile */
+    struct chunks lone;    /* a big body with nothing else in flight */
+    struct chunks crowded; /* the same body among `holders` transfers */
+    int rc[2];
+};
+
+static int hold_fetch(void *arg, void **res)
+{
+    struct cf_request req;
+    struct cf_response r;
+    (void)arg;
+    (void)res;
+    cf_request_init(&req, nf_url("/delay?s=1"));
+    req.sink = CF_SINK_DISCARD;
+    cf_fetch(&req, &r);
+    cf_response_free(&r);
+    return 0;
+}
+
+static int big_fetch(struct chunks *c)
+{
+    struct cf_request req;
+    struct cf_response r;
+    int rc;
+    cf_request_init(&req, nf_url("/bytes?n=1048576"));
+    req.sink = CF_SINK_CALLBACK;
+    req.sink_fn = chunk_sink;
+    req.sink_ctx = c;
+    rc = cf_fetch(&req, &r);
+    if (rc == 0 && r.bytes != 1048576)
+        rc = CF_ERECV;
+    cf_response_free(&r);
+    return rc;
+}
+
+static int crowd_task(void *arg, void **res)
+{
+    struct crowd *cw = arg;
+    cf_task **t = calloc(cw->holders, sizeof *t);
+    (void)res;
+
+    cw->rc[0] = big_fetch(&cw->lone);
+    for (size_t i = 0; i < cw->holders; i++)
+        assert_int_equal(cf_spawn(&t[i], hold_fetch, NULL), 0);
+    cf_sleep(0.2); /* every holder is in flight (they take 1 s) */
+    cw->rc[1] = big_fetch(&cw->crowded);
+    assert_int_equal(cf_gather(t, cw->holders, 0, NULL, NULL), 0);
+    for (size_t i = 0; i < cw->holders; i++)
+        cf_task_unref(t[i]);
+    free(t);
+    return 0;
+}
+
+static void receive_buffer_shares_a_budget(void **state)
+{
+    struct crowd cw = {.holders = 511};
+    (void)state;
+
+    /* Alone: libcurl's default 16 KiB, and a 1 MiB body on loopback fills it. With 511
+     * others in flight the newcomer gets 4 MiB / 512 = 8 KiB. */
+    assert_int_equal(nf_run(NULL, crowd_task, &cw), 0);
+    assert_int_equal(cw.rc[0], 0);
+    assert_int_equal(cw.rc[1], 0);
+    assert_true(cw.lone.max > 8192);
+    assert_true(cw.lone.max <= 16384);
+    assert_true(cw.crowded.max <= 8192);
+}
+
+static int explicit_task(void *arg, void **res)
+{
+    struct chunks *c = arg;
+    (void)res;
+    return big_fetch(c);
+}
+
+static void receive_buffer_explicit(void **state)
+{
+    struct cf_client_opts opts = {.buffer_size = 2048};
+    struct chunks c = {0};
+    (void)state;
+    assert_int_equal(nf_run(&opts, explicit_task, &c), 0);
+    assert_true(c.max > 0 && c.max <= 2048);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +531,8 @@ int main(void)
         cmocka_unit_test(cancel_mid_body),
         cmocka_unit_test(cancel_from_callback),
         cmocka_unit_test(cancel_while_queued),
+        cmocka_unit_test(receive_buffer_shares_a_budget),
+        cmocka_unit_test(receive_buffer_explicit),
         // clang-format on
     };
     return cmocka_run_group_tests(tests, nf_group_setup, nf_group_teardown);

@@ -35,9 +35,12 @@ struct cf_client_opts {
     double rate_per_host;       /* requests started per second and host (0 = no limit) */
     double epoch;               /* cf_loop_time() that response start/end are relative to
                                    (0 = when the client was created) */
-    long buffer_size;           /* receive buffer per transfer, bytes (CURLOPT_BUFFERSIZE;
-                                   0 = libcurl's 16 KiB). Each transfer in flight holds
-                                   one: small values save memory with many small bodies */
+    long buffer_size;           /* receive buffer per transfer, bytes (CURLOPT_BUFFERSIZE).
+                                   0 = automatic: transfers in flight share 4 MiB, each
+                                   between 1 KiB and libcurl's default 16 KiB (16 KiB up
+                                   to 256 in flight, 1 KiB from 4,096). Each transfer in
+                                   flight holds one: small values save memory with many
+                                   small bodies, and cost read calls with big ones */
 };
 
 /* Create the loop's client and register it in the loop's CF_SLOT_NET (one per loop).
