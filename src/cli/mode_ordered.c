@@ -13,6 +13,7 @@
  * cancelled; a fetch in flight ends with CF_ECANCELED, and a slot whose task never
  * started is given a "cancelled" record, so every line taken still yields a record.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@
 
 struct slot {
     struct item item;
-    struct rec *recs; /* 1 + nthens */
+    struct rec *recs; /* 1 + nthens, allocated when the slot is first used */
     int nrec;         /* records filled */
     int done;
     cf_task *task;
@@ -151,8 +152,17 @@ static int reader_task(void *arg, void **result)
         if (rc)
             break;
         s = &o->ring[o->tail % o->cap];
-        rc = input_next(run->in, &s->item);
+        /* Slots are set up as the window fills (the ring is calloc'd, its pages untouched
+         * until then): -j 0 on a short list stays small. */
+        s->o = o;
+        if (!s->recs && !(s->recs = calloc((size_t)o->steps, sizeof *s->recs)))
+            rc = CF_ENOMEM;
+        else
+            rc = input_next(run->in, &s->item);
         if (rc) {
+            if (rc == CF_ENOMEM)
+                fprintf(stderr, "cofetch: out of memory after %lu lines; reading no more\n",
+                        o->tail);
             cf_sem_release(o->window);
             break;
         }
@@ -240,12 +250,6 @@ int mode_ordered(struct run *run)
     o.ring = calloc(o.cap, sizeof *o.ring);
     if (!o.ring)
         return CF_ENOMEM;
-    for (size_t i = 0; i < o.cap; i++) {
-        o.ring[i].o = &o;
-        o.ring[i].recs = calloc((size_t)o.steps, sizeof *o.ring[i].recs);
-        if (!o.ring[i].recs)
-            goto out;
-    }
     if (cf_sem_new(&o.window, o.cap))
         goto out;
     if (run->parallel > 0 && cf_sem_new(&o.inflight, (size_t)run->parallel))
@@ -268,7 +272,7 @@ out:
     cf_sem_free(o.inflight);
     cf_sem_free(o.window);
     for (size_t i = 0; i < o.cap; i++) {
-        if (!o.ring[i].recs)
+        if (!o.ring[i].recs) /* never used (and never touched: leave its pages alone) */
             continue;
         for (int j = 0; j < o.steps; j++)
             rec_free(&o.ring[i].recs[j]);
