@@ -104,7 +104,8 @@ static int count_files(const char *dir)
 static void test_temp_then_rename(void **state)
 {
     char dir[] = "/tmp/cofetch-outdir-XXXXXX";
-    char path[512], err[256];
+    char path[512];
+    struct strbuf err = STRBUF_INIT;
     struct outdir od;
     struct outfile f;
     struct stat st;
@@ -113,32 +114,37 @@ static void test_temp_then_rename(void **state)
     assert_int_equal(outdir_open(&od, dir, 0), 0);
 
     /* Abort: nothing stays. */
-    assert_int_equal(outdir_begin(&od, "http://h/a", &f, err, sizeof err), 0);
+    assert_int_equal(outdir_begin(&od, "http://h/a", &f, &err), 0);
     assert_int_equal(write(f.fd, "partial", 7), 7);
     assert_int_equal(count_files(dir), 1);
     outdir_abort(&od, &f);
     assert_int_equal(count_files(dir), 0);
 
     /* Commit: the final name, with the content. */
-    assert_int_equal(outdir_begin(&od, "http://h/a", &f, err, sizeof err), 0);
+    assert_int_equal(outdir_begin(&od, "http://h/a", &f, &err), 0);
     assert_int_equal(write(f.fd, "one", 3), 3);
-    assert_int_equal(outdir_commit(&od, &f, err, sizeof err), 0);
+    assert_int_equal(outdir_commit(&od, &f, &err), 0);
     snprintf(path, sizeof path, "%s/h_2Fa", dir);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_size, 3);
 
     /* --no-clobber keeps it. */
     od.no_clobber = 1;
-    assert_int_equal(outdir_begin(&od, "http://h/a", &f, err, sizeof err), 0);
+    assert_int_equal(outdir_begin(&od, "http://h/a", &f, &err), 0);
     assert_int_equal(write(f.fd, "second", 6), 6);
-    assert_int_equal(outdir_commit(&od, &f, err, sizeof err), 1);
+    assert_int_equal(outdir_commit(&od, &f, &err), 1);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_size, 3);
     assert_int_equal(count_files(dir), 1);
 
+    /* A directory removed under us: the fetch's error says where it could not write. */
     unlink(path);
+    assert_int_equal(rmdir(dir), 0);
+    assert_int_equal(outdir_begin(&od, "http://h/b", &f, &err), CF_EIO);
+    assert_non_null(strstr(sb_cstr(&err), "cannot create a file in "));
+    assert_non_null(strstr(sb_cstr(&err), dir));
+    sb_free(&err);
     outdir_close(&od);
-    rmdir(dir);
 }
 
 int main(void)

@@ -288,6 +288,7 @@ static void test_generated_files(void **state)
     char dir[] = "/tmp/cofetch-outdir-prop-XXXXXX";
     struct outdir od = {.dirfd = -1};
     static struct buf b;
+    struct strbuf err = STRBUF_INIT;
     int committed = 0;
     (void)state;
 
@@ -295,15 +296,14 @@ static void test_generated_files(void **state)
     assert_int_equal(outdir_open(&od, dir, 0), 0);
     for (int i = 0; i < 1500; i++) {
         struct outfile f = {.fd = -1};
-        char err[256];
         gen(&b);
-        assert_int_equal(outdir_begin(&od, b.s, &f, err, sizeof err), 0);
+        assert_int_equal(outdir_begin(&od, b.s, &f, &err), 0);
         assert_int_equal(write(f.fd, "x", 1), 1);
         if (i % 3 == 0) {
             outdir_abort(&od, &f);
             continue;
         }
-        assert_int_equal(outdir_commit(&od, &f, err, sizeof err), 0);
+        assert_int_equal(outdir_commit(&od, &f, &err), 0);
         struct stat st;
         assert_int_equal(fstatat(od.dirfd, f.name, &st, AT_SYMLINK_NOFOLLOW), 0);
         assert_true(S_ISREG(st.st_mode));
@@ -323,6 +323,7 @@ static void test_generated_files(void **state)
     }
     closedir(d);
     assert_true(files >= 1 && files <= committed); /* equal names overwrite */
+    sb_free(&err);
     outdir_close(&od);
     assert_int_equal(rmdir(dir), 0);
 }

@@ -80,6 +80,7 @@ static void test_json_record(void **state)
     assert_non_null(strstr(sb_cstr(&sb), "\"error\":\"refused \\u0001\""));
     assert_null(strstr(sb_cstr(&sb), "\"step\""));
     sb_free(&sb);
+    rec_free(&r);
 }
 
 static const char *render(const char *fmt, const struct rec *r)
@@ -113,6 +114,7 @@ static void test_writeout(void **state)
     assert_int_equal(writeout_compile("%{nope}", &w, err, sizeof err), CF_EINVAL);
     assert_non_null(strstr(err, "%{nope}"));
     assert_int_equal(writeout_compile("%{url", &w, err, sizeof err), CF_EINVAL);
+    rec_free(&r);
 }
 
 static void test_text_line(void **state)
@@ -133,6 +135,7 @@ static void test_text_line(void **state)
     assert_int_equal(output_text_line(&sb, &r, 1, 0), 0);
     assert_non_null(strstr(sb_cstr(&sb), "\033[31mERR\033[0m"));
     sb_free(&sb);
+    rec_free(&r);
 }
 
 int main(void)

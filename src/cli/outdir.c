@@ -111,7 +111,7 @@ void outdir_name(const char *url, char *out)
     out[n] = '\0';
 }
 
-int outdir_begin(struct outdir *od, const char *url, struct outfile *f, char *err, size_t errlen)
+int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct strbuf *err)
 {
     static unsigned long counter;
 
@@ -124,16 +124,18 @@ int outdir_begin(struct outdir *od, const char *url, struct outfile *f, char *er
         if (errno != EEXIST)
             break;
     }
-    snprintf(err, errlen, "cannot create a file in %s: %s", od->path, strerror(errno));
+    sb_reset(err);
+    sb_addf(err, "cannot create a file in %s: %s", od->path, strerror(errno));
     return CF_EIO;
 }
 
-int outdir_commit(struct outdir *od, struct outfile *f, char *err, size_t errlen)
+int outdir_commit(struct outdir *od, struct outfile *f, struct strbuf *err)
 {
     int rc = 0;
 
     if (close(f->fd) != 0) {
-        snprintf(err, errlen, "writing %s/%s: %s", od->path, f->name, strerror(errno));
+        sb_reset(err);
+        sb_addf(err, "writing %s/%s: %s", od->path, f->name, strerror(errno));
         f->fd = -1;
         outdir_abort(od, f);
         return CF_EIO;
@@ -143,7 +145,8 @@ int outdir_commit(struct outdir *od, struct outfile *f, char *err, size_t errlen
         if (od->no_clobber && errno == EEXIST) {
             rc = 1;
         } else {
-            snprintf(err, errlen, "renaming to %s/%s: %s", od->path, f->name, strerror(errno));
+            sb_reset(err);
+            sb_addf(err, "renaming to %s/%s: %s", od->path, f->name, strerror(errno));
             rc = CF_EIO;
         }
         unlinkat(od->dirfd, f->tmp, 0);

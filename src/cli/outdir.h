@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+#include "strbuf.h"
+
 enum { OUTDIR_NAME_MAX = 200 };
 
 struct outdir {
@@ -40,10 +42,11 @@ void outdir_close(struct outdir *od);
 /* The file name for url (pure). out must hold OUTDIR_NAME_MAX + 1 bytes. */
 void outdir_name(const char *url, char *out);
 
-/* Creates the temporary file for url. 0 or CF_EIO (reason in err). */
-int outdir_begin(struct outdir *od, const char *url, struct outfile *f, char *err, size_t errlen);
-/* Renames it to its final name. 0, 1 if --no-clobber kept an existing file, or CF_EIO. */
-int outdir_commit(struct outdir *od, struct outfile *f, char *err, size_t errlen);
+/* Creates the temporary file for url. 0 or CF_EIO (the reason replaces err's text). */
+int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct strbuf *err);
+/* Renames it to its final name. 0, 1 if --no-clobber kept an existing file, or CF_EIO
+ * (the reason replaces err's text). */
+int outdir_commit(struct outdir *od, struct outfile *f, struct strbuf *err);
 /* Removes the temporary file (failed or cancelled fetch). */
 void outdir_abort(struct outdir *od, struct outfile *f);
 

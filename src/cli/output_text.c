@@ -58,7 +58,7 @@ int output_text_line(struct strbuf *sb, const struct rec *r, int color, int chai
     if (rc == 0 && r->code) {
         rc = sb_adds(sb, "  ");
         if (rc == 0)
-            rc = add_safe(sb, r->error, strlen(r->error));
+            rc = add_safe(sb, rec_error(r), strlen(rec_error(r)));
     }
     return rc ? rc : sb_addc(sb, '\n');
 }

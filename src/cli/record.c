@@ -16,16 +16,20 @@ void rec_init(struct rec *r)
 
 void rec_clear(struct rec *r)
 {
-    struct strbuf body = r->body, urlbuf = r->urlbuf;
+    struct strbuf body = r->body, urlbuf = r->urlbuf, err = r->err, saved = r->saved;
 
     cf_response_free(&r->resp);
     if (r->has_body_fd)
         close(r->body_fd);
     sb_reset(&body);
     sb_reset(&urlbuf);
+    sb_reset(&err);
+    sb_reset(&saved);
     memset(r, 0, sizeof *r);
     r->body = body;
     r->urlbuf = urlbuf;
+    r->err = err;
+    r->saved = saved;
 }
 
 void rec_free(struct rec *r)
@@ -36,6 +40,8 @@ void rec_free(struct rec *r)
     r->has_body_fd = 0;
     sb_free(&r->body);
     sb_free(&r->urlbuf);
+    sb_free(&r->err);
+    sb_free(&r->saved);
 }
 
 void rec_fail(struct rec *r, int code, const char *fmt, ...)
@@ -43,8 +49,9 @@ void rec_fail(struct rec *r, int code, const char *fmt, ...)
     va_list ap;
 
     r->code = code;
+    sb_reset(&r->err);
     va_start(ap, fmt);
-    vsnprintf(r->error, sizeof r->error, fmt, ap);
+    sb_vaddf(&r->err, fmt, ap); /* out of memory: the code stands without its message */
     va_end(ap);
     r->done = 1;
 }

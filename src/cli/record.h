@@ -4,7 +4,9 @@
  * A record borrows its URL and source name from the input item it belongs to, and owns
  * the response (effective URL, headers, attempts) and the kept body until rec_clear().
  * Records live in reusable storage (an ordered-mode slot, a queue-mode worker), so a
- * record's buffers are allocated once and reused.
+ * record's buffers are allocated once and reused; the error message and the saved file's
+ * name are allocated only when there is one, which keeps a record of a successful fetch
+ * small (the window of gather -j 0 holds 16,384 of them).
  */
 #ifndef CLI_RECORD_H
 #define CLI_RECORD_H
@@ -23,7 +25,7 @@ struct rec {
     int step;             /* chain step: 0 is the input URL, 1.. the --then templates */
     int done;             /* finished: the fields below are final */
     int code;             /* 0 or CF_E* */
-    char error[384];      /* "" on success */
+    struct strbuf err;    /* what went wrong (allocated on the first failure): rec_error() */
     double start, end;    /* seconds since the run began */
     unsigned long order;  /* finish order, 1-based */
     struct cf_response resp;
@@ -33,8 +35,8 @@ struct rec {
                              file (-1 or 0 when none: see rec_init; owned) */
     int has_body_fd;
     int streamed;         /* --body: the body went to stdout as it arrived */
-    const char *saved_as; /* -o: the file name it was saved under (static per record) */
-    char saved_name[256];
+    const char *saved_as; /* -o: the file name it was saved under (in saved), or NULL */
+    struct strbuf saved;
 };
 
 void rec_init(struct rec *r);
@@ -49,6 +51,12 @@ void rec_fail(struct rec *r, int code, const char *fmt, ...) __attribute__((form
 static inline double rec_time(const struct rec *r)
 {
     return r->end - r->start;
+}
+
+/* The error message: "" on success. */
+static inline const char *rec_error(const struct rec *r)
+{
+    return r->err.len ? r->err.buf : "";
 }
 
 /* "1.1", "2", "3" or "" */

@@ -79,7 +79,7 @@ static void verbose(const struct run *run, const struct rec *r)
         fprintf(stderr, " step %d", r->step);
     fprintf(stderr, " %.*s: ", (int)(r->url_len > 200 ? 200 : r->url_len), r->url);
     if (r->code)
-        fprintf(stderr, "error: %s", r->error);
+        fprintf(stderr, "error: %s", rec_error(r));
     else
         fprintf(stderr, "HTTP/%s %ld, %lld bytes", rec_http_version(r), r->resp.status,
                 r->resp.bytes);
@@ -109,7 +109,7 @@ void run_finish(struct run *run, struct rec *r)
     if (!ok && run->cfg->fail_fast && r->code != CF_ECANCELED && run->stop == STOP_NONE) {
         fprintf(stderr, "cofetch: --fail-fast: %s:%lu %.*s failed: %s; cancelling the rest\n",
                 r->src ? r->src : "?", r->lineno, (int)(r->url_len > 200 ? 200 : r->url_len),
-                r->url, r->error);
+                r->url, rec_error(r));
         run_stop(run, STOP_FAIL_FAST);
     }
 }

@@ -143,7 +143,7 @@ int transfer(struct run *run, struct rec *r, const char *url, int keep_head)
     req.sink_fn = sink_write;
     req.sink_ctx = &sink;
     if (run->od) {
-        rc = outdir_begin(run->od, url, &file, r->error, sizeof r->error);
+        rc = outdir_begin(run->od, url, &file, &r->err);
         if (rc) {
             r->start = r->end = run_now(run);
             r->code = rc;
@@ -160,19 +160,21 @@ int transfer(struct run *run, struct rec *r, const char *url, int keep_head)
     run->inflight--;
     if (sink.write_errno && rc != CF_ECANCELED) {
         rc = sink.write_errno == ENOMEM ? CF_ENOMEM : CF_EIO;
-        snprintf(r->error, sizeof r->error, "%s the body: %s", sink.file ? "saving" : "keeping",
-                 strerror(sink.write_errno));
+        sb_reset(&r->err);
+        sb_addf(&r->err, "%s the body: %s", sink.file ? "saving" : "keeping",
+                strerror(sink.write_errno));
     } else if (rc) {
-        snprintf(r->error, sizeof r->error, "%s",
-                 r->resp.error[0] ? r->resp.error : cf_strerror(rc));
+        sb_reset(&r->err);
+        sb_adds(&r->err, r->resp.error[0] ? r->resp.error : cf_strerror(rc));
     }
     if (run->od) {
         if (rc == 0) {
-            int kept = outdir_commit(run->od, &file, r->error, sizeof r->error);
+            int kept = outdir_commit(run->od, &file, &r->err);
             if (kept < 0)
                 rc = kept;
-            snprintf(r->saved_name, sizeof r->saved_name, "%s", file.name);
-            r->saved_as = r->saved_name;
+            sb_reset(&r->saved);
+            if (sb_adds(&r->saved, file.name) == 0)
+                r->saved_as = r->saved.buf;
         } else {
             outdir_abort(run->od, &file);
         }

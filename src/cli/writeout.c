@@ -178,7 +178,7 @@ int writeout_render(const struct writeout *w, const struct rec *r, int chain, st
         const struct wo_part *p = &w->parts[i];
         switch (p->var) {
         case V_TEXT: rc = sb_add(out, w->text.buf + p->off, p->len); break;
-        case V_ERRORMSG: rc = sb_adds(out, r->code ? r->error : ""); break;
+        case V_ERRORMSG: rc = sb_adds(out, r->code ? rec_error(r) : ""); break;
         case V_EXITCODE: rc = sb_addf(out, "%d", rec_exitcode(r)); break;
         case V_FILENAME: rc = sb_adds(out, r->saved_as ? r->saved_as : ""); break;
         case V_HTTP_CODE: rc = sb_addf(out, "%03ld", resp->status); break;

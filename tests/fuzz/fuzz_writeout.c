@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         r.urlnum = (unsigned long)flen;
         r.step = k;
         r.code = (k & 2) ? CF_ERECV : 0;
-        strncpy(r.error, error, sizeof r.error - 1);
+        sb_adds(&r.err, error);
         r.start = 0.25;
         r.end = (k & 1) ? 0.125 : 1e300; /* negative and huge durations */
         r.resp.status = (k & 1) ? 200 : -1;
