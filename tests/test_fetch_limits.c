@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <cmocka.h>
 
@@ -516,6 +517,55 @@ static void receive_buffer_explicit(void **state)
     assert_true(c.max > 0 && c.max <= 2048);
 }
 
+/* ---- the connection policy at thousands in flight (multi.c) ---- */
+
+struct burst {
+    size_t n;
+    struct cf_server_stats st;
+};
+
+static int burst_task(void *arg, void **res)
+{
+    struct burst *b = arg;
+    struct many m = {.url = {nf_url("/delay?s=0.5")}, .n = b->n};
+    (void)res;
+
+    m.resp = calloc(m.n, sizeof *m.resp);
+    m.rc = calloc(m.n, sizeof *m.rc);
+    m.url[1] = m.url[0];
+    cf_server_reset_stats(nf.srv);
+    assert_int_equal(many_task(&m, NULL), 0);
+    for (size_t i = 0; i < m.n; i++)
+        assert_int_equal(m.rc[i], 0);
+    cf_sleep(0.2); /* the server sees the closes */
+    cf_server_stats(nf.srv, &b->st);
+    many_free(&m);
+    return 0;
+}
+
+static void burst_keeps_at_most_1024(void **state)
+{
+    struct burst b = {.n = 1500};
+    struct rlimit rl;
+    (void)state;
+
+    /* 1,500 sockets on each side of loopback, in this one process. */
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < 3300)
+        skip();
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur < 3300) {
+        rl.rlim_cur = 3300;
+        assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+    }
+    /* All at once: every transfer opens its own connection (none is idle when it starts),
+     * and only the first 1,024 are kept for reuse; the rest close after their transfer,
+     * although the tasks added them before libcurl had opened a single socket. */
+    assert_int_equal(nf_run(NULL, burst_task, &b), 0);
+    assert_true(b.st.conns_max >= 1400);
+    assert_true(b.st.conns_open <= 1024);
+    assert_true(b.st.conns_open >= 512); /* and reuse is not given up */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -533,6 +583,7 @@ int main(void)
         cmocka_unit_test(cancel_while_queued),
         cmocka_unit_test(receive_buffer_shares_a_budget),
         cmocka_unit_test(receive_buffer_explicit),
+        cmocka_unit_test(burst_keeps_at_most_1024),
         // clang-format on
     };
     return cmocka_run_group_tests(tests, nf_group_setup, nf_group_teardown);

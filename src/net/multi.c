@@ -38,9 +38,10 @@
  * both are quadratic and cost seconds. So we count the sockets libcurl opens and
  * closes through us and the transfers that hold a connection; a transfer that can only
  * use a connection of its own (HTTP/1) when no connection is idle is told so
- * (FRESH_CONNECT: no walk), and past CF_KEEP_CONNS open sockets such a new plain-http
- * connection is not kept after its transfer (FORBID_REUSE: no cache walk, no pile of
- * idle sockets). Below that, and whenever a connection may be idle, libcurl reuses as
+ * (FRESH_CONNECT: no walk), and past CF_KEEP_CONNS open sockets (or transfers in
+ * flight, which is what the sockets will be once libcurl gets to them) such a new
+ * plain-http connection is not kept after its transfer (FORBID_REUSE: no cache walk, no
+ * pile of idle sockets). Below that, and whenever a connection may be idle, libcurl reuses as
  * usual. The policy is off when connection limits are set (a transfer waiting for a
  * connection slot must be free to take the next idle one).
  */
@@ -312,7 +313,10 @@ static void conn_policy(cf_client *c, struct cf_xfer *x)
     if (!c->conn_policy || !h1 || c->sockets > c->attached)
         return; /* a connection may be idle: let libcurl look */
     curl_easy_setopt(x->easy, CURLOPT_FRESH_CONNECT, 1L);
-    if (http && c->sockets >= CF_KEEP_CONNS)
+    /* Tasks add transfers in batches before libcurl opens any socket for them, so the
+     * sockets open lag behind: count every transfer in flight as one that will be. */
+    if (http &&
+        (c->sockets > (long)c->in_flight ? c->sockets : (long)c->in_flight) >= CF_KEEP_CONNS)
         curl_easy_setopt(x->easy, CURLOPT_FORBID_REUSE, 1L);
 }
 
