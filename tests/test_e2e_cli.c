@@ -447,6 +447,12 @@ static void test_demo(void **state)
     assert_non_null(strstr(out, "--mode gather: 0.8"));
     assert_non_null(strstr(out, "3 workers"));
     assert_non_null(strstr(out, "-> "));
+    /* The chains' steps (0.4+0.2, 0.2+0.5, 0.3+0.3 s) overlap: ~0.7 s, not 1.9 s. */
+    assert_non_null(strstr(out, "1.90 s of steps"));
+    const char *ch = strstr(out, "3 chains in ");
+    assert_non_null(ch);
+    double chains = atof(ch + strlen("3 chains in "));
+    assert_true(chains >= 0.69 && chains < 1.5);
     free(out);
     free(err);
 }
