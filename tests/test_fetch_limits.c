@@ -491,8 +491,9 @@ static void receive_buffer_shares_a_budget(void **state)
     struct crowd cw = {.holders = 511};
     (void)state;
 
-    /* Alone: libcurl's default 16 KiB, and a 1 MiB body on loopback fills it. With 511
-     * others in flight the newcomer gets 4 MiB / 512 = 8 KiB. */
+    /* Alone: a 64 KiB buffer, and a 1 MiB body on loopback fills it; libcurl hands it
+     * to the sink in pieces of at most 16 KiB (CURL_MAX_WRITE_SIZE). With 511 others in
+     * flight the newcomer gets 4 MiB / 512 = 8 KiB, and so do its pieces. */
     assert_int_equal(nf_run(NULL, crowd_task, &cw), 0);
     assert_int_equal(cw.rc[0], 0);
     assert_int_equal(cw.rc[1], 0);

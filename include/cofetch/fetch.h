@@ -37,10 +37,11 @@ struct cf_client_opts {
                                    (0 = when the client was created) */
     long buffer_size;           /* receive buffer per transfer, bytes (CURLOPT_BUFFERSIZE).
                                    0 = automatic: transfers in flight share 4 MiB, each
-                                   between 1 KiB and libcurl's default 16 KiB (16 KiB up
-                                   to 256 in flight, 1 KiB from 4,096). Each transfer in
-                                   flight holds one: small values save memory with many
-                                   small bodies, and cost read calls with big ones */
+                                   getting a power of two from 1 KiB to 64 KiB (64 KiB
+                                   up to 64 in flight, 16 KiB at 256, 1 KiB past 2,048).
+                                   Each transfer in flight holds one: small values save
+                                   memory with many small bodies, and cost read calls
+                                   with big ones */
 };
 
 /* Create the loop's client and register it in the loop's CF_SLOT_NET (one per loop).
