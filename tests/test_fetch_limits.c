@@ -64,12 +64,18 @@ static int many_task(void *arg, void **res)
     return rc;
 }
 
-static void many_run(struct many *m, const struct cf_client_opts *opts)
+/* Results for m->n fetches; one URL serves both slots unless two were given. */
+static void many_init(struct many *m)
 {
     m->resp = calloc(m->n, sizeof *m->resp);
     m->rc = calloc(m->n, sizeof *m->rc);
     if (!m->url[1])
         m->url[1] = m->url[0];
+}
+
+static void many_run(struct many *m, const struct cf_client_opts *opts)
+{
+    many_init(m);
     assert_int_equal(nf_run(opts, many_task, m), 0);
 }
 
@@ -531,9 +537,7 @@ static int burst_task(void *arg, void **res)
     struct many m = {.url = {nf_url("/delay?s=0.5")}, .n = b->n};
     (void)res;
 
-    m.resp = calloc(m.n, sizeof *m.resp);
-    m.rc = calloc(m.n, sizeof *m.rc);
-    m.url[1] = m.url[0];
+    many_init(&m);
     cf_server_reset_stats(nf.srv);
     assert_int_equal(many_task(&m, NULL), 0);
     for (size_t i = 0; i < m.n; i++)
