@@ -423,7 +423,7 @@ static void cancel_while_queued(void **state)
     cf_response_free(&cc.slow);
 }
 
-/* ---- receive buffers: 4 MiB shared by the transfers in flight (request.c) ---- */
+/* ---- receive buffers: at most 4 MiB above the minimum in flight (request.c) ---- */
 
 struct chunks {
     size_t max; /* largest piece the sink was given: bounded by the receive buffer */
@@ -508,6 +508,22 @@ static void receive_buffer_shares_a_budget(void **state)
     assert_true(cw.crowded.max <= 8192);
 }
 
+static void receive_buffer_budget_is_a_cap(void **state)
+{
+    struct crowd cw = {.holders = 100};
+    (void)state;
+
+    /* The first 64 holders take 64 KiB each: the whole 4 MiB. A share alone would still
+     * give the next ones, and the newcomer (4 MiB / 101), 32 KiB; what is left of the
+     * budget gives them libcurl's minimum, 1 KiB, so a ramp cannot add up to more. */
+    assert_int_equal(nf_run(NULL, crowd_task, &cw), 0);
+    assert_int_equal(cw.rc[0], 0);
+    assert_int_equal(cw.rc[1], 0);
+    assert_true(cw.lone.max > 8192);
+    assert_true(cw.crowded.max > 0);
+    assert_true(cw.crowded.max <= 1024);
+}
+
 static int explicit_task(void *arg, void **res)
 {
     struct chunks *c = arg;
@@ -587,6 +603,7 @@ int main(void)
         cmocka_unit_test(cancel_from_callback),
         cmocka_unit_test(cancel_while_queued),
         cmocka_unit_test(receive_buffer_shares_a_budget),
+        cmocka_unit_test(receive_buffer_budget_is_a_cap),
         cmocka_unit_test(receive_buffer_explicit),
         cmocka_unit_test(burst_keeps_at_most_1024),
         // clang-format on

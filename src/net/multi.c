@@ -82,6 +82,7 @@ static void xfer_remove(cf_client *c, struct cf_xfer *x)
 {
     curl_multi_remove_handle(c->multi, x->easy);
     x->in_multi = 0;
+    c->recv_bytes -= (size_t)x->recv_buf;
     if (--c->in_flight == 0)
         event_del(c->watchdog);
     if (x->attached) {
@@ -397,6 +398,7 @@ int cf_multi_perform(cf_client *c, struct cf_xfer *x)
     if (mrc != CURLM_OK)
         return cf_error_from_multi(mrc);
     x->in_multi = 1;
+    c->recv_bytes += (size_t)x->recv_buf;
     if (c->in_flight++ == 0) {
         struct timeval tv = {0, (long)(CF_WATCHDOG * 1e6)};
         c->watched = c->actions;

@@ -52,6 +52,7 @@ struct cf_client {
     int running;            /* transfers libcurl reports running */
     int error;              /* first CURLMcode failure seen in a callback (as CF_E*) */
     size_t in_flight;       /* transfers in the multi */
+    size_t recv_bytes;      /* their receive buffers' bytes (request.c) */
     cf_sem *slots;          /* max_in_flight permits, or NULL */
     struct cf_easy_pool pool;
     struct cf_ratelimit rate;
@@ -85,6 +86,7 @@ struct cf_xfer {
     int cancelled;              /* on_cancel ran: the task will not read the result */
     int attached;               /* holds a connection: counted in client->attached */
     CURLcode result;            /* libcurl's result once done */
+    long recv_buf;              /* CURLOPT_BUFFERSIZE of this attempt */
     char errbuf[CURL_ERROR_SIZE];
 };
 
