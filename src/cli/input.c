@@ -136,9 +136,15 @@ int item_set(struct item *it, const char *s, size_t len)
     return sb_add(&it->url, s, len);
 }
 
+const char *item_why(const struct item *it)
+{
+    return it->why.len ? it->why.buf : "";
+}
+
 void item_free(struct item *it)
 {
     sb_free(&it->url);
+    sb_free(&it->why);
     memset(it, 0, sizeof *it);
 }
 
@@ -258,7 +264,9 @@ static int next_item(struct input *in, struct source *s, struct item *it)
     it->src = src->src;
     it->lineno = src->lineno;
     it->bad = src->bad;
-    memcpy(it->why, src->why, sizeof it->why);
+    sb_reset(&it->why);
+    if (src->bad && sb_adds(&it->why, item_why(src)))
+        return CF_ENOMEM;
     it->urlnum = in->next_urlnum++;
     return 0;
 }
@@ -313,19 +321,21 @@ int input_next(struct input *in, struct item *it)
         it->src = s->name;
         it->lineno = lineno;
         it->bad = 0;
-        it->why[0] = '\0';
+        sb_reset(&it->why);
         if (rc == CF_ETOOLONG) {
             /* Keep a head of the offending text: enough to find it. */
-            if (item_set(it, line, len > 80 ? 80 : len))
+            if (item_set(it, line, len > 80 ? 80 : len) ||
+                sb_addf(&it->why, "line longer than %d bytes", LINE_MAX_BYTES))
                 return CF_ENOMEM;
-            snprintf(it->why, sizeof it->why, "line longer than %d bytes", LINE_MAX_BYTES);
             it->bad = 1;
         } else {
+            char why[192];
             if (item_set(it, line, len))
                 return CF_ENOMEM;
             /* The copy is NUL-terminated right after the trimmed text. */
-            it->bad =
-                line_check(it->url.buf, it->url.len, in->protos, it->why, sizeof it->why) != 0;
+            it->bad = line_check(it->url.buf, it->url.len, in->protos, why, sizeof why) != 0;
+            if (it->bad && sb_adds(&it->why, why))
+                return CF_ENOMEM;
         }
         if (in->skip_line && in->skip_line(in->skip_ctx, it))
             continue;

@@ -28,8 +28,11 @@ struct item {
     unsigned long lineno; /* 1-based, within src */
     unsigned long urlnum; /* 0-based index among all items handed out */
     int bad;              /* 1: why holds the reason; url the offending text */
-    char why[192];
+    struct strbuf why;    /* allocated only for a bad line (owned): item_why() */
 };
+
+/* Why a bad line is bad ("" for a good one). */
+const char *item_why(const struct item *it);
 
 struct input;
 

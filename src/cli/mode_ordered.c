@@ -171,7 +171,8 @@ static int reader_task(void *arg, void **result)
         s->done = 0;
         if (s->item.bad) {
             char why[320];
-            snprintf(why, sizeof why, "%s:%lu: %s", s->item.src, s->item.lineno, s->item.why);
+            snprintf(why, sizeof why, "%s:%lu: %s", s->item.src, s->item.lineno,
+                     item_why(&s->item));
             slot_fail(o, s, CF_EURL, why);
             flush(o);
             continue;

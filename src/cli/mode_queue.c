@@ -70,7 +70,8 @@ static int reader_task(void *arg, void **result)
         }
         if (it->item.bad) {
             char why[320];
-            snprintf(why, sizeof why, "%s:%lu: %s", it->item.src, it->item.lineno, it->item.why);
+            snprintf(why, sizeof why, "%s:%lu: %s", it->item.src, it->item.lineno,
+                     item_why(&it->item));
             fail_now(m, &m->reader_rec, &it->item, CF_EURL, why);
             give(m, it);
             continue;

@@ -41,7 +41,7 @@ static int reader(void *arg, void **result)
         if (it.urlnum != n++)
             abort();
         if (it.bad) {
-            if (!it.why[0])
+            if (!item_why(&it)[0])
                 abort(); /* a bad line always says why */
             continue;
         }
