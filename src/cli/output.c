@@ -2,6 +2,7 @@
  * output.c - the stdout buffer and its flushing; format dispatch.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -67,15 +68,21 @@ int output_direct(struct output *o, const void *data, size_t len)
     return o->broken ? -1 : 0;
 }
 
-/* --body: the part of a body that was spilled to a temporary file. */
+/* --body: the part of a body that was spilled to a temporary file. The buffer is not
+ * on the stack: this runs on a queue worker's (64 KiB), which it would overflow. */
 static void copy_spill(struct output *o, int fd)
 {
-    char buf[65536];
+    enum { CHUNK = 65536 };
+    char small[1024];
+    char *buf = malloc(CHUNK);
+    size_t size = buf ? CHUNK : sizeof small;
     off_t pos = 0;
 
+    if (!buf)
+        buf = small;
     output_flush(o);
     while (!o->broken) {
-        ssize_t n = pread(fd, buf, sizeof buf, pos);
+        ssize_t n = pread(fd, buf, size, pos);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -83,6 +90,8 @@ static void copy_spill(struct output *o, int fd)
         write_all(o, buf, (size_t)n);
         pos += n;
     }
+    if (buf != small)
+        free(buf);
 }
 
 static void flush_cb(void *arg)
