@@ -104,6 +104,12 @@ static void many_free(struct many *m)
     free(m->rc);
 }
 
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static int by_start(const void *a, const void *b)
 {
     double x = ((const struct cf_response *)a)->start, y = ((const struct cf_response *)b)->start;
@@ -185,10 +191,12 @@ static void rate_limit_spreads(void **state)
     many_run_ok(&m, &opts);
     assert_true(m.elapsed >= 0.44);
     qsort(m.resp, m.n, sizeof *m.resp, by_start);
+    /* Turns are 0.05 s apart. A fetch woken late (a loaded machine) narrows the gap to
+     * the next one, so bound each start from the first: no burst, allowing the first
+     * to be up to half a turn late; and no stall between two. */
     for (size_t i = 1; i < m.n; i++) {
-        double gap = m.resp[i].start - m.resp[i - 1].start;
-        assert_true(gap >= 0.04);
-        assert_true(gap < 0.2);
+        assert_true(m.resp[i].start - m.resp[0].start >= ((double)i - 0.5) * 0.05);
+        assert_true(m.resp[i].start - m.resp[i - 1].start < 0.3);
     }
     assert_true(m.resp[m.n - 1].t.queue >= 0.4); /* waiting for a token is queue time */
     many_free(&m);
@@ -208,13 +216,16 @@ static void rate_limit_per_host(void **state)
     many_run_ok(&m, &opts);
     assert_true(m.elapsed >= 0.38); /* 5 per host at 10/s: 0.4 s */
     assert_true(m.elapsed < 0.85);  /* not 10 at 10/s */
+    /* Each host's turns are 0.1 s apart: its k-th start is at least k - 0.5 turns after
+     * its first (slack for a late first wake-up, as above). */
     for (int h = 0; h < 2; h++) {
-        double last = -1;
-        for (size_t i = (size_t)h; i < m.n; i += 2) {
-            if (last >= 0)
-                assert_true(m.resp[i].start - last >= 0.09 || last - m.resp[i].start >= 0.09);
-            last = m.resp[i].start;
-        }
+        double s[5];
+        size_t k = 0;
+        for (size_t i = (size_t)h; i < m.n; i += 2)
+            s[k++] = m.resp[i].start;
+        qsort(s, k, sizeof *s, by_double);
+        for (size_t j = 1; j < k; j++)
+            assert_true(s[j] - s[0] >= ((double)j - 0.5) * 0.1);
     }
     many_free(&m);
 }
