@@ -22,7 +22,8 @@
  * have a guard page below them, and go back to the pool the moment the task ends: a
  * task that has not started or has finished costs no stack. Each suspended task holds
  * one stack and its guard; the kernel's vm.max_map_count (65530 by default) therefore
- * caps suspended tasks near 32,000. A task that cannot get a stack finishes with
+ * caps suspended tasks near 32,000, except those given small stacks
+ * (cf_task_set_stack_size: 40 share a mapping). A task that cannot get a stack finishes with
  * CF_ENOMEM without running.
  *
  * Cancellation. cf_task_cancel() makes the task's current suspension point (or its
@@ -61,6 +62,29 @@
  * Errors: CF_ENOMEM, CF_ENOTASK (cf_spawn with no current loop), CF_EINVAL. */
 int cf_spawn(cf_task **out, cf_task_fn *fn, void *arg);
 int cf_loop_spawn(cf_loop *loop, cf_task **out, cf_task_fn *fn, void *arg);
+
+/* Give t a small stack of at least `bytes` (default: the loop's stack_size) before it
+ * first runs: right after spawning it. Below 4 KiB the stack is carved from a slab
+ * instead of mapped, so 10,000 suspended tasks that each need ~1.5 KiB hold 16 MB
+ * instead of 40 (one page each). Such a stack has no guard page: a canary below it is
+ * checked each time the task switches out, and the process aborts with a message if
+ * it was overwritten. Sizing is the caller's job: keep the task's own frames shallow
+ * and run deep calls (libcurl, formatted output) through cf_on_loop_stack(). A signal
+ * handler runs on the stack it interrupts, so a program using small stacks must take
+ * its signals another way (signalfd, or SA_ONSTACK with sigaltstack); and lazy binding
+ * resolves a library function on its first caller's stack (~1.5 KiB on x86-64), so
+ * link with -z now. Unoptimised
+ * builds double the size and AddressSanitizer builds add 2.5 KiB (bigger frames);
+ * 4 KiB and more, or the ucontext build, keep the loop's mapped stacks. Never
+ * suspends. Errors: CF_EINVAL (bytes == 0), CF_ESTATE (t has started). */
+int cf_task_set_stack_size(cf_task *t, size_t bytes);
+
+/* Run fn(arg) to completion on the loop's own stack, below where the loop switched to
+ * the current task, and return its result: Go's systemstack. A task with a small stack
+ * calls what needs stack depth this way. Inside fn, cf_task_current() is NULL, so a
+ * call that would suspend returns CF_ENOTASK instead. Outside a task it is a plain
+ * call. Never suspends. */
+int cf_on_loop_stack(int (*fn)(void *arg), void *arg);
 
 /* Set a short name used in diagnostics (copied, truncated to 31 bytes). */
 void cf_task_set_name(cf_task *t, const char *name);

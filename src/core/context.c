@@ -27,6 +27,11 @@ void cf_ctx_make(cf_ctx *ctx, void *lo, size_t size, cf_ctx_entry_fn *entry, voi
     ctx->sp = sp;
 }
 
+void *cf_ctx_saved_sp(const cf_ctx *ctx)
+{
+    return ctx->sp;
+}
+
 const char *cf_ctx_impl(void)
 {
     return "asm-x86_64";
@@ -49,6 +54,11 @@ void cf_ctx_make(cf_ctx *ctx, void *lo, size_t size, cf_ctx_entry_fn *entry, voi
     sp[10] = 0;
     sp[11] = (uintptr_t)cf_ctx_trampoline;
     ctx->sp = sp;
+}
+
+void *cf_ctx_saved_sp(const cf_ctx *ctx)
+{
+    return ctx->sp;
 }
 
 const char *cf_ctx_impl(void)
@@ -88,6 +98,18 @@ void cf_ctx_make(cf_ctx *ctx, void *lo, size_t size, cf_ctx_entry_fn *entry, voi
 void cf_ctx_switch(cf_ctx *from, cf_ctx *to)
 {
     swapcontext(&from->uc, &to->uc);
+}
+
+int cf_ctx_call(void *sp, int (*fn)(void *arg), void *arg)
+{
+    (void)sp;
+    return fn(arg);
+}
+
+void *cf_ctx_saved_sp(const cf_ctx *ctx)
+{
+    (void)ctx;
+    return NULL;
 }
 
 const char *cf_ctx_impl(void)

@@ -33,6 +33,15 @@ void cf_ctx_make(cf_ctx *ctx, void *lo, size_t size, cf_ctx_entry_fn *entry, voi
  * switches back to `from`. */
 void cf_ctx_switch(cf_ctx *from, cf_ctx *to);
 
+/* Run fn(arg) on another stack, from its top `sp` (16-byte aligned) down, and return
+ * its result; the caller's stack is untouched meanwhile. fn must not switch contexts.
+ * The ucontext build has no such call: cf_ctx_saved_sp() is NULL there. */
+int cf_ctx_call(void *sp, int (*fn)(void *arg), void *arg);
+
+/* The stack pointer a switched-out context will resume at (NULL with ucontext): what
+ * lies below it on that stack is free until the context runs again. */
+void *cf_ctx_saved_sp(const cf_ctx *ctx);
+
 /* Name of the implementation, for benchmarks and --version. */
 const char *cf_ctx_impl(void);
 

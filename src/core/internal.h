@@ -24,21 +24,37 @@ struct cf_ready {
 /* ---- stacks (stack.c) ---- */
 struct cf_stack {
     struct cf_stack *next; /* free list */
-    void *lo;              /* lowest usable byte (just above the guard page) */
+    void *lo;              /* lowest usable byte (above the guard page, or the canary) */
     size_t size;           /* usable bytes */
     unsigned vg_id;        /* valgrind stack id */
+    unsigned small;        /* carved from a slab: a canary below lo, no guard page */
 };
+
+/* Small stacks (cf_task_set_stack_size below CF_SMALL_STACK_MAX) come in classes of
+ * CF_SMALL_STACK_STEP bytes, one pool per class. */
+enum { CF_SMALL_STACK_STEP = 256, CF_SMALL_STACK_MAX = 4096 };
+enum { CF_SMALL_CLASSES = CF_SMALL_STACK_MAX / CF_SMALL_STACK_STEP };
+
+struct cf_slab;
 
 struct cf_stack_pool {
     struct cf_stack *free;
     size_t nfree, max_free, size, page;
-    size_t live; /* stacks handed out */
+    size_t live;           /* stacks handed out */
+    size_t chunk;          /* small pools: bytes per stack in a slab; 0: mapped stacks */
+    struct cf_slab *slabs; /* small pools: every slab, kept until the pool is drained */
 };
 
+/* Mapped stacks of `size` usable bytes (rounded up to pages), each with a guard page;
+ * up to max_free are kept for reuse. */
 void cf_stack_pool_init(struct cf_stack_pool *p, size_t size, size_t max_free);
+/* Stacks of `size` usable bytes carved from 64 KiB slabs, with a canary below each. */
+void cf_stack_pool_init_small(struct cf_stack_pool *p, size_t size);
 void cf_stack_pool_drain(struct cf_stack_pool *p);
 struct cf_stack *cf_stack_get(struct cf_stack_pool *p);
 void cf_stack_put(struct cf_stack_pool *p, struct cf_stack *s);
+/* A small stack's canary is intact (always true for a mapped stack). */
+int cf_stack_intact(const struct cf_stack *s);
 
 /* ---- tasks (task.c) ---- */
 enum cf_task_state {
@@ -66,9 +82,11 @@ struct cf_task {
     int wake_code;
     cf_cancel_fn *on_cancel; /* unregisters the current suspension */
     void *cancel_ctx;
-    struct event timer;     /* deadline of the current suspension */
-    struct cf_node waiters; /* struct cf_waiter: notified when the task is done */
+    struct event timer;      /* deadline of the current suspension */
+    struct timeval deadline; /* relative, for timer_arm */
+    struct cf_node waiters;  /* struct cf_waiter: notified when the task is done */
     struct cf_stack *stack;
+    unsigned short stack_class; /* 0: the loop's stacks; n: loop->small[n - 1] */
     cf_ctx ctx;
     void *asan_fake_stack;
     char name[32];
@@ -125,8 +143,9 @@ struct cf_loop {
     cf_task *main;
     int running, stopping, shutting_down;
     struct cf_stack_pool stacks;
-    cf_ctx main_ctx;            /* the loop's own stack while a task runs */
-    void *asan_main_fake_stack; /* ASan bookkeeping for the loop's stack */
+    struct cf_stack_pool small[CF_SMALL_CLASSES]; /* by class; set up on first use */
+    cf_ctx main_ctx;                              /* the loop's own stack while a task runs */
+    void *asan_main_fake_stack;                   /* ASan bookkeeping for the loop's stack */
     const void *asan_main_bottom;
     size_t asan_main_size;
     void *slots[CF_SLOT_COUNT];

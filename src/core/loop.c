@@ -344,6 +344,8 @@ void cf_loop_free(cf_loop *loop)
     while (!cf_list_empty(&loop->timers))
         cf_handle_cancel(cf_container_of(loop->timers.next, cf_handle, timers));
     cf_stack_pool_drain(&loop->stacks);
+    for (int i = 0; i < CF_SMALL_CLASSES; i++)
+        cf_stack_pool_drain(&loop->small[i]);
     event_free(loop->ready_ev);
     event_base_free(loop->base);
     free(loop);

@@ -42,4 +42,19 @@ cf_ctx_trampoline:
     brk #0
     .size cf_ctx_trampoline, .-cf_ctx_trampoline
 
+/* int cf_ctx_call(void *sp, int (*fn)(void *), void *arg): fn(arg) on the stack whose
+ * top is sp (16-byte aligned), then back. x29 keeps the caller's stack pointer. */
+    .globl cf_ctx_call
+    .type cf_ctx_call, %function
+cf_ctx_call:
+    stp x29, x30, [sp, #-16]!
+    mov x29, sp
+    mov sp, x0
+    mov x0, x2
+    blr x1
+    mov sp, x29
+    ldp x29, x30, [sp], #16
+    ret
+    .size cf_ctx_call, .-cf_ctx_call
+
     .section .note.GNU-stack,"",%progbits

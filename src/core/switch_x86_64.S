@@ -37,4 +37,26 @@ cf_ctx_trampoline:
     .cfi_endproc
     .size cf_ctx_trampoline, .-cf_ctx_trampoline
 
+/* int cf_ctx_call(void *sp, int (*fn)(void *), void *arg): fn(arg) on the stack whose
+ * top is sp (16-byte aligned), then back. rbp keeps the caller's stack pointer, so
+ * frame-pointer walks and the CFI below lead from fn's frames back to the caller's. */
+    .globl cf_ctx_call
+    .type cf_ctx_call, @function
+cf_ctx_call:
+    .cfi_startproc
+    pushq %rbp
+    .cfi_def_cfa_offset 16
+    .cfi_offset rbp, -16
+    movq %rsp, %rbp
+    .cfi_def_cfa_register rbp
+    movq %rdi, %rsp
+    movq %rdx, %rdi
+    callq *%rsi
+    movq %rbp, %rsp
+    popq %rbp
+    .cfi_def_cfa rsp, 8
+    ret
+    .cfi_endproc
+    .size cf_ctx_call, .-cf_ctx_call
+
     .section .note.GNU-stack,"",@progbits

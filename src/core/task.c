@@ -4,13 +4,23 @@
  * Every task switch goes through two functions: enter_task() (loop stack -> task
  * stack, called from the ready queue) and leave_task() (task stack -> loop stack, from
  * a suspension point or at the end). Both tell AddressSanitizer which stack is about
- * to run, so it can track stack memory across the switch.
+ * to run, so it can track stack memory across the switch. cf_on_loop_stack() borrows
+ * the loop's stack below where the loop was switched out, with the same bookkeeping.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cofetch/error.h"
 #include "internal.h"
+
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define CF_HAVE_VALGRIND 1
+#endif
+#endif
 
 #if defined(__SANITIZE_ADDRESS__)
 #define CF_ASAN 1
@@ -32,6 +42,31 @@
 #define ASAN_FINISH(save, bottom, size) ((void)(save), (void)(bottom), (void)(size))
 #endif
 
+/* Frames of unoptimised and sanitizer builds are larger (a task that only sleeps needs
+ * ~3 KiB with ASan at -O0): small stacks grow to match. */
+#if defined(CF_ASAN)
+#define SMALL_SLACK 2560
+#else
+#define SMALL_SLACK 0
+#endif
+#if defined(__OPTIMIZE__)
+#define SMALL_SCALE 1
+#else
+#define SMALL_SCALE 2
+#endif
+
+static struct cf_stack_pool *stack_pool(cf_loop *loop, const cf_task *t)
+{
+    struct cf_stack_pool *p;
+
+    if (!t->stack_class)
+        return &loop->stacks;
+    p = &loop->small[t->stack_class - 1];
+    if (!p->chunk)
+        cf_stack_pool_init_small(p, (size_t)t->stack_class * CF_SMALL_STACK_STEP);
+    return p;
+}
+
 static void task_run(struct cf_ready *r);
 static void task_timer(evutil_socket_t fd, short what, void *arg);
 
@@ -46,6 +81,12 @@ static void enter_task(cf_loop *loop, cf_task *t)
     cf_ctx_switch(&loop->main_ctx, &t->ctx);
     ASAN_FINISH(loop->asan_main_fake_stack, NULL, NULL);
     loop->current = NULL;
+    if (!cf_stack_intact(t->stack)) {
+        fprintf(stderr,
+                "cofetch: task %s%s%soverflowed its %zu-byte stack (cf_task_set_stack_size)\n",
+                t->name[0] ? "'" : "", t->name, t->name[0] ? "' " : "", t->stack->size);
+        abort();
+    }
 }
 
 /* Task stack -> loop stack. `final` when the task will never run again: ASan then
@@ -56,6 +97,65 @@ static void leave_task(cf_task *t, int final)
     ASAN_START(final ? NULL : &t->asan_fake_stack, loop->asan_main_bottom, loop->asan_main_size);
     cf_ctx_switch(&t->ctx, &loop->main_ctx);
     ASAN_FINISH(t->asan_fake_stack, &loop->asan_main_bottom, &loop->asan_main_size);
+}
+
+/* ---- borrowing the loop's stack ---- */
+
+#ifdef CF_HAVE_VALGRIND
+enum { LOOP_CALL_ROOM = 256 * 1024 };
+#endif
+
+struct loop_call {
+    cf_loop *loop;
+    int (*fn)(void *arg);
+    void *arg;
+    const void *task_bottom; /* ASan: the task's stack, to switch back to */
+    size_t task_size;
+};
+
+/* The first frame on the loop's stack. */
+static int on_loop(void *arg)
+{
+    struct loop_call *c = arg;
+    int rc;
+
+    ASAN_FINISH(c->loop->asan_main_fake_stack, &c->task_bottom, &c->task_size);
+    rc = c->fn(c->arg);
+    ASAN_START(&c->loop->asan_main_fake_stack, c->task_bottom, c->task_size);
+    return rc;
+}
+
+int cf_on_loop_stack(int (*fn)(void *arg), void *arg)
+{
+    cf_loop *loop = cf_loop_current();
+    cf_task *t = loop ? loop->current : NULL;
+    struct loop_call c = {loop, fn, arg, NULL, 0};
+    void *fake = NULL;
+    uintptr_t sp;
+    int rc;
+
+    if (!t || !cf_ctx_saved_sp(&loop->main_ctx))
+        return fn(arg); /* on the loop's stack already (or ucontext: big stacks) */
+    /* Below the loop's saved registers and the red zone of the frame that saved them. */
+    sp = ((uintptr_t)cf_ctx_saved_sp(&loop->main_ctx) - 256) & ~(uintptr_t)15;
+#ifdef CF_HAVE_VALGRIND
+    /* memcheck saw the loop's stack pointer jump from the task's stack, not move down,
+     * so it keeps what lies below as unaddressable: make room for fn's frames. */
+    VALGRIND_MAKE_MEM_UNDEFINED((char *)sp - LOOP_CALL_ROOM, LOOP_CALL_ROOM);
+#endif
+    loop->current = NULL; /* suspending calls in fn fail with CF_ENOTASK */
+    ASAN_START(&fake, loop->asan_main_bottom, loop->asan_main_size);
+    rc = cf_ctx_call((void *)sp, on_loop, &c);
+    ASAN_FINISH(fake, NULL, NULL);
+    loop->current = t;
+    return rc;
+}
+
+static int run_on_cancel(void *arg)
+{
+    cf_task *t = arg;
+    t->on_cancel(t->cancel_ctx);
+    return 0;
 }
 
 static void task_entry(void *arg)
@@ -77,10 +177,28 @@ static void task_entry(void *arg)
 
 /* ---- lifetime ---- */
 
+/* The task's deadline timer, armed or removed on the loop's stack: libevent may go deep
+ * (a timer heap that grows reallocates), deeper than a small stack. */
+static int timer_arm(void *arg)
+{
+    cf_task *t = arg;
+    evtimer_add(&t->timer, &t->deadline);
+    t->timer_armed = 1;
+    return 0;
+}
+
+static int timer_disarm(void *arg)
+{
+    cf_task *t = arg;
+    event_del(&t->timer);
+    t->timer_armed = 0;
+    return 0;
+}
+
 static void task_free(cf_task *t)
 {
     if (t->timer_armed)
-        event_del(&t->timer);
+        cf_on_loop_stack(timer_disarm, t);
     free(t);
 }
 
@@ -105,7 +223,7 @@ static void task_finish(cf_task *t, int code, void *result)
     if (t->stack) {
         /* The task never unwound its frames: clear their redzones for the next user. */
         ASAN_UNPOISON(t->stack->lo, t->stack->size);
-        cf_stack_put(&loop->stacks, t->stack);
+        cf_stack_put(stack_pool(loop, t), t->stack);
         t->stack = NULL;
     }
     if (t->state != CF_T_EXITED) {
@@ -126,7 +244,7 @@ void cf_task_destroy(cf_task *t)
     /* Only at cf_loop_free: the task is stuck and will never run again. */
     if (t->stack) {
         ASAN_UNPOISON(t->stack->lo, t->stack->size);
-        cf_stack_put(&loop->stacks, t->stack);
+        cf_stack_put(stack_pool(loop, t), t->stack);
         t->stack = NULL;
     }
     cf_list_unlink(&t->ready.node);
@@ -159,6 +277,7 @@ int cf_loop_spawn(cf_loop *loop, cf_task **out, cf_task_fn *fn, void *arg)
     t->refs = out ? 2 : 1;
     t->state = CF_T_NEW;
     t->stack = NULL;
+    t->stack_class = 0;
     t->asan_fake_stack = NULL;
     t->name[0] = '\0';
     t->ready.run = task_run;
@@ -195,6 +314,25 @@ const char *cf_task_name(const cf_task *t)
     return t->name;
 }
 
+int cf_task_set_stack_size(cf_task *t, size_t bytes)
+{
+    size_t scaled;
+
+    if (!t || bytes == 0)
+        return CF_EINVAL;
+    if (t->state != CF_T_NEW)
+        return CF_ESTATE;
+    scaled = bytes < CF_SMALL_STACK_MAX ? bytes * SMALL_SCALE + SMALL_SLACK : bytes;
+#if defined(CF_SWITCH_UCONTEXT)
+    scaled = CF_SMALL_STACK_MAX; /* no cf_on_loop_stack there: keep mapped stacks */
+#endif
+    if (scaled >= CF_SMALL_STACK_MAX)
+        t->stack_class = 0;
+    else
+        t->stack_class = (unsigned short)((scaled + CF_SMALL_STACK_STEP - 1) / CF_SMALL_STACK_STEP);
+    return 0;
+}
+
 /* ---- scheduling ---- */
 
 /* The ready queue's entry for a task: start it or resume it. */
@@ -208,7 +346,7 @@ static void task_run(struct cf_ready *r)
             task_finish(t, CF_ECANCELED, NULL);
             return;
         }
-        t->stack = cf_stack_get(&loop->stacks);
+        t->stack = cf_stack_get(stack_pool(loop, t));
         if (!t->stack) {
             task_finish(t, CF_ENOMEM, NULL);
             return;
@@ -230,10 +368,8 @@ static void deliver(cf_task *t, int code)
 {
     t->woken = 1;
     t->wake_code = code;
-    if (t->timer_armed) {
-        event_del(&t->timer);
-        t->timer_armed = 0;
-    }
+    if (t->timer_armed)
+        cf_on_loop_stack(timer_disarm, t);
     cf_loop_schedule(t->loop, &t->ready);
 }
 
@@ -264,9 +400,8 @@ static int suspend(cf_task *t, double deadline, cf_cancel_fn *on_cancel, void *c
     t->woken = 0;
     t->shielded = (unsigned)shield;
     if (deadline >= 0) {
-        struct timeval tv = cf_timeval(deadline - cf_loop_time());
-        evtimer_add(&t->timer, &tv);
-        t->timer_armed = 1;
+        t->deadline = cf_timeval(deadline - cf_loop_time());
+        cf_on_loop_stack(timer_arm, t);
     }
     t->state = CF_T_SUSPENDED;
     leave_task(t, 0);
@@ -302,8 +437,8 @@ void cf_task_cancel(cf_task *t)
     if (t->state != CF_T_SUSPENDED || t->shielded)
         return; /* not started, running, or shielded: the next suspension reports it */
     if (!t->woken) {
-        if (t->on_cancel)
-            t->on_cancel(t->cancel_ctx);
+        if (t->on_cancel) /* a canceller on a small stack: the callback may go deep */
+            cf_on_loop_stack(run_on_cancel, t);
         deliver(t, CF_ECANCELED);
     } else if (t->wake_code == CF_ETIMEDOUT) {
         t->wake_code = CF_ECANCELED; /* a cancel wins over a deadline */
