@@ -59,23 +59,44 @@ static void describe_failure(struct cf_xfer *x, int code)
     }
 }
 
-/* One attempt, holding a slot. Returns its CF_E* result and fills *a. */
-static int attempt(cf_client *c, struct cf_xfer *x, struct cf_attempt *a)
-{
-    const struct cf_request *req = x->req;
-    struct cf_response *resp = x->resp;
-    int rc, crc;
+/* One attempt, holding a slot: set up on the loop's stack, wait on the task's, read the
+ * result back on the loop's (libcurl and formatting go deep; a fetching task's stack may
+ * be small: cf_task_set_stack_size). */
+struct step {
+    cf_client *c;
+    struct cf_xfer *x;
+    struct cf_attempt *a;
+    int rc;
+    int got_easy;
+};
 
-    a->start = cf_client_now(c);
-    x->easy = cf_easy_get(&c->pool);
+static int attempt_begin(void *arg)
+{
+    struct step *st = arg;
+    struct cf_xfer *x = st->x;
+
+    st->a->start = cf_client_now(st->c);
+    x->easy = cf_easy_get(&st->c->pool);
     if (!x->easy) {
-        cf_error_set(resp, CF_ENOMEM, NULL);
+        cf_error_set(x->resp, CF_ENOMEM, NULL);
         return CF_ENOMEM;
     }
+    st->got_easy = 1;
     cf_response_begin_attempt(x);
-    rc = cf_request_apply(x);
-    if (rc == 0)
-        rc = cf_multi_perform(c, x);
+    return cf_request_apply(x);
+}
+
+static int attempt_end(void *arg)
+{
+    struct step *st = arg;
+    struct cf_xfer *x = st->x;
+    const struct cf_request *req = x->req;
+    struct cf_response *resp = x->resp;
+    struct cf_attempt *a = st->a;
+    int rc = st->rc, crc;
+
+    if (!st->got_easy)
+        return rc;
     if (rc == 0) {
         rc = x->sink_err ? x->sink_err
                          : cf_error_from_transfer(x->result, x->easy, x->errbuf, sizeof x->errbuf);
@@ -85,7 +106,7 @@ static int attempt(cf_client *c, struct cf_xfer *x, struct cf_attempt *a)
         if (rc == 0 && req->fail_on_http_error && resp->status >= 400)
             rc = CF_EHTTP;
     }
-    a->total = cf_client_now(c) - a->start;
+    a->total = cf_client_now(st->c) - a->start;
     a->code = rc;
     a->status = resp->status;
     if (rc == CF_EURL || rc == CF_EINVAL)
@@ -94,10 +115,32 @@ static int attempt(cf_client *c, struct cf_xfer *x, struct cf_attempt *a)
         describe_failure(x, rc);
     curl_slist_free_all(x->headers);
     x->headers = NULL;
-    cf_easy_put(&c->pool, x->easy);
+    cf_easy_put(&st->c->pool, x->easy);
     x->easy = NULL;
     return rc;
 }
+
+static int attempt(cf_client *c, struct cf_xfer *x, struct cf_attempt *a)
+{
+    struct step st = {c, x, a, 0, 0};
+
+    st.rc = cf_on_loop_stack(attempt_begin, &st);
+    if (st.rc == 0)
+        st.rc = cf_multi_perform(c, x);
+    return cf_on_loop_stack(attempt_end, &st);
+}
+
+/* The fetch's state between its suspensions; the bookkeeping runs on the loop's stack. */
+struct fetch {
+    cf_client *c;
+    const struct cf_request *req;
+    struct cf_response *resp;
+    struct cf_xfer *x;
+    int max_attempts;
+    int rc;
+    double wait;        /* before the next attempt */
+    const char *detail; /* why a fetch is refused before it starts */
+};
 
 static int finish(struct cf_response *resp, int code, const char *detail)
 {
@@ -107,62 +150,108 @@ static int finish(struct cf_response *resp, int code, const char *detail)
     return code;
 }
 
+static int fetch_refuse(void *arg)
+{
+    struct fetch *f = arg;
+    return finish(f->resp, f->rc, f->detail);
+}
+
+static int fetch_start(void *arg)
+{
+    struct fetch *f = arg;
+    f->resp->attempt = calloc((size_t)f->max_attempts, sizeof *f->resp->attempt);
+    return f->resp->attempt ? 0 : finish(f->resp, CF_ENOMEM, NULL);
+}
+
+/* After wait_turn failed with f->rc. */
+static int fetch_no_turn(void *arg)
+{
+    struct fetch *f = arg;
+    cf_error_set(f->resp, f->rc, f->rc == CF_EURL ? f->req->url : NULL);
+    return 0;
+}
+
+/* After an attempt that ended with f->rc: 1 to try again after f->wait seconds. */
+static int fetch_again(void *arg)
+{
+    struct fetch *f = arg;
+    struct cf_response *resp = f->resp;
+    struct cf_attempt *a = &resp->attempt[resp->attempts];
+
+    if (resp->attempts++ == 0)
+        resp->start = a->start;
+    resp->end = a->start + a->total;
+    if (!f->x->may_retry || f->x->delivered || !cf_retry_transient(f->req, f->rc, resp->status))
+        return 0;
+    f->wait = cf_retry_backoff(f->c, f->req, resp->attempts + 1, cf_retry_after(resp));
+    if (f->wait < 0)
+        return 0;
+    a->wait = f->wait;
+    return 1;
+}
+
+static int fetch_cancelled(void *arg)
+{
+    struct fetch *f = arg;
+    cf_error_set(f->resp, CF_ECANCELED, NULL);
+    return 0;
+}
+
+static int fetch_finish(void *arg)
+{
+    struct fetch *f = arg;
+    int rc = f->rc;
+
+    if (rc == 0 && f->req->sink == CF_SINK_MEMORY && !f->resp->body) {
+        f->resp->body = calloc(1, 1);
+        if (!f->resp->body)
+            rc = CF_ENOMEM;
+    }
+    return finish(f->resp, rc, rc ? NULL : "");
+}
+
 int cf_fetch(const struct cf_request *req, struct cf_response *resp)
 {
     cf_client *c = cf_client_current();
     struct cf_xfer x;
-    int max_attempts, rc;
+    struct fetch f = {c, req, resp, &x, 0, CF_EINVAL, 0, NULL};
+    int rc;
 
     if (!resp)
         return CF_EINVAL;
     memset(resp, 0, sizeof *resp);
-    if (!req || !req->url)
-        return finish(resp, CF_EINVAL, "no URL");
     if (!cf_task_current())
         return finish(resp, CF_ENOTASK, NULL);
-    if (!c)
-        return finish(resp, CF_EINVAL, "no client on this loop (cf_client_new)");
-    max_attempts = 1 + (req->retries > 0 ? req->retries : 0);
-    resp->attempt = calloc((size_t)max_attempts, sizeof *resp->attempt);
-    if (!resp->attempt)
-        return finish(resp, CF_ENOMEM, NULL);
+    if (!req || !req->url || !c) {
+        f.detail = !c ? "no client on this loop (cf_client_new)" : "no URL";
+        return cf_on_loop_stack(fetch_refuse, &f);
+    }
+    f.max_attempts = 1 + (req->retries > 0 ? req->retries : 0);
+    rc = cf_on_loop_stack(fetch_start, &f);
+    if (rc)
+        return rc;
 
     memset(&x, 0, sizeof x);
     x.client = c;
     x.req = req;
     x.resp = resp;
     for (;;) {
-        struct cf_attempt *a = &resp->attempt[resp->attempts];
-        double wait;
-
-        rc = wait_turn(c, req->url, &resp->t.queue);
-        if (rc) {
-            cf_error_set(resp, rc, rc == CF_EURL ? req->url : NULL);
+        f.rc = wait_turn(c, req->url, &resp->t.queue);
+        if (f.rc) {
+            cf_on_loop_stack(fetch_no_turn, &f);
             break;
         }
-        x.may_retry = resp->attempts + 1 < max_attempts;
-        rc = attempt(c, &x, a);
+        x.may_retry = resp->attempts + 1 < f.max_attempts;
+        f.rc = attempt(c, &x, &resp->attempt[resp->attempts]);
         if (c->slots)
             cf_sem_release(c->slots);
-        if (resp->attempts++ == 0)
-            resp->start = a->start;
-        resp->end = a->start + a->total;
-        if (!x.may_retry || x.delivered || !cf_retry_transient(req, rc, resp->status))
+        if (!cf_on_loop_stack(fetch_again, &f))
             break;
-        wait = cf_retry_backoff(c, req, resp->attempts + 1, cf_retry_after(resp));
-        if (wait < 0)
-            break;
-        a->wait = wait;
-        if (cf_sleep(wait) != 0) {
-            rc = CF_ECANCELED;
-            cf_error_set(resp, rc, NULL);
+        if (cf_sleep(f.wait) != 0) {
+            f.rc = CF_ECANCELED;
+            cf_on_loop_stack(fetch_cancelled, &f);
             break;
         }
     }
-    if (rc == 0 && req->sink == CF_SINK_MEMORY && !resp->body) {
-        resp->body = calloc(1, 1);
-        if (!resp->body)
-            rc = CF_ENOMEM;
-    }
-    return finish(resp, rc, rc ? NULL : "");
+    return cf_on_loop_stack(fetch_finish, &f);
 }

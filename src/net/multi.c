@@ -379,19 +379,15 @@ static void xfer_cancel(void *ctx)
         xfer_remove(x->client, x);
 }
 
-int cf_multi_perform(cf_client *c, struct cf_xfer *x)
+/* Adding and removing a handle goes deep into libcurl (and back out through on_socket
+ * and on_timer): both run on the loop's stack, so a fetching task's own stack only
+ * holds its suspended frames (cf_task_set_stack_size). */
+static int add_on_loop(void *arg)
 {
+    struct cf_xfer *x = arg;
+    cf_client *c = x->client;
     CURLMcode mrc;
-    int rc;
 
-    x->client = c;
-    x->task = cf_task_current();
-    x->cancelled = 0;
-    x->result = CURLE_OK;
-    if (!x->task)
-        return CF_ENOTASK;
-    if (cf_task_cancelled(x->task))
-        return CF_ECANCELED;
     curl_easy_setopt(x->easy, CURLOPT_PRIVATE, (void *)x);
     conn_policy(c, x);
     mrc = curl_multi_add_handle(c->multi, x->easy);
@@ -405,8 +401,33 @@ int cf_multi_perform(cf_client *c, struct cf_xfer *x)
         c->quiet = 0;
         event_add(c->watchdog, &tv);
     }
+    return 0;
+}
+
+static int remove_on_loop(void *arg)
+{
+    struct cf_xfer *x = arg;
+    xfer_remove(x->client, x);
+    return 0;
+}
+
+int cf_multi_perform(cf_client *c, struct cf_xfer *x)
+{
+    int rc;
+
+    x->client = c;
+    x->task = cf_task_current();
+    x->cancelled = 0;
+    x->result = CURLE_OK;
+    if (!x->task)
+        return CF_ENOTASK;
+    if (cf_task_cancelled(x->task))
+        return CF_ECANCELED;
+    rc = cf_on_loop_stack(add_on_loop, x);
+    if (rc)
+        return rc;
     rc = cf_task_suspend(-1, xfer_cancel, x);
     if (x->in_multi) /* cancelled while libcurl was calling us, or before suspending */
-        xfer_remove(c, x);
+        cf_on_loop_stack(remove_on_loop, x);
     return rc;
 }

@@ -106,30 +106,46 @@ static struct cf_host_rate *host_get(struct cf_ratelimit *r, const char *name)
     return h;
 }
 
+/* The host's entry for a URL (on the loop's stack: parsing goes deep into libcurl). */
+struct lookup {
+    struct cf_ratelimit *r;
+    const char *url;
+    struct cf_host_rate *host;
+};
+
+static int host_lookup(void *arg)
+{
+    struct lookup *l = arg;
+    CURLU *u = curl_url();
+    char *name = NULL;
+    int rc = CF_EURL;
+
+    if (!u)
+        return CF_ENOMEM;
+    if (curl_url_set(u, CURLUPART_URL, l->url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &name, 0) == CURLUE_OK) {
+        rc = 0;
+        l->host = host_get(l->r, name);
+        if (!l->host)
+            rc = CF_ENOMEM;
+    }
+    curl_free(name);
+    curl_url_cleanup(u);
+    return rc;
+}
+
 int cf_ratelimit_host_wait(struct cf_ratelimit *r, const char *url, struct cf_host_rate **host)
 {
+    struct lookup l = {r, url, NULL};
     struct cf_host_rate *h;
-    CURLU *u;
-    char *name = NULL;
     double at;
     int rc;
 
     *host = NULL;
     if (r->host_interval <= 0)
         return 0;
-    u = curl_url();
-    if (!u)
-        return CF_ENOMEM;
-    rc = CF_EURL;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &name, 0) == CURLUE_OK) {
-        rc = 0;
-        *host = host_get(r, name);
-        if (!*host)
-            rc = CF_ENOMEM;
-    }
-    curl_free(name);
-    curl_url_cleanup(u);
+    rc = cf_on_loop_stack(host_lookup, &l);
+    *host = l.host;
     if (rc)
         return rc;
     /* Reserve the host's next turn, then sleep until it; a cancelled waiter that was
