@@ -1,8 +1,14 @@
 /*
- * signals.c - SIGINT/SIGTERM on the loop.
+ * signals.c - SIGINT/SIGTERM on the loop, read from a signalfd.
+ *
+ * The two signals are blocked and read from a descriptor the loop watches, so no
+ * handler ever runs on the stack it interrupts: a slot task's stack is a small slab
+ * chunk (cf_task_set_stack_size) with no room for the kernel's signal frame.
  */
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -11,44 +17,63 @@
 #include "options.h"
 #include "signals.h"
 
-static void on_signal(evutil_socket_t sig, short what, void *arg)
+static void on_readable(evutil_socket_t fd, short what, void *arg)
 {
     struct signals *s = arg;
-    (void)sig;
+    struct signalfd_siginfo si;
     (void)what;
-    if (++s->count > 1) {
-        if (s->on_last)
-            s->on_last(s->ctx);
-        _exit(EXIT_INTERRUPT);
+
+    while (read(fd, &si, sizeof si) == (ssize_t)sizeof si) {
+        if (++s->count > 1) {
+            if (s->on_last)
+                s->on_last(s->ctx);
+            _exit(EXIT_INTERRUPT);
+        }
+        if (s->on_first)
+            s->on_first(s->ctx);
     }
-    if (s->on_first)
-        s->on_first(s->ctx);
 }
 
 int signals_install(struct signals *s, struct event_base *base, void (*on_first)(void *ctx),
                     void *ctx)
 {
-    static const int sigs[2] = {SIGINT, SIGTERM};
+    sigset_t set;
 
     memset(s, 0, sizeof *s);
     s->on_first = on_first;
     s->ctx = ctx;
     signal(SIGPIPE, SIG_IGN);
-    for (int i = 0; i < 2; i++) {
-        s->ev[i] = evsignal_new(base, sigs[i], on_signal, s);
-        if (!s->ev[i] || evsignal_add(s->ev[i], NULL)) {
-            signals_remove(s);
-            return CF_ENOMEM;
-        }
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &set, &s->saved) != 0)
+        return CF_EIO;
+    s->blocked = 1;
+    s->fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (s->fd < 0) {
+        int rc = errno == ENOMEM ? CF_ENOMEM : CF_EIO;
+        signals_remove(s);
+        return rc;
+    }
+    s->fd_open = 1;
+    s->ev = event_new(base, s->fd, EV_READ | EV_PERSIST, on_readable, s);
+    if (!s->ev || event_add(s->ev, NULL) != 0) {
+        signals_remove(s);
+        return CF_ENOMEM;
     }
     return 0;
 }
 
 void signals_remove(struct signals *s)
 {
-    for (int i = 0; i < 2; i++) {
-        if (s->ev[i])
-            event_free(s->ev[i]);
-        s->ev[i] = NULL;
-    }
+    if (s->ev)
+        event_free(s->ev);
+    s->ev = NULL;
+    if (s->fd_open)
+        close(s->fd);
+    s->fd_open = 0;
+    /* A signal still pending now gets its default action, as it would have without us. */
+    if (s->blocked)
+        sigprocmask(SIG_SETMASK, &s->saved, NULL);
+    s->blocked = 0;
 }
