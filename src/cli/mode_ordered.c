@@ -40,6 +40,11 @@ struct ordered {
     cf_task *reader;
 };
 
+/* A slot task's stack (cf_task_set_stack_size): its frames while it waits for a fetch
+ * take ~1.4 KiB (CF_STACK_HWM=ON measures them); everything deeper runs on the loop's
+ * stack. At 10,000 fetches in flight this is 16 MB of stacks instead of 40 MB. */
+enum { SLOT_STACK = 1536 };
+
 static size_t window_size(long parallel)
 {
     if (parallel <= 0)
@@ -113,30 +118,58 @@ static int step_url(struct ordered *o, struct slot *s, int i, struct rec *r)
     return rc;
 }
 
-static int chain_task(void *arg, void **result)
+/* A slot's task runs on a small stack (SLOT_STACK): what it does besides waiting, it
+ * does on the loop's stack (cf_on_loop_stack): building a step's record and URL here,
+ * the request and the record in transfer(), writing output in flush(). */
+struct step {
+    struct slot *s;
+    int i;
+    const char *url;
+};
+
+static int step_begin(void *arg)
+{
+    struct step *st = arg;
+    struct slot *s = st->s;
+    struct rec *r = &s->recs[st->i];
+
+    rec_from_item(r, &s->item);
+    r->step = st->i;
+    s->nrec = st->i + 1;
+    st->url = s->item.url.buf;
+    if (st->i > 0) {
+        if (step_url(s->o, s, st->i, r))
+            return 1;
+        st->url = sb_cstr(&r->urlbuf);
+    }
+    return 0;
+}
+
+static int slot_end(void *arg)
 {
     struct slot *s = arg;
     struct ordered *o = s->o;
-    (void)result;
 
-    for (int i = 0; i < o->steps; i++) {
-        struct rec *r = &s->recs[i];
-        const char *url = s->item.url.buf;
-        rec_from_item(r, &s->item);
-        r->step = i;
-        s->nrec = i + 1;
-        if (i > 0) {
-            if (step_url(o, s, i, r))
-                break;
-            url = sb_cstr(&r->urlbuf);
-        }
-        if (transfer(o->run, r, url, i + 1 < o->steps))
-            break;
-    }
     s->done = 1;
     if (o->inflight)
         cf_sem_release(o->inflight);
     flush(o);
+    return 0;
+}
+
+static int chain_task(void *arg, void **result)
+{
+    struct slot *s = arg;
+    (void)result;
+
+    for (int i = 0; i < s->o->steps; i++) {
+        struct step st = {s, i, NULL};
+        if (cf_on_loop_stack(step_begin, &st))
+            break;
+        if (transfer(s->o->run, &s->recs[i], st.url, i + 1 < s->o->steps))
+            break;
+    }
+    cf_on_loop_stack(slot_end, s);
     return 0;
 }
 
@@ -182,7 +215,9 @@ static int reader_task(void *arg, void **result)
             flush(o);
             break;
         }
-        if (cf_spawn(&s->task, chain_task, s)) {
+        if (cf_spawn(&s->task, chain_task, s) == 0) {
+            cf_task_set_stack_size(s->task, SLOT_STACK);
+        } else {
             slot_fail(o, s, CF_ENOMEM, "cannot start a task");
             if (o->inflight)
                 cf_sem_release(o->inflight);

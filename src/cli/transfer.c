@@ -128,59 +128,106 @@ static int sink_write(void *ctx, const void *data, size_t len)
     return 0;
 }
 
-int transfer(struct run *run, struct rec *r, const char *url, int keep_head)
+/* A transfer's state across its fetch. It lives on the task's stack, which may be small
+ * (mode_ordered.c): the work before and after the fetch runs on the loop's stack, and
+ * the output file (-o), 300 bytes of names, is allocated only when there is one. */
+struct xfer {
+    struct run *run;
+    struct rec *rec;
+    struct cf_request req;
+    struct sink sink;
+    int rc;
+};
+
+static int xfer_begin(void *arg)
 {
-    struct cf_request req = run->req;
-    struct outfile file = {.fd = -1};
-    struct sink sink = {run, r, 0, run->cfg->format == OUT_BODY, keep_head, NULL, 0};
+    struct xfer *t = arg;
+    struct run *run = t->run;
+    struct rec *r = t->rec;
     int rc;
 
-    r->url = url;
-    r->url_len = strlen(url);
     sb_reset(&r->body);
-    req.url = url;
-    req.sink = CF_SINK_CALLBACK;
-    req.sink_fn = sink_write;
-    req.sink_ctx = &sink;
     if (run->od) {
-        rc = outdir_begin(run->od, url, &file, &r->err);
+        struct outfile *file = calloc(1, sizeof *file);
+        if (!file) {
+            rc = CF_ENOMEM;
+        } else {
+            file->fd = -1;
+            rc = outdir_begin(run->od, r->url, file, &r->err);
+        }
         if (rc) {
+            free(file);
             r->start = r->end = run_now(run);
             r->code = rc;
             r->done = 1;
             run_finish(run, r);
             return rc;
         }
-        sink.file = &file;
+        t->sink.file = file;
     }
     run->inflight++;
     r->start = run_now(run);
-    rc = cf_fetch(&req, &r->resp);
+    return 0;
+}
+
+static int xfer_end(void *arg)
+{
+    struct xfer *t = arg;
+    struct run *run = t->run;
+    struct rec *r = t->rec;
+    struct sink *sink = &t->sink;
+    int rc = t->rc;
+
     r->end = run_now(run);
     run->inflight--;
-    if (sink.write_errno && rc != CF_ECANCELED) {
-        rc = sink.write_errno == ENOMEM ? CF_ENOMEM : CF_EIO;
+    if (sink->write_errno && rc != CF_ECANCELED) {
+        rc = sink->write_errno == ENOMEM ? CF_ENOMEM : CF_EIO;
         sb_reset(&r->err);
-        sb_addf(&r->err, "%s the body: %s", sink.file ? "saving" : "keeping",
-                strerror(sink.write_errno));
+        sb_addf(&r->err, "%s the body: %s", sink->file ? "saving" : "keeping",
+                strerror(sink->write_errno));
     } else if (rc) {
         sb_reset(&r->err);
         sb_adds(&r->err, r->resp.error[0] ? r->resp.error : cf_strerror(rc));
     }
-    if (run->od) {
+    if (sink->file) {
         if (rc == 0) {
-            int kept = outdir_commit(run->od, &file, &r->err);
+            int kept = outdir_commit(run->od, sink->file, &r->err);
             if (kept < 0)
                 rc = kept;
             sb_reset(&r->saved);
-            if (sb_adds(&r->saved, file.name) == 0)
+            if (sb_adds(&r->saved, sink->file->name) == 0)
                 r->saved_as = r->saved.buf;
         } else {
-            outdir_abort(run->od, &file);
+            outdir_abort(run->od, sink->file);
         }
+        free(sink->file);
+        sink->file = NULL;
     }
     r->code = rc;
     r->done = 1;
     run_finish(run, r);
     return rc;
+}
+
+int transfer(struct run *run, struct rec *r, const char *url, int keep_head)
+{
+    struct xfer t = {
+        .run = run,
+        .rec = r,
+        .req = run->req,
+        .sink = {run, r, 0, run->cfg->format == OUT_BODY, keep_head, NULL, 0},
+    };
+    int rc;
+
+    r->url = url;
+    r->url_len = strlen(url);
+    t.req.url = url;
+    t.req.sink = CF_SINK_CALLBACK;
+    t.req.sink_fn = sink_write;
+    t.req.sink_ctx = &t.sink;
+    rc = cf_on_loop_stack(xfer_begin, &t);
+    if (rc)
+        return rc;
+    t.rc = cf_fetch(&t.req, &r->resp);
+    return cf_on_loop_stack(xfer_end, &t);
 }
