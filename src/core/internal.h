@@ -27,7 +27,6 @@ struct cf_stack {
     void *lo;              /* lowest usable byte (above the guard page, or the canary) */
     size_t size;           /* usable bytes */
     unsigned vg_id;        /* valgrind stack id */
-    unsigned small;        /* carved from a slab: a canary below lo, no guard page */
 };
 
 /* Small stacks (cf_task_set_stack_size below CF_SMALL_STACK_MAX) come in classes of
@@ -53,7 +52,7 @@ void cf_stack_pool_init_small(struct cf_stack_pool *p, size_t size);
 void cf_stack_pool_drain(struct cf_stack_pool *p);
 struct cf_stack *cf_stack_get(struct cf_stack_pool *p);
 void cf_stack_put(struct cf_stack_pool *p, struct cf_stack *s);
-/* A small stack's canary is intact (always true for a mapped stack). */
+/* A small stack's canary is intact. */
 int cf_stack_intact(const struct cf_stack *s);
 
 /* ---- tasks (task.c) ---- */

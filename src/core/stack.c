@@ -53,7 +53,6 @@ static struct cf_stack *describe(char *lo, char *end)
     s->next = NULL;
     s->lo = lo;
     s->size = (size_t)((char *)s - lo);
-    s->small = 0;
 #ifdef CF_HAVE_VALGRIND
     s->vg_id = VALGRIND_STACK_REGISTER(s->lo, (char *)s->lo + s->size);
 #else
@@ -93,6 +92,12 @@ static size_t map_len(const struct cf_stack_pool *p)
     return p->page + p->size;
 }
 
+static void unmap(struct cf_stack_pool *p, struct cf_stack *s)
+{
+    forget(s);
+    munmap((char *)s->lo - p->page, map_len(p));
+}
+
 static struct cf_stack *map_stack(struct cf_stack_pool *p)
 {
     size_t len = map_len(p);
@@ -125,7 +130,6 @@ static int add_slab(struct cf_stack_pool *p)
         for (int i = 0; i < CANARY_WORDS; i++)
             canary[i] = canary_word;
         s = describe((char *)(canary + CANARY_WORDS), chunk + p->chunk);
-        s->small = 1;
         s->next = p->free;
         p->free = s;
         p->nfree++;
@@ -137,8 +141,6 @@ int cf_stack_intact(const struct cf_stack *s)
 {
     const uint64_t *canary = (const uint64_t *)s->lo - CANARY_WORDS;
 
-    if (!s->small)
-        return 1;
     for (int i = 0; i < CANARY_WORDS; i++)
         if (canary[i] != canary_word)
             return 0;
@@ -205,8 +207,7 @@ void cf_stack_put(struct cf_stack_pool *p, struct cf_stack *s)
     hwm_scan(p, s);
     p->live--;
     if (p->nfree >= p->max_free) {
-        forget(s);
-        munmap((char *)s->lo - p->page, map_len(p));
+        unmap(p, s);
         return;
     }
     s->next = p->free;
@@ -220,9 +221,10 @@ void cf_stack_pool_drain(struct cf_stack_pool *p)
     while (p->free) {
         struct cf_stack *s = p->free;
         p->free = s->next;
-        forget(s);
-        if (!p->chunk)
-            munmap((char *)s->lo - p->page, map_len(p));
+        if (p->chunk)
+            forget(s); /* its slab goes below */
+        else
+            unmap(p, s);
     }
     p->nfree = 0;
     while (p->slabs) {

@@ -81,7 +81,7 @@ static void enter_task(cf_loop *loop, cf_task *t)
     cf_ctx_switch(&loop->main_ctx, &t->ctx);
     ASAN_FINISH(loop->asan_main_fake_stack, NULL, NULL);
     loop->current = NULL;
-    if (!cf_stack_intact(t->stack)) {
+    if (t->stack_class && !cf_stack_intact(t->stack)) {
         fprintf(stderr,
                 "cofetch: task %s%s%soverflowed its %zu-byte stack (cf_task_set_stack_size)\n",
                 t->name[0] ? "'" : "", t->name, t->name[0] ? "' " : "", t->stack->size);
@@ -131,13 +131,13 @@ int cf_on_loop_stack(int (*fn)(void *arg), void *arg)
     cf_task *t = loop ? loop->current : NULL;
     struct loop_call c = {loop, fn, arg, NULL, 0};
     void *fake = NULL;
-    uintptr_t sp;
+    uintptr_t sp = t ? (uintptr_t)cf_ctx_saved_sp(&loop->main_ctx) : 0;
     int rc;
 
-    if (!t || !cf_ctx_saved_sp(&loop->main_ctx))
+    if (!sp)
         return fn(arg); /* on the loop's stack already (or ucontext: big stacks) */
     /* Below the loop's saved registers and the red zone of the frame that saved them. */
-    sp = ((uintptr_t)cf_ctx_saved_sp(&loop->main_ctx) - 256) & ~(uintptr_t)15;
+    sp = (sp - 256) & ~(uintptr_t)15;
 #ifdef CF_HAVE_VALGRIND
     /* memcheck saw the loop's stack pointer jump from the task's stack, not move down,
      * so it keeps what lies below as unaddressable: make room for fn's frames. */
