@@ -67,7 +67,6 @@ struct step {
     struct cf_xfer *x;
     struct cf_attempt *a;
     int rc;
-    int got_easy;
 };
 
 static int attempt_begin(void *arg)
@@ -81,7 +80,6 @@ static int attempt_begin(void *arg)
         cf_error_set(x->resp, CF_ENOMEM, NULL);
         return CF_ENOMEM;
     }
-    st->got_easy = 1;
     cf_response_begin_attempt(x);
     return cf_request_apply(x);
 }
@@ -95,7 +93,7 @@ static int attempt_end(void *arg)
     struct cf_attempt *a = st->a;
     int rc = st->rc, crc;
 
-    if (!st->got_easy)
+    if (!x->easy) /* attempt_begin found none */
         return rc;
     if (rc == 0) {
         rc = x->sink_err ? x->sink_err
@@ -122,7 +120,7 @@ static int attempt_end(void *arg)
 
 static int attempt(cf_client *c, struct cf_xfer *x, struct cf_attempt *a)
 {
-    struct step st = {c, x, a, 0, 0};
+    struct step st = {c, x, a, 0};
 
     st.rc = cf_on_loop_stack(attempt_begin, &st);
     if (st.rc == 0)
@@ -139,7 +137,7 @@ struct fetch {
     int max_attempts;
     int rc;
     double wait;        /* before the next attempt */
-    const char *detail; /* why a fetch is refused before it starts */
+    const char *detail; /* fetch_fail: what to add to the error's text */
 };
 
 static int finish(struct cf_response *resp, int code, const char *detail)
@@ -150,10 +148,12 @@ static int finish(struct cf_response *resp, int code, const char *detail)
     return code;
 }
 
-static int fetch_refuse(void *arg)
+/* The fetch ends with f->rc, described by f->detail (if any). */
+static int fetch_fail(void *arg)
 {
     struct fetch *f = arg;
-    return finish(f->resp, f->rc, f->detail);
+    cf_error_set(f->resp, f->rc, f->detail);
+    return 0;
 }
 
 static int fetch_start(void *arg)
@@ -161,14 +161,6 @@ static int fetch_start(void *arg)
     struct fetch *f = arg;
     f->resp->attempt = calloc((size_t)f->max_attempts, sizeof *f->resp->attempt);
     return f->resp->attempt ? 0 : finish(f->resp, CF_ENOMEM, NULL);
-}
-
-/* After wait_turn failed with f->rc. */
-static int fetch_no_turn(void *arg)
-{
-    struct fetch *f = arg;
-    cf_error_set(f->resp, f->rc, f->rc == CF_EURL ? f->req->url : NULL);
-    return 0;
 }
 
 /* After an attempt that ended with f->rc: 1 to try again after f->wait seconds. */
@@ -188,13 +180,6 @@ static int fetch_again(void *arg)
         return 0;
     a->wait = f->wait;
     return 1;
-}
-
-static int fetch_cancelled(void *arg)
-{
-    struct fetch *f = arg;
-    cf_error_set(f->resp, CF_ECANCELED, NULL);
-    return 0;
 }
 
 static int fetch_finish(void *arg)
@@ -220,11 +205,16 @@ int cf_fetch(const struct cf_request *req, struct cf_response *resp)
     if (!resp)
         return CF_EINVAL;
     memset(resp, 0, sizeof *resp);
-    if (!cf_task_current())
+    if (!req || !req->url)
+        f.detail = "no URL";
+    else if (!cf_task_current())
         return finish(resp, CF_ENOTASK, NULL);
-    if (!req || !req->url || !c) {
-        f.detail = !c ? "no client on this loop (cf_client_new)" : "no URL";
-        return cf_on_loop_stack(fetch_refuse, &f);
+    else if (!c)
+        f.detail = "no client on this loop (cf_client_new)";
+    if (f.detail) {
+        cf_on_loop_stack(fetch_fail, &f);
+        resp->code = f.rc;
+        return f.rc;
     }
     f.max_attempts = 1 + (req->retries > 0 ? req->retries : 0);
     rc = cf_on_loop_stack(fetch_start, &f);
@@ -238,7 +228,8 @@ int cf_fetch(const struct cf_request *req, struct cf_response *resp)
     for (;;) {
         f.rc = wait_turn(c, req->url, &resp->t.queue);
         if (f.rc) {
-            cf_on_loop_stack(fetch_no_turn, &f);
+            f.detail = f.rc == CF_EURL ? req->url : NULL;
+            cf_on_loop_stack(fetch_fail, &f);
             break;
         }
         x.may_retry = resp->attempts + 1 < f.max_attempts;
@@ -249,7 +240,7 @@ int cf_fetch(const struct cf_request *req, struct cf_response *resp)
             break;
         if (cf_sleep(f.wait) != 0) {
             f.rc = CF_ECANCELED;
-            cf_on_loop_stack(fetch_cancelled, &f);
+            cf_on_loop_stack(fetch_fail, &f);
             break;
         }
     }
