@@ -48,6 +48,7 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -57,9 +58,12 @@
 #include "net.h"
 
 struct cf_sock {
-    struct cf_sock *next, **pprev; /* client->socks */
+    struct cf_sock *next, **pprev; /* client->socks, while libcurl watches it */
     cf_client *client;
     curl_socket_t fd;
+    short events;          /* EV_READ/EV_WRITE registered with libevent (0: none) */
+    unsigned char watched; /* libcurl wants to hear about it */
+    unsigned char ours;    /* in client->sock_at: opened and closed through us */
     struct event ev;
 };
 
@@ -135,6 +139,14 @@ static void on_event(evutil_socket_t fd, short what, void *arg)
     int action =
         ((what & EV_READ) ? CURL_CSELECT_IN : 0) | ((what & EV_WRITE) ? CURL_CSELECT_OUT : 0);
 
+    if (!s->watched) {
+        /* An idle connection stirred (the server closed it): stop listening until
+         * libcurl asks again; it finds out itself when it next looks at the
+         * connection. */
+        event_del(&s->ev);
+        s->events = 0;
+        return;
+    }
     drive(s->client, fd, action); /* s may be gone now */
 }
 
@@ -179,51 +191,115 @@ static void on_watchdog(evutil_socket_t fd, short what, void *arg)
 
 /* ---- libcurl -> libevent ---- */
 
-static void sock_free(cf_client *c, struct cf_sock *s)
+/* The socket table. libcurl tells us to stop watching a connection's socket when its
+ * transfer ends and to watch it again when the next transfer reuses it, usually for
+ * the same event (readable): two epoll_ctl calls per request for nothing. So a socket
+ * libcurl opened and closes through us (on_open_socket, on_close_socket) stays
+ * registered while its connection is idle, found again by descriptor, and leaves epoll
+ * when it is closed or when it stirs while idle (on_event). Other sockets (a resolver's
+ * wake-up pipe) come and go with libcurl's calls, as in hiperfifo. */
+
+static struct cf_sock *sock_find(cf_client *c, curl_socket_t fd)
 {
-    event_del(&s->ev);
-    curl_multi_assign(c->multi, s->fd, NULL);
+    return fd >= 0 && (size_t)fd < c->sock_cap ? c->sock_at[fd] : NULL;
+}
+
+static struct cf_sock *sock_new(cf_client *c, curl_socket_t fd, int ours)
+{
+    struct cf_sock *s;
+
+    if (ours && (size_t)fd >= c->sock_cap) {
+        size_t cap = c->sock_cap ? c->sock_cap : 64;
+        struct cf_sock **grown;
+
+        while (cap <= (size_t)fd)
+            cap *= 2;
+        grown = realloc(c->sock_at, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        memset(grown + c->sock_cap, 0, (cap - c->sock_cap) * sizeof *grown);
+        c->sock_at = grown;
+        c->sock_cap = cap;
+    }
+    s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->client = c;
+    s->fd = fd;
+    s->ours = (unsigned char)ours;
+    if (ours)
+        c->sock_at[fd] = s;
+    return s;
+}
+
+static void sock_watch(cf_client *c, struct cf_sock *s)
+{
+    s->watched = 1;
+    s->next = c->socks;
+    s->pprev = &c->socks;
+    if (c->socks)
+        c->socks->pprev = &s->next;
+    c->socks = s;
+    curl_multi_assign(c->multi, s->fd, s);
+}
+
+static void sock_unwatch(struct cf_sock *s)
+{
+    s->watched = 0;
     *s->pprev = s->next;
     if (s->next)
         s->next->pprev = s->pprev;
+}
+
+/* Forget s; its socket is closed or about to be. */
+static void sock_free(cf_client *c, struct cf_sock *s)
+{
+    if (s->events)
+        event_del(&s->ev);
+    if (s->watched)
+        sock_unwatch(s);
+    if (s->ours)
+        c->sock_at[s->fd] = NULL;
     free(s);
+}
+
+/* Listen for exactly `events` on s. */
+static void sock_listen(cf_client *c, struct cf_sock *s, short events)
+{
+    if (s->events == events)
+        return;
+    if (s->events)
+        event_del(&s->ev);
+    s->events = events;
+    event_assign(&s->ev, cf_loop_base(c->loop), s->fd, events | EV_PERSIST, on_event, s);
+    event_add(&s->ev, NULL);
 }
 
 static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
 {
     cf_client *c = userp;
-    struct cf_sock *s = sockp;
-    short kind = EV_PERSIST;
+    struct cf_sock *s = sockp ? sockp : sock_find(c, fd);
+    short events = 0;
 
     (void)easy;
     if (what == CURL_POLL_REMOVE) {
-        if (s)
+        if (s && s->ours)
+            sock_unwatch(s); /* still registered: the connection may be reused */
+        else if (s)
             sock_free(c, s);
         return 0;
     }
-    if (!s) {
-        s = calloc(1, sizeof *s);
-        if (!s) {
-            keep_error(c, CF_ENOMEM);
-            return -1;
-        }
-        s->client = c;
-        s->fd = fd;
-        s->next = c->socks;
-        s->pprev = &c->socks;
-        if (c->socks)
-            c->socks->pprev = &s->next;
-        c->socks = s;
-        curl_multi_assign(c->multi, fd, s);
-    } else {
-        event_del(&s->ev);
+    if (!s && !(s = sock_new(c, fd, 0))) {
+        keep_error(c, CF_ENOMEM);
+        return -1;
     }
+    if (!s->watched)
+        sock_watch(c, s);
     if (what & CURL_POLL_IN)
-        kind |= EV_READ;
+        events |= EV_READ;
     if (what & CURL_POLL_OUT)
-        kind |= EV_WRITE;
-    event_assign(&s->ev, cf_loop_base(c->loop), fd, kind, on_event, s);
-    event_add(&s->ev, NULL);
+        events |= EV_WRITE;
+    sock_listen(c, s, events);
     return 0;
 }
 
@@ -263,6 +339,7 @@ static curl_socket_t on_open_socket(void *ctx, curlsocktype purpose, struct curl
     if (fd != CURL_SOCKET_BAD) {
         x->client->sockets++;
         xfer_attach(x);
+        sock_new(x->client, fd, 1); /* out of memory: watched like any other socket */
     }
     return fd;
 }
@@ -271,8 +348,17 @@ static curl_socket_t on_open_socket(void *ctx, curlsocktype purpose, struct curl
 static int on_close_socket(void *ctx, curl_socket_t fd)
 {
     cf_client *c = ctx;
+    struct cf_sock *s = sock_find(c, fd);
 
     c->sockets--;
+    if (s && s->watched) { /* libcurl did not say CURL_POLL_REMOVE: it may yet */
+        event_del(&s->ev);
+        s->events = 0;
+        s->ours = 0;
+        c->sock_at[fd] = NULL;
+    } else if (s) {
+        sock_free(c, s);
+    }
     return close(fd);
 }
 
@@ -355,12 +441,14 @@ void cf_multi_cleanup(cf_client *c)
     if (c->multi)
         curl_multi_cleanup(c->multi); /* closes connections; may call on_socket */
     c->multi = NULL;
-    while (c->socks) {
-        struct cf_sock *s = c->socks;
-        event_del(&s->ev);
-        c->socks = s->next;
-        free(s);
-    }
+    for (size_t fd = 0; fd < c->sock_cap; fd++)
+        if (c->sock_at[fd])
+            sock_free(c, c->sock_at[fd]);
+    while (c->socks)
+        sock_free(c, c->socks);
+    free(c->sock_at);
+    c->sock_at = NULL;
+    c->sock_cap = 0;
     if (c->timer)
         event_free(c->timer);
     if (c->watchdog)

@@ -8,7 +8,8 @@
  *                      allocation): travels as CURLOPT_PRIVATE while its easy handle
  *                      is in the multi.
  *   struct cf_sock     one per socket libcurl asks us to watch (multi.c): attached with
- *                      curl_multi_assign, freed on CURL_POLL_REMOVE.
+ *                      curl_multi_assign; a connection's socket lives until it is
+ *                      closed, others are freed on CURL_POLL_REMOVE.
  *
  * Nothing here is thread-safe: everything runs on the loop's thread.
  */
@@ -47,7 +48,7 @@ struct cf_client {
     unsigned long actions;  /* curl_multi_socket_action calls, for the watchdog */
     unsigned long watched;  /* ... as the watchdog last saw it */
     unsigned long quiet;    /* watchdog periods in a row without a call */
-    struct cf_sock *socks;  /* every watched socket, freed at the end if curl did not */
+    struct cf_sock *socks;  /* the sockets libcurl watches now */
     int in_action;          /* depth of curl_multi_socket_action calls */
     int running;            /* transfers libcurl reports running */
     int error;              /* first CURLMcode failure seen in a callback (as CF_E*) */
@@ -64,6 +65,9 @@ struct cf_client {
     int conn_policy; /* whether the policy applies (no connection limits set) */
     long sockets;    /* sockets libcurl has open through us (busy or idle) */
     long attached;   /* transfers in the multi holding a connection */
+    /* By descriptor, the sockets opened through us, watched or idle (multi.c). */
+    struct cf_sock **sock_at;
+    size_t sock_cap;
 };
 
 /* One transfer attempt of a fetch, owned by the fetching task (on its stack). */
