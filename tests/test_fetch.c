@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -387,6 +388,65 @@ static void api_edges(void **state)
     cf_client_free(NULL);
 }
 
+/* A connection is kept between fetches; one the server drops while it is idle is
+ * noticed without the loop spinning on it, and the next fetch opens another. */
+struct kept {
+    unsigned long opened_by_ten; /* connections the server accepted for ten fetches */
+    unsigned long opened_after;  /* ... for one more, after the drop */
+    double idle_cpu;             /* CPU seconds while waiting with the dropped one */
+    int rc;
+};
+
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
+static int kept_task(void *arg, void **res)
+{
+    struct kept *k = arg;
+    struct cf_server_stats st;
+    struct cf_response r;
+    unsigned long before;
+    double cpu;
+
+    (void)res;
+    cf_server_stats(nf.srv, &st);
+    before = st.conns_total;
+    for (int i = 0; i < 10 && k->rc == 0; i++) {
+        k->rc = nf_get(nf_url("/bytes?n=5%s", i == 9 ? "&idle=0.1" : ""), &r);
+        cf_response_free(&r);
+    }
+    cf_server_stats(nf.srv, &st);
+    k->opened_by_ten = st.conns_total - before;
+    cpu = cpu_seconds();
+    if (k->rc == 0)
+        k->rc = cf_sleep(1.0); /* the server closes the connection after 0.1 s */
+    k->idle_cpu = cpu_seconds() - cpu;
+    if (k->rc == 0)
+        k->rc = nf_get(nf_url("/bytes?n=5"), &r);
+    if (k->rc == 0 && strcmp(r.body, "abcde") != 0)
+        k->rc = -1;
+    cf_response_free(&r);
+    cf_server_stats(nf.srv, &st);
+    k->opened_after = st.conns_total - before - k->opened_by_ten;
+    return k->rc;
+}
+
+static void connection_kept_then_dropped(void **state)
+{
+    struct kept k = {0};
+
+    (void)state;
+    assert_int_equal(nf_run(NULL, kept_task, &k), 0);
+    assert_int_equal(k.opened_by_ten, 1);
+    assert_int_equal(k.opened_after, 1);
+    assert_true(k.idle_cpu < 0.5); /* a loop woken for the closed socket burns ~1 s */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +466,7 @@ int main(void)
         cmocka_unit_test(http_status_and_fail),
         cmocka_unit_test(sinks),
         cmocka_unit_test(api_edges),
+        cmocka_unit_test(connection_kept_then_dropped),
         // clang-format on
     };
     return cmocka_run_group_tests(tests, nf_group_setup, nf_group_teardown);

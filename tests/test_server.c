@@ -550,6 +550,34 @@ static void test_keepalive(void **state)
     close(fd);
 }
 
+/* idle=S: the kept-alive connection is closed once it has waited S seconds for a
+ * request, and not before; a bad value is refused. */
+static void test_idle(void **state)
+{
+    int fd = connect_to(server.port);
+    size_t len;
+    char c;
+    struct cf_test_response r;
+    double t0;
+
+    (void)state;
+    send_get(fd, "/bytes?n=5&idle=0.3");
+    assert_int_equal(read_response(fd, &len, 1), 200);
+    t0 = t_now();
+    send_get(fd, "/bytes?n=7"); /* a request in time keeps it open; the timeout holds */
+    assert_int_equal(read_response(fd, &len, 1), 200);
+    assert_int_equal(len, 7);
+    assert_int_equal(recv(fd, &c, 1, 0), 0); /* then the server closes it */
+    assert_true(t_now() - t0 >= 0.25);
+    close(fd);
+    get("/bytes?n=5&idle=0", NULL, &r);
+    assert_int_equal(r.status, 400);
+    cf_test_response_free(&r);
+    get("/bytes?n=5&idle=x", NULL, &r);
+    assert_int_equal(r.status, 400);
+    cf_test_response_free(&r);
+}
+
 /* One thousand requests waiting at once: the server holds them all open. */
 static void test_concurrent(void **state)
 {
@@ -1266,19 +1294,33 @@ static void test_start_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest child[] = {
-        cmocka_unit_test(test_delay),         cmocka_unit_test(test_bytes),
-        cmocka_unit_test(test_bytes_large),   cmocka_unit_test(test_status),
-        cmocka_unit_test(test_redirect),      cmocka_unit_test(test_drip),
-        cmocka_unit_test(test_reset),         cmocka_unit_test(test_headers),
-        cmocka_unit_test(test_next),          cmocka_unit_test(test_retry),
-        cmocka_unit_test(test_count),         cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_keepalive),     cmocka_unit_test(test_concurrent),
-        cmocka_unit_test(test_client_leaves), cmocka_unit_test(test_tls),
-        cmocka_unit_test(test_stall),         cmocka_unit_test(test_drip_slow),
-        cmocka_unit_test(test_chunked),       cmocka_unit_test(test_short),
-        cmocka_unit_test(test_malformed),     cmocka_unit_test(test_huge),
-        cmocka_unit_test(test_loop),          cmocka_unit_test(test_redirect_schemes),
-        cmocka_unit_test(test_bigheaders),    cmocka_unit_test(test_fault_keepalive),
+        cmocka_unit_test(test_delay),
+        cmocka_unit_test(test_bytes),
+        cmocka_unit_test(test_bytes_large),
+        cmocka_unit_test(test_status),
+        cmocka_unit_test(test_redirect),
+        cmocka_unit_test(test_drip),
+        cmocka_unit_test(test_reset),
+        cmocka_unit_test(test_headers),
+        cmocka_unit_test(test_next),
+        cmocka_unit_test(test_retry),
+        cmocka_unit_test(test_count),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_keepalive),
+        cmocka_unit_test(test_idle),
+        cmocka_unit_test(test_concurrent),
+        cmocka_unit_test(test_client_leaves),
+        cmocka_unit_test(test_tls),
+        cmocka_unit_test(test_stall),
+        cmocka_unit_test(test_drip_slow),
+        cmocka_unit_test(test_chunked),
+        cmocka_unit_test(test_short),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_huge),
+        cmocka_unit_test(test_loop),
+        cmocka_unit_test(test_redirect_schemes),
+        cmocka_unit_test(test_bigheaders),
+        cmocka_unit_test(test_fault_keepalive),
         cmocka_unit_test(test_fault_tls),
     };
     const struct CMUnitTest local[] = {

@@ -75,6 +75,10 @@
  * Raw fault replies are also served over TLS; a fault whose client stops reading is dropped
  * after 120 s without progress (a /stall is not: it ends when its time is up).
  *
+ * Any route also takes idle=SECONDS (above 0, up to 3600, fractions allowed): the connection is
+ * then closed when it has waited that long for its next request (instead of 120 s), so a client can
+ * be shown a kept-alive connection that the server drops while it is idle.
+ *
  * Query parameters not listed are ignored; a missing required or bad value gets 400 with a
  * one-line text/plain reason. Every route counts under its bare path ("/status/503" counts as
  * "/status"); requests that match no route count as "*".

@@ -424,6 +424,20 @@ static void handle_count(cf_server *srv, struct evhttp_request *req, const struc
 void cf_route_dispatch(cf_server *srv, struct cf_conn *conn, struct evhttp_request *req,
                        enum cf_route route, const struct evkeyvalq *q)
 {
+    const char *idle = evhttp_find_header(q, "idle");
+
+    if (idle) { /* any route: how long the connection may then wait for a request */
+        double s;
+        struct timeval tv;
+
+        if (cf_parse_secs(idle, MAX_DELAY_S, &s) != 0 || s <= 0) {
+            cf_reply_text(req, 400, "bad parameter: idle must be seconds in (0, 3600]\n");
+            return;
+        }
+        tv.tv_sec = (time_t)s;
+        tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+        evhttp_connection_set_timeout_tv(evhttp_request_get_connection(req), &tv);
+    }
     switch (route) {
     case CF_ROUTE_DELAY: handle_delay(conn, req, q); break;
     case CF_ROUTE_BYTES: handle_bytes(conn, req, q); break;
