@@ -138,6 +138,55 @@ static void test_text_line(void **state)
     rec_free(&r);
 }
 
+/* The columns are formatted by hand: they read as printf's "%03ld %9lld %7.3fs" would,
+ * for statuses, sizes and times across their ranges, with and without colour, and a
+ * URL's control bytes are escaped wherever they fall. */
+static void test_text_line_matches_printf(void **state)
+{
+    static const double times[] = {0,       0.0004,  0.0006,   0.001,  0.0994,  0.5,
+                                   0.9994,  1,       9.9991,   99.999, 123.456, 999.9994,
+                                   1000.25, 65432.1, 999999.4, 1e6,    3e9,     -0.25};
+    static const long long sizes[] = {0, 1, 999999999, 1000000000, 123456789012LL, -1};
+    static const long statuses[] = {0, 7, 99, 200, 404, 999, 1000, 65536};
+    struct rec r;
+    struct strbuf sb = STRBUF_INIT;
+    char want[256];
+    unsigned long long x = 88172645463325252ULL;
+
+    (void)state;
+    sample(&r);
+    for (int i = 0; i < 20000; i++) {
+        int color = i & 1;
+        const char *pre = color ? "\033[32m" : "";
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        r.resp.status = i < 8 ? statuses[i] : (long)(x % 1000);
+        r.resp.bytes = i < 6 ? sizes[i] : (long long)(x >> 24) % 100000000000LL;
+        r.start = 0;
+        r.end = i < 18 ? times[i] : (double)(x >> 11) * 0x1p-53 * (i % 3 ? 100.0 : 1e5);
+        if (r.resp.status >= 400)
+            pre = color ? "\033[31m" : "";
+        else if (r.resp.status >= 300)
+            pre = color ? "\033[33m" : "";
+        snprintf(want, sizeof want, "%s%03ld%s %9lld %7.3fs  http://h/a\"b\n", pre, r.resp.status,
+                 color ? "\033[0m" : "", r.resp.bytes, r.end);
+        sb_reset(&sb);
+        assert_int_equal(output_text_line(&sb, &r, color, 0), 0);
+        assert_string_equal(sb_cstr(&sb), want);
+    }
+    r.resp.status = 200;
+    r.url = "\x01"
+            "a\x1f"
+            "bc\x7f";
+    r.url_len = 6;
+    r.resp.bytes = 1234;
+    r.end = 0.5;
+    sb_reset(&sb);
+    assert_int_equal(output_text_line(&sb, &r, 0, 0), 0);
+    assert_string_equal(sb_cstr(&sb), "200      1234   0.500s  \\x01a\\x1fbc\\x7f\n");
+    sb_free(&sb);
+    rec_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_json_record),
         cmocka_unit_test(test_writeout),
         cmocka_unit_test(test_text_line),
+        cmocka_unit_test(test_text_line_matches_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
