@@ -109,6 +109,46 @@ static void unresolvable_host(void **state)
     cf_response_free(&o.resp);
 }
 
+/* A proxy named in the environment carries the request (our server answers an
+ * absolute-form request by its path); with none, the name must resolve. The client
+ * tells libcurl "no proxy" itself when no variable names one: it must not miss one. */
+static void proxy_from_environment(void **state)
+{
+    struct nf_one o;
+    char proxy[64];
+    const char *url = "http://proxied.invalid/bytes?n=5";
+
+    (void)state;
+    snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", cf_server_port(nf.srv));
+    assert_int_equal(setenv("http_proxy", proxy, 1), 0);
+    nf_one_init(&o, url);
+    assert_int_equal(nf_one(NULL, &o), 0);
+    unsetenv("http_proxy");
+    assert_int_equal(o.rc, 0);
+    assert_string_equal(o.resp.body, "abcde");
+    cf_response_free(&o.resp);
+
+    nf_one_init(&o, url);
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EDNS);
+    cf_response_free(&o.resp);
+
+    /* no_proxy alone names no proxy; ALL_PROXY in upper case does. */
+    assert_int_equal(setenv("no_proxy", "example.com", 1), 0);
+    nf_one_init(&o, url);
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EDNS);
+    cf_response_free(&o.resp);
+    assert_int_equal(setenv("ALL_PROXY", proxy, 1), 0);
+    nf_one_init(&o, url);
+    assert_int_equal(nf_one(NULL, &o), 0);
+    unsetenv("ALL_PROXY");
+    unsetenv("no_proxy");
+    assert_int_equal(o.rc, 0);
+    assert_string_equal(o.resp.body, "abcde");
+    cf_response_free(&o.resp);
+}
+
 static void malformed_url(void **state)
 {
     struct nf_one o;
@@ -456,6 +496,7 @@ int main(void)
         cmocka_unit_test(request_headers_and_user_agent),
         cmocka_unit_test(connection_refused),
         cmocka_unit_test(unresolvable_host),
+        cmocka_unit_test(proxy_from_environment),
         cmocka_unit_test(malformed_url),
         cmocka_unit_test(total_timeout),
         cmocka_unit_test(reset_mid_body),

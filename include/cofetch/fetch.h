@@ -46,7 +46,9 @@ struct cf_client_opts {
 
 /* Create the loop's client and register it in the loop's CF_SLOT_NET (one per loop).
  * opts may be NULL. Never suspends. The caller owns *out. Errors: CF_ENOMEM,
- * CF_EINVAL (the loop already has a client). */
+ * CF_EINVAL (the loop already has a client). Proxies come from the environment as in
+ * curl (http_proxy, https_proxy, ALL_PROXY, NO_PROXY...); whether any is set at all is
+ * looked at here, once: set one before creating the client. */
 int cf_client_new(cf_loop *loop, const struct cf_client_opts *opts, cf_client **out);
 
 /* Free a client with no fetch in flight (tasks in cf_fetch must have finished:

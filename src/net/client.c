@@ -9,6 +9,8 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +24,23 @@ static CURLcode global_rc = CURLE_FAILED_INIT;
 static void global_init(void)
 {
     global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* Whether the environment names a proxy: a variable called *_proxy in any case, other
+ * than no_proxy. When none does, every transfer is told "no proxy" (request.c), which
+ * spares libcurl its getenv calls per transfer (up to five, each a scan of environ);
+ * when one does, libcurl reads them as curl does. */
+static int env_names_proxy(void)
+{
+    extern char **environ;
+
+    for (char **e = environ; e && *e; e++) {
+        size_t n = strcspn(*e, "=");
+        if (n >= 6 && strncasecmp(*e + n - 6, "_proxy", 6) == 0 &&
+            !(n == 8 && strncasecmp(*e, "no_proxy", 8) == 0))
+            return 1;
+    }
+    return 0;
 }
 
 const char *cf_curl_version(void)
@@ -58,6 +77,7 @@ int cf_client_new(cf_loop *loop, const struct cf_client_opts *opts, cf_client **
              (unsigned long long)(uintptr_t)c;
     c->rng |= 1;
     c->buffer_size = opts->buffer_size;
+    c->env_proxy = env_names_proxy();
     rc = CF_ENOMEM;
     if (opts->max_in_flight && cf_sem_new(&c->slots, opts->max_in_flight) != 0)
         goto fail;

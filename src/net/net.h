@@ -60,6 +60,7 @@ struct cf_client {
     double epoch;
     unsigned long long rng; /* xorshift state for retry jitter */
     long buffer_size;       /* CURLOPT_BUFFERSIZE for every transfer (0 = curl's) */
+    int env_proxy;          /* the environment names a proxy, as of cf_client_new */
     /* Connection accounting (multi.c), to spare libcurl 7.x its per-transfer scans of
      * the whole connection cache when thousands of connections are open. */
     int conn_policy; /* whether the policy applies (no connection limits set) */

@@ -131,6 +131,10 @@ int cf_request_apply(struct cf_xfer *x)
     if (rc)
         return rc;
 
+    if (!x->client->env_proxy) { /* what libcurl would find in the environment */
+        curl_easy_setopt(e, CURLOPT_PROXY, "");
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+    }
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r->follow ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, r->max_redirects);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, to_ms(r->connect_timeout));
