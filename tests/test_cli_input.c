@@ -63,6 +63,69 @@ static void test_line_check(void **state)
     expect_bad(big, LINE_MAX_BYTES + 1, "http,https", "longer than");
 }
 
+static int plain_url_str(const char *s, size_t *n)
+{
+    return url_plain(s, strlen(s), n);
+}
+
+/* url_plain is a shortcut past libcurl's parser: every URL it calls plain must be one
+ * that curl_url_set accepts, with the scheme it reports; plain URLs of every part's
+ * shape are found, and line_check gives them the same verdict as before. */
+static void test_url_plain_implies_curl(void **state)
+{
+    static const char *const parts[] = {
+        "http://", "HTTPS://", "https://", "htt",  "p:/", "host",  "Ex-Am.ple", "127.0.0.1",
+        "1",       "999",      ":",        "80",   "0",   "65535", "65536",     "123456",
+        "/",       "?",        "#",        ".",    "-",   "_",     "%",         "%zz",
+        "@",       "[",        "]",        "::1",  " ",   "\\",    "\x7f",      "\x80",
+        "a",       "..",       "/..",      "&x=1", "~",   "'",     "\"",        "ftp://"};
+    const size_t nparts = sizeof parts / sizeof parts[0];
+    unsigned long long x = 0x9e3779b97f4a7c15ULL;
+    char url[256], why[192];
+    size_t plain = 0, n;
+    CURLU *u = curl_url();
+
+    (void)state;
+    assert_non_null(u);
+    for (int i = 0; i < 200000; i++) {
+        size_t len = 0;
+        int k = 1 + i % 8;
+        if (i % 2 == 0) { /* half start like a URL: scheme, host, perhaps a port, "/" */
+            static const char *const hosts[] = {"h", "127.0.0.1", "a-b.c", "9", "x.", "-"};
+            static const char *const ports[] = {"", ":1", ":80", ":08", ":65535", ":70000"};
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            len = (size_t)snprintf(url, sizeof url, "%s%s%s%s", i % 4 ? "http://" : "HTTPS://",
+                                   hosts[x % 6], ports[(x >> 8) % 6], (x >> 16) % 4 ? "/" : "");
+        }
+        while (k-- > 0) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            len += (size_t)snprintf(url + len, sizeof url - len, "%s", parts[x % nparts]);
+        }
+        if (!url_plain(url, len, &n))
+            continue;
+        plain++;
+        if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+            fail_msg("url_plain passed '%s', which curl_url_set refuses", url);
+        assert_int_equal(line_check(url, len, "http,https", why, sizeof why), 0);
+        assert_true(n == 4 || n == 5);
+        assert_int_equal(strncasecmp(url, n == 5 ? "https" : "http", n), 0);
+    }
+    curl_url_cleanup(u);
+    assert_true(plain > 10000);
+    assert_true(plain_url_str("http://127.0.0.1:18080/f/1.txt?i=3", &n) && n == 4);
+    assert_true(plain_url_str("HTTPS://a", &n) && n == 5);
+    assert_false(plain_url_str("http://h:0/", &n));
+    assert_false(plain_url_str("http://-a/", &n));
+    assert_false(plain_url_str("http://a_b/", &n));
+    assert_false(plain_url_str("http://a b/", &n));
+    assert_false(plain_url_str("http://[::1]/", &n));
+    assert_false(plain_url_str("http://u@h/", &n));
+    assert_false(plain_url_str("http://h:65536/", &n));
+    assert_false(plain_url_str("http://h?q", &n));
+    assert_false(plain_url_str("ftp://h/", &n));
+    expect_bad("HTTP://a/", 9, "https", "scheme 'http' not allowed (--proto: https)");
+}
+
 /* Every line lands in exactly one shard, for several N. */
 static void test_shard_partition(void **state)
 {
@@ -165,8 +228,11 @@ static void test_missing_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_trim_and_skip),   cmocka_unit_test(test_line_check),
-        cmocka_unit_test(test_shard_partition), cmocka_unit_test(test_reader_numbers_and_bad_lines),
+        cmocka_unit_test(test_trim_and_skip),
+        cmocka_unit_test(test_line_check),
+        cmocka_unit_test(test_url_plain_implies_curl),
+        cmocka_unit_test(test_shard_partition),
+        cmocka_unit_test(test_reader_numbers_and_bad_lines),
         cmocka_unit_test(test_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,8 +75,13 @@ uint64_t fnv1a64(const void *data, size_t len);
 int shard_take(const char *s, size_t len, unsigned long k, unsigned long n);
 /* Whether scheme (length len) is in a comma-separated list (case-insensitive). */
 int proto_allowed(const char *protos, const char *scheme, size_t len);
+/* Whether s is an http(s) URL of the plainest shape, scheme://host[:port][/...] with a host of
+ * letters, digits, dots and dashes and printable ASCII after it: one that libcurl's parser
+ * certainly accepts (test_cli_input checks it against curl_url_set). *scheme_len is then
+ * set. */
+int url_plain(const char *s, size_t len, size_t *scheme_len);
 /* Checks a trimmed line (s[len] must be NUL): 0, or -1 with a reason in why. protos as in struct
- * config. */
+ * config. A line that is not url_plain is parsed with curl_url. */
 int line_check(const char *s, size_t len, const char *protos, char *why, size_t whylen);
 
 #endif
