@@ -151,11 +151,24 @@ static void proxy_from_environment(void **state)
 
 static void malformed_url(void **state)
 {
+    char url[1000];
     struct nf_one o;
     (void)state;
     nf_one_init(&o, "http://");
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_EURL);
+    assert_string_equal(o.resp.error, "malformed URL: http://");
+    cf_response_free(&o.resp);
+
+    /* The message names the input, cut at 255 bytes. */
+    memset(url, 'x', sizeof url - 1);
+    memcpy(url, "http://[", 8);
+    url[sizeof url - 1] = '\0';
+    nf_one_init(&o, url);
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, CF_EURL);
+    assert_int_equal(strlen(o.resp.error), 255);
+    assert_true(strncmp(o.resp.error, "malformed URL: http://[xxx", 26) == 0);
     cf_response_free(&o.resp);
 }
 

@@ -42,6 +42,7 @@ static void retries_until_ok(void **state)
         assert_true(o.resp.attempt[i].start >= p->start + p->total + p->wait - 0.005);
     }
     assert_true(o.resp.start == o.resp.attempt[0].start);
+    assert_string_equal(o.resp.error, "");
     cf_response_free(&o.resp);
 }
 
@@ -105,6 +106,7 @@ static void connect_errors_are_retried(void **state)
     assert_int_equal(o.rc, CF_ECONNECT);
     assert_int_equal(o.resp.attempts, 3);
     assert_int_equal(o.resp.attempt[2].code, CF_ECONNECT);
+    assert_true(strncmp(o.resp.error, "could not connect: ", 19) == 0);
     assert_true(o.elapsed >= 0.07);
     cf_response_free(&o.resp);
 

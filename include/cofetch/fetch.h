@@ -121,7 +121,10 @@ struct cf_attempt {
 
 struct cf_response {
     int code;            /* 0 or CF_E*: the same value cf_fetch returned */
-    char error[256];     /* what went wrong, with curl's own message, or "" */
+    const char *error;   /* what went wrong, with curl's own message (at most 255
+                            bytes), or "" on success; never NULL once cf_fetch has
+                            returned. Owned by the response: valid until
+                            cf_response_free */
     long status;         /* HTTP status of the last response, 0 if none */
     char *effective_url; /* after redirects (owned) */
     int http_version;    /* 10, 11, 20, 30; 0 if unknown */
@@ -136,6 +139,7 @@ struct cf_response {
     char *headers;              /* raw header block of the last response (owned) */
     size_t headers_len;
     char *header_index_; /* private to cf_response_header (owned) */
+    char *error_owned_;  /* private: error's text when allocated */
 };
 
 /* Retries (req->retries > 0): a connect failure, a timeout, HTTP 429 or 503 (any 5xx with

@@ -187,7 +187,7 @@ static int xfer_end(void *arg)
                 strerror(sink->write_errno));
     } else if (rc) {
         sb_reset(&r->err);
-        sb_adds(&r->err, r->resp.error[0] ? r->resp.error : cf_strerror(rc));
+        sb_adds(&r->err, r->resp.error && r->resp.error[0] ? r->resp.error : cf_strerror(rc));
     }
     if (sink->file) {
         if (rc == 0) {

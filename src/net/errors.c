@@ -3,6 +3,7 @@
  * response's error text is written ("<what failed>: <libcurl's detail>").
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cofetch/error.h"
@@ -95,18 +96,22 @@ int cf_error_from_multi(CURLMcode rc)
     }
 }
 
+/* Only a failure with a detail allocates its text (a response is mostly a success,
+ * and thousands may be held at once); out of memory, the detail is dropped. */
 void cf_error_set(struct cf_response *resp, int code, const char *detail)
 {
     const char *what = cf_strerror(code);
+    char *text = NULL;
 
-    if (code == 0) {
-        resp->error[0] = '\0';
-    } else if (detail && *detail) {
+    free(resp->error_owned_);
+    if (code != 0 && detail && *detail) {
         size_t n = strlen(detail);
         while (n > 0 && (detail[n - 1] == '\n' || detail[n - 1] == '\r'))
             n--;
-        snprintf(resp->error, sizeof resp->error, "%s: %.*s", what, (int)n, detail);
-    } else {
-        snprintf(resp->error, sizeof resp->error, "%s", what);
+        text = malloc(CF_ERROR_MAX + 1);
+        if (text)
+            snprintf(text, CF_ERROR_MAX + 1, "%s: %.*s", what, (int)n, detail);
     }
+    resp->error_owned_ = text;
+    resp->error = text ? text : code ? what : "";
 }

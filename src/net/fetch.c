@@ -143,7 +143,7 @@ struct fetch {
 static int finish(struct cf_response *resp, int code, const char *detail)
 {
     resp->code = code;
-    if (detail || code == 0)
+    if (detail || code == 0 || !resp->error)
         cf_error_set(resp, code, detail);
     return code;
 }

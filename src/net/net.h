@@ -129,7 +129,9 @@ int cf_error_from_curl(CURLcode rc);
  * may write a detail into an empty errbuf. */
 int cf_error_from_transfer(CURLcode rc, CURL *easy, char *errbuf, size_t errlen);
 int cf_error_from_multi(CURLMcode rc);
-/* resp->error = "<what failed>: <detail>" */
+/* resp->error = "<what failed>: <detail>" (at most CF_ERROR_MAX bytes), "<what failed>"
+ * without a detail, "" for code 0. */
+enum { CF_ERROR_MAX = 255 };
 void cf_error_set(struct cf_response *resp, int code, const char *detail);
 
 /* ---- retry.c ---- */

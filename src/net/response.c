@@ -251,5 +251,6 @@ void cf_response_free(struct cf_response *resp)
     free(resp->attempt);
     free(resp->headers);
     free(resp->header_index_);
+    free(resp->error_owned_);
     memset(resp, 0, sizeof *resp);
 }
