@@ -263,7 +263,7 @@ static void sock_free(cf_client *c, struct cf_sock *s)
     free(s);
 }
 
-/* Listen for exactly `events` on s. */
+/* Listen for exactly `events` on s (0: none). */
 static void sock_listen(cf_client *c, struct cf_sock *s, short events)
 {
     if (s->events == events)
@@ -271,8 +271,10 @@ static void sock_listen(cf_client *c, struct cf_sock *s, short events)
     if (s->events)
         event_del(&s->ev);
     s->events = events;
-    event_assign(&s->ev, cf_loop_base(c->loop), s->fd, events | EV_PERSIST, on_event, s);
-    event_add(&s->ev, NULL);
+    if (events) {
+        event_assign(&s->ev, cf_loop_base(c->loop), s->fd, events | EV_PERSIST, on_event, s);
+        event_add(&s->ev, NULL);
+    }
 }
 
 static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
@@ -283,10 +285,12 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 
     (void)easy;
     if (what == CURL_POLL_REMOVE) {
-        if (s && s->ours)
-            sock_unwatch(s); /* still registered: the connection may be reused */
-        else if (s)
+        if (s && s->ours) {
+            if (s->watched)
+                sock_unwatch(s); /* still registered: the connection may be reused */
+        } else if (s) {
             sock_free(c, s);
+        }
         return 0;
     }
     if (!s && !(s = sock_new(c, fd, 0))) {
