@@ -166,7 +166,6 @@ static void handle_stall(struct cf_conn *conn, struct evhttp_request *req,
 {
     struct cf_fault *f;
     double s;
-    long long us;
     struct timeval tv;
 
     if (cf_parse_secs(evhttp_find_header(q, "s"), MAX_STALL_S, &s) != 0) {
@@ -178,9 +177,7 @@ static void handle_stall(struct cf_conn *conn, struct evhttp_request *req,
         evhttp_send_reply(req, 500, NULL, NULL);
         return;
     }
-    us = (long long)(s * 1e6 + 0.5);
-    tv.tv_sec = (time_t)(us / 1000000);
-    tv.tv_usec = (suseconds_t)(us % 1000000);
+    tv = cf_secs_timeval(s);
     event_add(f->timer, &tv);
 }
 

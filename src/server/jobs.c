@@ -39,16 +39,6 @@ struct cf_job {
     char text[256];      /* delay: the body to answer with ("" = "slept S") */
 };
 
-static struct timeval to_timeval(double secs)
-{
-    struct timeval tv;
-    long long us = (long long)(secs * 1e6 + 0.5);
-
-    tv.tv_sec = (time_t)(us / 1000000);
-    tv.tv_usec = (suseconds_t)(us % 1000000);
-    return tv;
-}
-
 static void job_drop_connection(struct cf_job *job, int abortive);
 
 static void on_peer_closed(evutil_socket_t fd, short what, void *arg)
@@ -206,7 +196,7 @@ void cf_job_start_delay(struct cf_conn *conn, struct evhttp_request *req, double
                         const char *text)
 {
     struct cf_job *job = job_new(conn, req, delay_fire, 0);
-    struct timeval tv = to_timeval(secs);
+    struct timeval tv = cf_secs_timeval(secs);
 
     if (job == NULL) {
         evhttp_send_reply(req, 500, NULL, NULL);
@@ -317,7 +307,7 @@ void cf_job_start_drip(struct cf_conn *conn, struct evhttp_request *req, uint64_
                        double interval)
 {
     struct cf_job *job;
-    struct timeval tv = to_timeval(interval);
+    struct timeval tv = cf_secs_timeval(interval);
 
     if (n == 0) {
         evhttp_send_reply(req, 200, NULL, NULL);

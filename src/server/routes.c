@@ -109,6 +109,16 @@ int cf_parse_secs(const char *s, double max, double *out)
     return 0;
 }
 
+struct timeval cf_secs_timeval(double secs)
+{
+    struct timeval tv;
+    long long us = (long long)(secs * 1e6 + 0.5);
+
+    tv.tv_sec = (time_t)(us / 1000000);
+    tv.tv_usec = (suseconds_t)(us % 1000000);
+    return tv;
+}
+
 /* An optional parameter: absent gives dflt, present must parse. */
 int cf_opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, uint64_t max,
                uint64_t *out)
@@ -434,8 +444,7 @@ void cf_route_dispatch(cf_server *srv, struct cf_conn *conn, struct evhttp_reque
             cf_reply_text(req, 400, "bad parameter: idle must be seconds in (0, 3600]\n");
             return;
         }
-        tv.tv_sec = (time_t)s;
-        tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+        tv = cf_secs_timeval(s);
         evhttp_connection_set_timeout_tv(evhttp_request_get_connection(req), &tv);
     }
     switch (route) {

@@ -92,6 +92,8 @@ void cf_retry_free_all(cf_server *srv);
  */
 int cf_parse_u64(const char *s, uint64_t max, uint64_t *out);
 int cf_parse_secs(const char *s, double max, double *out);
+/* secs (>= 0) as a timeval, rounded to the microsecond. */
+struct timeval cf_secs_timeval(double secs);
 int cf_opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, uint64_t max,
                uint64_t *out);
 int cf_flag(const struct evkeyvalq *q, const char *key);
