@@ -67,6 +67,8 @@ struct cf_sock {
     struct event ev;
 };
 
+static void sock_listen(cf_client *c, struct cf_sock *s, short events);
+
 static void keep_error(cf_client *c, int code)
 {
     if (!c->error)
@@ -143,8 +145,7 @@ static void on_event(evutil_socket_t fd, short what, void *arg)
         /* An idle connection stirred (the server closed it): stop listening until
          * libcurl asks again; it finds out itself when it next looks at the
          * connection. */
-        event_del(&s->ev);
-        s->events = 0;
+        sock_listen(s->client, s, 0);
         return;
     }
     drive(s->client, fd, action); /* s may be gone now */
@@ -356,8 +357,7 @@ static int on_close_socket(void *ctx, curl_socket_t fd)
 
     c->sockets--;
     if (s && s->watched) { /* libcurl did not say CURL_POLL_REMOVE: it may yet */
-        event_del(&s->ev);
-        s->events = 0;
+        sock_listen(c, s, 0);
         s->ours = 0;
         c->sock_at[fd] = NULL;
     } else if (s) {
