@@ -17,6 +17,7 @@
 
 #include "../src/cli/input.c"
 #include "../src/cli/strbuf.c"
+#include "../src/cli/blockwrite.c"
 #include "../src/cli/outdir.c"
 
 static void assert_safe(const char *url)

@@ -394,6 +394,59 @@ static void test_output_dir_hostile(void **state)
     free(err);
 }
 
+/* Bodies saved under -o are the server's bytes, whatever their size and however they
+ * came: one chunk, libcurl's 16 KiB pieces, 999-byte HTTP chunks across block
+ * boundaries; a body cut short leaves no file. */
+static void test_output_dir_whole_bodies(void **state)
+{
+    static const long sizes[] = {0, 1, 16383, 16384, 16385, 65535, 65536, 65537, 1048576, 3000001};
+    enum { N = sizeof sizes / sizeof sizes[0] };
+    char dir[] = "/tmp/cofetch-e2e-out-XXXXXX";
+    char in[4096] = "";
+    char *out, *err, *line;
+    size_t n = 0;
+    int files = 0;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(in + n, sizeof in - n, "%s\n", cli_url("/bytes?n=%ld", sizes[i]));
+    n += (size_t)snprintf(in + n, sizeof in - n, "%s\n", cli_url("/chunked?n=300&size=999"));
+    snprintf(in + n, sizeof in - n, "%s\n", cli_url("/chunked?n=70&size=1000&truncate=1"));
+    int rc = run(in, &out, &err, "-o", dir, "-j", "20", "-w",
+                 "%{exitcode} %{filename_effective}\\n", NULL);
+    assert_int_equal(rc, 1); /* the truncated one failed */
+    for (line = out; *line; line = strchr(line, '\n') + 1) {
+        char name[512], path[1024];
+        int code = atoi(line);
+        const char *p = strchr(line, ' ') + 1;
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(p, "\n"), p);
+        if (code != 0) {
+            assert_string_equal(name, ""); /* the truncated one: no file */
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        long want = strstr(name, "chunked") ? 300 * 999 : atol(strstr(name, "_3D") + 3);
+        long off = 0;
+        int c;
+        while ((c = fgetc(f)) != EOF) {
+            if (c != 'a' + off % 26)
+                fail_msg("%s: byte %ld is '%c'", name, off, c);
+            off++;
+        }
+        fclose(f);
+        assert_int_equal(off, want);
+        unlink(path);
+        files++;
+    }
+    assert_int_equal(files, N + 1);
+    assert_int_equal(count_files(dir), 0); /* no temporary file left */
+    rmdir(dir);
+    free(out);
+    free(err);
+}
+
 static void test_shard_partition(void **state)
 {
     char in[8192] = "";
@@ -489,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_fail_fast),
         cmocka_unit_test(test_sigint_mid_batch),
         cmocka_unit_test(test_output_dir_hostile),
+        cmocka_unit_test(test_output_dir_whole_bodies),
         cmocka_unit_test(test_shard_partition),
         cmocka_unit_test(test_compare_and_timeline),
         cmocka_unit_test(test_demo),

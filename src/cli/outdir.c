@@ -18,6 +18,7 @@ int outdir_open(struct outdir *od, const char *path, int no_clobber)
 {
     od->path = path;
     od->no_clobber = no_clobber;
+    od->buffers.held = 0;
     if (mkdir(path, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "cofetch: cannot create %s: %s\n", path, strerror(errno));
         return CF_EIO;
@@ -119,8 +120,10 @@ int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct s
     for (int tries = 0; tries < 100; tries++) {
         snprintf(f->tmp, sizeof f->tmp, ".cofetch-%ld-%lu.part", (long)getpid(), ++counter);
         f->fd = openat(od->dirfd, f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (f->fd >= 0)
+        if (f->fd >= 0) {
+            bw_init(&f->body, f->fd, &od->buffers);
             return 0;
+        }
         if (errno != EEXIST)
             break;
     }
@@ -129,18 +132,24 @@ int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct s
     return CF_EIO;
 }
 
+int outdir_write(struct outfile *f, const void *data, size_t len)
+{
+    return bw_write(&f->body, data, len);
+}
+
 int outdir_commit(struct outdir *od, struct outfile *f, struct strbuf *err)
 {
+    int werr = bw_flush(&f->body);
+    int cerr = close(f->fd) != 0 ? errno : 0;
     int rc = 0;
 
-    if (close(f->fd) != 0) {
+    f->fd = -1;
+    if (werr || cerr) {
         sb_reset(err);
-        sb_addf(err, "writing %s/%s: %s", od->path, f->name, strerror(errno));
-        f->fd = -1;
+        sb_addf(err, "writing %s/%s: %s", od->path, f->name, strerror(werr ? werr : cerr));
         outdir_abort(od, f);
         return CF_EIO;
     }
-    f->fd = -1;
     if (renameat2(od->dirfd, f->tmp, od->dirfd, f->name, od->no_clobber ? RENAME_NOREPLACE : 0)) {
         if (od->no_clobber && errno == EEXIST) {
             rc = 1;
@@ -156,8 +165,10 @@ int outdir_commit(struct outdir *od, struct outfile *f, struct strbuf *err)
 
 void outdir_abort(struct outdir *od, struct outfile *f)
 {
-    if (f->fd >= 0)
+    if (f->fd >= 0) {
+        bw_drop(&f->body);
         close(f->fd);
+    }
     f->fd = -1;
     unlinkat(od->dirfd, f->tmp, 0);
 }

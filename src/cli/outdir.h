@@ -13,12 +13,15 @@
  * Bodies are written to a temporary ".cofetch-*.part" file created with O_CREAT|O_EXCL
  * in DIR and renamed to the final name only when the fetch succeeded; otherwise it is
  * removed. --no-clobber renames with RENAME_NOREPLACE and keeps an existing file.
+ * Bodies are written in aligned blocks (blockwrite.h); the directory holds the budget
+ * of the block buffers.
  */
 #ifndef CLI_OUTDIR_H
 #define CLI_OUTDIR_H
 
 #include <stddef.h>
 
+#include "blockwrite.h"
 #include "strbuf.h"
 
 enum { OUTDIR_NAME_MAX = 200 };
@@ -27,10 +30,12 @@ struct outdir {
     int dirfd;
     int no_clobber;
     const char *path;
+    struct bw_budget buffers;
 };
 
 struct outfile {
     int fd;
+    struct blockwriter body;
     char tmp[64];
     char name[OUTDIR_NAME_MAX + 24];
 };
@@ -44,8 +49,10 @@ void outdir_name(const char *url, char *out);
 
 /* Creates the temporary file for url. 0 or CF_EIO (the reason replaces err's text). */
 int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct strbuf *err);
-/* Renames it to its final name. 0, 1 if --no-clobber kept an existing file, or CF_EIO
- * (the reason replaces err's text). */
+/* Writes a piece of the body. 0 or an errno value. */
+int outdir_write(struct outfile *f, const void *data, size_t len);
+/* Writes what is left of the body and renames the file to its final name. 0, 1 if
+ * --no-clobber kept an existing file, or CF_EIO (the reason replaces err's text). */
 int outdir_commit(struct outdir *od, struct outfile *f, struct strbuf *err);
 /* Removes the temporary file (failed or cancelled fetch). */
 void outdir_abort(struct outdir *od, struct outfile *f);

@@ -101,19 +101,12 @@ static int keep_body(struct sink *s, const void *data, size_t len)
 static int sink_write(void *ctx, const void *data, size_t len)
 {
     struct sink *s = ctx;
-    const char *p = data;
 
     if (s->file) {
-        size_t off = 0;
-        while (off < len) {
-            ssize_t n = write(s->file->fd, p + off, len - off);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                s->write_errno = n < 0 ? errno : EIO;
-                return 1;
-            }
-            off += (size_t)n;
+        int err = outdir_write(s->file, data, len);
+        if (err) {
+            s->write_errno = err;
+            return 1;
         }
     }
     if (s->keep_all)
