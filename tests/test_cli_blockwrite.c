@@ -9,7 +9,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +19,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "support.h"
 
 #include "../src/cli/input.c"
 #include "../src/cli/strbuf.c"
@@ -224,18 +225,6 @@ static void test_write_errors_are_returned(void **state)
     free(want);
 }
 
-static int count_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    closedir(d);
-    return n;
-}
-
 static void test_commit_reports_a_failed_flush(void **state)
 {
     char dir[] = "/tmp/cofetch-outdir-XXXXXX";
@@ -272,7 +261,7 @@ static void test_commit_reports_a_failed_flush(void **state)
     signal(SIGXFSZ, SIG_DFL);
     assert_non_null(strstr(sb_cstr(&err), "writing "));
     assert_non_null(strstr(sb_cstr(&err), "/h_2Fb: File too large"));
-    assert_int_equal(count_files(dir), 0);
+    assert_int_equal(t_count_files(dir), 0);
     assert_int_equal(od.buffers.held, 0);
 
     /* Abandoned with a buffer held: the buffer back, no file. */
@@ -282,7 +271,7 @@ static void test_commit_reports_a_failed_flush(void **state)
     assert_int_equal(od.buffers.held, BW_BLOCK);
     outdir_abort(&od, &f);
     assert_int_equal(od.buffers.held, 0);
-    assert_int_equal(count_files(dir), 0);
+    assert_int_equal(t_count_files(dir), 0);
     assert_int_equal(stat(path, &st), -1);
 
     sb_free(&err);

@@ -7,13 +7,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "support.h"
 
 #include "../src/cli/input.c"
 #include "../src/cli/strbuf.c"
@@ -90,18 +91,6 @@ static void test_names_readable_and_distinct(void **state)
     assert_string_not_equal(na, name_of(b));
 }
 
-static int count_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    closedir(d);
-    return n;
-}
-
 static void test_temp_then_rename(void **state)
 {
     char dir[] = "/tmp/cofetch-outdir-XXXXXX";
@@ -117,9 +106,9 @@ static void test_temp_then_rename(void **state)
     /* Abort: nothing stays. */
     assert_int_equal(outdir_begin(&od, "http://h/a", &f, &err), 0);
     assert_int_equal(write(f.fd, "partial", 7), 7);
-    assert_int_equal(count_files(dir), 1);
+    assert_int_equal(t_count_files(dir), 1);
     outdir_abort(&od, &f);
-    assert_int_equal(count_files(dir), 0);
+    assert_int_equal(t_count_files(dir), 0);
 
     /* Commit: the final name, with the content. */
     assert_int_equal(outdir_begin(&od, "http://h/a", &f, &err), 0);
@@ -136,7 +125,7 @@ static void test_temp_then_rename(void **state)
     assert_int_equal(outdir_commit(&od, &f, &err), 1);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_size, 3);
-    assert_int_equal(count_files(dir), 1);
+    assert_int_equal(t_count_files(dir), 1);
 
     /* A directory removed under us: the fetch's error says where it could not write. */
     unlink(path);

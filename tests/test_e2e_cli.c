@@ -313,17 +313,6 @@ static void test_fail_fast(void **state)
     free(err);
 }
 
-static int count_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-    while ((e = readdir(d)))
-        n += e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."));
-    closedir(d);
-    return n;
-}
-
 static void test_sigint_mid_batch(void **state)
 {
     char dir[] = "/tmp/cofetch-e2e-out-XXXXXX";
@@ -353,7 +342,7 @@ static void test_sigint_mid_batch(void **state)
     assert_non_null(strstr(err, "fetched 1, failed 2"));
     assert_non_null(strstr(err, "interrupted"));
     /* Only the completed body is there: no partial or temporary file. */
-    assert_int_equal(count_files(dir), 1);
+    assert_int_equal(t_count_files(dir), 1);
     char path[512];
     snprintf(path, sizeof path, "%s/127.0.0.1_3A%s_2Fbytes_3Fn_3D10", dir,
              strrchr(cli_env.srv.url, ':') + 1);
@@ -375,7 +364,7 @@ static void test_output_dir_hostile(void **state)
     int rc = run(NULL, &out, &err, "-o", dir, "--json", cli_url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"),
                  cli_url("/status/404?/../../.hidden"), NULL);
     assert_int_equal(rc, 0);
-    assert_int_equal(count_files(dir), 2);
+    assert_int_equal(t_count_files(dir), 2);
     DIR *d = opendir(dir);
     struct dirent *e;
     while ((e = readdir(d))) {
@@ -441,7 +430,7 @@ static void test_output_dir_whole_bodies(void **state)
         files++;
     }
     assert_int_equal(files, N + 1);
-    assert_int_equal(count_files(dir), 0); /* no temporary file left */
+    assert_int_equal(t_count_files(dir), 0); /* no temporary file left */
     rmdir(dir);
     free(out);
     free(err);

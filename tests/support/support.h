@@ -14,6 +14,9 @@ int t_loop_teardown(void **state);
 /* Monotonic seconds. */
 double t_now(void);
 
+/* Entries in directory dir, hidden ones too, but for "." and "..". */
+int t_count_files(const char *dir);
+
 /* Peak resident set size of this process, in KiB (getrusage). */
 long t_peak_rss_kib(void);
 
