@@ -17,19 +17,29 @@ void bw_init(struct blockwriter *w, int fd, struct bw_budget *budget)
     w->budget = budget;
 }
 
-static int bw_put(struct blockwriter *w, const char *p, size_t len)
+int write_full(int fd, const void *data, size_t len)
 {
+    const char *p = data;
+
     while (len) {
-        ssize_t n = write(w->fd, p, len);
+        ssize_t n = write(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return n < 0 ? errno : EIO;
         p += n;
         len -= (size_t)n;
-        w->off += (uint64_t)n;
     }
     return 0;
+}
+
+static int bw_put(struct blockwriter *w, const char *p, size_t len)
+{
+    int err = write_full(w->fd, p, len);
+
+    if (!err)
+        w->off += len;
+    return err;
 }
 
 static int take_buffer(struct blockwriter *w)

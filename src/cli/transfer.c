@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "blockwrite.h"
 #include "cofetch/error.h"
 #include "run.h"
 #include "template.h"
@@ -59,7 +60,6 @@ static int keep_body(struct sink *s, const void *data, size_t len)
 {
     struct rec *r = s->rec;
     struct run *run = s->run;
-    const char *p = data;
 
     if (!s->decided) {
         s->decided = 1;
@@ -84,18 +84,8 @@ static int keep_body(struct sink *s, const void *data, size_t len)
         }
         r->has_body_fd = 1;
     }
-    while (len) {
-        ssize_t n = write(r->body_fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            s->write_errno = n < 0 ? errno : EIO;
-            return 1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    s->write_errno = write_full(r->body_fd, data, len);
+    return s->write_errno != 0;
 }
 
 static int sink_write(void *ctx, const void *data, size_t len)
