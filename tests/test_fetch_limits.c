@@ -603,6 +603,104 @@ static void burst_keeps_at_most_1024(void **state)
     assert_true(b.st.conns_open >= 512); /* and reuse is not given up */
 }
 
+/* ---- connections kept between waves of transfers (multi.c) ---- */
+
+#define WAVES     10
+#define WAVE_SIZE 8
+
+struct waves {
+    unsigned long conns[WAVES + 1]; /* the server's conns_total before each wave, and after */
+};
+
+static int waves_task(void *arg, void **res)
+{
+    struct waves *w = arg;
+    int rc = 0;
+    (void)res;
+
+    for (int i = 0; i < WAVES && rc == 0; i++) {
+        struct many m = {.url = {nf_url("/bytes?n=100")}, .n = WAVE_SIZE};
+        struct cf_server_stats st;
+
+        many_init(&m);
+        cf_server_stats(nf.srv, &st);
+        w->conns[i] = st.conns_total;
+        rc = many_task(&m, NULL);
+        for (size_t j = 0; j < m.n && rc == 0; j++)
+            rc = m.rc[j];
+        many_free(&m);
+    }
+    w->conns[WAVES] = 0;
+    if (rc == 0) {
+        struct cf_server_stats st;
+        cf_server_stats(nf.srv, &st);
+        w->conns[WAVES] = st.conns_total;
+    }
+    return rc;
+}
+
+/* Each wave's tasks end (their transfers leave the multi) before the next wave's begin:
+ * the connections the first wave opened still serve every later one. libcurl's own cap,
+ * 4 x the transfers in the multi at the moment, drops to nothing between waves. */
+static void waves_reuse_connections(void **state)
+{
+    struct waves w = {{0}};
+    (void)state;
+
+    assert_int_equal(nf_run(NULL, waves_task, &w), 0);
+    assert_true(w.conns[1] - w.conns[0] <= WAVE_SIZE);
+    for (int i = 1; i < WAVES; i++)
+        if (w.conns[i + 1] != w.conns[i])
+            fail_msg("wave %d opened %lu new connections", i, w.conns[i + 1] - w.conns[i]);
+}
+
+/* ---- a kept connection that dies under its next request (multi.c, fetch.c) ---- */
+
+struct dead_kept {
+    int rc;
+    char error[256];
+    unsigned long resets; /* requests /reset saw */
+    int after;            /* a good fetch after it */
+};
+
+static int dead_kept_task(void *arg, void **res)
+{
+    struct dead_kept *d = arg;
+    struct many m = {.url = {nf_url("/bytes?n=100")}, .n = 6};
+    struct cf_response resp;
+    (void)res;
+
+    many_init(&m);
+    if (many_task(&m, NULL) != 0) /* six connections kept */
+        return -1;
+    many_free(&m);
+    cf_server_reset_stats(nf.srv);
+    d->rc = nf_get(nf_url("/reset?before=1"), &resp);
+    snprintf(d->error, sizeof d->error, "%s", resp.error ? resp.error : "");
+    cf_response_free(&resp);
+    d->resets = cf_server_count_path(nf.srv, "/reset");
+    d->after = nf_get(nf_url("/bytes?n=10"), &resp);
+    cf_response_free(&resp);
+    return 0;
+}
+
+/* The server closes the connection without replying: on a kept connection libcurl resends
+ * the request elsewhere. Once: the resend goes to a fresh connection, where the server's
+ * silence is the answer ("empty reply"), not to the other five kept ones ("Connection
+ * died, tried 5 times", the request sent six times). */
+static void dead_kept_connection_resent_once(void **state)
+{
+    struct dead_kept d = {0};
+    (void)state;
+
+    assert_int_equal(nf_run(NULL, dead_kept_task, &d), 0);
+    assert_int_equal(d.rc, CF_ERECV);
+    if (!strstr(d.error, "mpty reply"))
+        fail_msg("error: %s", d.error);
+    assert_int_equal(d.resets, 2);
+    assert_int_equal(d.after, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -622,6 +720,8 @@ int main(void)
         cmocka_unit_test(receive_buffer_budget_is_a_cap),
         cmocka_unit_test(receive_buffer_explicit),
         cmocka_unit_test(burst_keeps_at_most_1024),
+        cmocka_unit_test(waves_reuse_connections),
+        cmocka_unit_test(dead_kept_connection_resent_once),
         // clang-format on
     };
     return cmocka_run_group_tests(tests, nf_group_setup, nf_group_teardown);

@@ -118,13 +118,32 @@ static int attempt_end(void *arg)
     return rc;
 }
 
+/* The transfer was stopped before libcurl resent it on another kept connection (multi.c):
+ * the same request again, on a fresh connection. Nothing was heard, so nothing to undo
+ * but the stop's error text. */
+static int attempt_fresh(void *arg)
+{
+    struct step *st = arg;
+    struct cf_xfer *x = st->x;
+
+    x->fresh = 1;
+    x->errbuf[0] = '\0';
+    cf_response_begin_attempt(x);
+    return 0;
+}
+
 static int attempt(cf_client *c, struct cf_xfer *x, struct cf_attempt *a)
 {
     struct step st = {c, x, a, 0};
 
+    x->fresh = 0;
     st.rc = cf_on_loop_stack(attempt_begin, &st);
     if (st.rc == 0)
         st.rc = cf_multi_perform(c, x);
+    if (st.rc == 0 && x->stale) {
+        cf_on_loop_stack(attempt_fresh, &st);
+        st.rc = cf_multi_perform(c, x);
+    }
     return cf_on_loop_stack(attempt_end, &st);
 }
 

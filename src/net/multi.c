@@ -44,6 +44,21 @@
  * pile of idle sockets). Below that, and whenever a connection may be idle, libcurl reuses as
  * usual. The policy is off when connection limits are set (a transfer waiting for a
  * connection slot must be free to take the next idle one).
+ *
+ * Keeping connections. libcurl 7.88 keeps at most 4 x the transfers in the multi *at
+ * that moment* and closes the oldest idle ones past that; the count dips whenever
+ * finished transfers are removed before their tasks add the next ones, so a steady 50
+ * in flight used ~800 connections for 10,000 requests. The cap follows the peak in
+ * flight instead (CURLMOPT_MAXCONNECTS), and connections stay for the next transfers.
+ *
+ * A kept connection the server has closed. libcurl notices when the request on it gets
+ * no reply at all and resends it on another connection, which with a warm pool may be
+ * another kept one, up to five times ("Connection died, tried 5 times"): a URL whose
+ * server drops every request would be sent six times and fail with a misleading error.
+ * One dead kept connection is enough: when a transfer gets ready to send a second time
+ * at the same redirect, with nothing heard and no socket opened since (that is such a
+ * resend on a kept connection), on_prereq stops it and the attempt runs again on a
+ * fresh connection, where the server's answer (or its silence) is the result.
  */
 #include <event2/event.h>
 #include <event2/event_struct.h>
@@ -342,6 +357,7 @@ static curl_socket_t on_open_socket(void *ctx, curlsocktype purpose, struct curl
     (void)purpose;
     fd = socket(addr->family, addr->socktype, addr->protocol);
     if (fd != CURL_SOCKET_BAD) {
+        x->opened = 1;
         x->client->sockets++;
         xfer_attach(x);
         sock_new(x->client, fd, 1); /* out of memory: watched like any other socket */
@@ -367,14 +383,26 @@ static int on_close_socket(void *ctx, curl_socket_t fd)
 }
 
 #if LIBCURL_VERSION_NUM >= 0x075000
-/* Connected (a new connection or a reused one), about to send the request. */
+/* Connected (a new connection or a reused one), about to send the request. A second
+ * time at the same redirect with nothing heard and no socket opened since is libcurl
+ * resending on another kept connection after one died: stop it (see the top). */
 static int on_prereq(void *ctx, char *ip, char *local_ip, int port, int local_port)
 {
+    struct cf_xfer *x = ctx;
+    long redirects = 0;
+
     (void)ip;
     (void)local_ip;
     (void)port;
     (void)local_port;
-    xfer_attach(ctx);
+    xfer_attach(x);
+    curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &redirects);
+    if (!x->fresh && redirects == x->ready_redirects && !x->heard && !x->opened) {
+        x->stale = 1;
+        return CURL_PREREQFUNC_ABORT;
+    }
+    x->ready_redirects = redirects;
+    x->heard = x->opened = 0;
     return CURL_PREREQFUNC_OK;
 }
 #endif
@@ -393,6 +421,8 @@ static void conn_policy(cf_client *c, struct cf_xfer *x)
              (is_scheme(r->url, "https:", 6) && r->http_version == CF_HTTP_1_1);
 
     x->attached = 0;
+    x->ready_redirects = -1;
+    x->heard = x->opened = x->stale = 0;
     curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
     curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETDATA, (void *)x);
     curl_easy_setopt(x->easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
@@ -401,6 +431,10 @@ static void conn_policy(cf_client *c, struct cf_xfer *x)
     curl_easy_setopt(x->easy, CURLOPT_PREREQFUNCTION, on_prereq);
     curl_easy_setopt(x->easy, CURLOPT_PREREQDATA, (void *)x);
 #endif
+    if (x->fresh) {
+        curl_easy_setopt(x->easy, CURLOPT_FRESH_CONNECT, 1L);
+        return;
+    }
     if (!c->conn_policy || !h1 || c->sockets > c->attached)
         return; /* a connection may be idle: let libcurl look */
     curl_easy_setopt(x->easy, CURLOPT_FRESH_CONNECT, 1L);
@@ -487,6 +521,10 @@ static int add_on_loop(void *arg)
         return cf_error_from_multi(mrc);
     x->in_multi = 1;
     c->recv_bytes += (size_t)x->recv_buf;
+    if (c->in_flight >= c->peak_in_flight) { /* keep connections for the peak (see the top) */
+        c->peak_in_flight = c->in_flight + 1;
+        curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 4 * (long)c->peak_in_flight);
+    }
     if (c->in_flight++ == 0) {
         struct timeval tv = {0, (long)(CF_WATCHDOG * 1e6)};
         c->watched = c->actions;

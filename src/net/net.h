@@ -53,6 +53,7 @@ struct cf_client {
     int running;            /* transfers libcurl reports running */
     int error;              /* first CURLMcode failure seen in a callback (as CF_E*) */
     size_t in_flight;       /* transfers in the multi */
+    size_t peak_in_flight;  /* the most there have been (sets CURLMOPT_MAXCONNECTS) */
     size_t recv_bytes;      /* their receive buffers' bytes (request.c) */
     cf_sem *slots;          /* max_in_flight permits, or NULL */
     struct cf_easy_pool pool;
@@ -92,6 +93,13 @@ struct cf_xfer {
     int attached;               /* holds a connection: counted in client->attached */
     CURLcode result;            /* libcurl's result once done */
     long recv_buf;              /* CURLOPT_BUFFERSIZE of this attempt */
+    /* libcurl's dead-connection retry (multi.c, on_prereq): what the transfer did since it
+     * last got ready to send, and whether this attempt went to a fresh connection. */
+    long ready_redirects; /* CURLINFO_REDIRECT_COUNT when last ready (-1: not yet) */
+    int opened;           /* it opened a socket since */
+    int heard;            /* a header arrived since */
+    int stale;            /* a retry on another kept connection was stopped: run fresh */
+    int fresh;            /* this attempt runs with FRESH_CONNECT after a stale retry */
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -105,7 +113,9 @@ int cf_multi_init(cf_client *c, const struct cf_client_opts *opts);
 void cf_multi_cleanup(cf_client *c);
 /* Add x->easy and suspend the calling task until the transfer ends; x->result then
  * holds libcurl's result. Returns 0, or CF_ECANCELED (the transfer was removed), or
- * an error from adding the handle. May suspend. */
+ * an error from adding the handle. May suspend. When x->stale is set afterwards, the
+ * transfer was stopped before a resend on a kept connection: run it again with
+ * x->fresh set (FRESH_CONNECT). */
 int cf_multi_perform(cf_client *c, struct cf_xfer *x);
 
 /* ---- easy_pool.c ---- */

@@ -62,6 +62,7 @@ size_t cf_response_on_header(char *data, size_t size, size_t n, void *ctx)
 
     if (x->cancelled)
         return 0;
+    x->heard = 1;
     if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
         resp->headers_len = 0; /* a new response (redirect, 1xx): keep the last only */
     if (reserve(&resp->headers, &x->headers_cap, resp->headers_len + len, HEADERS_MIN)) {
