@@ -55,8 +55,10 @@ struct buf {
 
 static void put(struct buf *b, const char *s, size_t len)
 {
-    if (b->n + len >= sizeof b->s)
-        len = sizeof b->s - 1 - b->n;
+    size_t room = sizeof b->s - 1 - b->n; /* b->n < sizeof b->s always */
+
+    if (len > room)
+        len = room;
     memcpy(b->s + b->n, s, len);
     b->n += len;
     b->s[b->n] = '\0';
