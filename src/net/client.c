@@ -3,8 +3,9 @@
  * CF_SLOT_NET; its clock and its random numbers.
  *
  * curl_global_init runs once per process (pthread_once) the first time a client is
- * created, and is never undone: curl_global_cleanup is not thread-safe and other
- * threads (other loops) may still use libcurl, so the process exit releases it.
+ * created, with curl_mem.c's allocator, and is never undone: curl_global_cleanup is
+ * not thread-safe and other threads (other loops) may still use libcurl, so the process
+ * exit releases it.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -23,7 +24,7 @@ static CURLcode global_rc = CURLE_FAILED_INIT;
 
 static void global_init(void)
 {
-    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    global_rc = cf_curl_global_init(); /* curl_mem.c: receive buffers kept for reuse */
 }
 
 /* Whether the environment names a proxy: a variable called *_proxy in any case, other
@@ -88,6 +89,7 @@ int cf_client_new(cf_loop *loop, const struct cf_client_opts *opts, cf_client **
     if (rc)
         goto fail;
     cf_loop_set_slot(loop, CF_SLOT_NET, c);
+    cf_curl_mem_hold();
     *out = c;
     return 0;
 fail:
@@ -108,6 +110,7 @@ void cf_client_free(cf_client *c)
     cf_ratelimit_free(&c->rate);
     cf_sem_free(c->slots);
     free(c);
+    cf_curl_mem_release();
 }
 
 cf_client *cf_client_current(void)

@@ -118,6 +118,13 @@ void cf_multi_cleanup(cf_client *c);
  * x->fresh set (FRESH_CONNECT). */
 int cf_multi_perform(cf_client *c, struct cf_xfer *x);
 
+/* ---- curl_mem.c: libcurl's allocator, receive buffers kept for reuse ---- */
+/* curl_global_init with our allocator (once per process, before any other libcurl call). */
+CURLcode cf_curl_global_init(void);
+/* A client starts using libcurl / is done with it; the last one out empties the cache. */
+void cf_curl_mem_hold(void);
+void cf_curl_mem_release(void);
+
 /* ---- easy_pool.c ---- */
 CURL *cf_easy_get(struct cf_easy_pool *p);
 void cf_easy_put(struct cf_easy_pool *p, CURL *easy);
