@@ -1,6 +1,6 @@
 /*
  * curl_mem.c - libcurl's allocator (curl_global_init_mem): the C library's, with the
- * receive buffers kept for reuse.
+ * receive buffers served from a few slots that are used again and again.
  *
  * libcurl 7.88 mallocs a transfer's receive buffer (CURLOPT_BUFFERSIZE + 1 bytes, up to
  * 64 KiB) when the transfer starts and frees it when it ends: one large malloc/free pair
@@ -10,109 +10,113 @@
  * flight (1,000,000 requests at 64 in flight: 12.3 -> 15 MB as the buffers touched
  * more of a 5.4 MB heap). libcurl 8 lends transfers one buffer of the multi's instead.
  *
- * Here a freed block whose usable size is a receive buffer's (2^k + 1 bytes for 1 KiB
- * <= 2^k <= 64 KiB) goes on a LIFO list for its size, up to CACHE_BYTES in all, and
- * the next malloc of that size takes it back: the same few buffers serve every
- * transfer, at the same addresses. Everything else is malloc/free/realloc/calloc/strdup
- * as they are. A block on a list is still malloc's, and the lists are emptied when the
- * last client goes (cf_curl_mem_release).
+ * Here a request for a receive buffer's size (2^k + 1 bytes, 1 KiB <= 2^k <= 64 KiB)
+ * takes a slot of one block of NSLOTS slots (malloc'd once, when first needed; pages
+ * are only touched as responses land), the most recently freed first: the same few
+ * slots serve every transfer, at the same addresses. When all are taken, or for any
+ * other size, it is malloc. free tells a slot by its address (two compares, so other
+ * frees cost nothing extra); realloc of a slot moves it to malloc. The block is given
+ * back when the last client goes and no slot is taken (cf_curl_mem_release).
  *
  * libcurl calls these from its resolver threads too, and several loops may run clients
- * in threads of their own: the lists are under a mutex (uncontended in the common case,
- * and taken only for the buffer sizes).
+ * in threads of their own: the slots are under a mutex, taken only for slot sizes.
  */
-#include <malloc.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "net.h"
 
 enum {
-    MIN_SHIFT = 10, /* 1 KiB: libcurl's smallest buffer */
-    MAX_SHIFT = 16, /* 64 KiB: request.c's largest */
-    NCLASS = MAX_SHIFT - MIN_SHIFT + 1,
-    CACHE_BYTES = 4 * 1024 * 1024, /* request.c's RECV_BUDGET: what buffers in flight may hold */
-};
-
-struct block {
-    struct block *next;
+    MIN_SIZE = 1024 + 1,      /* libcurl's smallest buffer, + 1 */
+    MAX_SIZE = 64 * 1024 + 1, /* request.c's largest */
+    SLOT = 64 * 1024 + 64,    /* a slot holds the largest (and keeps 64-byte alignment) */
+    NSLOTS = 64,              /* request.c's budget: 4 MiB is 64 buffers of 64 KiB */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct block *cache[NCLASS];
-static size_t cached; /* bytes on the lists */
+static char *block;                     /* NSLOTS slots, or NULL (read unlocked: atomically) */
+static unsigned char free_slot[NSLOTS]; /* stack of free slot numbers */
+static unsigned nfree;
+static unsigned users; /* clients alive (cf_curl_mem_hold) */
 
-#define BUF_SIZE(k) (((size_t)1 << ((k) + MIN_SHIFT)) + 1)
-
-/* The class of a request of n bytes, or -1. */
-static int class_of_request(size_t n)
+static int is_buffer_size(size_t n)
 {
     size_t pow = n - 1;
-
-    if (n < BUF_SIZE(0) || n > BUF_SIZE(NCLASS - 1) || (pow & (pow - 1)) != 0)
-        return -1;
-    return __builtin_ctzl(pow) - MIN_SHIFT;
+    return n >= MIN_SIZE && n <= MAX_SIZE && (pow & (pow - 1)) == 0;
 }
 
-/* The class a block of `usable` bytes serves (malloc rounds a request up a little). */
-static int class_of_block(size_t usable)
+/* The slot p is in, or -1 when p is not one. (libcurl frees often, NULL mostly.) */
+static inline int slot_of(const void *p)
 {
-    if (usable < BUF_SIZE(0) || usable >= BUF_SIZE(NCLASS - 1) + 16)
+    const char *b = __atomic_load_n(&block, __ATOMIC_ACQUIRE);
+    uintptr_t off = (uintptr_t)p - (uintptr_t)b;
+
+    if (!p || !b || off >= (uintptr_t)NSLOTS * SLOT)
         return -1;
-    for (int k = NCLASS - 1; k >= 0; k--)
-        if (usable >= BUF_SIZE(k))
-            return usable < BUF_SIZE(k) + 16 ? k : -1;
-    return -1;
+    return (int)(off / SLOT);
+}
+
+static void *slot_take(void)
+{
+    void *p = NULL;
+
+    pthread_mutex_lock(&lock);
+    if (!block) {
+        char *b = malloc((size_t)NSLOTS * SLOT);
+        if (b) {
+            for (unsigned i = 0; i < NSLOTS; i++)
+                free_slot[i] = (unsigned char)(NSLOTS - 1 - i);
+            nfree = NSLOTS;
+            __atomic_store_n(&block, b, __ATOMIC_RELEASE);
+        }
+    }
+    if (block && nfree > 0)
+        p = block + (size_t)free_slot[--nfree] * SLOT;
+    pthread_mutex_unlock(&lock);
+    return p;
+}
+
+static void slot_give(int slot)
+{
+    pthread_mutex_lock(&lock);
+    free_slot[nfree++] = (unsigned char)slot;
+    pthread_mutex_unlock(&lock);
 }
 
 static void *mem_malloc(size_t n)
 {
-    int k = class_of_request(n);
-
-    if (k >= 0) {
-        struct block *b;
-        pthread_mutex_lock(&lock);
-        b = cache[k];
-        if (b) {
-            cache[k] = b->next;
-            cached -= BUF_SIZE(k);
-        }
-        pthread_mutex_unlock(&lock);
-        if (b)
-            return b;
-    }
-    return malloc(n);
+    void *p = is_buffer_size(n) ? slot_take() : NULL;
+    return p ? p : malloc(n);
 }
 
 static void mem_free(void *p)
 {
-    int k;
+    int slot;
 
     if (!p)
         return;
-    k = class_of_block(malloc_usable_size(p));
-    if (k >= 0) {
-        size_t size = BUF_SIZE(k);
-        struct block *b = p;
-        int kept = 0;
-        pthread_mutex_lock(&lock);
-        if (cached + size <= CACHE_BYTES) {
-            b->next = cache[k];
-            cache[k] = b;
-            cached += size;
-            kept = 1;
-        }
-        pthread_mutex_unlock(&lock);
-        if (kept)
-            return;
-    }
-    free(p);
+    slot = slot_of(p);
+    if (slot >= 0)
+        slot_give(slot);
+    else
+        free(p);
 }
 
 static void *mem_realloc(void *p, size_t n)
 {
-    return realloc(p, n);
+    int slot = slot_of(p);
+    void *q;
+
+    if (slot < 0)
+        return realloc(p, n);
+    q = malloc(n ? n : 1);
+    if (q) {
+        memcpy(q, p, n < MAX_SIZE ? n : MAX_SIZE);
+        slot_give(slot);
+    }
+    return q;
 }
 
 static char *mem_strdup(const char *s)
@@ -131,8 +135,6 @@ CURLcode cf_curl_global_init(void)
                                 mem_calloc);
 }
 
-static unsigned users; /* clients alive (cf_curl_mem_hold) */
-
 void cf_curl_mem_hold(void)
 {
     pthread_mutex_lock(&lock);
@@ -142,21 +144,16 @@ void cf_curl_mem_hold(void)
 
 void cf_curl_mem_release(void)
 {
-    struct block *all[NCLASS];
+    char *b = NULL;
 
     pthread_mutex_lock(&lock);
-    if (users > 0 && --users > 0) {
-        pthread_mutex_unlock(&lock);
-        return;
+    if (users > 0)
+        users--;
+    if (users == 0 && block && nfree == NSLOTS) {
+        b = block;
+        __atomic_store_n(&block, NULL, __ATOMIC_RELEASE);
+        nfree = 0;
     }
-    memcpy(all, cache, sizeof all);
-    memset(cache, 0, sizeof cache);
-    cached = 0;
     pthread_mutex_unlock(&lock);
-    for (int k = 0; k < NCLASS; k++)
-        while (all[k]) {
-            struct block *b = all[k];
-            all[k] = b->next;
-            free(b);
-        }
+    free(b);
 }
