@@ -29,11 +29,12 @@
 #include "net.h"
 
 enum {
-    MIN_SIZE = 1024 + 1,      /* libcurl's smallest buffer, + 1 */
-    MAX_SIZE = 64 * 1024 + 1, /* request.c's largest */
-    SLOT = 64 * 1024 + 64,    /* a slot holds the largest (and keeps 64-byte alignment) */
-    NSLOTS = 64,              /* request.c's budget: 4 MiB is 64 buffers of 64 KiB */
+    MIN_SIZE = RECV_MIN + 1, /* libcurl asks for a buffer's size + 1 */
+    MAX_SIZE = RECV_MAX + 1,
+    SLOT = RECV_MAX + 64,            /* holds the largest (and keeps 64-byte alignment) */
+    NSLOTS = RECV_BUDGET / RECV_MAX, /* 64: what the budget lets be in flight */
 };
+_Static_assert(NSLOTS <= 256, "slot numbers are kept in unsigned chars");
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char *block;                     /* NSLOTS slots, or NULL (read unlocked: atomically) */

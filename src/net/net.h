@@ -131,6 +131,11 @@ void cf_easy_put(struct cf_easy_pool *p, CURL *easy);
 void cf_easy_pool_free(struct cf_easy_pool *p);
 
 /* ---- request.c: a request's options on an easy handle ---- */
+/* Receive buffers (when the client leaves their size to us): powers of two from
+ * RECV_MIN to RECV_MAX bytes, never more than RECV_BUDGET in flight above RECV_MIN.
+ * curl_mem.c keeps RECV_BUDGET / RECV_MAX slots of them for reuse. */
+enum { RECV_BUDGET = 4 * 1024 * 1024, RECV_MIN = 1024, RECV_MAX = 64 * 1024 };
+
 int cf_request_apply(struct cf_xfer *x);
 
 /* ---- response.c: header and body callbacks, the result read back ---- */

@@ -25,9 +25,7 @@ enum { DEFAULT_MAX_BODY = 64 * 1024 * 1024 };
  * calls (100 x 1 MiB to files: 1.07x -> 0.99x curl -Z, whose tool asks for 100 KiB);
  * 10,000 transfers waiting on slow servers hold ~32 MB less than with libcurl's 16 KiB
  * default (measured). Powers of two keep a pooled handle's buffer from being
- * reallocated for every small change in the count. */
-enum { RECV_BUDGET = 4 * 1024 * 1024, RECV_MIN = 1024, RECV_MAX = 64 * 1024 };
-
+ * reallocated for every small change in the count. (RECV_*: net.h.) */
 static long recv_buffer_size(const cf_client *c)
 {
     size_t share = RECV_BUDGET / (c->in_flight + 1);
