@@ -25,6 +25,7 @@
 #include "../src/cli/input.c"
 #include "../src/cli/strbuf.c"
 #include "../src/cli/blockwrite.c"
+#include "../src/cli/writefull.c"
 #include "../src/cli/outdir.c"
 
 enum { BODY = 1000003 };

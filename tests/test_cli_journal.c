@@ -10,12 +10,16 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../src/cli/input.c"
 #include "../src/cli/journal.c"
 #include "../src/cli/strbuf.c"
+#include "../src/cli/writefull.c"
 
 static char path[64];
 
@@ -153,12 +157,42 @@ static void test_unwritable(void **state)
     journal_close(NULL);
 }
 
+/* The file cannot grow past 64 bytes: the flush that hits the limit fails, and so does
+ * every later one, without writing again (the run goes on; its exit code says so). */
+static void test_write_error(void **state)
+{
+    struct journal *j;
+    struct rlimit saved, rl;
+    struct stat st;
+    (void)state;
+
+    write_file("");
+    assert_int_equal(journal_open(&j, path, 0), 0);
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    rl = saved;
+    rl.rlim_cur = 64;
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+    for (int i = 1; i <= 5; i++)
+        journal_add(j, 1, "l", (unsigned long)i, "http://h/a-rather-long-url", 26);
+    assert_int_equal(journal_flush(j), CF_EIO);
+    assert_int_equal(journal_pending(j), 0);
+    journal_add(j, 1, "l", 6, "u6", 2);
+    assert_int_equal(journal_flush(j), CF_EIO);
+    assert_int_equal(journal_pending(j), 0);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    signal(SIGXFSZ, SIG_DFL);
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(st.st_size <= 64);
+    journal_close(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_key_escapes),         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_torn_and_junk_lines), cmocka_unit_test(test_many_entries),
-        cmocka_unit_test(test_unwritable),
+        cmocka_unit_test(test_unwritable),          cmocka_unit_test(test_write_error),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

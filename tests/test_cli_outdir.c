@@ -19,6 +19,7 @@
 #include "../src/cli/input.c"
 #include "../src/cli/strbuf.c"
 #include "../src/cli/blockwrite.c"
+#include "../src/cli/writefull.c"
 #include "../src/cli/outdir.c"
 
 static void assert_safe(const char *url)

@@ -28,6 +28,7 @@
 #include "../src/cli/input.c"
 #include "../src/cli/strbuf.c"
 #include "../src/cli/blockwrite.c"
+#include "../src/cli/writefull.c"
 #include "../src/cli/outdir.c"
 
 enum { NURLS = 6000 };

@@ -1,12 +1,11 @@
 /*
  * blockwrite.c - a body's chunks gathered into block-aligned writes.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "blockwrite.h"
+#include "writefull.h"
 
 void bw_init(struct blockwriter *w, int fd, struct bw_budget *budget)
 {
@@ -15,22 +14,6 @@ void bw_init(struct blockwriter *w, int fd, struct bw_budget *budget)
     w->len = 0;
     w->off = 0;
     w->budget = budget;
-}
-
-int write_full(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? errno : EIO;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 static int bw_put(struct blockwriter *w, const char *p, size_t len)

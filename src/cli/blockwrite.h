@@ -32,10 +32,6 @@ struct blockwriter {
     struct bw_budget *budget;
 };
 
-/* Writes all len bytes to fd, again after EINTR. 0 or an errno value (EIO when write()
- * wrote nothing). */
-int write_full(int fd, const void *data, size_t len);
-
 void bw_init(struct blockwriter *w, int fd, struct bw_budget *budget);
 /* Writes or buffers len bytes. 0 or an errno value (the file is then incomplete). */
 int bw_write(struct blockwriter *w, const void *data, size_t len);

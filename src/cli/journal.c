@@ -16,6 +16,7 @@
 #include "input.h"
 #include "journal.h"
 #include "strbuf.h"
+#include "writefull.h"
 
 static const char HEADER[] = "# cofetch journal v1: status<TAB>source<TAB>line<TAB>url "
                              "(status ok or failed; \\xNN escapes in url)\n";
@@ -233,19 +234,13 @@ size_t journal_pending(const struct journal *j)
 
 int journal_flush(struct journal *j)
 {
-    size_t off = 0;
+    int err;
 
     if (!j)
         return 0;
-    while (off < j->buf.len && !j->write_failed) {
-        ssize_t n = write(j->fd, j->buf.buf + off, j->buf.len - off);
-        if (n > 0) {
-            off += (size_t)n;
-        } else if (!(n < 0 && errno == EINTR)) {
-            fprintf(stderr, "cofetch: writing the journal %s: %s\n", j->path,
-                    n < 0 ? strerror(errno) : "short write");
-            j->write_failed = 1;
-        }
+    if (!j->write_failed && (err = write_full(j->fd, j->buf.buf, j->buf.len)) != 0) {
+        fprintf(stderr, "cofetch: writing the journal %s: %s\n", j->path, strerror(err));
+        j->write_failed = 1;
     }
     sb_reset(&j->buf);
     return j->write_failed ? CF_EIO : 0;

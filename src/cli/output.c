@@ -8,6 +8,7 @@
 
 #include "json.h"
 #include "output.h"
+#include "writefull.h"
 #include "writeout.h"
 
 enum { FLUSH_AT = 64 * 1024 };
@@ -33,23 +34,14 @@ static void broken_cb(void *arg)
 
 static void write_all(struct output *o, const char *p, size_t len)
 {
-    size_t off = 0;
-
-    while (off < len && !o->broken) {
-        ssize_t n = write(o->fd, p + off, len - off);
-        if (n > 0) {
-            off += (size_t)n;
-        } else if (n < 0 && errno == EINTR) {
-            continue;
-        } else {
-            /* EPIPE or any other failure: stop writing, quietly. */
-            o->broken = 1;
-            if (o->direct && o->loop)
-                cf_loop_call_soon(o->loop, broken_cb, o, &o->broken_pending);
-            else if (o->on_broken)
-                o->on_broken(o->ctx);
-        }
-    }
+    if (o->broken || write_full(o->fd, p, len) == 0)
+        return;
+    /* EPIPE or any other failure: stop writing, quietly. */
+    o->broken = 1;
+    if (o->direct && o->loop)
+        cf_loop_call_soon(o->loop, broken_cb, o, &o->broken_pending);
+    else if (o->on_broken)
+        o->on_broken(o->ctx);
 }
 
 void output_flush(struct output *o)

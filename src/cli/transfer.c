@@ -16,10 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "blockwrite.h"
 #include "cofetch/error.h"
 #include "run.h"
 #include "template.h"
+#include "writefull.h"
 
 /* A chain keeps this much of a body for {body} (its first line, at most 8 KiB, trimmed). */
 enum { KEEP_HEAD = 2 * TMPL_BODY_MAX };
