@@ -121,7 +121,7 @@ static int nested_fn(void *arg)
     return 7;
 }
 
-static int on_loop_fn(void *arg)
+static int probe_on_loop(void *arg)
 {
     struct probe *p = arg;
     volatile char here = 0;
@@ -140,7 +140,7 @@ static int tiny_task(void *arg, void **res)
     (void)res;
 
     p->task_local = (uintptr_t)&here;
-    rc = cf_on_loop_stack(on_loop_fn, p);
+    rc = CF_ON_LOOP(probe, p); /* probe_on_loop(p) on the loop's stack */
     if (rc != 42)
         return CF_EIO;
     /* The task's own stack is intact and it still suspends and resumes. */

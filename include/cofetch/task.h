@@ -86,6 +86,12 @@ int cf_task_set_stack_size(cf_task *t, size_t bytes);
  * call. Never suspends. */
 int cf_on_loop_stack(int (*fn)(void *arg), void *arg);
 
+/* CF_ON_LOOP(name, arg) is cf_on_loop_stack(name_on_loop, arg): the macro adds the
+ * suffix, so a function that runs on the loop's stack says so where it is defined and
+ * where it is called, and a call through it of a function not named for it does not
+ * compile. Code on a small stack reaches anything deep only this way. */
+#define CF_ON_LOOP(name, arg) cf_on_loop_stack(name##_on_loop, (arg))
+
 /* Set a short name used in diagnostics (copied, truncated to 31 bytes). */
 void cf_task_set_name(cf_task *t, const char *name);
 const char *cf_task_name(const cf_task *t);
