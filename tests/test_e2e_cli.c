@@ -259,6 +259,7 @@ static void test_exit_codes(void **state)
     free(out);
     free(err);
     assert_int_equal(run(NULL, &out, &err, "--version", NULL), 0);
+    assert_non_null(strstr(out, "cofetch " CF_VERSION "\n"));
     assert_non_null(strstr(out, "libcurl 7."));
     assert_non_null(strstr(out, "libevent 2."));
     free(out);

@@ -72,6 +72,8 @@ static void request_headers_and_user_agent(void **state)
     assert_int_equal(o.rc, 0);
     assert_non_null(strstr(o.resp.body, "\"X-Cofetch-Test\":\"yes please\""));
     assert_non_null(strstr(o.resp.body, "cofetch/"));
+    /* The User-Agent carries the version CMakeLists.txt gives every target. */
+    assert_non_null(strstr(o.resp.body, "cofetch/" CF_VERSION "\""));
     cf_response_free(&o.resp);
 
     nf_one_init(&o, nf_url("/headers"));

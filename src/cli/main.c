@@ -10,7 +10,7 @@
 #include "options.h"
 
 #ifndef CF_VERSION
-#define CF_VERSION "0.0.0"
+#error "CF_VERSION comes from CMakeLists.txt (project VERSION)"
 #endif
 
 static void version(void)

@@ -10,7 +10,7 @@
 #include "net.h"
 
 #ifndef CF_VERSION
-#define CF_VERSION "0.1.0"
+#error "CF_VERSION comes from CMakeLists.txt (project VERSION)"
 #endif
 
 enum { DEFAULT_MAX_BODY = 64 * 1024 * 1024 };

@@ -24,7 +24,8 @@ fi
 out=${FUZZ_OUT:-$(mktemp -d /tmp/cofetch-fuzz-XXXXXX)}
 mkdir -p "$out/obj" "$out/crashes"
 
-cflags="-g -O1 -std=c17 -D_GNU_SOURCE -DCF_SWITCH_ASM_X86_64=1
+version=$(sed -n 's/^project(cofetch VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
+cflags="-g -O1 -std=c17 -D_GNU_SOURCE -DCF_SWITCH_ASM_X86_64=1 -DCF_VERSION=\"$version\"
         -fno-omit-frame-pointer -fno-sanitize-recover=undefined
         -I$root/include -I$root/src/cli -I$root/src/core
         $(pkg-config --cflags libcurl libevent_core libevent_extra)"
