@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -22,11 +23,9 @@
 
 #include "support.h"
 
-#include "../src/cli/input.c"
-#include "../src/cli/strbuf.c"
-#include "../src/cli/blockwrite.c"
-#include "../src/cli/writefull.c"
-#include "../src/cli/outdir.c"
+#include "cofetch/error.h"
+#include "output/blockwrite.h"
+#include "output/outdir.h"
 
 enum { BODY = 1000003 };
 

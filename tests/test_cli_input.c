@@ -6,14 +6,19 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <curl/curl.h>
 
-#include "../src/cli/input.c"
-#include "../src/cli/strbuf.c"
+#include "cofetch/error.h"
+#include "base/hash.h"
+#include "base/strbuf.h"
+#include "input/input.h"
+#include "input/linecheck.h"
 
 static void cfg_init(struct config *cfg)
 {

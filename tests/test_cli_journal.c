@@ -16,10 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../src/cli/input.c"
-#include "../src/cli/journal.c"
-#include "../src/cli/strbuf.c"
-#include "../src/cli/writefull.c"
+#include "cofetch/error.h"
+#include "base/strbuf.h"
+#include "input/journal.h"
 
 static char path[64];
 

@@ -12,13 +12,14 @@
 
 #include <cmocka.h>
 
-#include "../src/cli/config.c"
-#include "../src/cli/options.c"
-#include "../src/cli/json.c"
-#include "../src/cli/record.c"
-#include "../src/cli/strbuf.c"
-#include "../src/cli/template.c"
-#include "../src/cli/writeout.c"
+#include "base/exitcode.h"
+#include "output/writeout.h"
+#include "run/mode_ordered.h"
+#include "run/mode_queue.h"
+#include "run/template.h"
+
+/* The option table and its lookups are statics. */
+#include "../src/cli/options/options.c"
 
 static char errbuf[4096];
 
@@ -46,7 +47,7 @@ static void test_defaults(void **state)
     struct config cfg;
     (void)state;
     assert_int_equal(parse(&cfg, "http://a/", NULL), 0);
-    assert_int_equal(cfg.mode, MODE_GATHER);
+    assert_ptr_equal(cfg.mode, &mode_gather);
     assert_int_equal(cfg.parallel, 50);
     assert_int_equal(cfg.location, 0);
     assert_int_equal(cfg.max_redirs, 10);
@@ -71,7 +72,7 @@ static void test_values(void **state)
     assert_string_equal(cfg.headers[1], "B: 2");
     assert_null(cfg.headers[2]);
     assert_string_equal(cfg.method, "PUT");
-    assert_int_equal(cfg.mode, MODE_QUEUE);
+    assert_ptr_equal(cfg.mode, &mode_queue);
     assert_true(cfg.max_time == 2.5);
     assert_true(cfg.rate > 1.99 && cfg.rate < 2.01);
     assert_int_equal(cfg.max_filesize, 65536);
@@ -90,7 +91,7 @@ static void test_then_implies_chain(void **state)
     struct config cfg;
     (void)state;
     assert_int_equal(parse(&cfg, "--then", "{body}", "--then", "http://x/?u={url}", NULL), 0);
-    assert_int_equal(cfg.mode, MODE_CHAIN);
+    assert_ptr_equal(cfg.mode, &mode_chain);
     assert_int_equal(cfg.nthens, 2);
     config_free(&cfg);
 }

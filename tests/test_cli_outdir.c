@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,11 +17,8 @@
 
 #include "support.h"
 
-#include "../src/cli/input.c"
-#include "../src/cli/strbuf.c"
-#include "../src/cli/blockwrite.c"
-#include "../src/cli/writefull.c"
-#include "../src/cli/outdir.c"
+#include "cofetch/error.h"
+#include "output/outdir.h"
 
 static void assert_safe(const char *url)
 {

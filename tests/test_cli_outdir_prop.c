@@ -15,6 +15,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <fcntl.h>
 
 #include <cmocka.h>
 #include <ctype.h>
@@ -25,11 +27,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../src/cli/input.c"
-#include "../src/cli/strbuf.c"
-#include "../src/cli/blockwrite.c"
-#include "../src/cli/writefull.c"
-#include "../src/cli/outdir.c"
+#include "base/hash.h"
+#include "input/linecheck.h"
+#include "output/outdir.h"
 
 enum { NURLS = 6000 };
 

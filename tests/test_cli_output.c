@@ -5,15 +5,17 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-#include "../src/cli/json.c"
-#include "../src/cli/output_text.c"
-#include "../src/cli/record.c"
-#include "../src/cli/strbuf.c"
-#include "../src/cli/writeout.c"
+#include "cofetch/error.h"
+#include "base/record.h"
+#include "base/strbuf.h"
+#include "output/json.h"
+#include "output/text.h"
+#include "output/writeout.h"
 
 static const char *esc(const char *s, size_t len)
 {

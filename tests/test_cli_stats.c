@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "../src/cli/strbuf.c"
-#include "../src/cli/summary.c"
-#include "../src/cli/timeline.c"
+#include "base/strbuf.h"
+#include "output/summary.h"
+#include "output/timeline.h"
 
 static void near(double got, double want)
 {

@@ -10,8 +10,9 @@
 
 #include <cmocka.h>
 
-#include "../src/cli/strbuf.c"
-#include "../src/cli/template.c"
+#include "cofetch/error.h"
+#include "base/strbuf.h"
+#include "run/template.h"
 
 static const char *hdr(void *ctx, const char *name)
 {

@@ -6,8 +6,8 @@
 # CHECK is one of:
 #   options  --help, man/cofetch.1 and the three completion files name the same long
 #            options (both ways), every short option of --help appears in each, and the
-#            man page names every JSON field (src/cli/json.c) and -w variable
-#            (src/cli/writeout.c)
+#            man page names every JSON field (src/cli/output/json.c) and -w variable
+#            (src/cli/output/writeout.c)
 #   bash     load completions/cofetch.bash (alone, then under bash-completion when it is
 #            installed) and complete partial words
 #   zsh      load completions/_cofetch with compinit in a zsh on a pseudo-terminal (zpty),
@@ -109,10 +109,10 @@ check_options() {
     # The man page documents every JSON field and every -w variable the code writes.
     local fields vars v
     fields=$({
-        grep -oE '\\"[a-z_]+\\":' "$src/src/cli/json.c" | tr -d '\\":'
-        grep -oE 'field_(str|secs)\(out, "[a-z_]+"' "$src/src/cli/json.c" | grep -oE '"[a-z_]+"' | tr -d '"'
+        grep -oE '\\"[a-z_]+\\":' "$src/src/cli/output/json.c" | tr -d '\\":'
+        grep -oE 'field_(str|secs)\(out, "[a-z_]+"' "$src/src/cli/output/json.c" | grep -oE '"[a-z_]+"' | tr -d '"'
     } | sort -u)
-    vars=$(grep -oE '\{"[a-z_]+", V_' "$src/src/cli/writeout.c" | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+    vars=$(grep -oE '\{"[a-z_]+", V_' "$src/src/cli/output/writeout.c" | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
     [ "$(printf '%s\n' "$fields" | wc -l)" -ge 15 ] || fail "could not read the JSON fields of json.c"
     [ "$(printf '%s\n' "$vars" | wc -l)" -ge 15 ] || fail "could not read the -w variables of writeout.c"
     local json_section

@@ -5,9 +5,10 @@
 
 #include <event2/event.h>
 
-#include "app.h"
 #include "cofetch/fetch.h"
-#include "options.h"
+#include "options/options.h"
+#include "run/batch.h"
+#include "run/demo.h"
 
 #ifndef CF_VERSION
 #error "CF_VERSION comes from CMakeLists.txt (project VERSION)"

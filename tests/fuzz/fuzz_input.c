@@ -16,8 +16,10 @@
 #include <unistd.h>
 
 #include "cofetch/cofetch.h"
-#include "config.h"
-#include "input.h"
+#include "base/config.h"
+#include "input/input.h"
+#include "input/linecheck.h"
+#include "options/options.h"
 
 struct ctx {
     struct input *in;

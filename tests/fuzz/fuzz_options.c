@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "options.h"
+#include "base/config.h"
+#include "base/exitcode.h"
+#include "options/options.h"
+#include "run/mode_ordered.h"
+#include "run/mode_queue.h"
 
 enum { MAXARGS = 64 };
 
@@ -52,9 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == EXIT_USAGE && (errlen == 0 || strncmp(errbuf, "cofetch: ", 9) != 0))
         abort(); /* a usage error always explains itself */
     if (rc == 0) {
-        if (cfg.mode == MODE_QUEUE && cfg.parallel == 0)
+        if (cfg.mode == &mode_queue && cfg.parallel == 0)
             abort();
-        if (cfg.nthens && cfg.mode != MODE_CHAIN)
+        if (cfg.nthens && cfg.mode != &mode_chain)
             abort();
         if ((cfg.no_clobber && !cfg.outdir) || (cfg.retry_failed && !cfg.journal))
             abort();

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "cofetch/error.h"
-#include "template.h"
+#include "run/template.h"
 
 static const char *header_value;
 

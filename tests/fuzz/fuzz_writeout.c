@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "cofetch/error.h"
-#include "json.h"
-#include "record.h"
-#include "writeout.h"
+#include "output/json.h"
+#include "base/record.h"
+#include "output/writeout.h"
 
 /* Strict UTF-8 validity (what json.h promises of its output): no overlong forms, no
  * surrogates, nothing over U+10FFFF. */

@@ -2,8 +2,8 @@
 # tests/fuzz/run.sh [SECONDS_EACH] - build and run the libFuzzer harnesses of the command.
 #
 # Each tests/fuzz/fuzz_NAME.c is compiled with clang -fsanitize=fuzzer,address,undefined
-# together with the runtime (src/core), the network layer (src/net, for the record type)
-# and the src/cli sources it needs, then run for SECONDS_EACH seconds (default 15) on a
+# together with the runtime (src/core), the network layer (src/net) and the command's
+# sources (src/cli but main.c), then run for SECONDS_EACH seconds (default 15) on a
 # copy of tests/fuzz/corpus/NAME (the seeds stay as they are). Prints one summary line per
 # harness; exits non-zero if any harness crashed or failed to build. A crash leaves its
 # input in $FUZZ_OUT/crashes/ (FUZZ_OUT defaults to a new directory under /tmp): turn it
@@ -62,23 +62,30 @@ if [ ! -f "$lib" ]; then
     ar rcs "$lib" $objs
 fi
 
-# The src/cli sources each harness needs (besides the library).
-cli_input="config.c input.c template.c writeout.c strbuf.c json.c record.c"
-cli_template="template.c strbuf.c"
-cli_writeout="writeout.c json.c record.c strbuf.c"
-cli_options="options.c config.c template.c writeout.c strbuf.c json.c record.c"
+# The command's sources (all of src/cli but main.c), once, as an archive: each harness
+# links only what it uses.
+cli=$out/libcli.a
+if [ ! -f "$cli" ]; then
+    objs=
+    for src in $(find "$root/src/cli" -name '*.c' ! -name main.c | sort); do
+        o=$out/obj/$(echo "$src" | sed "s|$root/||; s|/|_|g").o
+        objs="$objs $o"
+        # shellcheck disable=SC2086
+        $CC $cflags -fsanitize=fuzzer-no-link,address,undefined -c "$src" -o "$o" \
+            2>>"$out/build_cli.log" || { echo "run.sh: building src/cli failed (see $out/build_cli.log)" >&2; exit 2; }
+    done
+    # shellcheck disable=SC2086
+    ar rcs "$cli" $objs
+fi
 
 status=0
 for h in input template writeout options; do
     if [ -n "${FUZZ_ONLY:-}" ] && [ "$FUZZ_ONLY" != "$h" ]; then
         continue
     fi
-    eval "srcs=\$cli_$h"
-    files=
-    for s in $srcs; do files="$files $root/src/cli/$s"; done
     bin=$out/fuzz_$h
     # shellcheck disable=SC2086
-    if ! $CC $cflags -fsanitize=fuzzer,address,undefined "$here/fuzz_$h.c" $files "$lib" $libs \
+    if ! $CC $cflags -fsanitize=fuzzer,address,undefined "$here/fuzz_$h.c" "$cli" "$lib" $libs \
         -o "$bin" 2>"$out/build_$h.log"; then
         echo "fuzz_$h: BUILD FAILED (see $out/build_$h.log)"
         status=1

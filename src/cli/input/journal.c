@@ -1,0 +1,264 @@
+/*
+ * journal.c - --journal: read the finished lines of earlier runs, append this run's.
+ *
+ * The format and the rules are in journal.h. Entries read at start are kept in an open
+ * addressing hash table keyed by "SOURCE\tLINE\tURL" (the key as written in the file).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/hash.h"
+#include "base/strbuf.h"
+#include "base/writefull.h"
+#include "cofetch/error.h"
+#include "input/journal.h"
+
+static const char HEADER[] = "# cofetch journal v1: status<TAB>source<TAB>line<TAB>url "
+                             "(status ok or failed; \\xNN escapes in url)\n";
+
+struct entry {
+    char *key; /* NULL: free slot */
+    size_t len;
+    uint64_t hash;
+    int ok;
+};
+
+struct journal {
+    int fd;
+    int retry_failed;
+    int write_failed;
+    const char *path;
+    struct entry *tab;
+    size_t cap, n; /* cap: 0 or a power of two */
+    unsigned long skipped;
+    struct strbuf buf; /* entries not yet written */
+    struct strbuf key; /* scratch */
+};
+
+int journal_key(struct strbuf *out, const char *src, unsigned long lineno, const char *url,
+                size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    int rc = sb_addf(out, "%s\t%lu\t", src ? src : "?", lineno);
+
+    for (size_t i = 0; i < len && rc == 0; i++) {
+        unsigned char c = (unsigned char)url[i];
+        if (c < 0x20 || c == 0x7f || c == '\\') {
+            char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+            rc = sb_add(out, esc, 4);
+        } else {
+            rc = sb_addc(out, (char)c);
+        }
+    }
+    return rc;
+}
+
+static struct entry *find(const struct journal *j, const char *key, size_t len, uint64_t h)
+{
+    if (!j->cap)
+        return NULL;
+    for (size_t i = h & (j->cap - 1);; i = (i + 1) & (j->cap - 1)) {
+        struct entry *e = &j->tab[i];
+        if (!e->key)
+            return e;
+        if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
+            return e;
+    }
+}
+
+static int grow(struct journal *j)
+{
+    size_t cap = j->cap ? j->cap * 2 : 1024;
+    struct entry *old = j->tab;
+    size_t oldcap = j->cap;
+
+    j->tab = calloc(cap, sizeof *j->tab);
+    if (!j->tab) {
+        j->tab = old;
+        return CF_ENOMEM;
+    }
+    j->cap = cap;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].key)
+            *find(j, old[i].key, old[i].len, old[i].hash) = old[i];
+    free(old);
+    return 0;
+}
+
+/* One line of the file (without its newline). Malformed lines are ignored. */
+static int load_line(struct journal *j, const char *s, size_t len)
+{
+    const char *tab = memchr(s, '\t', len);
+    struct entry *e;
+    int ok;
+    uint64_t h;
+
+    if (len == 0 || s[0] == '#' || !tab)
+        return 0;
+    if ((size_t)(tab - s) == 2 && memcmp(s, "ok", 2) == 0)
+        ok = 1;
+    else if ((size_t)(tab - s) == 6 && memcmp(s, "failed", 6) == 0)
+        ok = 0;
+    else
+        return 0;
+    len -= (size_t)(tab + 1 - s);
+    s = tab + 1;
+    if ((j->n + 1) * 2 > j->cap && grow(j))
+        return CF_ENOMEM;
+    h = fnv1a64(s, len);
+    e = find(j, s, len, h);
+    if (e->key) {
+        e->ok |= ok; /* an "ok" wins over a "failed" of an earlier run */
+        return 0;
+    }
+    e->key = malloc(len + 1);
+    if (!e->key)
+        return CF_ENOMEM;
+    memcpy(e->key, s, len);
+    e->key[len] = '\0';
+    e->len = len;
+    e->hash = h;
+    e->ok = ok;
+    j->n++;
+    return 0;
+}
+
+/* Reads the whole journal; *torn: the file does not end with a newline. */
+static int load(struct journal *j, int fd, int *torn)
+{
+    struct strbuf line = STRBUF_INIT;
+    char buf[65536];
+    ssize_t n;
+    int rc = 0;
+
+    *torn = 0;
+    while (rc == 0 && (n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = CF_EIO;
+            break;
+        }
+        for (const char *p = buf, *end = buf + n; p < end && rc == 0;) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t take = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            rc = sb_add(&line, p, take);
+            if (rc == 0 && nl) {
+                rc = load_line(j, line.buf ? line.buf : "", line.len);
+                sb_reset(&line);
+            }
+            p += take + (nl != NULL);
+        }
+    }
+    *torn = line.len > 0; /* a last line without its newline: ignored */
+    sb_free(&line);
+    return rc;
+}
+
+int journal_open(struct journal **out, const char *path, int retry_failed)
+{
+    struct journal *j = calloc(1, sizeof *j);
+    int torn = 0, rc;
+    off_t size;
+
+    if (!j)
+        return CF_ENOMEM;
+    j->path = path;
+    j->retry_failed = retry_failed;
+    j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (j->fd < 0) {
+        fprintf(stderr, "cofetch: cannot open the journal %s: %s\n", path, strerror(errno));
+        free(j);
+        return CF_EIO;
+    }
+    rc = load(j, j->fd, &torn);
+    if (rc) {
+        if (rc == CF_EIO)
+            fprintf(stderr, "cofetch: cannot read the journal %s: %s\n", path, strerror(errno));
+        journal_close(j);
+        return rc;
+    }
+    size = lseek(j->fd, 0, SEEK_END);
+    /* A torn last line is ended, so the next entry starts on a line of its own. */
+    if ((torn && sb_addc(&j->buf, '\n')) || (size == 0 && sb_adds(&j->buf, HEADER))) {
+        journal_close(j);
+        return CF_ENOMEM;
+    }
+    *out = j;
+    return 0;
+}
+
+int journal_skip(struct journal *j, const char *src, unsigned long lineno, const char *url,
+                 size_t len)
+{
+    struct entry *e;
+
+    if (!j->n)
+        return 0;
+    sb_reset(&j->key);
+    if (journal_key(&j->key, src, lineno, url, len))
+        return 0;
+    e = find(j, j->key.buf, j->key.len, fnv1a64(j->key.buf, j->key.len));
+    if (!e || !e->key || (!e->ok && j->retry_failed))
+        return 0;
+    j->skipped++;
+    return 1;
+}
+
+unsigned long journal_skipped(const struct journal *j)
+{
+    return j ? j->skipped : 0;
+}
+
+void journal_add(struct journal *j, int ok, const char *src, unsigned long lineno, const char *url,
+                 size_t len)
+{
+    size_t mark = j->buf.len;
+    int rc = sb_adds(&j->buf, ok ? "ok\t" : "failed\t");
+
+    rc = rc ? rc : journal_key(&j->buf, src, lineno, url, len);
+    rc = rc ? rc : sb_addc(&j->buf, '\n');
+    if (rc) /* out of memory: drop the partial entry; the line is redone on a rerun */
+        j->buf.len = mark;
+}
+
+size_t journal_pending(const struct journal *j)
+{
+    return j ? j->buf.len : 0;
+}
+
+int journal_flush(struct journal *j)
+{
+    int err;
+
+    if (!j)
+        return 0;
+    if (!j->write_failed && (err = write_full(j->fd, j->buf.buf, j->buf.len)) != 0) {
+        fprintf(stderr, "cofetch: writing the journal %s: %s\n", j->path, strerror(err));
+        j->write_failed = 1;
+    }
+    sb_reset(&j->buf);
+    return j->write_failed ? CF_EIO : 0;
+}
+
+void journal_close(struct journal *j)
+{
+    if (!j)
+        return;
+    if (j->fd >= 0) {
+        journal_flush(j);
+        fdatasync(j->fd);
+        close(j->fd);
+    }
+    for (size_t i = 0; i < j->cap; i++)
+        free(j->tab[i].key);
+    free(j->tab);
+    sb_free(&j->buf);
+    sb_free(&j->key);
+    free(j);
+}

@@ -1,0 +1,149 @@
+/*
+ * json.c - JSON escaping and the record object of --json and %{json}.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cofetch/error.h"
+#include "output/json.h"
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not valid. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+    unsigned c = s[0];
+    size_t n;
+    unsigned cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (len < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+int json_str(struct strbuf *out, const char *str, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+
+    /* Worst case: every byte becomes \ufffd (6 bytes). */
+    if (sb_reserve(out, len * 6 + 2))
+        return CF_ENOMEM;
+    char *p = out->buf + out->len;
+    *p++ = '"';
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t n;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            *p++ = (char)c;
+            i++;
+            continue;
+        }
+        if (c < 0x80) {
+            *p++ = '\\';
+            switch (c) {
+            case '"':
+            case '\\': *p++ = (char)c; break;
+            case '\n': *p++ = 'n'; break;
+            case '\r': *p++ = 'r'; break;
+            case '\t': *p++ = 't'; break;
+            case '\b': *p++ = 'b'; break;
+            case '\f': *p++ = 'f'; break;
+            default:
+                *p++ = 'u';
+                *p++ = '0';
+                *p++ = '0';
+                *p++ = hex[c >> 4];
+                *p++ = hex[c & 15];
+            }
+            i++;
+            continue;
+        }
+        n = utf8_seq(s + i, len - i);
+        if (n) {
+            memcpy(p, s + i, n);
+            p += n;
+            i += n;
+        } else {
+            memcpy(p, "\\ufffd", 6);
+            p += 6;
+            i++;
+        }
+    }
+    *p++ = '"';
+    out->len = (size_t)(p - out->buf);
+    out->buf[out->len] = '\0';
+    return 0;
+}
+
+int json_secs(struct strbuf *out, double secs)
+{
+    return sb_addf(out, "%.6f", secs < 0 ? 0.0 : secs);
+}
+
+static int field_str(struct strbuf *out, const char *name, const char *s)
+{
+    int rc = sb_addf(out, ",\"%s\":", name);
+    if (rc)
+        return rc;
+    return s ? json_str(out, s, strlen(s)) : sb_adds(out, "null");
+}
+
+static int field_secs(struct strbuf *out, const char *name, double v, int first)
+{
+    int rc = sb_addf(out, "%s\"%s\":", first ? "" : ",", name);
+    return rc ? rc : json_secs(out, v);
+}
+
+int json_record(struct strbuf *out, const struct rec *r, int chain)
+{
+    const struct cf_timings *t = &r->resp.t;
+    int rc = 0;
+
+    rc |= sb_adds(out, "{\"url\":");
+    rc |= json_str(out, r->url, r->url_len);
+    rc |= field_str(out, "input", r->src);
+    rc |= sb_addf(out, ",\"line\":%lu,\"urlnum\":%lu", r->lineno, r->urlnum);
+    if (chain)
+        rc |= sb_addf(out, ",\"step\":%d", r->step);
+    rc |=
+        sb_addf(out, ",\"ok\":%s,\"status\":%ld", r->code == 0 ? "true" : "false", r->resp.status);
+    rc |= field_str(out, "error", r->code ? rec_error(r) : NULL);
+    rc |= field_str(out, "code", r->code ? cf_strerror(r->code) : NULL);
+    rc |= sb_addf(out, ",\"bytes\":%lld", r->resp.bytes);
+    rc |= field_secs(out, "time", rec_time(r), 0);
+    rc |= field_secs(out, "start", r->start, 0);
+    rc |= field_secs(out, "end", r->end, 0);
+    rc |= sb_addf(out, ",\"order\":%lu,\"attempts\":%d", r->order, r->resp.attempts);
+    rc |= field_str(out, "effective_url", r->resp.effective_url);
+    rc |= field_str(out, "http_version", r->resp.http_version ? rec_http_version(r) : NULL);
+    rc |= sb_addf(out, ",\"redirects\":%ld", r->resp.redirects);
+    if (r->saved_as)
+        rc |= field_str(out, "file", r->saved_as);
+    rc |= sb_adds(out, ",\"timings\":{");
+    rc |= field_secs(out, "queue", t->queue, 1);
+    rc |= field_secs(out, "dns", t->dns, 0);
+    rc |= field_secs(out, "connect", t->connect, 0);
+    rc |= field_secs(out, "tls", t->tls, 0);
+    rc |= field_secs(out, "ttfb", t->ttfb, 0);
+    rc |= field_secs(out, "total", t->total, 0);
+    rc |= sb_adds(out, "}}");
+    return rc ? CF_ENOMEM : 0;
+}

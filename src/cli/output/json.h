@@ -1,0 +1,25 @@
+/*
+ * json.h - JSON string escaping and the JSON form of a record.
+ *
+ * Strings are escaped per RFC 8259: '"', '\\' and control bytes are escaped (\n, \t ...,
+ * others as \u00XX); valid UTF-8 passes through unchanged; every byte that is not part of
+ * valid UTF-8 (stray continuation bytes, truncated or overlong sequences, surrogates,
+ * code points over U+10FFFF) becomes U+FFFD, written as \ufffd. The output is always
+ * valid UTF-8 and valid JSON.
+ */
+#ifndef CLI_JSON_H
+#define CLI_JSON_H
+
+#include <stddef.h>
+
+#include "base/record.h"
+#include "base/strbuf.h"
+
+/* Appends "..." (quotes included). */
+int json_str(struct strbuf *out, const char *s, size_t len);
+/* Appends a JSON number for a time in seconds (microsecond precision). */
+int json_secs(struct strbuf *out, double secs);
+/* Appends the record as one JSON object, without a newline. chain: include "step". */
+int json_record(struct strbuf *out, const struct rec *r, int chain);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * outdir.h - -o DIR: each body saved under a name derived from its URL.
+ *
+ * The name: the URL without its scheme when that is http (other schemes are kept, and so
+ * is http when what follows would read as a URL itself, "http://ftp:/x"), without the
+ * user info of an http URL, without the fragment, every byte outside [A-Za-z0-9.-] written as "_XX"
+ * (hex; '_' itself too), and a leading '.' as "_2E". The encoding is injective, so two
+ * different URLs never share a name, and a name never holds '/', '\\', a control byte,
+ * never starts with '.' and is never "." or "..". A name over OUTDIR_NAME_MAX bytes is
+ * cut and suffixed with "-" and the 16 hex digits of FNV-1a-64 of the whole URL, which
+ * keeps it deterministic. The same URL twice is the same file.
+ *
+ * Bodies are written to a temporary ".cofetch-*.part" file created with O_CREAT|O_EXCL
+ * in DIR and renamed to the final name only when the fetch succeeded; otherwise it is
+ * removed. --no-clobber renames with RENAME_NOREPLACE and keeps an existing file.
+ * Bodies are written in aligned blocks (blockwrite.h); the directory holds the budget
+ * of the block buffers.
+ */
+#ifndef CLI_OUTDIR_H
+#define CLI_OUTDIR_H
+
+#include <stddef.h>
+
+#include "output/blockwrite.h"
+#include "base/strbuf.h"
+
+enum { OUTDIR_NAME_MAX = 200 };
+
+struct outdir {
+    int dirfd;
+    int no_clobber;
+    const char *path;
+    struct bw_budget buffers;
+};
+
+struct outfile {
+    int fd;
+    struct blockwriter body;
+    char tmp[64];
+    char name[OUTDIR_NAME_MAX + 24];
+};
+
+/* Opens (creating it if missing) DIR. 0, or CF_EIO with a message on stderr. */
+int outdir_open(struct outdir *od, const char *path, int no_clobber);
+void outdir_close(struct outdir *od);
+
+/* The file name for url (pure). out must hold OUTDIR_NAME_MAX + 1 bytes. */
+void outdir_name(const char *url, char *out);
+
+/* Creates the temporary file for url. 0 or CF_EIO (the reason replaces err's text). */
+int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct strbuf *err);
+/* Writes a piece of the body. 0 or an errno value. */
+int outdir_write(struct outfile *f, const void *data, size_t len);
+/* Writes what is left of the body and renames the file to its final name. 0, 1 if
+ * --no-clobber kept an existing file, or CF_EIO (the reason replaces err's text). */
+int outdir_commit(struct outdir *od, struct outfile *f, struct strbuf *err);
+/* Removes the temporary file (failed or cancelled fetch). */
+void outdir_abort(struct outdir *od, struct outfile *f);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * output.h - stdout: one buffer, flushed at record boundaries.
+ *
+ * Records are formatted into one buffer (default lines, JSON Lines, -w, or bodies) and
+ * written with write(2) once it holds 64 KiB, or on the next loop iteration after a
+ * record was added (so a streaming consumer sees each record promptly, and a million
+ * records cost a few thousand writes). A write that fails with EPIPE (the reader went
+ * away, e.g. `| head`) marks the output broken and calls on_broken: the run then stops
+ * quietly.
+ */
+#ifndef CLI_OUTPUT_H
+#define CLI_OUTPUT_H
+
+#include "base/config.h"
+#include "base/record.h"
+#include "base/strbuf.h"
+#include "cofetch/loop.h"
+
+struct output {
+    int fd;
+    enum out_format format;
+    const struct writeout *writeout;
+    int color; /* colour the default lines (0 after output_init: the caller decides) */
+    int chain; /* records carry a chain step (0 after output_init: the caller decides) */
+    int broken;
+    cf_loop *loop;
+    cf_handle *pending;        /* the scheduled flush */
+    cf_handle *broken_pending; /* on_broken, deferred from output_direct() */
+    int direct;                /* in output_direct(): defer on_broken to the loop */
+    struct strbuf buf;
+    void (*on_broken)(void *ctx);
+    void *ctx;
+};
+
+void output_init(struct output *o, int fd, const struct config *cfg, cf_loop *loop);
+/* Adds one record. Never suspends. */
+void output_record(struct output *o, const struct rec *r);
+/* --body: writes what is buffered, then len bytes of data, at once (blocking write): a
+ * body streamed to stdout as it arrives. 0, or -1 once the output is broken. Called from
+ * a body sink, inside libcurl's callback: on_broken is then deferred to the loop (it
+ * cancels fetches, which must not happen inside a libcurl callback). */
+int output_direct(struct output *o, const void *data, size_t len);
+/* Writes what is buffered now (blocking write). */
+void output_flush(struct output *o);
+/* Flushes and cancels the scheduled flush. */
+void output_close(struct output *o);
+
+#endif

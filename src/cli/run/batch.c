@@ -1,0 +1,296 @@
+/*
+ * batch.c - a batch from start to exit code: the input, journal, -o directory, loop,
+ * client, signals and stdout set up; the run (or, with --compare, the --sync run and
+ * then the concurrent one); the report on stderr; the exit code.
+ *
+ * The configuration is read-only here: what the batch decides for itself (the -j that
+ * fits the open-files limit, colour) lives in struct batch and is handed to the runs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/exitcode.h"
+#include "cofetch/error.h"
+#include "cofetch/task.h"
+#include "input/journal.h"
+#include "output/report.h"
+#include "run/batch.h"
+#include "run/mode.h"
+#include "run/openfiles.h"
+#include "run/progress.h"
+#include "run/run.h"
+#include "run/signals.h"
+
+struct batch {
+    const struct config *cfg;
+    struct config sync_cfg; /* --compare: a shallow copy of cfg with sync set (not freed) */
+    long parallel;          /* the effective -j (openfiles_fit) */
+    cf_loop *loop;
+    cf_client *client;
+    struct output out;
+    struct outdir od;
+    int have_od;
+    struct input *in;
+    struct journal *journal; /* --journal */
+    struct item *items;      /* --compare: the input, read once */
+    size_t nitems;
+    struct run runs[2];
+    struct timeline tls[2];
+    int nruns;
+    struct run *active;
+    cf_task *reader; /* --compare: reading the input */
+    struct signals sig;
+    struct progress prog;
+    int show_summary;
+    int show_progress;
+    int interrupted;
+    int input_failed;
+    char failed[64]; /* what could not be done, when the batch stopped on an error */
+};
+
+/* The second Ctrl-C exits at once: what the last run wrote reaches the journal first. */
+static void on_last_signal(void *ctx)
+{
+    struct batch *b = ctx;
+    if (b->nruns)
+        run_flush(&b->runs[b->nruns - 1]);
+}
+
+static void on_interrupt(void *ctx)
+{
+    struct batch *b = ctx;
+    b->interrupted = 1;
+    if (b->reader)
+        cf_task_cancel(b->reader);
+    if (b->active)
+        run_stop(b->active, STOP_INTERRUPT);
+}
+
+static void on_broken(void *ctx)
+{
+    struct batch *b = ctx;
+    if (b->active)
+        run_stop(b->active, STOP_OUTPUT);
+}
+
+/* One run of in under cfg; write: its records go to stdout (and the journal). */
+static int one_run(struct batch *b, const struct config *cfg, struct input *in, int write)
+{
+    struct run *run = &b->runs[b->nruns];
+    struct timeline *tl = NULL;
+    int rc;
+
+    if (cfg->timeline) {
+        tl = &b->tls[b->nruns];
+        timeline_init(tl, (cfg->mode->flags & MODE_STEPS) != 0);
+    }
+    b->nruns++;
+    run_init(run, cfg, b->parallel, in, write ? &b->out : NULL, b->have_od ? &b->od : NULL, tl);
+    if (write)
+        run->journal = b->journal;
+    if (b->interrupted)
+        run->stop = STOP_INTERRUPT;
+    b->active = run;
+    if (b->show_progress)
+        progress_start(&b->prog, b->loop, run,
+                       cfg->ninputs == 0 && cfg->nurls ? (unsigned long)cfg->nurls : 0);
+    rc = run_mode(run);
+    if (b->show_progress)
+        progress_stop(&b->prog);
+    b->active = NULL;
+    if (input_failed(in))
+        b->input_failed = 1;
+    if (rc)
+        snprintf(b->failed, sizeof b->failed, "cannot start %s mode", mode_label(cfg));
+    return rc;
+}
+
+/* --compare reads the input once, in a task a signal can cancel. */
+static int read_task(void *arg, void **result)
+{
+    struct batch *b = arg;
+    (void)result;
+    return input_read_all(b->in, &b->items, &b->nitems);
+}
+
+/* --compare: the input once, then a --sync run and a concurrent one over it. */
+static int compare(struct batch *b)
+{
+    int rc;
+
+    rc = cf_spawn(&b->reader, read_task, b);
+    if (rc == 0)
+        rc = cf_task_await(b->reader, NULL);
+    cf_task_unref(b->reader);
+    b->reader = NULL;
+    if (input_failed(b->in))
+        b->input_failed = 1;
+    if (rc && rc != CF_ECANCELED) {
+        snprintf(b->failed, sizeof b->failed, "reading the input");
+        return rc;
+    }
+    b->sync_cfg = *b->cfg;
+    b->sync_cfg.sync = 1;
+    for (int i = 0; i < 2 && !b->interrupted; i++) {
+        struct input *again = NULL;
+        rc = input_open_items(&again, b->cfg, b->items, b->nitems);
+        if (rc == 0)
+            rc = one_run(b, i == 0 ? &b->sync_cfg : b->cfg, again, i == 1);
+        else
+            snprintf(b->failed, sizeof b->failed, "reading the input");
+        input_free(again);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int main_task(void *arg, void **result)
+{
+    struct batch *b = arg;
+    (void)result;
+    return b->cfg->compare ? compare(b) : one_run(b, b->cfg, b->in, 1);
+}
+
+static void report(const struct batch *b)
+{
+    struct report_run runs[2];
+
+    for (int i = 0; i < b->nruns; i++) {
+        runs[i] = (struct report_run){
+            .label = b->nruns == 2 && i == 0 ? "--sync" : mode_label(b->cfg),
+            .stats = &b->runs[i].stats,
+            .wall = b->runs[i].wall,
+            .tl = b->cfg->timeline ? &b->tls[i] : NULL,
+        };
+    }
+    report_print(stderr, runs, b->nruns, b->show_summary, b->interrupted);
+}
+
+static int exit_code(const struct batch *b)
+{
+    unsigned long failed = 0;
+
+    if (b->interrupted)
+        return EXIT_INTERRUPT;
+    if (b->input_failed)
+        return EXIT_INPUT;
+    for (int i = 0; i < b->nruns; i++) {
+        failed += b->runs[i].stats.failed;
+        /* A closed stdout ends the run quietly: what it cancelled is no failure. */
+        if (b->runs[i].stop == STOP_OUTPUT)
+            failed -= b->runs[i].cancelled;
+    }
+    return failed ? EXIT_FAILED : EXIT_OK;
+}
+
+static int journal_skip_item(void *ctx, const struct item *it)
+{
+    return journal_skip(ctx, it->src, it->lineno, it->url.buf, it->url.len);
+}
+
+/* The input and the journal: 0, or the exit code. */
+static int open_input(struct batch *b)
+{
+    const struct config *cfg = b->cfg;
+    int rc = input_open(&b->in, cfg, 0);
+
+    if (rc == CF_EINVAL) {
+        fprintf(stderr, "cofetch: no URLs: give them as arguments, with -i FILE, or on stdin\n"
+                        "cofetch: try 'cofetch --help' for more information\n");
+        return EXIT_USAGE;
+    }
+    if (rc)
+        return rc == CF_EIO ? EXIT_INPUT : EXIT_FAILED;
+    if (cfg->journal) {
+        rc = journal_open(&b->journal, cfg->journal, cfg->retry_failed);
+        if (rc)
+            return rc == CF_EIO ? EXIT_INPUT : EXIT_FAILED;
+        input_set_skip(b->in, journal_skip_item, b->journal);
+    }
+    return 0;
+}
+
+/* The loop, its client, the signals and stdout: 0 or CF_ENOMEM / CF_EIO. */
+static int open_loop(struct batch *b)
+{
+    const struct config *cfg = b->cfg;
+    const char *nc = getenv("NO_COLOR");
+    struct cf_client_opts copts = {
+        .max_host_connections = cfg->per_host,
+        .rate = cfg->rate,
+        /* -j lowered to fit the open-files limit: connections too */
+        .max_total_connections = b->parallel != cfg->parallel ? b->parallel : 0,
+    };
+    int rc;
+
+    rc = cf_loop_new(&b->loop, NULL);
+    if (rc == 0)
+        rc = cf_client_new(b->loop, &copts, &b->client);
+    if (rc == 0)
+        rc = signals_install(&b->sig, cf_loop_base(b->loop), on_interrupt, b);
+    if (rc)
+        return rc;
+    b->sig.on_last = on_last_signal;
+    output_init(&b->out, STDOUT_FILENO, cfg, b->loop);
+    b->out.color = cfg->format == OUT_TEXT && isatty(STDOUT_FILENO) && !(nc && *nc);
+    b->out.chain = (cfg->mode->flags & MODE_STEPS) != 0;
+    b->out.on_broken = on_broken;
+    b->out.ctx = b;
+    return 0;
+}
+
+int batch_main(const struct config *cfg)
+{
+    struct batch b = {.cfg = cfg, .od = {.dirfd = -1}};
+    unsigned long skipped;
+    int rc, code;
+
+    b.show_summary =
+        cfg->summary == 1 || (cfg->summary == -1 && !cfg->silent && isatty(STDERR_FILENO));
+    b.show_progress = !cfg->silent && isatty(STDERR_FILENO);
+    code = open_input(&b);
+    if (code)
+        goto out;
+    b.parallel = openfiles_fit(cfg);
+    if (cfg->outdir) {
+        code = EXIT_INPUT;
+        if (outdir_open(&b.od, cfg->outdir, cfg->no_clobber))
+            goto out;
+        b.have_od = 1;
+    }
+    code = EXIT_FAILED;
+    rc = open_loop(&b);
+    if (rc) {
+        fprintf(stderr, "cofetch: cannot set up the loop: %s\n", cf_strerror(rc));
+        goto out;
+    }
+    rc = cf_loop_run(b.loop, main_task, &b, NULL);
+    output_close(&b.out);
+    skipped = journal_skipped(b.journal);
+    journal_close(b.journal); /* after the output it describes */
+    b.journal = NULL;
+    if (skipped && !cfg->silent)
+        fprintf(stderr, "cofetch: --journal: skipped %lu line%s already done\n", skipped,
+                skipped == 1 ? "" : "s");
+    if (rc && rc != CF_ECANCELED)
+        fprintf(stderr, "cofetch: %s%s%s\n", b.failed, b.failed[0] ? ": " : "", cf_strerror(rc));
+    report(&b);
+    code = rc && rc != CF_ECANCELED ? EXIT_FAILED : exit_code(&b);
+out:
+    signals_remove(&b.sig);
+    cf_client_free(b.client);
+    cf_loop_free(b.loop);
+    for (int i = 0; i < 2; i++)
+        timeline_free(&b.tls[i]);
+    for (size_t i = 0; i < b.nitems; i++)
+        item_free(&b.items[i]);
+    free(b.items);
+    if (b.have_od)
+        outdir_close(&b.od);
+    journal_close(b.journal);
+    input_free(b.in);
+    return code;
+}

@@ -1,0 +1,49 @@
+/*
+ * fetch_rec.h - one fetch into one record.
+ *
+ * fetch_rec_begin() fills the request (the run's, with the URL and a body sink) and the
+ * record's start; the caller then runs cf_fetch(&fr->req, &r->resp); fetch_rec_end()
+ * makes the record final (times, error text, the -o file committed or removed) and
+ * hands it to run_finish(). The body sink keeps the body (--body), the head a chain's
+ * next step needs, or nothing, and saves it under -o.
+ *
+ * Both calls go deep (files, formatting): on a small task stack they are made through
+ * CF_ON_LOOP (run/mode_ordered.c). Neither suspends. The struct lives as long as the
+ * fetch (the caller's stack will do); it borrows run and r.
+ */
+#ifndef CLI_FETCH_REC_H
+#define CLI_FETCH_REC_H
+
+#include "base/record.h"
+#include "cofetch/fetch.h"
+#include "output/outdir.h"
+#include "run/run.h"
+
+struct fetch_sink {
+    struct run *run;
+    struct rec *rec;
+    int decided; /* --body: whether to stream was decided at the first chunk */
+    int keep_all;
+    int keep_head;
+    struct outfile *file; /* -o (owned, from begin to end) */
+    int write_errno;
+};
+
+struct fetch_rec {
+    struct run *run;
+    struct rec *rec;
+    struct cf_request req;
+    struct fetch_sink sink;
+};
+
+/* Sets fr up to fetch url into r (r's step and input fields already set); keep_head:
+ * keep the first bytes of the body for a chain's next step. 0; or an error (the -o file
+ * could not be created, CF_ENOMEM) that is already r's final result, handed to
+ * run_finish(): then do not fetch. */
+int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const char *url,
+                    int keep_head);
+
+/* After cf_fetch() returned rc: r is final and handed to run_finish(). Returns r->code. */
+int fetch_rec_end(struct fetch_rec *fr, int rc);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * run.c - the state of one run and what every mode does with a finished record.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cofetch/error.h"
+#include "run/mode.h"
+#include "run/run.h"
+
+static void request_from_config(struct cf_request *req, const struct config *cfg)
+{
+    cf_request_init(req, NULL);
+    req->method = cfg->method;
+    req->headers = cfg->headers;
+    if (cfg->data) {
+        req->body = cfg->data;
+        req->body_len = cfg->data_len;
+    }
+    req->follow = cfg->location;
+    req->max_redirects = cfg->max_redirs;
+    if (cfg->connect_timeout > 0)
+        req->connect_timeout = cfg->connect_timeout;
+    req->timeout = cfg->max_time;
+    req->insecure = cfg->insecure;
+    req->cafile = cfg->cacert;
+    req->http_version = cfg->http_version;
+    req->compressed = cfg->compressed;
+    if (cfg->user_agent)
+        req->user_agent = cfg->user_agent;
+    req->max_body = cfg->max_filesize;
+    req->protocols = cfg->protos;
+    req->fail_on_http_error = cfg->fail;
+    req->retries = cfg->retry;
+    req->retry_delay = cfg->retry_delay;
+}
+
+void run_init(struct run *run, const struct config *cfg, long parallel, struct input *in,
+              struct output *out, struct outdir *od, struct timeline *tl)
+{
+    memset(run, 0, sizeof *run);
+    run->cfg = cfg;
+    run->mode = cfg->mode;
+    run->in = in;
+    run->out = out;
+    run->od = od;
+    run->tl = tl;
+    run->chain = (cfg->mode->flags & MODE_STEPS) != 0;
+    run->parallel = cfg->sync ? 1 : parallel;
+    stats_init(&run->stats);
+    request_from_config(&run->req, cfg);
+}
+
+double run_now(const struct run *run)
+{
+    return cf_loop_time() - run->t0;
+}
+
+void rec_from_item(struct rec *r, const struct item *it)
+{
+    r->url = it->url.buf;
+    r->url_len = it->url.len;
+    r->line_url = it->url.buf;
+    r->line_len = it->url.len;
+    r->src = it->src;
+    r->lineno = it->lineno;
+    r->urlnum = it->urlnum;
+}
+
+static void verbose(const struct run *run, const struct rec *r)
+{
+    const struct cf_timings *t = &r->resp.t;
+    fprintf(stderr, "* %s:%lu", r->src ? r->src : "?", r->lineno);
+    if (run->chain)
+        fprintf(stderr, " step %d", r->step);
+    fprintf(stderr, " %.*s: ", (int)(r->url_len > 200 ? 200 : r->url_len), r->url);
+    if (r->code)
+        fprintf(stderr, "error: %s", rec_error(r));
+    else
+        fprintf(stderr, "HTTP/%s %ld, %lld bytes", rec_http_version(r), r->resp.status,
+                r->resp.bytes);
+    fprintf(stderr,
+            "\n*   %.3f s (queue %.3f, dns %.3f, connect %.3f, tls %.3f, ttfb %.3f, total %.3f), "
+            "attempts %d, redirects %ld, finish #%lu\n",
+            rec_time(r), t->queue, t->dns, t->connect, t->tls, t->ttfb, t->total, r->resp.attempts,
+            r->resp.redirects, r->order);
+    if (r->resp.effective_url && strcmp(r->resp.effective_url, r->url) != 0)
+        fprintf(stderr, "*   effective URL %s\n", r->resp.effective_url);
+}
+
+void run_finish(struct run *run, struct rec *r)
+{
+    int ok = r->code == 0;
+
+    r->order = ++run->order;
+    if (r->code == CF_ECANCELED)
+        run->cancelled++;
+    stats_add(&run->stats, rec_time(r), ok, r->resp.bytes);
+    if (run->tl) {
+        struct tl_row row = {r->urlnum + 1, r->step, ok, r->start, r->end, r->order};
+        timeline_add(run->tl, &row);
+    }
+    if (run->cfg->verbose)
+        verbose(run, r);
+    if (!ok && run->cfg->fail_fast && r->code != CF_ECANCELED && run->stop == STOP_NONE) {
+        fprintf(stderr, "cofetch: --fail-fast: %s:%lu %.*s failed: %s; cancelling the rest\n",
+                r->src ? r->src : "?", r->lineno, (int)(r->url_len > 200 ? 200 : r->url_len),
+                r->url, rec_error(r));
+        run_stop(run, STOP_FAIL_FAST);
+    }
+}
+
+enum { JOURNAL_FLUSH_AT = 64 * 1024 };
+
+void run_flush(struct run *run)
+{
+    if (run->out)
+        output_flush(run->out);
+    journal_flush(run->journal);
+}
+
+void run_write(struct run *run, const struct rec *r)
+{
+    if (!run->out)
+        return;
+    output_record(run->out, r);
+    /* A line is done once its last record is out: a fetch or bad line, or the last step
+     * of a chain (the last one there is, or the one that failed). Cancelled lines are
+     * left out: a rerun does them again. */
+    if (run->journal && r->code != CF_ECANCELED &&
+        (!run->chain || r->code || r->step == (int)run->cfg->nthens)) {
+        journal_add(run->journal, r->code == 0, r->src, r->lineno, r->line_url, r->line_len);
+        if (journal_pending(run->journal) >= JOURNAL_FLUSH_AT)
+            run_flush(run);
+    }
+}
+
+void run_stop(struct run *run, enum stop_reason why)
+{
+    if (run->stop != STOP_NONE)
+        return;
+    run->stop = why;
+    if (run->cancel)
+        run->cancel(run->engine);
+}
+
+/* Every second while the mode runs: what the journal holds reaches its file, after the
+ * output it describes. */
+static void journal_tick(void *arg)
+{
+    struct run *run = arg;
+
+    run->journal_timer = NULL;
+    run_flush(run);
+    cf_loop_call_later(cf_loop_current(), 1.0, journal_tick, run, &run->journal_timer);
+}
+
+int run_mode(struct run *run)
+{
+    int rc;
+
+    run->t0 = cf_loop_time();
+    if (run->journal)
+        cf_loop_call_later(cf_loop_current(), 1.0, journal_tick, run, &run->journal_timer);
+    rc = run->mode->run(run);
+    if (run->journal_timer)
+        cf_handle_cancel(run->journal_timer);
+    run->journal_timer = NULL;
+    run->wall = run_now(run);
+    if (run->out)
+        output_flush(run->out);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * template.h - --then templates: the next URL of a chain, built from the previous step.
+ *
+ * Placeholders: {url} {effective_url} {status} {body} {header:NAME} {line}; "{{" and "}}"
+ * are literal braces. {body} is the first line of the previous body, trimmed, at most
+ * 8 KiB. A placeholder at the very start of a template is inserted verbatim (it supplies
+ * the URL itself, e.g. "{body}" or "{effective_url}/more"); anywhere else its value is
+ * percent-encoded (RFC 3986: all but A-Z a-z 0-9 - . _ ~), so it cannot change the
+ * structure of the URL around it.
+ *
+ *   tmpl_compile   parse once, at option time (syntax errors are usage errors)
+ *   tmpl_expand    build one URL (a missing header is an error of that step)
+ *   tmpl_free
+ */
+#ifndef CLI_TEMPLATE_H
+#define CLI_TEMPLATE_H
+
+#include <stddef.h>
+
+#include "base/strbuf.h"
+
+enum { TMPL_BODY_MAX = 8 * 1024 };
+
+struct tmpl;
+
+/* What the previous step left for the next one. */
+struct tmpl_vals {
+    const char *url;
+    const char *effective_url;
+    long status;
+    const char *body; /* raw head of the body (may be longer than its first line) */
+    size_t body_len;
+    const char *line; /* the input line */
+    /* A response header by name, or NULL. */
+    const char *(*header)(void *ctx, const char *name);
+    void *header_ctx;
+};
+
+/* 0, or CF_EINVAL with a reason in err; CF_ENOMEM. */
+int tmpl_compile(const char *text, struct tmpl **out, char *err, size_t errlen);
+/* Appends the expansion to out. 0, CF_EINVAL (reason in err), CF_ENOMEM. */
+int tmpl_expand(const struct tmpl *t, const struct tmpl_vals *v, struct strbuf *out, char *err,
+                size_t errlen);
+void tmpl_free(struct tmpl *t);
+
+/* Percent-encode len bytes of s onto out (RFC 3986 unreserved bytes kept). */
+int pct_encode(struct strbuf *out, const char *s, size_t len);
+/* The first line of a body, blanks trimmed, at most TMPL_BODY_MAX bytes: sets *len. */
+const char *body_first_line(const char *body, size_t body_len, size_t *len);
+
+#endif
