@@ -27,40 +27,40 @@
 #define MAX_RETRY_ID_LEN 256
 #define RESET_LENGTH     1000
 
-const char *const cf_route_names[CF_ROUTE_N] = {
-    [CF_ROUTE_DELAY] = "/delay",
-    [CF_ROUTE_BYTES] = "/bytes",
-    [CF_ROUTE_STATUS] = "/status",
-    [CF_ROUTE_REDIRECT] = "/redirect",
-    [CF_ROUTE_DRIP] = "/drip",
-    [CF_ROUTE_RESET] = "/reset",
-    [CF_ROUTE_HEADERS] = "/headers",
-    [CF_ROUTE_NEXT] = "/next",
-    [CF_ROUTE_RETRY] = "/retry",
-    [CF_ROUTE_COUNT] = "/count",
-    [CF_ROUTE_STALL] = "/stall",
-    [CF_ROUTE_CHUNKED] = "/chunked",
-    [CF_ROUTE_SHORT] = "/short",
-    [CF_ROUTE_MALFORMED] = "/malformed",
-    [CF_ROUTE_HUGE] = "/huge",
-    [CF_ROUTE_LOOP] = "/loop",
-    [CF_ROUTE_BIGHEADERS] = "/bigheaders",
-    [CF_ROUTE_NONE] = "*",
+const char *const srv_route_names[SRV_ROUTE_N] = {
+    [SRV_ROUTE_DELAY] = "/delay",
+    [SRV_ROUTE_BYTES] = "/bytes",
+    [SRV_ROUTE_STATUS] = "/status",
+    [SRV_ROUTE_REDIRECT] = "/redirect",
+    [SRV_ROUTE_DRIP] = "/drip",
+    [SRV_ROUTE_RESET] = "/reset",
+    [SRV_ROUTE_HEADERS] = "/headers",
+    [SRV_ROUTE_NEXT] = "/next",
+    [SRV_ROUTE_RETRY] = "/retry",
+    [SRV_ROUTE_COUNT] = "/count",
+    [SRV_ROUTE_STALL] = "/stall",
+    [SRV_ROUTE_CHUNKED] = "/chunked",
+    [SRV_ROUTE_SHORT] = "/short",
+    [SRV_ROUTE_MALFORMED] = "/malformed",
+    [SRV_ROUTE_HUGE] = "/huge",
+    [SRV_ROUTE_LOOP] = "/loop",
+    [SRV_ROUTE_BIGHEADERS] = "/bigheaders",
+    [SRV_ROUTE_NONE] = "*",
 };
 
-enum cf_route cf_route_find(const char *path)
+enum srv_route srv_route_find(const char *path)
 {
     /* "/status/CODE" is the only route with a path parameter. */
     if (strcmp(path, "/status") == 0 || strncmp(path, "/status/", 8) == 0)
-        return CF_ROUTE_STATUS;
-    for (int r = 0; r < CF_ROUTE_NONE; r++) {
-        if (strcmp(path, cf_route_names[r]) == 0)
-            return (enum cf_route)r;
+        return SRV_ROUTE_STATUS;
+    for (int r = 0; r < SRV_ROUTE_NONE; r++) {
+        if (strcmp(path, srv_route_names[r]) == 0)
+            return (enum srv_route)r;
     }
-    return CF_ROUTE_NONE;
+    return SRV_ROUTE_NONE;
 }
 
-void cf_reply_text(struct evhttp_request *req, int code, const char *fmt, ...)
+void srv_reply_text(struct evhttp_request *req, int code, const char *fmt, ...)
 {
     struct evbuffer *body = evbuffer_new();
     va_list ap;
@@ -79,7 +79,7 @@ void cf_reply_text(struct evhttp_request *req, int code, const char *fmt, ...)
 
 /* ---- parameter parsing: each returns 0, or -1 when the value is malformed or out of range */
 
-int cf_parse_u64(const char *s, uint64_t max, uint64_t *out)
+int srv_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
     char *end;
     unsigned long long v;
@@ -94,7 +94,7 @@ int cf_parse_u64(const char *s, uint64_t max, uint64_t *out)
     return 0;
 }
 
-int cf_parse_secs(const char *s, double max, double *out)
+int srv_parse_secs(const char *s, double max, double *out)
 {
     char *end;
     double v;
@@ -109,7 +109,7 @@ int cf_parse_secs(const char *s, double max, double *out)
     return 0;
 }
 
-struct timeval cf_secs_timeval(double secs)
+struct timeval srv_secs_timeval(double secs)
 {
     struct timeval tv;
     long long us = (long long)(secs * 1e6 + 0.5);
@@ -120,8 +120,8 @@ struct timeval cf_secs_timeval(double secs)
 }
 
 /* An optional parameter: absent gives dflt, present must parse. */
-int cf_opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, uint64_t max,
-               uint64_t *out)
+int srv_opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, uint64_t max,
+                uint64_t *out)
 {
     const char *v = evhttp_find_header(q, key);
 
@@ -129,10 +129,10 @@ int cf_opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, uint64
         *out = dflt;
         return 0;
     }
-    return cf_parse_u64(v, max, out);
+    return srv_parse_u64(v, max, out);
 }
 
-int cf_flag(const struct evkeyvalq *q, const char *key)
+int srv_flag(const struct evkeyvalq *q, const char *key)
 {
     const char *v = evhttp_find_header(q, key);
     return v != NULL && strcmp(v, "0") != 0;
@@ -163,28 +163,28 @@ static void reply_json(struct evhttp_request *req, struct evbuffer *body)
 
 /* ---- handlers ---- */
 
-static void handle_delay(struct cf_conn *conn, struct evhttp_request *req,
+static void handle_delay(struct srv_conn *conn, struct evhttp_request *req,
                          const struct evkeyvalq *q)
 {
     double s;
 
-    if (cf_parse_secs(evhttp_find_header(q, "s"), MAX_DELAY_S, &s) != 0) {
-        cf_reply_text(req, 400, "bad parameter: s must be seconds in [0, 3600]\n");
+    if (srv_parse_secs(evhttp_find_header(q, "s"), MAX_DELAY_S, &s) != 0) {
+        srv_reply_text(req, 400, "bad parameter: s must be seconds in [0, 3600]\n");
         return;
     }
-    cf_job_start_delay(conn, req, s, NULL);
+    srv_job_start_delay(conn, req, s, NULL);
 }
 
-static void handle_bytes(struct cf_conn *conn, struct evhttp_request *req,
+static void handle_bytes(struct srv_conn *conn, struct evhttp_request *req,
                          const struct evkeyvalq *q)
 {
     uint64_t n;
 
-    if (cf_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
-        cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
+    if (srv_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
         return;
     }
-    cf_job_start_bytes(conn, req, n);
+    srv_job_start_bytes(conn, req, n);
 }
 
 static void handle_status(struct evhttp_request *req, const struct evkeyvalq *q)
@@ -195,12 +195,12 @@ static void handle_status(struct evhttp_request *req, const struct evkeyvalq *q)
     uint64_t code, after;
     char num[24];
 
-    if (cf_parse_u64(code_s, 599, &code) != 0 || code < 100 || strlen(code_s) != 3) {
-        cf_reply_text(req, 400, "bad status code: use /status/CODE with CODE in [100, 599]\n");
+    if (srv_parse_u64(code_s, 599, &code) != 0 || code < 100 || strlen(code_s) != 3) {
+        srv_reply_text(req, 400, "bad status code: use /status/CODE with CODE in [100, 599]\n");
         return;
     }
-    if (cf_opt_u64(q, "retry_after", UINT64_MAX, MAX_RETRY_AFTER, &after) != 0) {
-        cf_reply_text(req, 400, "bad parameter: retry_after must be an integer in [0, 86400]\n");
+    if (srv_opt_u64(q, "retry_after", UINT64_MAX, MAX_RETRY_AFTER, &after) != 0) {
+        srv_reply_text(req, 400, "bad parameter: retry_after must be an integer in [0, 86400]\n");
         return;
     }
     if (after != UINT64_MAX) {
@@ -212,7 +212,7 @@ static void handle_status(struct evhttp_request *req, const struct evkeyvalq *q)
         evhttp_send_reply(req, (int)code, NULL, NULL);
         return;
     }
-    cf_reply_text(req, (int)code, "status %d\n", (int)code);
+    srv_reply_text(req, (int)code, "status %d\n", (int)code);
 }
 
 static void handle_redirect(struct evhttp_request *req, const struct evkeyvalq *q)
@@ -222,21 +222,21 @@ static void handle_redirect(struct evhttp_request *req, const struct evkeyvalq *
     uint64_t n;
     char *enc = NULL, *loc = NULL;
 
-    if (cf_parse_u64(evhttp_find_header(q, "n"), MAX_REDIRECTS, &n) != 0) {
-        cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1000]\n");
+    if (srv_parse_u64(evhttp_find_header(q, "n"), MAX_REDIRECTS, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1000]\n");
         return;
     }
     if (n == 0 && to == NULL) {
-        cf_reply_text(req, 200, "done\n");
+        srv_reply_text(req, 200, "done\n");
         return;
     }
     if (n == 0) {
         /* evhttp_add_header refuses values with CR or LF: no header injection. */
         if (evhttp_add_header(hdrs, "Location", to) != 0) {
-            cf_reply_text(req, 400, "bad parameter: to must not contain line breaks\n");
+            srv_reply_text(req, 400, "bad parameter: to must not contain line breaks\n");
             return;
         }
-        cf_reply_text(req, 302, "redirect to %s\n", to);
+        srv_reply_text(req, 302, "redirect to %s\n", to);
         return;
     }
     if (to != NULL && (enc = evhttp_uriencode(to, -1, 0)) == NULL)
@@ -247,7 +247,7 @@ static void handle_redirect(struct evhttp_request *req, const struct evkeyvalq *
         goto oom;
     }
     evhttp_add_header(hdrs, "Location", loc);
-    cf_reply_text(req, 302, "redirect to %s\n", loc);
+    srv_reply_text(req, 302, "redirect to %s\n", loc);
     free(loc);
     free(enc);
     return;
@@ -256,32 +256,33 @@ oom:
     evhttp_send_reply(req, 500, NULL, NULL);
 }
 
-static void handle_drip(struct cf_conn *conn, struct evhttp_request *req, const struct evkeyvalq *q)
+static void handle_drip(struct srv_conn *conn, struct evhttp_request *req,
+                        const struct evkeyvalq *q)
 {
     uint64_t n;
     double interval;
 
-    if (cf_parse_u64(evhttp_find_header(q, "n"), MAX_DRIP_BYTES, &n) != 0) {
-        cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1048576]\n");
+    if (srv_parse_u64(evhttp_find_header(q, "n"), MAX_DRIP_BYTES, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1048576]\n");
         return;
     }
-    if (cf_parse_secs(evhttp_find_header(q, "interval"), MAX_DRIP_S, &interval) != 0) {
-        cf_reply_text(req, 400, "bad parameter: interval must be seconds in [0, 60]\n");
+    if (srv_parse_secs(evhttp_find_header(q, "interval"), MAX_DRIP_S, &interval) != 0) {
+        srv_reply_text(req, 400, "bad parameter: interval must be seconds in [0, 60]\n");
         return;
     }
-    cf_job_start_drip(conn, req, n, interval);
+    srv_job_start_drip(conn, req, n, interval);
 }
 
-static void handle_reset(struct cf_conn *conn, struct evhttp_request *req,
+static void handle_reset(struct srv_conn *conn, struct evhttp_request *req,
                          const struct evkeyvalq *q)
 {
     uint64_t n;
 
-    if (cf_opt_u64(q, "n", RESET_LENGTH / 2, RESET_LENGTH - 1, &n) != 0) {
-        cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 999]\n");
+    if (srv_opt_u64(q, "n", RESET_LENGTH / 2, RESET_LENGTH - 1, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 999]\n");
         return;
     }
-    cf_job_start_reset(conn, req, (unsigned)n, cf_flag(q, "before"), cf_flag(q, "rst"));
+    srv_job_start_reset(conn, req, (unsigned)n, srv_flag(q, "before"), srv_flag(q, "rst"));
 }
 
 static void handle_headers(struct evhttp_request *req)
@@ -310,7 +311,7 @@ static void handle_headers(struct evhttp_request *req)
 
 /* /next?n=N[&s=S][&then=T]: after S seconds (default 0), a body naming the next URL:
  * <url>/delay?s=T when `then` is given, else <url>/bytes?n=N. */
-static void handle_next(cf_server *srv, struct cf_conn *conn, struct evhttp_request *req,
+static void handle_next(cf_server *srv, struct srv_conn *conn, struct evhttp_request *req,
                         const struct evkeyvalq *q)
 {
     const char *then = evhttp_find_header(q, "then");
@@ -318,14 +319,14 @@ static void handle_next(cf_server *srv, struct cf_conn *conn, struct evhttp_requ
     double s = 0, t = 0;
     char text[256];
 
-    if (!then && cf_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
-        cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
+    if (!then && srv_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
         return;
     }
     const char *delay = evhttp_find_header(q, "s");
-    if ((delay && cf_parse_secs(delay, MAX_DELAY_S, &s) != 0) ||
-        (then && cf_parse_secs(then, MAX_DELAY_S, &t) != 0)) {
-        cf_reply_text(req, 400, "bad parameter: s and then must be seconds in [0, 3600]\n");
+    if ((delay && srv_parse_secs(delay, MAX_DELAY_S, &s) != 0) ||
+        (then && srv_parse_secs(then, MAX_DELAY_S, &t) != 0)) {
+        srv_reply_text(req, 400, "bad parameter: s and then must be seconds in [0, 3600]\n");
         return;
     }
     if (then)
@@ -333,9 +334,9 @@ static void handle_next(cf_server *srv, struct cf_conn *conn, struct evhttp_requ
     else
         snprintf(text, sizeof text, "%s/bytes?n=%llu\n", srv->url, (unsigned long long)n);
     if (s > 0)
-        cf_job_start_delay(conn, req, s, text);
+        srv_job_start_delay(conn, req, s, text);
     else
-        cf_reply_text(req, 200, "%s", text);
+        srv_reply_text(req, 200, "%s", text);
 }
 
 static size_t retry_bucket(const char *id)
@@ -343,13 +344,13 @@ static size_t retry_bucket(const char *id)
     uint32_t h = 2166136261u; /* FNV-1a */
     for (const unsigned char *p = (const unsigned char *)id; *p != '\0'; p++)
         h = (h ^ *p) * 16777619u;
-    return h % CF_RETRY_BUCKETS;
+    return h % SRV_RETRY_BUCKETS;
 }
 
-static struct cf_retry *retry_get(cf_server *srv, const char *id)
+static struct srv_retry *retry_get(cf_server *srv, const char *id)
 {
-    struct cf_retry **head = &srv->retries[retry_bucket(id)];
-    struct cf_retry *r;
+    struct srv_retry **head = &srv->retries[retry_bucket(id)];
+    struct srv_retry *r;
     size_t len = strlen(id);
 
     for (r = *head; r != NULL; r = r->next) {
@@ -365,11 +366,11 @@ static struct cf_retry *retry_get(cf_server *srv, const char *id)
     return r;
 }
 
-void cf_retry_free_all(cf_server *srv)
+void srv_retry_free_all(cf_server *srv)
 {
-    for (size_t b = 0; b < CF_RETRY_BUCKETS; b++) {
+    for (size_t b = 0; b < SRV_RETRY_BUCKETS; b++) {
         while (srv->retries[b] != NULL) {
-            struct cf_retry *r = srv->retries[b];
+            struct srv_retry *r = srv->retries[b];
             srv->retries[b] = r->next;
             free(r);
         }
@@ -380,21 +381,21 @@ static void handle_retry(cf_server *srv, struct evhttp_request *req, const struc
 {
     const char *id = evhttp_find_header(q, "id");
     uint64_t fail, after;
-    struct cf_retry *r;
+    struct srv_retry *r;
     char num[24];
 
-    if (cf_parse_u64(evhttp_find_header(q, "fail"), MAX_RETRY_FAIL, &fail) != 0) {
-        cf_reply_text(req, 400, "bad parameter: fail must be an integer in [0, 1000000]\n");
+    if (srv_parse_u64(evhttp_find_header(q, "fail"), MAX_RETRY_FAIL, &fail) != 0) {
+        srv_reply_text(req, 400, "bad parameter: fail must be an integer in [0, 1000000]\n");
         return;
     }
-    if (cf_opt_u64(q, "after", 1, MAX_RETRY_AFTER, &after) != 0) {
-        cf_reply_text(req, 400, "bad parameter: after must be an integer in [0, 86400]\n");
+    if (srv_opt_u64(q, "after", 1, MAX_RETRY_AFTER, &after) != 0) {
+        srv_reply_text(req, 400, "bad parameter: after must be an integer in [0, 86400]\n");
         return;
     }
     if (id == NULL)
         id = "";
     if (strlen(id) > MAX_RETRY_ID_LEN) {
-        cf_reply_text(req, 400, "bad parameter: id is longer than 256 bytes\n");
+        srv_reply_text(req, 400, "bad parameter: id is longer than 256 bytes\n");
         return;
     }
     if ((r = retry_get(srv, id)) == NULL) {
@@ -404,10 +405,10 @@ static void handle_retry(cf_server *srv, struct evhttp_request *req, const struc
     if (r->seen++ < fail) {
         snprintf(num, sizeof(num), "%llu", (unsigned long long)after);
         evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", num);
-        cf_reply_text(req, 503, "retry %lu of %llu\n", r->seen, (unsigned long long)fail);
+        srv_reply_text(req, 503, "retry %lu of %llu\n", r->seen, (unsigned long long)fail);
         return;
     }
-    cf_reply_text(req, 200, "ok after %llu\n", (unsigned long long)fail);
+    srv_reply_text(req, 200, "ok after %llu\n", (unsigned long long)fail);
 }
 
 static void handle_count(cf_server *srv, struct evhttp_request *req, const struct evkeyvalq *q)
@@ -419,20 +420,20 @@ static void handle_count(cf_server *srv, struct evhttp_request *req, const struc
         return;
     }
     evbuffer_add_printf(body, "{\"requests\":%lu,\"paths\":{", srv->stats.requests);
-    for (int r = 0; r < CF_ROUTE_N; r++) {
-        evbuffer_add_printf(body, "%s\"%s\":%lu", r > 0 ? "," : "", cf_route_names[r],
+    for (int r = 0; r < SRV_ROUTE_N; r++) {
+        evbuffer_add_printf(body, "%s\"%s\":%lu", r > 0 ? "," : "", srv_route_names[r],
                             srv->route_counts[r]);
     }
     evbuffer_add_printf(body, "},\"conns\":{\"open\":%lu,\"max\":%lu,\"total\":%lu}}\n",
                         srv->stats.conns_open, srv->stats.conns_max, srv->stats.conns_total);
-    if (cf_flag(q, "reset"))
+    if (srv_flag(q, "reset"))
         cf_server_reset_stats(srv);
     reply_json(req, body);
     evbuffer_free(body);
 }
 
-void cf_route_dispatch(cf_server *srv, struct cf_conn *conn, struct evhttp_request *req,
-                       enum cf_route route, const struct evkeyvalq *q)
+void srv_route_dispatch(cf_server *srv, struct srv_conn *conn, struct evhttp_request *req,
+                        enum srv_route route, const struct evkeyvalq *q)
 {
     const char *idle = evhttp_find_header(q, "idle");
 
@@ -440,32 +441,32 @@ void cf_route_dispatch(cf_server *srv, struct cf_conn *conn, struct evhttp_reque
         double s;
         struct timeval tv;
 
-        if (cf_parse_secs(idle, MAX_DELAY_S, &s) != 0 || s <= 0) {
-            cf_reply_text(req, 400, "bad parameter: idle must be seconds in (0, 3600]\n");
+        if (srv_parse_secs(idle, MAX_DELAY_S, &s) != 0 || s <= 0) {
+            srv_reply_text(req, 400, "bad parameter: idle must be seconds in (0, 3600]\n");
             return;
         }
-        tv = cf_secs_timeval(s);
+        tv = srv_secs_timeval(s);
         evhttp_connection_set_timeout_tv(evhttp_request_get_connection(req), &tv);
     }
     switch (route) {
-    case CF_ROUTE_DELAY: handle_delay(conn, req, q); break;
-    case CF_ROUTE_BYTES: handle_bytes(conn, req, q); break;
-    case CF_ROUTE_STATUS: handle_status(req, q); break;
-    case CF_ROUTE_REDIRECT: handle_redirect(req, q); break;
-    case CF_ROUTE_DRIP: handle_drip(conn, req, q); break;
-    case CF_ROUTE_RESET: handle_reset(conn, req, q); break;
-    case CF_ROUTE_HEADERS: handle_headers(req); break;
-    case CF_ROUTE_NEXT: handle_next(srv, conn, req, q); break;
-    case CF_ROUTE_RETRY: handle_retry(srv, req, q); break;
-    case CF_ROUTE_COUNT: handle_count(srv, req, q); break;
-    case CF_ROUTE_STALL:
-    case CF_ROUTE_CHUNKED:
-    case CF_ROUTE_SHORT:
-    case CF_ROUTE_MALFORMED:
-    case CF_ROUTE_HUGE:
-    case CF_ROUTE_LOOP:
-    case CF_ROUTE_BIGHEADERS: cf_fault_dispatch(conn, req, route, q); break;
-    case CF_ROUTE_NONE:
-    case CF_ROUTE_N: cf_reply_text(req, 404, "not found\n"); break;
+    case SRV_ROUTE_DELAY: handle_delay(conn, req, q); break;
+    case SRV_ROUTE_BYTES: handle_bytes(conn, req, q); break;
+    case SRV_ROUTE_STATUS: handle_status(req, q); break;
+    case SRV_ROUTE_REDIRECT: handle_redirect(req, q); break;
+    case SRV_ROUTE_DRIP: handle_drip(conn, req, q); break;
+    case SRV_ROUTE_RESET: handle_reset(conn, req, q); break;
+    case SRV_ROUTE_HEADERS: handle_headers(req); break;
+    case SRV_ROUTE_NEXT: handle_next(srv, conn, req, q); break;
+    case SRV_ROUTE_RETRY: handle_retry(srv, req, q); break;
+    case SRV_ROUTE_COUNT: handle_count(srv, req, q); break;
+    case SRV_ROUTE_STALL:
+    case SRV_ROUTE_CHUNKED:
+    case SRV_ROUTE_SHORT:
+    case SRV_ROUTE_MALFORMED:
+    case SRV_ROUTE_HUGE:
+    case SRV_ROUTE_LOOP:
+    case SRV_ROUTE_BIGHEADERS: srv_fault_dispatch(conn, req, route, q); break;
+    case SRV_ROUTE_NONE:
+    case SRV_ROUTE_N: srv_reply_text(req, 404, "not found\n"); break;
     }
 }

@@ -31,7 +31,7 @@ static size_t conn_bucket(const struct evhttp_connection *evcon)
     uintptr_t h = (uintptr_t)evcon >> 4;
     h ^= h >> 17;
     h *= UINT64_C(0x9e3779b97f4a7c15);
-    return (size_t)(h >> 32) % CF_CONN_BUCKETS;
+    return (size_t)(h >> 32) % SRV_CONN_BUCKETS;
 }
 
 /*
@@ -40,14 +40,14 @@ static size_t conn_bucket(const struct evhttp_connection *evcon)
  */
 static void on_conn_close(struct evhttp_connection *evcon, void *arg)
 {
-    struct cf_conn *conn = arg;
+    struct srv_conn *conn = arg;
     cf_server *srv = conn->srv;
 
     if (conn->job != NULL)
-        cf_job_abort(conn->job);
+        srv_job_abort(conn->job);
     if (conn->fault != NULL)
-        cf_fault_abort(conn->fault);
-    for (struct cf_conn **pp = &srv->conns[conn_bucket(evcon)]; *pp != NULL; pp = &(*pp)->next) {
+        srv_fault_abort(conn->fault);
+    for (struct srv_conn **pp = &srv->conns[conn_bucket(evcon)]; *pp != NULL; pp = &(*pp)->next) {
         if (*pp == conn) {
             *pp = conn->next;
             break;
@@ -61,10 +61,10 @@ static void on_conn_close(struct evhttp_connection *evcon, void *arg)
  * The record of evcon, created on its first request. libevent 2.1 has no callback for a new
  * connection (evhttp_set_newreqcb came in 2.2), so the first request is where we see it.
  */
-static struct cf_conn *conn_get(cf_server *srv, struct evhttp_connection *evcon)
+static struct srv_conn *conn_get(cf_server *srv, struct evhttp_connection *evcon)
 {
     size_t b = conn_bucket(evcon);
-    struct cf_conn *conn;
+    struct srv_conn *conn;
 
     for (conn = srv->conns[b]; conn != NULL; conn = conn->next) {
         if (conn->evcon == evcon)
@@ -92,12 +92,12 @@ static void on_request(struct evhttp_request *req, void *arg)
     const char *query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
     struct evhttp_connection *evcon = evhttp_request_get_connection(req);
     struct evkeyvalq q;
-    enum cf_route route;
-    struct cf_conn *conn;
+    enum srv_route route;
+    struct srv_conn *conn;
 
     if (!srv->quiet)
         fprintf(stderr, "cf_server: GET %s\n", evhttp_request_get_uri(req));
-    route = cf_route_find(path != NULL ? path : "");
+    route = srv_route_find(path != NULL ? path : "");
     srv->stats.requests++;
     srv->route_counts[route]++;
 
@@ -107,10 +107,10 @@ static void on_request(struct evhttp_request *req, void *arg)
         return;
     }
     if (evhttp_parse_query_str(query != NULL ? query : "", &q) != 0) {
-        cf_reply_text(req, 400, "malformed query string\n");
+        srv_reply_text(req, 400, "malformed query string\n");
         return;
     }
-    cf_route_dispatch(srv, conn, req, route, &q);
+    srv_route_dispatch(srv, conn, req, route, &q);
     evhttp_clear_headers(&q);
 }
 
@@ -210,7 +210,7 @@ int cf_server_start(struct event_base *base, const struct cf_server_opts *opts, 
     evhttp_set_default_content_type(srv->http, "text/plain");
 
     if (tls) {
-        err = cf_tls_setup(srv, opts->tls_cert, opts->tls_key);
+        err = srv_tls_setup(srv, opts->tls_cert, opts->tls_key);
         if (err != 0)
             goto fail;
     }
@@ -245,8 +245,8 @@ void cf_server_stats(const cf_server *s, struct cf_server_stats *out)
 
 unsigned long cf_server_count_path(const cf_server *s, const char *path)
 {
-    for (int r = 0; r < CF_ROUTE_N; r++) {
-        if (strcmp(cf_route_names[r], path) == 0)
+    for (int r = 0; r < SRV_ROUTE_N; r++) {
+        if (strcmp(srv_route_names[r], path) == 0)
             return s->route_counts[r];
     }
     return 0;
@@ -269,14 +269,14 @@ void cf_server_free(cf_server *s)
      */
     if (s->http != NULL)
         evhttp_free(s->http);
-    for (size_t b = 0; b < CF_CONN_BUCKETS; b++) {
+    for (size_t b = 0; b < SRV_CONN_BUCKETS; b++) {
         while (s->conns[b] != NULL) {
-            struct cf_conn *conn = s->conns[b];
+            struct srv_conn *conn = s->conns[b];
             s->conns[b] = conn->next;
             free(conn);
         }
     }
-    cf_retry_free_all(s);
-    cf_tls_free(s);
+    srv_retry_free_all(s);
+    srv_tls_free(s);
     free(s);
 }

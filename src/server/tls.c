@@ -32,7 +32,7 @@ static struct bufferevent *tls_bevcb(struct event_base *base, void *arg)
     return bev;
 }
 
-int cf_tls_setup(cf_server *srv, const char *cert, const char *key)
+int srv_tls_setup(cf_server *srv, const char *cert, const char *key)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
 
@@ -52,7 +52,7 @@ int cf_tls_setup(cf_server *srv, const char *cert, const char *key)
     return 0;
 }
 
-void cf_tls_free(cf_server *srv)
+void srv_tls_free(cf_server *srv)
 {
     /* Connections hold their own references to the context; this drops ours. */
     SSL_CTX_free(srv->tls_ctx);
@@ -61,13 +61,13 @@ void cf_tls_free(cf_server *srv)
 
 #else
 
-int cf_tls_setup(cf_server *srv, const char *cert, const char *key)
+int srv_tls_setup(cf_server *srv, const char *cert, const char *key)
 {
     (void)srv, (void)cert, (void)key;
     return CF_ETLS;
 }
 
-void cf_tls_free(cf_server *srv)
+void srv_tls_free(cf_server *srv)
 {
     (void)srv;
 }
