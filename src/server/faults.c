@@ -24,6 +24,8 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "params.h"
+#include "reply.h"
 #include "server_impl.h"
 
 #define MAX_STALL_S       3600.0

@@ -19,6 +19,8 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "params.h"
+#include "reply.h"
 #include "server_impl.h"
 
 /* Bytes of /bytes handed to libevent at a time; the next piece goes when they have left. */
@@ -143,24 +145,6 @@ static void job_drop_connection(struct srv_job *job, int abortive)
     }
     /* The request is still queued on the connection, which frees it. */
     evhttp_connection_free(evcon);
-}
-
-/* Appends len bytes of the body pattern starting at body offset off. */
-int srv_add_pattern(struct evbuffer *buf, uint64_t off, size_t len)
-{
-    struct evbuffer_iovec v;
-    unsigned c = (unsigned)(off % 26);
-
-    if (len == 0)
-        return 0;
-    if (evbuffer_reserve_space(buf, (ev_ssize_t)len, &v, 1) != 1)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        ((char *)v.iov_base)[i] = (char)('a' + c);
-        c = c + 1 == 26 ? 0 : c + 1;
-    }
-    v.iov_len = len;
-    return evbuffer_commit_space(buf, &v, 1);
 }
 
 /* Starts a reply whose body is sent piecewise with a known length (so not chunked). */

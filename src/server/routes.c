@@ -1,11 +1,8 @@
 /*
- * routes.c - the endpoints: parameter parsing and every reply that is sent at once.
+ * routes.c - the endpoints: every reply that is sent at once.
  * Replies that take time (delay, drip, big bodies, reset) are handed to jobs.c; the fault
  * endpoints (broken or hostile replies) are in faults.c.
  */
-#include <errno.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +12,8 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "params.h"
+#include "reply.h"
 #include "server_impl.h"
 
 #define MAX_DELAY_S      3600.0
@@ -58,84 +57,6 @@ enum srv_route srv_route_find(const char *path)
             return (enum srv_route)r;
     }
     return SRV_ROUTE_NONE;
-}
-
-void srv_reply_text(struct evhttp_request *req, int code, const char *fmt, ...)
-{
-    struct evbuffer *body = evbuffer_new();
-    va_list ap;
-
-    if (body == NULL) {
-        evhttp_send_reply(req, 500, NULL, NULL);
-        return;
-    }
-    va_start(ap, fmt);
-    evbuffer_add_vprintf(body, fmt, ap);
-    va_end(ap);
-    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "text/plain");
-    evhttp_send_reply(req, code, NULL, body);
-    evbuffer_free(body);
-}
-
-/* ---- parameter parsing: each returns 0, or -1 when the value is malformed or out of range */
-
-int srv_parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-    char *end;
-    unsigned long long v;
-
-    if (s == NULL || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int srv_parse_secs(const char *s, double max, double *out)
-{
-    char *end;
-    double v;
-
-    /* Plain decimal only: strtod would also take "inf", "nan" and hex floats. */
-    if (s == NULL || s[strspn(s, "0123456789.")] != '\0' || *s == '\0')
-        return -1;
-    v = strtod(s, &end);
-    if (*end != '\0' || !isfinite(v) || v < 0 || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-struct timeval srv_secs_timeval(double secs)
-{
-    struct timeval tv;
-    long long us = (long long)(secs * 1e6 + 0.5);
-
-    tv.tv_sec = (time_t)(us / 1000000);
-    tv.tv_usec = (suseconds_t)(us % 1000000);
-    return tv;
-}
-
-/* An optional parameter: absent gives dflt, present must parse. */
-int srv_opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, uint64_t max,
-                uint64_t *out)
-{
-    const char *v = evhttp_find_header(q, key);
-
-    if (v == NULL) {
-        *out = dflt;
-        return 0;
-    }
-    return srv_parse_u64(v, max, out);
-}
-
-int srv_flag(const struct evkeyvalq *q, const char *key)
-{
-    const char *v = evhttp_find_header(q, key);
-    return v != NULL && strcmp(v, "0") != 0;
 }
 
 /* ---- JSON ---- */

@@ -19,6 +19,7 @@
 
 #include "cofetch/error.h"
 #include "cofetch/server.h"
+#include "reply.h"
 #include "server_impl.h"
 
 /* Tests open a thousand connections at once; the kernel caps this at somaxconn. */

@@ -49,7 +49,6 @@ extern const char *const srv_route_names[SRV_ROUTE_N];
 
 struct srv_job;
 struct srv_fault;
-struct evbuffer;
 
 struct srv_conn {
     struct srv_conn *next; /* hash chain in cf_server.conns */
@@ -86,22 +85,6 @@ enum srv_route srv_route_find(const char *path);
 /* Frees the /retry table. */
 void srv_retry_free_all(cf_server *srv);
 /*
- * Query parameter parsing, 0 or -1 when the value is malformed or out of range: a decimal
- * integer in [0, max]; plain decimal seconds in [0, max]; an optional integer (absent gives
- * dflt). srv_flag: present and not "0".
- */
-int srv_parse_u64(const char *s, uint64_t max, uint64_t *out);
-int srv_parse_secs(const char *s, double max, double *out);
-/* secs (>= 0) as a timeval, rounded to the microsecond. */
-struct timeval srv_secs_timeval(double secs);
-int srv_opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, uint64_t max,
-                uint64_t *out);
-int srv_flag(const struct evkeyvalq *q, const char *key);
-/* Sends a text/plain reply whose body is printf(fmt, ...). */
-void srv_reply_text(struct evhttp_request *req, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/*
  * jobs.c: replies that outlive the request callback. Each srv_job_start_* takes the request
  * over, or answers it at once (500 when out of memory). Parameters are already validated.
  */
@@ -118,8 +101,6 @@ void srv_job_start_reset(struct srv_conn *conn, struct evhttp_request *req, unsi
  * free it, and free its request if libevent already let go of it.
  */
 void srv_job_abort(struct srv_job *job);
-/* Appends len bytes of the body pattern ('a' + i % 26) starting at body offset off. */
-int srv_add_pattern(struct evbuffer *buf, uint64_t off, size_t len);
 
 /*
  * faults.c: the fault endpoints. srv_fault_dispatch answers one of the SRV_ROUTE_STALL ..
