@@ -14,6 +14,7 @@
 
 #include "params.h"
 #include "reply.h"
+#include "stats.h"
 #include "server_impl.h"
 
 #define MAX_DELAY_S      3600.0
@@ -25,27 +26,6 @@
 #define MAX_RETRY_AFTER  86400
 #define MAX_RETRY_ID_LEN 256
 #define RESET_LENGTH     1000
-
-const char *const srv_route_names[SRV_ROUTE_N] = {
-    [SRV_ROUTE_DELAY] = "/delay",
-    [SRV_ROUTE_BYTES] = "/bytes",
-    [SRV_ROUTE_STATUS] = "/status",
-    [SRV_ROUTE_REDIRECT] = "/redirect",
-    [SRV_ROUTE_DRIP] = "/drip",
-    [SRV_ROUTE_RESET] = "/reset",
-    [SRV_ROUTE_HEADERS] = "/headers",
-    [SRV_ROUTE_NEXT] = "/next",
-    [SRV_ROUTE_RETRY] = "/retry",
-    [SRV_ROUTE_COUNT] = "/count",
-    [SRV_ROUTE_STALL] = "/stall",
-    [SRV_ROUTE_CHUNKED] = "/chunked",
-    [SRV_ROUTE_SHORT] = "/short",
-    [SRV_ROUTE_MALFORMED] = "/malformed",
-    [SRV_ROUTE_HUGE] = "/huge",
-    [SRV_ROUTE_LOOP] = "/loop",
-    [SRV_ROUTE_BIGHEADERS] = "/bigheaders",
-    [SRV_ROUTE_NONE] = "*",
-};
 
 enum srv_route srv_route_find(const char *path)
 {
@@ -340,15 +320,9 @@ static void handle_count(cf_server *srv, struct evhttp_request *req, const struc
         evhttp_send_reply(req, 500, NULL, NULL);
         return;
     }
-    evbuffer_add_printf(body, "{\"requests\":%lu,\"paths\":{", srv->stats.requests);
-    for (int r = 0; r < SRV_ROUTE_N; r++) {
-        evbuffer_add_printf(body, "%s\"%s\":%lu", r > 0 ? "," : "", srv_route_names[r],
-                            srv->route_counts[r]);
-    }
-    evbuffer_add_printf(body, "},\"conns\":{\"open\":%lu,\"max\":%lu,\"total\":%lu}}\n",
-                        srv->stats.conns_open, srv->stats.conns_max, srv->stats.conns_total);
+    srv_stats_json(srv, body);
     if (srv_flag(q, "reset"))
-        cf_server_reset_stats(srv);
+        srv_stats_reset(srv);
     reply_json(req, body);
     evbuffer_free(body);
 }

@@ -20,6 +20,7 @@
 #include "cofetch/error.h"
 #include "cofetch/server.h"
 #include "reply.h"
+#include "stats.h"
 #include "server_impl.h"
 
 /* Tests open a thousand connections at once; the kernel caps this at somaxconn. */
@@ -54,7 +55,7 @@ static void on_conn_close(struct evhttp_connection *evcon, void *arg)
             break;
         }
     }
-    srv->stats.conns_open--;
+    srv_stats_conn_closed(srv);
     free(conn);
 }
 
@@ -79,9 +80,7 @@ static struct srv_conn *conn_get(cf_server *srv, struct evhttp_connection *evcon
     conn->next = srv->conns[b];
     srv->conns[b] = conn;
     evhttp_connection_set_closecb(evcon, on_conn_close, conn);
-    srv->stats.conns_total++;
-    if (++srv->stats.conns_open > srv->stats.conns_max)
-        srv->stats.conns_max = srv->stats.conns_open;
+    srv_stats_conn_opened(srv);
     return conn;
 }
 
@@ -99,8 +98,7 @@ static void on_request(struct evhttp_request *req, void *arg)
     if (!srv->quiet)
         fprintf(stderr, "cf_server: GET %s\n", evhttp_request_get_uri(req));
     route = srv_route_find(path != NULL ? path : "");
-    srv->stats.requests++;
-    srv->route_counts[route]++;
+    srv_stats_request(srv, route);
 
     conn = evcon != NULL ? conn_get(srv, evcon) : NULL;
     if (conn == NULL) {
@@ -241,23 +239,17 @@ const char *cf_server_url(const cf_server *s)
 
 void cf_server_stats(const cf_server *s, struct cf_server_stats *out)
 {
-    *out = s->stats;
+    srv_stats_get(s, out);
 }
 
 unsigned long cf_server_count_path(const cf_server *s, const char *path)
 {
-    for (int r = 0; r < SRV_ROUTE_N; r++) {
-        if (strcmp(srv_route_names[r], path) == 0)
-            return s->route_counts[r];
-    }
-    return 0;
+    return srv_stats_path(s, path);
 }
 
 void cf_server_reset_stats(cf_server *s)
 {
-    s->stats.requests = 0;
-    s->stats.conns_max = s->stats.conns_open;
-    memset(s->route_counts, 0, sizeof(s->route_counts));
+    srv_stats_reset(s);
 }
 
 void cf_server_free(cf_server *s)

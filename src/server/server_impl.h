@@ -42,8 +42,6 @@ enum srv_route {
     SRV_ROUTE_N
 };
 
-extern const char *const srv_route_names[SRV_ROUTE_N];
-
 #define SRV_CONN_BUCKETS  1024
 #define SRV_RETRY_BUCKETS 64
 
