@@ -14,6 +14,7 @@
 
 #include "params.h"
 #include "reply.h"
+#include "retry.h"
 #include "stats.h"
 #include "server_impl.h"
 
@@ -240,49 +241,11 @@ static void handle_next(cf_server *srv, struct srv_conn *conn, struct evhttp_req
         srv_reply_text(req, 200, "%s", text);
 }
 
-static size_t retry_bucket(const char *id)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)id; *p != '\0'; p++)
-        h = (h ^ *p) * 16777619u;
-    return h % SRV_RETRY_BUCKETS;
-}
-
-static struct srv_retry *retry_get(cf_server *srv, const char *id)
-{
-    struct srv_retry **head = &srv->retries[retry_bucket(id)];
-    struct srv_retry *r;
-    size_t len = strlen(id);
-
-    for (r = *head; r != NULL; r = r->next) {
-        if (strcmp(r->id, id) == 0)
-            return r;
-    }
-    r = calloc(1, sizeof(*r) + len + 1);
-    if (r == NULL)
-        return NULL;
-    memcpy(r->id, id, len + 1);
-    r->next = *head;
-    *head = r;
-    return r;
-}
-
-void srv_retry_free_all(cf_server *srv)
-{
-    for (size_t b = 0; b < SRV_RETRY_BUCKETS; b++) {
-        while (srv->retries[b] != NULL) {
-            struct srv_retry *r = srv->retries[b];
-            srv->retries[b] = r->next;
-            free(r);
-        }
-    }
-}
-
 static void handle_retry(cf_server *srv, struct evhttp_request *req, const struct evkeyvalq *q)
 {
     const char *id = evhttp_find_header(q, "id");
     uint64_t fail, after;
-    struct srv_retry *r;
+    unsigned long earlier;
     char num[24];
 
     if (srv_parse_u64(evhttp_find_header(q, "fail"), MAX_RETRY_FAIL, &fail) != 0) {
@@ -299,14 +262,14 @@ static void handle_retry(cf_server *srv, struct evhttp_request *req, const struc
         srv_reply_text(req, 400, "bad parameter: id is longer than 256 bytes\n");
         return;
     }
-    if ((r = retry_get(srv, id)) == NULL) {
+    if (srv_retry_hit(srv, id, &earlier) != 0) {
         evhttp_send_reply(req, 500, NULL, NULL);
         return;
     }
-    if (r->seen++ < fail) {
+    if (earlier < fail) {
         snprintf(num, sizeof(num), "%llu", (unsigned long long)after);
         evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", num);
-        srv_reply_text(req, 503, "retry %lu of %llu\n", r->seen, (unsigned long long)fail);
+        srv_reply_text(req, 503, "retry %lu of %llu\n", earlier + 1, (unsigned long long)fail);
         return;
     }
     srv_reply_text(req, 200, "ok after %llu\n", (unsigned long long)fail);

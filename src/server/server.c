@@ -20,6 +20,7 @@
 #include "cofetch/error.h"
 #include "cofetch/server.h"
 #include "reply.h"
+#include "retry.h"
 #include "stats.h"
 #include "server_impl.h"
 

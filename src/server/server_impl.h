@@ -47,6 +47,7 @@ enum srv_route {
 
 struct srv_job;
 struct srv_fault;
+struct srv_retry;
 
 struct srv_conn {
     struct srv_conn *next; /* hash chain in cf_server.conns */
@@ -54,12 +55,6 @@ struct srv_conn {
     cf_server *srv;
     struct srv_job *job;     /* the reply in progress on this connection, or NULL */
     struct srv_fault *fault; /* a fault reply that has taken the connection over, or NULL */
-};
-
-struct srv_retry {
-    struct srv_retry *next;
-    unsigned long seen; /* requests seen for this id */
-    char id[];
 };
 
 struct cf_server {
@@ -80,8 +75,6 @@ void srv_route_dispatch(cf_server *srv, struct srv_conn *conn, struct evhttp_req
                         enum srv_route route, const struct evkeyvalq *q);
 /* Which route serves path (the raw path of the request URI). */
 enum srv_route srv_route_find(const char *path);
-/* Frees the /retry table. */
-void srv_retry_free_all(cf_server *srv);
 /*
  * jobs.c: replies that outlive the request callback. Each srv_job_start_* takes the request
  * over, or answers it at once (500 when out of memory). Parameters are already validated.
