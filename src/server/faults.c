@@ -24,9 +24,10 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "faults.h"
 #include "params.h"
 #include "reply.h"
-#include "server_impl.h"
+#include "types.h"
 
 #define MAX_STALL_S       3600.0
 #define MAX_CHUNKS        1000

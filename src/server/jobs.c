@@ -19,9 +19,10 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "jobs.h"
 #include "params.h"
 #include "reply.h"
-#include "server_impl.h"
+#include "types.h"
 
 /* Bytes of /bytes handed to libevent at a time; the next piece goes when they have left. */
 #define STREAM_CHUNK (128 * 1024)

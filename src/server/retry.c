@@ -10,7 +10,7 @@
 
 #include "cofetch/error.h"
 #include "retry.h"
-#include "server_impl.h"
+#include "types.h"
 
 struct srv_retry {
     struct srv_retry *next;

@@ -12,11 +12,14 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "routes.h"
+#include "faults.h"
+#include "jobs.h"
 #include "params.h"
 #include "reply.h"
 #include "retry.h"
 #include "stats.h"
-#include "server_impl.h"
+#include "types.h"
 
 #define MAX_DELAY_S      3600.0
 #define MAX_BYTES        (UINT64_C(10) << 30)

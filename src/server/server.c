@@ -19,10 +19,14 @@
 
 #include "cofetch/error.h"
 #include "cofetch/server.h"
+#include "faults.h"
+#include "jobs.h"
 #include "reply.h"
 #include "retry.h"
+#include "routes.h"
 #include "stats.h"
-#include "server_impl.h"
+#include "tls.h"
+#include "types.h"
 
 /* Tests open a thousand connections at once; the kernel caps this at somaxconn. */
 #define LISTEN_BACKLOG 4096

@@ -6,7 +6,7 @@
 #define SRV_STATS_H
 
 #include "cofetch/server.h"
-#include "server_impl.h"
+#include "types.h"
 
 struct evbuffer;
 

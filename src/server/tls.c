@@ -6,7 +6,8 @@
 #include <stddef.h>
 
 #include "cofetch/error.h"
-#include "server_impl.h"
+#include "tls.h"
+#include "types.h"
 
 #ifdef CF_HAVE_TLS_SERVER
 
@@ -15,6 +16,7 @@
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/http.h>
 
 static struct bufferevent *tls_bevcb(struct event_base *base, void *arg)
 {
