@@ -1,7 +1,7 @@
 /*
  * faults.c - the fault endpoints: replies a client must survive (a stall, a truncated or
  * short body, a malformed status line or header, a huge advertised body, a redirect loop,
- * oversized headers).
+ * oversized headers). It calls only params.c and reply.c.
  *
  * /loop and /bigheaders are well-formed and go through evhttp. The others need bytes that
  * evhttp will not write (a bad status line, a header without a colon, a chunked body without

@@ -1,7 +1,7 @@
 /*
  * jobs.c - replies that outlive the request callback: /delay (a timer), /bytes (a body
  * streamed as the connection drains), /drip (a byte per timer tick) and /reset (a close
- * once the partial reply has left).
+ * once the partial reply has left). It calls only params.c and reply.c.
  *
  * Ownership: a job holds its request until it calls job_release(), after which it answers
  * the request with the final evhttp call (which may complete it and even free the

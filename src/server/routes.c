@@ -1,7 +1,9 @@
 /*
- * routes.c - the endpoints: every reply that is sent at once.
- * Replies that take time (delay, drip, big bodies, reset) are handed to jobs.c; the fault
- * endpoints (broken or hostile replies) are in faults.c.
+ * routes.c - one request to its endpoint. The replies that are sent at once are made here;
+ * replies that take time (delay, drip, big bodies, reset) are handed to jobs.c with their
+ * parameters already validated, and the fault endpoints (broken or hostile replies) to
+ * faults.c, which reads its own. It calls only down: into jobs.c, faults.c, params.c,
+ * reply.c, stats.c and retry.c.
  */
 #include <stdint.h>
 #include <stdio.h>

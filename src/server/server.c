@@ -1,6 +1,9 @@
 /*
- * server.c - lifecycle of the loopback server: listening socket, per-connection records,
- * counters and the request entry point. The replies themselves are in routes.c and jobs.c.
+ * server.c - the life of a loopback server: start and free, the listening socket, the
+ * per-connection records, and the request entry point, which finds a request's route,
+ * counts it and hands it to routes.c. It is the top of src/server: it calls down into
+ * routes.c, stats.c, retry.c, tls.c and reply.c, and into jobs.c and faults.c only to stop
+ * a connection's reply when libevent closes the connection; no file of src/server calls it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
