@@ -1,7 +1,7 @@
 /*
  * faults.c - the fault endpoints: replies a client must survive (a stall, a truncated or
  * short body, a malformed status line or header, a huge advertised body, a redirect loop,
- * oversized headers).
+ * oversized headers). It calls only params.c and reply.c.
  *
  * /loop and /bigheaders are well-formed and go through evhttp. The others need bytes that
  * evhttp will not write (a bad status line, a header without a colon, a chunked body without
@@ -10,7 +10,7 @@
  * own (evhttp then sees no further event on it: no stale write-done callback of an earlier
  * reply on a kept-alive connection can fire), writes raw bytes into its output, and ends by
  * freeing the evhttp connection, which frees the request still queued on it and closes the
- * socket. If the server is freed first, the close callback calls cf_fault_abort().
+ * socket. If the server is freed first, the close callback calls srv_fault_abort().
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -24,7 +24,10 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
-#include "server_impl.h"
+#include "faults.h"
+#include "params.h"
+#include "reply.h"
+#include "types.h"
 
 #define MAX_STALL_S       3600.0
 #define MAX_CHUNKS        1000
@@ -41,8 +44,8 @@
 /* A fault whose client stops reading is dropped after this long without progress. */
 #define WRITE_TIMEOUT_S 120
 
-struct cf_fault {
-    struct cf_conn *conn;
+struct srv_fault {
+    struct srv_conn *conn;
     struct bufferevent *bev;
     struct event *timer; /* stall: the end; huge: the pace; else NULL */
     uint64_t total;      /* huge: the advertised length */
@@ -50,16 +53,16 @@ struct cf_fault {
     int closing;         /* close once the output has drained */
 };
 
-static void fault_close(struct cf_fault *f)
+static void fault_close(struct srv_fault *f)
 {
     struct evhttp_connection *evcon = f->conn->evcon;
 
-    cf_fault_abort(f);
+    srv_fault_abort(f);
     /* Frees the bufferevent (and its callbacks with it) and the request queued on evcon. */
     evhttp_connection_free(evcon);
 }
 
-void cf_fault_abort(struct cf_fault *f)
+void srv_fault_abort(struct srv_fault *f)
 {
     f->conn->fault = NULL;
     if (f->timer != NULL)
@@ -78,7 +81,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 
 static void on_written(struct bufferevent *bev, void *arg)
 {
-    struct cf_fault *f = arg;
+    struct srv_fault *f = arg;
 
     if (f->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
         fault_close(f);
@@ -95,11 +98,11 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
  * Takes the connection of req over, with a timer calling cb (persistent when persist) when
  * cb is not NULL. NULL when out of memory; the request is then still evhttp's to answer.
  */
-static struct cf_fault *fault_new(struct cf_conn *conn, event_callback_fn cb, int persist)
+static struct srv_fault *fault_new(struct srv_conn *conn, event_callback_fn cb, int persist)
 {
     struct bufferevent *bev = evhttp_connection_get_bufferevent(conn->evcon);
     const struct timeval wto = {.tv_sec = WRITE_TIMEOUT_S, .tv_usec = 0};
-    struct cf_fault *f;
+    struct srv_fault *f;
 
     if (bev == NULL || conn->job != NULL || conn->fault != NULL)
         return NULL;
@@ -127,13 +130,13 @@ static struct cf_fault *fault_new(struct cf_conn *conn, event_callback_fn cb, in
  * Takes the connection over, writes the printf-formatted head and then body (moved out of
  * the caller's buffer; NULL for none), and closes the connection once they are out.
  */
-static void raw_reply(struct cf_conn *conn, struct evhttp_request *req, struct evbuffer *body,
+static void raw_reply(struct srv_conn *conn, struct evhttp_request *req, struct evbuffer *body,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void raw_reply(struct cf_conn *conn, struct evhttp_request *req, struct evbuffer *body,
+static void raw_reply(struct srv_conn *conn, struct evhttp_request *req, struct evbuffer *body,
                       const char *fmt, ...)
 {
-    struct cf_fault *f = fault_new(conn, NULL, 0);
+    struct srv_fault *f = fault_new(conn, NULL, 0);
     struct evbuffer *out;
     va_list ap;
     int rc;
@@ -161,15 +164,15 @@ static void stall_end(evutil_socket_t fd, short what, void *arg)
     fault_close(arg);
 }
 
-static void handle_stall(struct cf_conn *conn, struct evhttp_request *req,
+static void handle_stall(struct srv_conn *conn, struct evhttp_request *req,
                          const struct evkeyvalq *q)
 {
-    struct cf_fault *f;
+    struct srv_fault *f;
     double s;
     struct timeval tv;
 
-    if (cf_parse_secs(evhttp_find_header(q, "s"), MAX_STALL_S, &s) != 0) {
-        cf_reply_text(req, 400, "bad parameter: s must be seconds in [0, 3600]\n");
+    if (srv_parse_secs(evhttp_find_header(q, "s"), MAX_STALL_S, &s) != 0) {
+        srv_reply_text(req, 400, "bad parameter: s must be seconds in [0, 3600]\n");
         return;
     }
     f = fault_new(conn, stall_end, 0);
@@ -177,24 +180,24 @@ static void handle_stall(struct cf_conn *conn, struct evhttp_request *req,
         evhttp_send_reply(req, 500, NULL, NULL);
         return;
     }
-    tv = cf_secs_timeval(s);
+    tv = srv_secs_timeval(s);
     event_add(f->timer, &tv);
 }
 
 /* ---- /chunked ---- */
 
-static void handle_chunked(struct cf_conn *conn, struct evhttp_request *req,
+static void handle_chunked(struct srv_conn *conn, struct evhttp_request *req,
                            const struct evkeyvalq *q)
 {
     uint64_t n, size;
     struct evbuffer *body;
 
-    if (cf_opt_u64(q, "n", DEFAULT_CHUNKS, MAX_CHUNKS, &n) != 0) {
-        cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1000]\n");
+    if (srv_opt_u64(q, "n", DEFAULT_CHUNKS, MAX_CHUNKS, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1000]\n");
         return;
     }
-    if (cf_opt_u64(q, "size", DEFAULT_CHUNK, MAX_CHUNK_SIZE, &size) != 0 || size == 0) {
-        cf_reply_text(req, 400, "bad parameter: size must be an integer in [1, 16384]\n");
+    if (srv_opt_u64(q, "size", DEFAULT_CHUNK, MAX_CHUNK_SIZE, &size) != 0 || size == 0) {
+        srv_reply_text(req, 400, "bad parameter: size must be an integer in [1, 16384]\n");
         return;
     }
     body = evbuffer_new();
@@ -204,10 +207,10 @@ static void handle_chunked(struct cf_conn *conn, struct evhttp_request *req,
     }
     for (uint64_t i = 0; i < n; i++) {
         evbuffer_add_printf(body, "%llx\r\n", (unsigned long long)size);
-        cf_add_pattern(body, i * size, (size_t)size);
+        srv_add_pattern(body, i * size, (size_t)size);
         evbuffer_add(body, "\r\n", 2);
     }
-    if (!cf_flag(q, "truncate"))
+    if (!srv_flag(q, "truncate"))
         evbuffer_add(body, "0\r\n\r\n", 5);
     raw_reply(conn, req, body,
               "HTTP/1.1 200 OK\r\n"
@@ -220,24 +223,24 @@ static void handle_chunked(struct cf_conn *conn, struct evhttp_request *req,
 
 /* ---- /short ---- */
 
-static void handle_short(struct cf_conn *conn, struct evhttp_request *req,
+static void handle_short(struct srv_conn *conn, struct evhttp_request *req,
                          const struct evkeyvalq *q)
 {
     uint64_t claim, send;
     struct evbuffer *body;
 
-    if (cf_parse_u64(evhttp_find_header(q, "claim"), MAX_CLAIM, &claim) != 0) {
-        cf_reply_text(req, 400, "bad parameter: claim must be an integer in [0, 10737418240]\n");
+    if (srv_parse_u64(evhttp_find_header(q, "claim"), MAX_CLAIM, &claim) != 0) {
+        srv_reply_text(req, 400, "bad parameter: claim must be an integer in [0, 10737418240]\n");
         return;
     }
-    if (cf_parse_u64(evhttp_find_header(q, "send"), MAX_SHORT_SEND, &send) != 0 || send > claim) {
-        cf_reply_text(req, 400,
-                      "bad parameter: send must be an integer in [0, min(claim, "
-                      "1048576)]\n");
+    if (srv_parse_u64(evhttp_find_header(q, "send"), MAX_SHORT_SEND, &send) != 0 || send > claim) {
+        srv_reply_text(req, 400,
+                       "bad parameter: send must be an integer in [0, min(claim, "
+                       "1048576)]\n");
         return;
     }
     body = evbuffer_new();
-    if (body == NULL || cf_add_pattern(body, 0, (size_t)send) != 0) {
+    if (body == NULL || srv_add_pattern(body, 0, (size_t)send) != 0) {
         if (body != NULL)
             evbuffer_free(body);
         evhttp_send_reply(req, 500, NULL, NULL);
@@ -287,7 +290,7 @@ static const struct {
 #undef M
 };
 
-static void handle_malformed(struct cf_conn *conn, struct evhttp_request *req,
+static void handle_malformed(struct srv_conn *conn, struct evhttp_request *req,
                              const struct evkeyvalq *q)
 {
     const char *what = evhttp_find_header(q, "what");
@@ -304,16 +307,16 @@ static void handle_malformed(struct cf_conn *conn, struct evhttp_request *req,
             return;
         }
     }
-    cf_reply_text(req, 400,
-                  "bad parameter: what must be status, junk, header, nocolon, nul, cr or "
-                  "length\n");
+    srv_reply_text(req, 400,
+                   "bad parameter: what must be status, junk, header, nocolon, nul, cr or "
+                   "length\n");
 }
 
 /* ---- /huge ---- */
 
 static void huge_tick(evutil_socket_t fd, short what, void *arg)
 {
-    struct cf_fault *f = arg;
+    struct srv_fault *f = arg;
     struct evbuffer *out = bufferevent_get_output(f->bev);
     uint64_t left = f->total - f->sent;
     size_t len = left < HUGE_PIECE ? (size_t)left : HUGE_PIECE;
@@ -322,7 +325,7 @@ static void huge_tick(evutil_socket_t fd, short what, void *arg)
     /* A client that does not read is not fed more. */
     if (evbuffer_get_length(out) >= HUGE_MAX_QUEUED)
         return;
-    if (cf_add_pattern(out, f->sent, len) != 0) {
+    if (srv_add_pattern(out, f->sent, len) != 0) {
         fault_close(f);
         return;
     }
@@ -333,10 +336,10 @@ static void huge_tick(evutil_socket_t fd, short what, void *arg)
     }
 }
 
-static void handle_huge(struct cf_conn *conn, struct evhttp_request *req)
+static void handle_huge(struct srv_conn *conn, struct evhttp_request *req)
 {
     const struct timeval tv = {.tv_sec = 0, .tv_usec = HUGE_TICK_US};
-    struct cf_fault *f = fault_new(conn, huge_tick, 1);
+    struct srv_fault *f = fault_new(conn, huge_tick, 1);
 
     if (f == NULL) {
         evhttp_send_reply(req, 500, NULL, NULL);
@@ -361,7 +364,7 @@ static void handle_huge(struct cf_conn *conn, struct evhttp_request *req)
 static void handle_loop(struct evhttp_request *req)
 {
     evhttp_add_header(evhttp_request_get_output_headers(req), "Location", "/loop");
-    cf_reply_text(req, 302, "redirect to /loop\n");
+    srv_reply_text(req, 302, "redirect to /loop\n");
 }
 
 static void handle_bigheaders(struct evhttp_request *req, const struct evkeyvalq *q)
@@ -370,8 +373,8 @@ static void handle_bigheaders(struct evhttp_request *req, const struct evkeyvalq
     uint64_t kb;
     char name[32], *value;
 
-    if (cf_parse_u64(evhttp_find_header(q, "kb"), MAX_BIGHEADERS_KB, &kb) != 0 || kb == 0) {
-        cf_reply_text(req, 400, "bad parameter: kb must be an integer in [1, 1024]\n");
+    if (srv_parse_u64(evhttp_find_header(q, "kb"), MAX_BIGHEADERS_KB, &kb) != 0 || kb == 0) {
+        srv_reply_text(req, 400, "bad parameter: kb must be an integer in [1, 1024]\n");
         return;
     }
     /* The longest value: one header of kb KiB. */
@@ -380,7 +383,7 @@ static void handle_bigheaders(struct evhttp_request *req, const struct evkeyvalq
         evhttp_send_reply(req, 500, NULL, NULL);
         return;
     }
-    if (cf_flag(q, "one")) {
+    if (srv_flag(q, "one")) {
         /* "X-Big: " + value + CRLF = kb KiB. */
         size_t len = (size_t)kb * 1024 - 9;
         for (size_t i = 0; i < len; i++)
@@ -399,20 +402,20 @@ static void handle_bigheaders(struct evhttp_request *req, const struct evkeyvalq
         }
     }
     free(value);
-    cf_reply_text(req, 200, "bigheaders %llu\n", (unsigned long long)kb);
+    srv_reply_text(req, 200, "bigheaders %llu\n", (unsigned long long)kb);
 }
 
-void cf_fault_dispatch(struct cf_conn *conn, struct evhttp_request *req, enum cf_route route,
-                       const struct evkeyvalq *q)
+void srv_fault_dispatch(struct srv_conn *conn, struct evhttp_request *req, enum srv_route route,
+                        const struct evkeyvalq *q)
 {
     switch (route) {
-    case CF_ROUTE_STALL: handle_stall(conn, req, q); break;
-    case CF_ROUTE_CHUNKED: handle_chunked(conn, req, q); break;
-    case CF_ROUTE_SHORT: handle_short(conn, req, q); break;
-    case CF_ROUTE_MALFORMED: handle_malformed(conn, req, q); break;
-    case CF_ROUTE_HUGE: handle_huge(conn, req); break;
-    case CF_ROUTE_LOOP: handle_loop(req); break;
-    case CF_ROUTE_BIGHEADERS: handle_bigheaders(req, q); break;
-    default: cf_reply_text(req, 404, "not found\n"); break;
+    case SRV_ROUTE_STALL: handle_stall(conn, req, q); break;
+    case SRV_ROUTE_CHUNKED: handle_chunked(conn, req, q); break;
+    case SRV_ROUTE_SHORT: handle_short(conn, req, q); break;
+    case SRV_ROUTE_MALFORMED: handle_malformed(conn, req, q); break;
+    case SRV_ROUTE_HUGE: handle_huge(conn, req); break;
+    case SRV_ROUTE_LOOP: handle_loop(req); break;
+    case SRV_ROUTE_BIGHEADERS: handle_bigheaders(req, q); break;
+    default: srv_reply_text(req, 404, "not found\n"); break;
     }
 }

@@ -1,12 +1,12 @@
 /*
  * jobs.c - replies that outlive the request callback: /delay (a timer), /bytes (a body
  * streamed as the connection drains), /drip (a byte per timer tick) and /reset (a close
- * once the partial reply has left).
+ * once the partial reply has left). It calls only params.c and reply.c.
  *
  * Ownership: a job holds its request until it calls job_release(), after which it answers
  * the request with the final evhttp call (which may complete it and even free the
  * connection synchronously, so nothing of the job may be touched after). If the connection
- * dies first, the close callback calls cf_job_abort() instead.
+ * dies first, the close callback calls srv_job_abort() instead.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +19,10 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
-#include "server_impl.h"
+#include "jobs.h"
+#include "params.h"
+#include "reply.h"
+#include "types.h"
 
 /* Bytes of /bytes handed to libevent at a time; the next piece goes when they have left. */
 #define STREAM_CHUNK (128 * 1024)
@@ -27,8 +30,8 @@
 #define RESET_POLL_US 2000
 #define RESET_LENGTH  "1000"
 
-struct cf_job {
-    struct cf_conn *conn;
+struct srv_job {
+    struct srv_conn *conn;
     struct evhttp_request *req;
     struct event *timer; /* NULL for a streamed body */
     struct event *watch; /* the peer's close, where the backend reports it; or NULL */
@@ -39,7 +42,7 @@ struct cf_job {
     char text[256];      /* delay: the body to answer with ("" = "slept S") */
 };
 
-static void job_drop_connection(struct cf_job *job, int abortive);
+static void job_drop_connection(struct srv_job *job, int abortive);
 
 static void on_peer_closed(evutil_socket_t fd, short what, void *arg)
 {
@@ -51,11 +54,11 @@ static void on_peer_closed(evutil_socket_t fd, short what, void *arg)
  * A job for req on conn, with a timer calling cb when cb is not NULL (persistent when
  * persist). NULL when out of memory, and the caller answers 500 itself.
  */
-static struct cf_job *job_new(struct cf_conn *conn, struct evhttp_request *req,
-                              event_callback_fn cb, int persist)
+static struct srv_job *job_new(struct srv_conn *conn, struct evhttp_request *req,
+                               event_callback_fn cb, int persist)
 {
     struct event_base *base = conn->srv->base;
-    struct cf_job *job;
+    struct srv_job *job;
     evutil_socket_t fd = bufferevent_getfd(evhttp_connection_get_bufferevent(conn->evcon));
 
     /* libevent reads no next request before this reply ends, so this cannot happen. */
@@ -95,7 +98,7 @@ fail:
 }
 
 /* Frees the job and returns its request, which the caller now answers or drops. */
-static struct evhttp_request *job_release(struct cf_job *job)
+static struct evhttp_request *job_release(struct srv_job *job)
 {
     struct evhttp_request *req = job->req;
 
@@ -108,7 +111,7 @@ static struct evhttp_request *job_release(struct cf_job *job)
     return req;
 }
 
-void cf_job_abort(struct cf_job *job)
+void srv_job_abort(struct srv_job *job)
 {
     struct evhttp_request *req = job_release(job);
 
@@ -122,7 +125,7 @@ void cf_job_abort(struct cf_job *job)
 }
 
 /* Drops the connection of job without a (further) reply. */
-static void job_drop_connection(struct cf_job *job, int abortive)
+static void job_drop_connection(struct srv_job *job, int abortive)
 {
     struct evhttp_connection *evcon = job->conn->evcon;
 
@@ -145,24 +148,6 @@ static void job_drop_connection(struct cf_job *job, int abortive)
     evhttp_connection_free(evcon);
 }
 
-/* Appends len bytes of the body pattern starting at body offset off. */
-int cf_add_pattern(struct evbuffer *buf, uint64_t off, size_t len)
-{
-    struct evbuffer_iovec v;
-    unsigned c = (unsigned)(off % 26);
-
-    if (len == 0)
-        return 0;
-    if (evbuffer_reserve_space(buf, (ev_ssize_t)len, &v, 1) != 1)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        ((char *)v.iov_base)[i] = (char)('a' + c);
-        c = c + 1 == 26 ? 0 : c + 1;
-    }
-    v.iov_len = len;
-    return evbuffer_commit_space(buf, &v, 1);
-}
-
 /* Starts a reply whose body is sent piecewise with a known length (so not chunked). */
 static void reply_start_sized(struct evhttp_request *req, uint64_t length, const char *type)
 {
@@ -179,24 +164,24 @@ static void reply_start_sized(struct evhttp_request *req, uint64_t length, const
 
 static void delay_fire(evutil_socket_t fd, short what, void *arg)
 {
-    struct cf_job *job = arg;
+    struct srv_job *job = arg;
     double secs = job->secs;
 
     (void)fd, (void)what;
     if (job->text[0] != '\0') {
         char text[sizeof job->text];
         memcpy(text, job->text, sizeof text);
-        cf_reply_text(job_release(job), 200, "%s", text);
+        srv_reply_text(job_release(job), 200, "%s", text);
     } else {
-        cf_reply_text(job_release(job), 200, "slept %g\n", secs);
+        srv_reply_text(job_release(job), 200, "slept %g\n", secs);
     }
 }
 
-void cf_job_start_delay(struct cf_conn *conn, struct evhttp_request *req, double secs,
-                        const char *text)
+void srv_job_start_delay(struct srv_conn *conn, struct evhttp_request *req, double secs,
+                         const char *text)
 {
-    struct cf_job *job = job_new(conn, req, delay_fire, 0);
-    struct timeval tv = cf_secs_timeval(secs);
+    struct srv_job *job = job_new(conn, req, delay_fire, 0);
+    struct timeval tv = srv_secs_timeval(secs);
 
     if (job == NULL) {
         evhttp_send_reply(req, 500, NULL, NULL);
@@ -209,7 +194,7 @@ void cf_job_start_delay(struct cf_conn *conn, struct evhttp_request *req, double
 
 /* ---- /bytes ---- */
 
-static void stream_more(struct cf_job *job);
+static void stream_more(struct srv_job *job);
 
 /* evhttp calls this when the connection's output buffer has drained. */
 static void stream_drained(struct evhttp_connection *evcon, void *arg)
@@ -218,13 +203,13 @@ static void stream_drained(struct evhttp_connection *evcon, void *arg)
     stream_more(arg);
 }
 
-static void stream_more(struct cf_job *job)
+static void stream_more(struct srv_job *job)
 {
     uint64_t left = job->total - job->sent;
     size_t len = left < STREAM_CHUNK ? (size_t)left : STREAM_CHUNK;
     struct evbuffer *buf = evbuffer_new();
 
-    if (buf == NULL || cf_add_pattern(buf, job->sent, len) != 0) {
+    if (buf == NULL || srv_add_pattern(buf, job->sent, len) != 0) {
         if (buf != NULL)
             evbuffer_free(buf);
         job_drop_connection(job, 0);
@@ -243,10 +228,10 @@ static void stream_more(struct cf_job *job)
 
 /* A job for an n-byte pattern body (bytes, drip) with its head sent; NULL, with a 500
  * sent, when out of memory. */
-static struct cf_job *job_start_sized(struct cf_conn *conn, struct evhttp_request *req, uint64_t n,
-                                      event_callback_fn cb, int persist)
+static struct srv_job *job_start_sized(struct srv_conn *conn, struct evhttp_request *req,
+                                       uint64_t n, event_callback_fn cb, int persist)
 {
-    struct cf_job *job = job_new(conn, req, cb, persist);
+    struct srv_job *job = job_new(conn, req, cb, persist);
 
     if (job == NULL) {
         evhttp_send_reply(req, 500, NULL, NULL);
@@ -257,13 +242,13 @@ static struct cf_job *job_start_sized(struct cf_conn *conn, struct evhttp_reques
     return job;
 }
 
-void cf_job_start_bytes(struct cf_conn *conn, struct evhttp_request *req, uint64_t n)
+void srv_job_start_bytes(struct srv_conn *conn, struct evhttp_request *req, uint64_t n)
 {
-    struct cf_job *job;
+    struct srv_job *job;
 
     if (n <= STREAM_CHUNK) {
         struct evbuffer *buf = evbuffer_new();
-        if (buf == NULL || cf_add_pattern(buf, 0, (size_t)n) != 0) {
+        if (buf == NULL || srv_add_pattern(buf, 0, (size_t)n) != 0) {
             evhttp_send_reply(req, 500, NULL, NULL);
         } else {
             evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
@@ -283,11 +268,11 @@ void cf_job_start_bytes(struct cf_conn *conn, struct evhttp_request *req, uint64
 
 static void drip_tick(evutil_socket_t fd, short what, void *arg)
 {
-    struct cf_job *job = arg;
+    struct srv_job *job = arg;
     struct evbuffer *buf = evbuffer_new();
 
     (void)fd, (void)what;
-    if (buf == NULL || cf_add_pattern(buf, job->sent, 1) != 0) {
+    if (buf == NULL || srv_add_pattern(buf, job->sent, 1) != 0) {
         if (buf != NULL)
             evbuffer_free(buf);
         job_drop_connection(job, 0);
@@ -303,11 +288,11 @@ static void drip_tick(evutil_socket_t fd, short what, void *arg)
     evbuffer_free(buf);
 }
 
-void cf_job_start_drip(struct cf_conn *conn, struct evhttp_request *req, uint64_t n,
-                       double interval)
+void srv_job_start_drip(struct srv_conn *conn, struct evhttp_request *req, uint64_t n,
+                        double interval)
 {
-    struct cf_job *job;
-    struct timeval tv = cf_secs_timeval(interval);
+    struct srv_job *job;
+    struct timeval tv = srv_secs_timeval(interval);
 
     if (n == 0) {
         evhttp_send_reply(req, 200, NULL, NULL);
@@ -327,7 +312,7 @@ void cf_job_start_drip(struct cf_conn *conn, struct evhttp_request *req, uint64_
  */
 static void reset_poll(evutil_socket_t fd, short what, void *arg)
 {
-    struct cf_job *job = arg;
+    struct srv_job *job = arg;
     struct bufferevent *bev = evhttp_connection_get_bufferevent(job->conn->evcon);
 
     (void)fd, (void)what;
@@ -335,11 +320,11 @@ static void reset_poll(evutil_socket_t fd, short what, void *arg)
         job_drop_connection(job, job->rst);
 }
 
-void cf_job_start_reset(struct cf_conn *conn, struct evhttp_request *req, unsigned sent, int before,
-                        int rst)
+void srv_job_start_reset(struct srv_conn *conn, struct evhttp_request *req, unsigned sent,
+                         int before, int rst)
 {
     const struct timeval tv = {.tv_sec = 0, .tv_usec = RESET_POLL_US};
-    struct cf_job *job = job_new(conn, req, reset_poll, 1);
+    struct srv_job *job = job_new(conn, req, reset_poll, 1);
     struct evbuffer *buf;
 
     if (job == NULL) {
@@ -351,7 +336,7 @@ void cf_job_start_reset(struct cf_conn *conn, struct evhttp_request *req, unsign
         evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Length", RESET_LENGTH);
         evhttp_send_reply_start(req, 200, NULL);
         buf = evbuffer_new();
-        if (buf != NULL && cf_add_pattern(buf, 0, sent) == 0)
+        if (buf != NULL && srv_add_pattern(buf, 0, sent) == 0)
             evhttp_send_reply_chunk(req, buf);
         if (buf != NULL)
             evbuffer_free(buf);

@@ -1,11 +1,10 @@
 /*
- * routes.c - the endpoints: parameter parsing and every reply that is sent at once.
- * Replies that take time (delay, drip, big bodies, reset) are handed to jobs.c; the fault
- * endpoints (broken or hostile replies) are in faults.c.
+ * routes.c - one request to its endpoint. The replies that are sent at once are made here;
+ * replies that take time (delay, drip, big bodies, reset) are handed to jobs.c with their
+ * parameters already validated, and the fault endpoints (broken or hostile replies) to
+ * faults.c, which reads its own. It calls only down: into jobs.c, faults.c, params.c,
+ * reply.c, stats.c and retry.c.
  */
-#include <errno.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +14,14 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "server_impl.h"
+#include "routes.h"
+#include "faults.h"
+#include "jobs.h"
+#include "params.h"
+#include "reply.h"
+#include "retry.h"
+#include "stats.h"
+#include "types.h"
 
 #define MAX_DELAY_S      3600.0
 #define MAX_BYTES        (UINT64_C(10) << 30)
@@ -27,115 +33,16 @@
 #define MAX_RETRY_ID_LEN 256
 #define RESET_LENGTH     1000
 
-const char *const cf_route_names[CF_ROUTE_N] = {
-    [CF_ROUTE_DELAY] = "/delay",
-    [CF_ROUTE_BYTES] = "/bytes",
-    [CF_ROUTE_STATUS] = "/status",
-    [CF_ROUTE_REDIRECT] = "/redirect",
-    [CF_ROUTE_DRIP] = "/drip",
-    [CF_ROUTE_RESET] = "/reset",
-    [CF_ROUTE_HEADERS] = "/headers",
-    [CF_ROUTE_NEXT] = "/next",
-    [CF_ROUTE_RETRY] = "/retry",
-    [CF_ROUTE_COUNT] = "/count",
-    [CF_ROUTE_STALL] = "/stall",
-    [CF_ROUTE_CHUNKED] = "/chunked",
-    [CF_ROUTE_SHORT] = "/short",
-    [CF_ROUTE_MALFORMED] = "/malformed",
-    [CF_ROUTE_HUGE] = "/huge",
-    [CF_ROUTE_LOOP] = "/loop",
-    [CF_ROUTE_BIGHEADERS] = "/bigheaders",
-    [CF_ROUTE_NONE] = "*",
-};
-
-enum cf_route cf_route_find(const char *path)
+enum srv_route srv_route_find(const char *path)
 {
     /* "/status/CODE" is the only route with a path parameter. */
     if (strcmp(path, "/status") == 0 || strncmp(path, "/status/", 8) == 0)
-        return CF_ROUTE_STATUS;
-    for (int r = 0; r < CF_ROUTE_NONE; r++) {
-        if (strcmp(path, cf_route_names[r]) == 0)
-            return (enum cf_route)r;
+        return SRV_ROUTE_STATUS;
+    for (int r = 0; r < SRV_ROUTE_NONE; r++) {
+        if (strcmp(path, srv_route_names[r]) == 0)
+            return (enum srv_route)r;
     }
-    return CF_ROUTE_NONE;
-}
-
-void cf_reply_text(struct evhttp_request *req, int code, const char *fmt, ...)
-{
-    struct evbuffer *body = evbuffer_new();
-    va_list ap;
-
-    if (body == NULL) {
-        evhttp_send_reply(req, 500, NULL, NULL);
-        return;
-    }
-    va_start(ap, fmt);
-    evbuffer_add_vprintf(body, fmt, ap);
-    va_end(ap);
-    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "text/plain");
-    evhttp_send_reply(req, code, NULL, body);
-    evbuffer_free(body);
-}
-
-/* ---- parameter parsing: each returns 0, or -1 when the value is malformed or out of range */
-
-int cf_parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-    char *end;
-    unsigned long long v;
-
-    if (s == NULL || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int cf_parse_secs(const char *s, double max, double *out)
-{
-    char *end;
-    double v;
-
-    /* Plain decimal only: strtod would also take "inf", "nan" and hex floats. */
-    if (s == NULL || s[strspn(s, "0123456789.")] != '\0' || *s == '\0')
-        return -1;
-    v = strtod(s, &end);
-    if (*end != '\0' || !isfinite(v) || v < 0 || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-struct timeval cf_secs_timeval(double secs)
-{
-    struct timeval tv;
-    long long us = (long long)(secs * 1e6 + 0.5);
-
-    tv.tv_sec = (time_t)(us / 1000000);
-    tv.tv_usec = (suseconds_t)(us % 1000000);
-    return tv;
-}
-
-/* An optional parameter: absent gives dflt, present must parse. */
-int cf_opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, uint64_t max,
-               uint64_t *out)
-{
-    const char *v = evhttp_find_header(q, key);
-
-    if (v == NULL) {
-        *out = dflt;
-        return 0;
-    }
-    return cf_parse_u64(v, max, out);
-}
-
-int cf_flag(const struct evkeyvalq *q, const char *key)
-{
-    const char *v = evhttp_find_header(q, key);
-    return v != NULL && strcmp(v, "0") != 0;
+    return SRV_ROUTE_NONE;
 }
 
 /* ---- JSON ---- */
@@ -163,28 +70,28 @@ static void reply_json(struct evhttp_request *req, struct evbuffer *body)
 
 /* ---- handlers ---- */
 
-static void handle_delay(struct cf_conn *conn, struct evhttp_request *req,
+static void handle_delay(struct srv_conn *conn, struct evhttp_request *req,
                          const struct evkeyvalq *q)
 {
     double s;
 
-    if (cf_parse_secs(evhttp_find_header(q, "s"), MAX_DELAY_S, &s) != 0) {
-        cf_reply_text(req, 400, "bad parameter: s must be seconds in [0, 3600]\n");
+    if (srv_parse_secs(evhttp_find_header(q, "s"), MAX_DELAY_S, &s) != 0) {
+        srv_reply_text(req, 400, "bad parameter: s must be seconds in [0, 3600]\n");
         return;
     }
-    cf_job_start_delay(conn, req, s, NULL);
+    srv_job_start_delay(conn, req, s, NULL);
 }
 
-static void handle_bytes(struct cf_conn *conn, struct evhttp_request *req,
+static void handle_bytes(struct srv_conn *conn, struct evhttp_request *req,
                          const struct evkeyvalq *q)
 {
     uint64_t n;
 
-    if (cf_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
-        cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
+    if (srv_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
         return;
     }
-    cf_job_start_bytes(conn, req, n);
+    srv_job_start_bytes(conn, req, n);
 }
 
 static void handle_status(struct evhttp_request *req, const struct evkeyvalq *q)
@@ -195,12 +102,12 @@ static void handle_status(struct evhttp_request *req, const struct evkeyvalq *q)
     uint64_t code, after;
     char num[24];
 
-    if (cf_parse_u64(code_s, 599, &code) != 0 || code < 100 || strlen(code_s) != 3) {
-        cf_reply_text(req, 400, "bad status code: use /status/CODE with CODE in [100, 599]\n");
+    if (srv_parse_u64(code_s, 599, &code) != 0 || code < 100 || strlen(code_s) != 3) {
+        srv_reply_text(req, 400, "bad status code: use /status/CODE with CODE in [100, 599]\n");
         return;
     }
-    if (cf_opt_u64(q, "retry_after", UINT64_MAX, MAX_RETRY_AFTER, &after) != 0) {
-        cf_reply_text(req, 400, "bad parameter: retry_after must be an integer in [0, 86400]\n");
+    if (srv_opt_u64(q, "retry_after", UINT64_MAX, MAX_RETRY_AFTER, &after) != 0) {
+        srv_reply_text(req, 400, "bad parameter: retry_after must be an integer in [0, 86400]\n");
         return;
     }
     if (after != UINT64_MAX) {
@@ -212,7 +119,7 @@ static void handle_status(struct evhttp_request *req, const struct evkeyvalq *q)
         evhttp_send_reply(req, (int)code, NULL, NULL);
         return;
     }
-    cf_reply_text(req, (int)code, "status %d\n", (int)code);
+    srv_reply_text(req, (int)code, "status %d\n", (int)code);
 }
 
 static void handle_redirect(struct evhttp_request *req, const struct evkeyvalq *q)
@@ -222,21 +129,21 @@ static void handle_redirect(struct evhttp_request *req, const struct evkeyvalq *
     uint64_t n;
     char *enc = NULL, *loc = NULL;
 
-    if (cf_parse_u64(evhttp_find_header(q, "n"), MAX_REDIRECTS, &n) != 0) {
-        cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1000]\n");
+    if (srv_parse_u64(evhttp_find_header(q, "n"), MAX_REDIRECTS, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1000]\n");
         return;
     }
     if (n == 0 && to == NULL) {
-        cf_reply_text(req, 200, "done\n");
+        srv_reply_text(req, 200, "done\n");
         return;
     }
     if (n == 0) {
         /* evhttp_add_header refuses values with CR or LF: no header injection. */
         if (evhttp_add_header(hdrs, "Location", to) != 0) {
-            cf_reply_text(req, 400, "bad parameter: to must not contain line breaks\n");
+            srv_reply_text(req, 400, "bad parameter: to must not contain line breaks\n");
             return;
         }
-        cf_reply_text(req, 302, "redirect to %s\n", to);
+        srv_reply_text(req, 302, "redirect to %s\n", to);
         return;
     }
     if (to != NULL && (enc = evhttp_uriencode(to, -1, 0)) == NULL)
@@ -247,7 +154,7 @@ static void handle_redirect(struct evhttp_request *req, const struct evkeyvalq *
         goto oom;
     }
     evhttp_add_header(hdrs, "Location", loc);
-    cf_reply_text(req, 302, "redirect to %s\n", loc);
+    srv_reply_text(req, 302, "redirect to %s\n", loc);
     free(loc);
     free(enc);
     return;
@@ -256,32 +163,33 @@ oom:
     evhttp_send_reply(req, 500, NULL, NULL);
 }
 
-static void handle_drip(struct cf_conn *conn, struct evhttp_request *req, const struct evkeyvalq *q)
+static void handle_drip(struct srv_conn *conn, struct evhttp_request *req,
+                        const struct evkeyvalq *q)
 {
     uint64_t n;
     double interval;
 
-    if (cf_parse_u64(evhttp_find_header(q, "n"), MAX_DRIP_BYTES, &n) != 0) {
-        cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1048576]\n");
+    if (srv_parse_u64(evhttp_find_header(q, "n"), MAX_DRIP_BYTES, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1048576]\n");
         return;
     }
-    if (cf_parse_secs(evhttp_find_header(q, "interval"), MAX_DRIP_S, &interval) != 0) {
-        cf_reply_text(req, 400, "bad parameter: interval must be seconds in [0, 60]\n");
+    if (srv_parse_secs(evhttp_find_header(q, "interval"), MAX_DRIP_S, &interval) != 0) {
+        srv_reply_text(req, 400, "bad parameter: interval must be seconds in [0, 60]\n");
         return;
     }
-    cf_job_start_drip(conn, req, n, interval);
+    srv_job_start_drip(conn, req, n, interval);
 }
 
-static void handle_reset(struct cf_conn *conn, struct evhttp_request *req,
+static void handle_reset(struct srv_conn *conn, struct evhttp_request *req,
                          const struct evkeyvalq *q)
 {
     uint64_t n;
 
-    if (cf_opt_u64(q, "n", RESET_LENGTH / 2, RESET_LENGTH - 1, &n) != 0) {
-        cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 999]\n");
+    if (srv_opt_u64(q, "n", RESET_LENGTH / 2, RESET_LENGTH - 1, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 999]\n");
         return;
     }
-    cf_job_start_reset(conn, req, (unsigned)n, cf_flag(q, "before"), cf_flag(q, "rst"));
+    srv_job_start_reset(conn, req, (unsigned)n, srv_flag(q, "before"), srv_flag(q, "rst"));
 }
 
 static void handle_headers(struct evhttp_request *req)
@@ -310,7 +218,7 @@ static void handle_headers(struct evhttp_request *req)
 
 /* /next?n=N[&s=S][&then=T]: after S seconds (default 0), a body naming the next URL:
  * <url>/delay?s=T when `then` is given, else <url>/bytes?n=N. */
-static void handle_next(cf_server *srv, struct cf_conn *conn, struct evhttp_request *req,
+static void handle_next(cf_server *srv, struct srv_conn *conn, struct evhttp_request *req,
                         const struct evkeyvalq *q)
 {
     const char *then = evhttp_find_header(q, "then");
@@ -318,14 +226,14 @@ static void handle_next(cf_server *srv, struct cf_conn *conn, struct evhttp_requ
     double s = 0, t = 0;
     char text[256];
 
-    if (!then && cf_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
-        cf_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
+    if (!then && srv_parse_u64(evhttp_find_header(q, "n"), MAX_BYTES, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
         return;
     }
     const char *delay = evhttp_find_header(q, "s");
-    if ((delay && cf_parse_secs(delay, MAX_DELAY_S, &s) != 0) ||
-        (then && cf_parse_secs(then, MAX_DELAY_S, &t) != 0)) {
-        cf_reply_text(req, 400, "bad parameter: s and then must be seconds in [0, 3600]\n");
+    if ((delay && srv_parse_secs(delay, MAX_DELAY_S, &s) != 0) ||
+        (then && srv_parse_secs(then, MAX_DELAY_S, &t) != 0)) {
+        srv_reply_text(req, 400, "bad parameter: s and then must be seconds in [0, 3600]\n");
         return;
     }
     if (then)
@@ -333,81 +241,43 @@ static void handle_next(cf_server *srv, struct cf_conn *conn, struct evhttp_requ
     else
         snprintf(text, sizeof text, "%s/bytes?n=%llu\n", srv->url, (unsigned long long)n);
     if (s > 0)
-        cf_job_start_delay(conn, req, s, text);
+        srv_job_start_delay(conn, req, s, text);
     else
-        cf_reply_text(req, 200, "%s", text);
-}
-
-static size_t retry_bucket(const char *id)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)id; *p != '\0'; p++)
-        h = (h ^ *p) * 16777619u;
-    return h % CF_RETRY_BUCKETS;
-}
-
-static struct cf_retry *retry_get(cf_server *srv, const char *id)
-{
-    struct cf_retry **head = &srv->retries[retry_bucket(id)];
-    struct cf_retry *r;
-    size_t len = strlen(id);
-
-    for (r = *head; r != NULL; r = r->next) {
-        if (strcmp(r->id, id) == 0)
-            return r;
-    }
-    r = calloc(1, sizeof(*r) + len + 1);
-    if (r == NULL)
-        return NULL;
-    memcpy(r->id, id, len + 1);
-    r->next = *head;
-    *head = r;
-    return r;
-}
-
-void cf_retry_free_all(cf_server *srv)
-{
-    for (size_t b = 0; b < CF_RETRY_BUCKETS; b++) {
-        while (srv->retries[b] != NULL) {
-            struct cf_retry *r = srv->retries[b];
-            srv->retries[b] = r->next;
-            free(r);
-        }
-    }
+        srv_reply_text(req, 200, "%s", text);
 }
 
 static void handle_retry(cf_server *srv, struct evhttp_request *req, const struct evkeyvalq *q)
 {
     const char *id = evhttp_find_header(q, "id");
     uint64_t fail, after;
-    struct cf_retry *r;
+    unsigned long earlier;
     char num[24];
 
-    if (cf_parse_u64(evhttp_find_header(q, "fail"), MAX_RETRY_FAIL, &fail) != 0) {
-        cf_reply_text(req, 400, "bad parameter: fail must be an integer in [0, 1000000]\n");
+    if (srv_parse_u64(evhttp_find_header(q, "fail"), MAX_RETRY_FAIL, &fail) != 0) {
+        srv_reply_text(req, 400, "bad parameter: fail must be an integer in [0, 1000000]\n");
         return;
     }
-    if (cf_opt_u64(q, "after", 1, MAX_RETRY_AFTER, &after) != 0) {
-        cf_reply_text(req, 400, "bad parameter: after must be an integer in [0, 86400]\n");
+    if (srv_opt_u64(q, "after", 1, MAX_RETRY_AFTER, &after) != 0) {
+        srv_reply_text(req, 400, "bad parameter: after must be an integer in [0, 86400]\n");
         return;
     }
     if (id == NULL)
         id = "";
     if (strlen(id) > MAX_RETRY_ID_LEN) {
-        cf_reply_text(req, 400, "bad parameter: id is longer than 256 bytes\n");
+        srv_reply_text(req, 400, "bad parameter: id is longer than 256 bytes\n");
         return;
     }
-    if ((r = retry_get(srv, id)) == NULL) {
+    if (srv_retry_hit(srv, id, &earlier) != 0) {
         evhttp_send_reply(req, 500, NULL, NULL);
         return;
     }
-    if (r->seen++ < fail) {
+    if (earlier < fail) {
         snprintf(num, sizeof(num), "%llu", (unsigned long long)after);
         evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", num);
-        cf_reply_text(req, 503, "retry %lu of %llu\n", r->seen, (unsigned long long)fail);
+        srv_reply_text(req, 503, "retry %lu of %llu\n", earlier + 1, (unsigned long long)fail);
         return;
     }
-    cf_reply_text(req, 200, "ok after %llu\n", (unsigned long long)fail);
+    srv_reply_text(req, 200, "ok after %llu\n", (unsigned long long)fail);
 }
 
 static void handle_count(cf_server *srv, struct evhttp_request *req, const struct evkeyvalq *q)
@@ -418,21 +288,15 @@ static void handle_count(cf_server *srv, struct evhttp_request *req, const struc
         evhttp_send_reply(req, 500, NULL, NULL);
         return;
     }
-    evbuffer_add_printf(body, "{\"requests\":%lu,\"paths\":{", srv->stats.requests);
-    for (int r = 0; r < CF_ROUTE_N; r++) {
-        evbuffer_add_printf(body, "%s\"%s\":%lu", r > 0 ? "," : "", cf_route_names[r],
-                            srv->route_counts[r]);
-    }
-    evbuffer_add_printf(body, "},\"conns\":{\"open\":%lu,\"max\":%lu,\"total\":%lu}}\n",
-                        srv->stats.conns_open, srv->stats.conns_max, srv->stats.conns_total);
-    if (cf_flag(q, "reset"))
-        cf_server_reset_stats(srv);
+    srv_stats_json(srv, body);
+    if (srv_flag(q, "reset"))
+        srv_stats_reset(srv);
     reply_json(req, body);
     evbuffer_free(body);
 }
 
-void cf_route_dispatch(cf_server *srv, struct cf_conn *conn, struct evhttp_request *req,
-                       enum cf_route route, const struct evkeyvalq *q)
+void srv_route_dispatch(cf_server *srv, struct srv_conn *conn, struct evhttp_request *req,
+                        enum srv_route route, const struct evkeyvalq *q)
 {
     const char *idle = evhttp_find_header(q, "idle");
 
@@ -440,32 +304,32 @@ void cf_route_dispatch(cf_server *srv, struct cf_conn *conn, struct evhttp_reque
         double s;
         struct timeval tv;
 
-        if (cf_parse_secs(idle, MAX_DELAY_S, &s) != 0 || s <= 0) {
-            cf_reply_text(req, 400, "bad parameter: idle must be seconds in (0, 3600]\n");
+        if (srv_parse_secs(idle, MAX_DELAY_S, &s) != 0 || s <= 0) {
+            srv_reply_text(req, 400, "bad parameter: idle must be seconds in (0, 3600]\n");
             return;
         }
-        tv = cf_secs_timeval(s);
+        tv = srv_secs_timeval(s);
         evhttp_connection_set_timeout_tv(evhttp_request_get_connection(req), &tv);
     }
     switch (route) {
-    case CF_ROUTE_DELAY: handle_delay(conn, req, q); break;
-    case CF_ROUTE_BYTES: handle_bytes(conn, req, q); break;
-    case CF_ROUTE_STATUS: handle_status(req, q); break;
-    case CF_ROUTE_REDIRECT: handle_redirect(req, q); break;
-    case CF_ROUTE_DRIP: handle_drip(conn, req, q); break;
-    case CF_ROUTE_RESET: handle_reset(conn, req, q); break;
-    case CF_ROUTE_HEADERS: handle_headers(req); break;
-    case CF_ROUTE_NEXT: handle_next(srv, conn, req, q); break;
-    case CF_ROUTE_RETRY: handle_retry(srv, req, q); break;
-    case CF_ROUTE_COUNT: handle_count(srv, req, q); break;
-    case CF_ROUTE_STALL:
-    case CF_ROUTE_CHUNKED:
-    case CF_ROUTE_SHORT:
-    case CF_ROUTE_MALFORMED:
-    case CF_ROUTE_HUGE:
-    case CF_ROUTE_LOOP:
-    case CF_ROUTE_BIGHEADERS: cf_fault_dispatch(conn, req, route, q); break;
-    case CF_ROUTE_NONE:
-    case CF_ROUTE_N: cf_reply_text(req, 404, "not found\n"); break;
+    case SRV_ROUTE_DELAY: handle_delay(conn, req, q); break;
+    case SRV_ROUTE_BYTES: handle_bytes(conn, req, q); break;
+    case SRV_ROUTE_STATUS: handle_status(req, q); break;
+    case SRV_ROUTE_REDIRECT: handle_redirect(req, q); break;
+    case SRV_ROUTE_DRIP: handle_drip(conn, req, q); break;
+    case SRV_ROUTE_RESET: handle_reset(conn, req, q); break;
+    case SRV_ROUTE_HEADERS: handle_headers(req); break;
+    case SRV_ROUTE_NEXT: handle_next(srv, conn, req, q); break;
+    case SRV_ROUTE_RETRY: handle_retry(srv, req, q); break;
+    case SRV_ROUTE_COUNT: handle_count(srv, req, q); break;
+    case SRV_ROUTE_STALL:
+    case SRV_ROUTE_CHUNKED:
+    case SRV_ROUTE_SHORT:
+    case SRV_ROUTE_MALFORMED:
+    case SRV_ROUTE_HUGE:
+    case SRV_ROUTE_LOOP:
+    case SRV_ROUTE_BIGHEADERS: srv_fault_dispatch(conn, req, route, q); break;
+    case SRV_ROUTE_NONE:
+    case SRV_ROUTE_N: srv_reply_text(req, 404, "not found\n"); break;
     }
 }

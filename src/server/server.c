@@ -1,6 +1,9 @@
 /*
- * server.c - lifecycle of the loopback server: listening socket, per-connection records,
- * counters and the request entry point. The replies themselves are in routes.c and jobs.c.
+ * server.c - the life of a loopback server: start and free, the listening socket, the
+ * per-connection records, and the request entry point, which finds a request's route,
+ * counts it and hands it to routes.c. It is the top of src/server: it calls down into
+ * routes.c, stats.c, retry.c, tls.c and reply.c, and into jobs.c and faults.c only to stop
+ * a connection's reply when libevent closes the connection; no file of src/server calls it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,7 +22,14 @@
 
 #include "cofetch/error.h"
 #include "cofetch/server.h"
-#include "server_impl.h"
+#include "faults.h"
+#include "jobs.h"
+#include "reply.h"
+#include "retry.h"
+#include "routes.h"
+#include "stats.h"
+#include "tls.h"
+#include "types.h"
 
 /* Tests open a thousand connections at once; the kernel caps this at somaxconn. */
 #define LISTEN_BACKLOG 4096
@@ -31,7 +41,7 @@ static size_t conn_bucket(const struct evhttp_connection *evcon)
     uintptr_t h = (uintptr_t)evcon >> 4;
     h ^= h >> 17;
     h *= UINT64_C(0x9e3779b97f4a7c15);
-    return (size_t)(h >> 32) % CF_CONN_BUCKETS;
+    return (size_t)(h >> 32) % SRV_CONN_BUCKETS;
 }
 
 /*
@@ -40,20 +50,20 @@ static size_t conn_bucket(const struct evhttp_connection *evcon)
  */
 static void on_conn_close(struct evhttp_connection *evcon, void *arg)
 {
-    struct cf_conn *conn = arg;
+    struct srv_conn *conn = arg;
     cf_server *srv = conn->srv;
 
     if (conn->job != NULL)
-        cf_job_abort(conn->job);
+        srv_job_abort(conn->job);
     if (conn->fault != NULL)
-        cf_fault_abort(conn->fault);
-    for (struct cf_conn **pp = &srv->conns[conn_bucket(evcon)]; *pp != NULL; pp = &(*pp)->next) {
+        srv_fault_abort(conn->fault);
+    for (struct srv_conn **pp = &srv->conns[conn_bucket(evcon)]; *pp != NULL; pp = &(*pp)->next) {
         if (*pp == conn) {
             *pp = conn->next;
             break;
         }
     }
-    srv->stats.conns_open--;
+    srv_stats_conn_closed(srv);
     free(conn);
 }
 
@@ -61,10 +71,10 @@ static void on_conn_close(struct evhttp_connection *evcon, void *arg)
  * The record of evcon, created on its first request. libevent 2.1 has no callback for a new
  * connection (evhttp_set_newreqcb came in 2.2), so the first request is where we see it.
  */
-static struct cf_conn *conn_get(cf_server *srv, struct evhttp_connection *evcon)
+static struct srv_conn *conn_get(cf_server *srv, struct evhttp_connection *evcon)
 {
     size_t b = conn_bucket(evcon);
-    struct cf_conn *conn;
+    struct srv_conn *conn;
 
     for (conn = srv->conns[b]; conn != NULL; conn = conn->next) {
         if (conn->evcon == evcon)
@@ -78,9 +88,7 @@ static struct cf_conn *conn_get(cf_server *srv, struct evhttp_connection *evcon)
     conn->next = srv->conns[b];
     srv->conns[b] = conn;
     evhttp_connection_set_closecb(evcon, on_conn_close, conn);
-    srv->stats.conns_total++;
-    if (++srv->stats.conns_open > srv->stats.conns_max)
-        srv->stats.conns_max = srv->stats.conns_open;
+    srv_stats_conn_opened(srv);
     return conn;
 }
 
@@ -92,14 +100,13 @@ static void on_request(struct evhttp_request *req, void *arg)
     const char *query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
     struct evhttp_connection *evcon = evhttp_request_get_connection(req);
     struct evkeyvalq q;
-    enum cf_route route;
-    struct cf_conn *conn;
+    enum srv_route route;
+    struct srv_conn *conn;
 
     if (!srv->quiet)
         fprintf(stderr, "cf_server: GET %s\n", evhttp_request_get_uri(req));
-    route = cf_route_find(path != NULL ? path : "");
-    srv->stats.requests++;
-    srv->route_counts[route]++;
+    route = srv_route_find(path != NULL ? path : "");
+    srv_stats_request(srv, route);
 
     conn = evcon != NULL ? conn_get(srv, evcon) : NULL;
     if (conn == NULL) {
@@ -107,10 +114,10 @@ static void on_request(struct evhttp_request *req, void *arg)
         return;
     }
     if (evhttp_parse_query_str(query != NULL ? query : "", &q) != 0) {
-        cf_reply_text(req, 400, "malformed query string\n");
+        srv_reply_text(req, 400, "malformed query string\n");
         return;
     }
-    cf_route_dispatch(srv, conn, req, route, &q);
+    srv_route_dispatch(srv, conn, req, route, &q);
     evhttp_clear_headers(&q);
 }
 
@@ -210,7 +217,7 @@ int cf_server_start(struct event_base *base, const struct cf_server_opts *opts, 
     evhttp_set_default_content_type(srv->http, "text/plain");
 
     if (tls) {
-        err = cf_tls_setup(srv, opts->tls_cert, opts->tls_key);
+        err = srv_tls_setup(srv, opts->tls_cert, opts->tls_key);
         if (err != 0)
             goto fail;
     }
@@ -240,23 +247,17 @@ const char *cf_server_url(const cf_server *s)
 
 void cf_server_stats(const cf_server *s, struct cf_server_stats *out)
 {
-    *out = s->stats;
+    srv_stats_get(s, out);
 }
 
 unsigned long cf_server_count_path(const cf_server *s, const char *path)
 {
-    for (int r = 0; r < CF_ROUTE_N; r++) {
-        if (strcmp(cf_route_names[r], path) == 0)
-            return s->route_counts[r];
-    }
-    return 0;
+    return srv_stats_path(s, path);
 }
 
 void cf_server_reset_stats(cf_server *s)
 {
-    s->stats.requests = 0;
-    s->stats.conns_max = s->stats.conns_open;
-    memset(s->route_counts, 0, sizeof(s->route_counts));
+    srv_stats_reset(s);
 }
 
 void cf_server_free(cf_server *s)
@@ -269,14 +270,14 @@ void cf_server_free(cf_server *s)
      */
     if (s->http != NULL)
         evhttp_free(s->http);
-    for (size_t b = 0; b < CF_CONN_BUCKETS; b++) {
+    for (size_t b = 0; b < SRV_CONN_BUCKETS; b++) {
         while (s->conns[b] != NULL) {
-            struct cf_conn *conn = s->conns[b];
+            struct srv_conn *conn = s->conns[b];
             s->conns[b] = conn->next;
             free(conn);
         }
     }
-    cf_retry_free_all(s);
-    cf_tls_free(s);
+    srv_retry_free_all(s);
+    srv_tls_free(s);
     free(s);
 }

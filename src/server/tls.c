@@ -6,7 +6,8 @@
 #include <stddef.h>
 
 #include "cofetch/error.h"
-#include "server_impl.h"
+#include "tls.h"
+#include "types.h"
 
 #ifdef CF_HAVE_TLS_SERVER
 
@@ -15,6 +16,7 @@
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/http.h>
 
 static struct bufferevent *tls_bevcb(struct event_base *base, void *arg)
 {
@@ -32,7 +34,7 @@ static struct bufferevent *tls_bevcb(struct event_base *base, void *arg)
     return bev;
 }
 
-int cf_tls_setup(cf_server *srv, const char *cert, const char *key)
+int srv_tls_setup(cf_server *srv, const char *cert, const char *key)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
 
@@ -52,7 +54,7 @@ int cf_tls_setup(cf_server *srv, const char *cert, const char *key)
     return 0;
 }
 
-void cf_tls_free(cf_server *srv)
+void srv_tls_free(cf_server *srv)
 {
     /* Connections hold their own references to the context; this drops ours. */
     SSL_CTX_free(srv->tls_ctx);
@@ -61,13 +63,13 @@ void cf_tls_free(cf_server *srv)
 
 #else
 
-int cf_tls_setup(cf_server *srv, const char *cert, const char *key)
+int srv_tls_setup(cf_server *srv, const char *cert, const char *key)
 {
     (void)srv, (void)cert, (void)key;
     return CF_ETLS;
 }
 
-void cf_tls_free(cf_server *srv)
+void srv_tls_free(cf_server *srv)
 {
     (void)srv;
 }
