@@ -269,6 +269,43 @@ static void test_exit_codes(void **state)
     free(err);
 }
 
+/* A mode that cannot start (its first big allocation fails) says so and exits 1; it
+ * used to exit 0 having fetched nothing. The shim cannot be preloaded before the
+ * sanitizers' runtime: this runs in the build without them (CI's optimised e2e run). */
+static void test_mode_that_cannot_start(void **state)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    (void)state;
+    skip();
+#else
+    static const char *const modes[] = {"gather", "queue", "chain"};
+    char shim[512];
+    (void)state;
+
+    snprintf(shim, sizeof shim, "%s/tests/failalloc.so", CF_BINARY_DIR);
+    assert_int_equal(access(shim, R_OK), 0);
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        char *out, *err, want[64];
+        /* 4,000 workers or permits: the queue's pool, the ordered modes' ring of 16,000
+         * slots, each over 1 MB; nothing else the command callocs comes near it. */
+        setenv("LD_PRELOAD", shim, 1);
+        setenv("FAILALLOC_OVER", "1000000", 1);
+        int code =
+            run(NULL, &out, &err, "--mode", modes[i], "-j", "4000", cli_url("/bytes?n=1"), NULL);
+        unsetenv("LD_PRELOAD");
+        unsetenv("FAILALLOC_OVER");
+        snprintf(want, sizeof want, "cofetch: cannot start %s mode: out of memory", modes[i]);
+        if (code != 1 || !strstr(err, want))
+            fprintf(stderr, "--mode %s: exit %d, stderr: %s\n", modes[i], code, err);
+        assert_int_equal(code, 1);
+        assert_non_null(strstr(err, want));
+        assert_string_equal(out, ""); /* nothing was fetched */
+        free(out);
+        free(err);
+    }
+#endif
+}
+
 /* The test writes one line, reads its record, and only then writes the next. */
 static void test_streaming_stdin(void **state)
 {
@@ -528,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_text_and_body),
         cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_mode_that_cannot_start),
         cmocka_unit_test(test_streaming_stdin),
         cmocka_unit_test(test_fail_fast),
         cmocka_unit_test(test_sigint_mid_batch),
