@@ -115,3 +115,11 @@ void cf_error_set(struct cf_response *resp, int code, const char *detail)
     resp->error_owned_ = text;
     resp->error = text ? text : code ? what : "";
 }
+
+int cf_error_final(struct cf_response *resp, int code, const char *detail)
+{
+    resp->code = code;
+    if (detail || code == 0 || !resp->error)
+        cf_error_set(resp, code, detail);
+    return code;
+}

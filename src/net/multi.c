@@ -3,7 +3,8 @@
  * recipe): libcurl tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when
  * to call it back (CURLMOPT_TIMERFUNCTION, one timer); every event ends in
  * curl_multi_socket_action and then a reap of finished transfers, which wakes the
- * tasks suspended in cf_multi_perform.
+ * tasks suspended in cf_fetch. Everything here runs on the loop's stack: a fetching task
+ * adds its transfer and suspends through fetch.c's _on_loop steps.
  *
  * Callbacks never exit or abort: a failure is kept in client->error (the first one)
  * and reported through libcurl's return codes.
@@ -497,7 +498,7 @@ void cf_multi_cleanup(cf_client *c)
 
 /* ---- a transfer ---- */
 
-static void xfer_cancel(void *ctx)
+void cf_multi_cancel(void *ctx)
 {
     struct cf_xfer *x = ctx;
 
@@ -506,13 +507,8 @@ static void xfer_cancel(void *ctx)
         xfer_remove(x->client, x);
 }
 
-/* Adding and removing a handle goes deep into libcurl (and back out through on_socket
- * and on_timer): both run on the loop's stack, so a fetching task's own stack only
- * holds its suspended frames (cf_task_set_stack_size). */
-static int add_on_loop(void *arg)
+int cf_multi_add(cf_client *c, struct cf_xfer *x)
 {
-    struct cf_xfer *x = arg;
-    cf_client *c = x->client;
     CURLMcode mrc;
 
     curl_easy_setopt(x->easy, CURLOPT_PRIVATE, (void *)x);
@@ -535,30 +531,7 @@ static int add_on_loop(void *arg)
     return 0;
 }
 
-static int remove_on_loop(void *arg)
+void cf_multi_remove(cf_client *c, struct cf_xfer *x)
 {
-    struct cf_xfer *x = arg;
-    xfer_remove(x->client, x);
-    return 0;
-}
-
-int cf_multi_perform(cf_client *c, struct cf_xfer *x)
-{
-    int rc;
-
-    x->client = c;
-    x->task = cf_task_current();
-    x->cancelled = 0;
-    x->result = CURLE_OK;
-    if (!x->task)
-        return CF_ENOTASK;
-    if (cf_task_cancelled(x->task))
-        return CF_ECANCELED;
-    rc = cf_on_loop_stack(add_on_loop, x);
-    if (rc)
-        return rc;
-    rc = cf_task_suspend(-1, xfer_cancel, x);
-    if (x->in_multi) /* cancelled while libcurl was calling us, or before suspending */
-        cf_on_loop_stack(remove_on_loop, x);
-    return rc;
+    xfer_remove(c, x);
 }

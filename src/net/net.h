@@ -111,12 +111,15 @@ double cf_client_random(cf_client *c);    /* uniform in [0, 1) */
 /* ---- multi.c: the CURLM driven by libevent ---- */
 int cf_multi_init(cf_client *c, const struct cf_client_opts *opts);
 void cf_multi_cleanup(cf_client *c);
-/* Add x->easy and suspend the calling task until the transfer ends; x->result then
- * holds libcurl's result. Returns 0, or CF_ECANCELED (the transfer was removed), or
- * an error from adding the handle. May suspend. When x->stale is set afterwards, the
- * transfer was stopped before a resend on a kept connection: run it again with
- * x->fresh set (FRESH_CONNECT). */
-int cf_multi_perform(cf_client *c, struct cf_xfer *x);
+/* Add x->easy to the multi (then suspend the task with cf_multi_cancel; x->result holds
+ * libcurl's result once it is woken with 0). Errors: from adding the handle. */
+int cf_multi_add(cf_client *c, struct cf_xfer *x);
+/* Take x->easy out of the multi: a transfer still in it when its task resumes (it was
+ * cancelled while libcurl was calling us, or before suspending). */
+void cf_multi_remove(cf_client *c, struct cf_xfer *x);
+/* The cf_cancel_fn for cf_task_suspend(..., x): x's task is cancelled; the transfer is
+ * removed at once unless libcurl is calling us, and no callback touches x afterwards. */
+void cf_multi_cancel(void *ctx);
 
 /* ---- curl_mem.c: libcurl's allocator, receive buffers kept for reuse ---- */
 /* curl_global_init with our allocator (once per process, before any other libcurl call). */
@@ -129,6 +132,19 @@ void cf_curl_mem_release(void);
 CURL *cf_easy_get(struct cf_easy_pool *p);
 void cf_easy_put(struct cf_easy_pool *p, CURL *easy);
 void cf_easy_pool_free(struct cf_easy_pool *p);
+
+/* ---- xfer.c: one transfer attempt ---- */
+/* Set up an attempt of x->req: a pooled easy handle with the request's options; its start
+ * goes to a->start. Errors: CF_ENOMEM (no handle, described), cf_request_apply's. */
+int cf_xfer_begin(struct cf_xfer *x, struct cf_attempt *a);
+/* The transfer was stopped before libcurl resent it on another kept connection
+ * (multi.c): ready for the same request again, on a fresh connection (FRESH_CONNECT).
+ * Nothing was heard, so there is nothing to undo but the stop's error text. */
+void cf_xfer_refresh(struct cf_xfer *x);
+/* The attempt ended with rc (0: the transfer completed, libcurl's result in x->result):
+ * read the outcome back into the response and *a, describe a failure, give the handle
+ * back. Returns the attempt's code. */
+int cf_xfer_end(struct cf_xfer *x, struct cf_attempt *a, int rc);
 
 /* ---- request.c: a request's options on an easy handle ---- */
 /* Receive buffers (when the client leaves their size to us): powers of two from
@@ -155,6 +171,9 @@ int cf_error_from_multi(CURLMcode rc);
  * without a detail, "" for code 0. */
 enum { CF_ERROR_MAX = 255 };
 void cf_error_set(struct cf_response *resp, int code, const char *detail);
+/* The fetch ends with code: resp->code, and resp->error through cf_error_set unless a
+ * failure already described it (detail NULL and resp->error set). Returns code. */
+int cf_error_final(struct cf_response *resp, int code, const char *detail);
 
 /* ---- retry.c ---- */
 /* Whether an attempt that ended with (code, status) is worth another try. */
@@ -169,13 +188,19 @@ double cf_retry_after(struct cf_response *resp);
 /* ---- ratelimit.c ---- */
 int cf_ratelimit_init(struct cf_ratelimit *r, double rate, double rate_per_host);
 void cf_ratelimit_free(struct cf_ratelimit *r);
-/* Before taking a transfer slot: wait (cf_sleep) for the turn of this URL's host and
- * return the host's entry in *host (NULL when per-host limiting is off). May suspend.
- * Errors: CF_ECANCELED, CF_ENOMEM, CF_EURL (no host in the URL). */
-int cf_ratelimit_host_wait(struct cf_ratelimit *r, const char *url, struct cf_host_rate **host);
-/* Holding a slot, right before the transfer starts: wait for the global turn, and
- * for the host's spacing against its last actual start (the slot wait may have
- * bunched a host's requests up). May suspend. Errors: CF_ECANCELED. */
-int cf_ratelimit_wait(struct cf_ratelimit *r, struct cf_host_rate *host);
+/* Before taking a transfer slot: reserve the turn of url's host; *host its entry and *at
+ * when the turn comes (cf_loop_time), or *host = NULL when per-host limiting is off.
+ * Errors: CF_ENOMEM, CF_EURL (no host in the URL). */
+int cf_ratelimit_host_reserve(struct cf_ratelimit *r, const char *url, struct cf_host_rate **host,
+                              double *at);
+/* The waiter for the host turn at `at` gave up: the turn is given back if it was the last
+ * one reserved. */
+void cf_ratelimit_host_unreserve(struct cf_ratelimit *r, struct cf_host_rate *host, double at);
+/* Holding a slot, right before the transfer starts: reserve the global turn and the host's
+ * spacing against its last actual start (the slot wait may have bunched a host's requests
+ * up); returns when it comes (cf_loop_time). */
+double cf_ratelimit_reserve(struct cf_ratelimit *r, struct cf_host_rate *host);
+/* The waiter for the global turn at `at` gave up: given back if it was the last one. */
+void cf_ratelimit_unreserve(struct cf_ratelimit *r, double at);
 
 #endif
