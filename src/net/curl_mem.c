@@ -21,12 +21,14 @@
  * libcurl calls these from its resolver threads too, and several loops may run clients
  * in threads of their own: the slots are under a mutex, taken only for slot sizes.
  */
+#include <curl/curl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
+#include "curl_mem.h"
+#include "request.h"
 
 enum {
     MIN_SIZE = RECV_MIN + 1, /* libcurl asks for a buffer's size + 1 */

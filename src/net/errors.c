@@ -2,12 +2,13 @@
  * errors.c - the one place where libcurl's codes become CF_E* codes, and where the
  * response's error text is written ("<what failed>: <libcurl's detail>").
  */
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cofetch/error.h"
-#include "net.h"
+#include "errors.h"
 
 int cf_error_from_curl(CURLcode rc)
 {

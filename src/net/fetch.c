@@ -21,12 +21,20 @@
  * The fetch's state (struct fetch, the attempt's struct cf_xfer in it) lives on the
  * task's stack; the response's buffers and its attempts array are the only allocations.
  */
+#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cofetch/error.h"
+#include "cofetch/fetch.h"
+#include "cofetch/sem.h"
 #include "cofetch/task.h"
-#include "net.h"
+#include "client.h"
+#include "errors.h"
+#include "multi.h"
+#include "ratelimit.h"
+#include "retry.h"
+#include "xfer.h"
 
 /* A fetch from its start to its end. */
 struct fetch {

@@ -62,6 +62,7 @@
  * resend on a kept connection), on_prereq stops it and the attempt runs again on a
  * fresh connection, where the server's answer (or its silence) is the result.
  */
+#include <curl/curl.h>
 #include <event2/event.h>
 #include <event2/event_struct.h>
 #include <stdlib.h>
@@ -72,7 +73,10 @@
 
 #include "cofetch/error.h"
 #include "cofetch/task.h"
-#include "net.h"
+#include "client.h"
+#include "errors.h"
+#include "multi.h"
+#include "xfer.h"
 
 struct cf_sock {
     struct cf_sock *next, **pprev; /* client->socks, while libcurl watches it */

@@ -14,12 +14,13 @@
  * against the host's last actual start (the slot wait may have bunched them up).
  * All of it counts as the response's queue time.
  */
+#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cofetch/error.h"
 #include "cofetch/loop.h"
-#include "net.h"
+#include "ratelimit.h"
 
 struct cf_host_rate {
     double next; /* earliest reservation for the next request to this host */

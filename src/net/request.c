@@ -4,10 +4,15 @@
  * Safe by default: only http and https, for redirects too (so a list of URLs can never
  * read file:// or talk to gopher://), TLS verification on, a body cap for memory sinks.
  */
+#include <curl/curl.h>
 #include <string.h>
 
 #include "cofetch/error.h"
-#include "net.h"
+#include "client.h"
+#include "errors.h"
+#include "request.h"
+#include "response.h"
+#include "xfer.h"
 
 #ifndef CF_VERSION
 #error "CF_VERSION comes from CMakeLists.txt (project VERSION)"
@@ -25,7 +30,7 @@ enum { DEFAULT_MAX_BODY = 64 * 1024 * 1024 };
  * calls (100 x 1 MiB to files: 1.07x -> 0.99x curl -Z, whose tool asks for 100 KiB);
  * 10,000 transfers waiting on slow servers hold ~32 MB less than with libcurl's 16 KiB
  * default (measured). Powers of two keep a pooled handle's buffer from being
- * reallocated for every small change in the count. (RECV_*: net.h.) */
+ * reallocated for every small change in the count. (RECV_*: request.h.) */
 static long recv_buffer_size(const cf_client *c)
 {
     size_t share = RECV_BUDGET / (c->in_flight + 1);

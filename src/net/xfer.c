@@ -4,10 +4,16 @@
  * its failure described, the handle given back. Runs on the loop's stack (fetch.c's
  * _on_loop steps); the struct itself lives on the fetching task's stack.
  */
+#include <curl/curl.h>
 #include <stdio.h>
 
 #include "cofetch/error.h"
-#include "net.h"
+#include "client.h"
+#include "easy_pool.h"
+#include "errors.h"
+#include "request.h"
+#include "response.h"
+#include "xfer.h"
 
 int cf_xfer_begin(struct cf_xfer *x, struct cf_attempt *a)
 {
