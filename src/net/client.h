@@ -12,41 +12,37 @@
 
 #include "cofetch/fetch.h"
 #include "cofetch/sem.h"
+#include "connections.h"
 #include "easy_pool.h"
 #include "ratelimit.h"
+#include "sockets.h"
+#include "watchdog.h"
 
 struct event;
 
 struct cf_client {
     cf_loop *loop;
+    /* The multi handle on the loop (multi.c). */
     CURLM *multi;
-    struct event *timer;    /* libcurl's one timeout */
-    struct event *watchdog; /* kicks stalled transfers (multi.c), while any is in flight */
-    unsigned long actions;  /* curl_multi_socket_action calls, for the watchdog */
-    unsigned long watched;  /* ... as the watchdog last saw it */
-    unsigned long quiet;    /* watchdog periods in a row without a call */
-    struct cf_sock *socks;  /* the sockets libcurl watches now */
-    int in_action;          /* depth of curl_multi_socket_action calls */
-    int running;            /* transfers libcurl reports running */
-    int error;              /* first CURLMcode failure seen in a callback (as CF_E*) */
-    size_t in_flight;       /* transfers in the multi */
-    size_t peak_in_flight;  /* the most there have been (sets CURLMOPT_MAXCONNECTS) */
-    size_t recv_bytes;      /* their receive buffers' bytes (request.c) */
-    cf_sem *slots;          /* max_in_flight permits, or NULL */
-    struct cf_easy_pool pool;
+    struct event *timer;         /* libcurl's one timeout */
+    unsigned long actions;       /* curl_multi_socket_action calls (watchdog.c looks at them) */
+    int in_action;               /* depth of curl_multi_socket_action calls */
+    int running;                 /* transfers libcurl reports running */
+    int error;                   /* first CURLMcode failure seen in a callback (as CF_E*) */
+    size_t in_flight;            /* transfers in the multi */
+    struct cf_sockets sockets;   /* the sockets libcurl has us watch (sockets.c) */
+    struct cf_conns conns;       /* connection reuse (connections.c) */
+    struct cf_watchdog watchdog; /* stalled HTTP/2 transfers (watchdog.c) */
+    /* Requests (request.c). */
+    size_t recv_bytes; /* receive buffers of the transfers in flight, bytes */
+    long buffer_size;  /* CURLOPT_BUFFERSIZE for every transfer (0: request.c picks) */
+    int env_proxy;     /* the environment names a proxy, as of cf_client_new */
+    /* Limits (fetch.c waits for them). */
+    cf_sem *slots; /* max_in_flight permits, or NULL */
     struct cf_ratelimit rate;
+    struct cf_easy_pool pool;
     double epoch;
     unsigned long long rng; /* xorshift state for retry jitter */
-    long buffer_size;       /* CURLOPT_BUFFERSIZE for every transfer (0 = curl's) */
-    int env_proxy;          /* the environment names a proxy, as of cf_client_new */
-    /* Connection accounting (multi.c), to spare libcurl 7.x its per-transfer scans of
-     * the whole connection cache when thousands of connections are open. */
-    int conn_policy; /* whether the policy applies (no connection limits set) */
-    long sockets;    /* sockets libcurl has open through us (busy or idle) */
-    long attached;   /* transfers in the multi holding a connection */
-    /* By descriptor, the sockets opened through us, watched or idle (multi.c). */
-    struct cf_sock **sock_at;
-    size_t sock_cap;
 };
 
 /* The client of the loop running on this thread, or NULL. */

@@ -237,7 +237,7 @@ static int transfer(struct fetch *f)
 }
 
 /* One attempt, holding a slot. A transfer stopped before libcurl resent it on another
- * kept connection (x.stale: multi.c) runs once more, on a fresh connection. */
+ * kept connection (x.stale: connections.c) runs once more, on a fresh connection. */
 static int attempt(struct fetch *f)
 {
     f->rc = CF_ON_LOOP(attempt_begin, f);

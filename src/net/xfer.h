@@ -29,11 +29,11 @@ struct cf_xfer {
     int status_checked;         /* the first body byte has looked at the status */
     int in_multi;               /* the easy handle is in client->multi */
     int cancelled;              /* on_cancel ran: the task will not read the result */
-    int attached;               /* holds a connection: counted in client->attached */
+    int attached;               /* holds a connection (connections.c counts it) */
     CURLcode result;            /* libcurl's result once done */
     long recv_buf;              /* CURLOPT_BUFFERSIZE of this attempt */
-    /* libcurl's dead-connection retry (multi.c, on_prereq): what the transfer did since it
-     * last got ready to send, and whether this attempt went to a fresh connection. */
+    /* libcurl's resend after a dead kept connection (connections.c): what the transfer did
+     * since it last got ready to send, and whether this attempt runs on a fresh one. */
     long ready_redirects; /* CURLINFO_REDIRECT_COUNT when last ready (-1: not yet) */
     int opened;           /* it opened a socket since */
     int heard;            /* a header arrived since */
@@ -46,7 +46,7 @@ struct cf_xfer {
  * goes to a->start. Errors: CF_ENOMEM (no handle, described), cf_request_apply's. */
 int cf_xfer_begin(struct cf_xfer *x, struct cf_attempt *a);
 /* The transfer was stopped before libcurl resent it on another kept connection
- * (multi.c): ready for the same request again, on a fresh connection (FRESH_CONNECT).
+ * (connections.c): ready for the same request again, on a fresh connection (FRESH_CONNECT).
  * Nothing was heard, so there is nothing to undo but the stop's error text. */
 void cf_xfer_refresh(struct cf_xfer *x);
 /* The attempt ended with rc (0: the transfer completed, libcurl's result in x->result):
