@@ -21,11 +21,11 @@ struct cf_conns {
 void cf_conns_init(cf_client *c, const struct cf_client_opts *opts);
 /* Before x->easy is added to the multi: the callbacks that tell us about its connections,
  * and whether it may look for an idle one and keep its own. */
-void cf_conns_prepare(cf_client *c, struct cf_xfer *x);
+void cf_conns_prepare(struct cf_xfer *x);
 /* After a transfer was added (client->in_flight counts it): keep connections for the
  * peak in flight. */
 void cf_conns_peak(cf_client *c);
 /* x left the multi. */
-void cf_conns_removed(cf_client *c, struct cf_xfer *x);
+void cf_conns_removed(struct cf_xfer *x);
 
 #endif

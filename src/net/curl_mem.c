@@ -27,8 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "curl_compat.h"
 #include "curl_mem.h"
 #include "request.h"
+
+#if CF_CURL_RECV_BUFFER_PER_TRANSFER
 
 enum {
     MIN_SIZE = RECV_MIN + 1, /* libcurl asks for a buffer's size + 1 */
@@ -161,3 +164,16 @@ void cf_curl_mem_release(void)
     pthread_mutex_unlock(&lock);
     free(b);
 }
+
+#else /* libcurl lends transfers the multi's buffer: its own allocator will do */
+
+CURLcode cf_curl_global_init(void)
+{
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void cf_curl_mem_hold(void) {}
+
+void cf_curl_mem_release(void) {}
+
+#endif

@@ -51,7 +51,7 @@ static void xfer_remove(cf_client *c, struct cf_xfer *x)
     c->recv_bytes -= (size_t)x->recv_buf;
     if (--c->in_flight == 0)
         cf_watchdog_stop(c);
-    cf_conns_removed(c, x);
+    cf_conns_removed(x);
 }
 
 /* Resolve every finished transfer: remove it, then wake its task. The message is not
@@ -203,7 +203,7 @@ int cf_multi_add(cf_client *c, struct cf_xfer *x)
     CURLMcode mrc;
 
     curl_easy_setopt(x->easy, CURLOPT_PRIVATE, (void *)x);
-    cf_conns_prepare(c, x);
+    cf_conns_prepare(x);
     mrc = curl_multi_add_handle(c->multi, x->easy);
     if (mrc != CURLM_OK)
         return cf_error_from_multi(mrc);

@@ -1,6 +1,6 @@
 /*
  * sockets.c - the sockets libcurl has us watch, and the table that keeps an idle
- * connection's socket registered.
+ * connection's socket registered (CF_CURL_IDLE_POLL_REMOVE).
  *
  * A socket libcurl opened and closes through us (connections.c: cf_sock_opened,
  * cf_sock_closed) stays registered with libevent while its connection is idle, found
@@ -18,16 +18,12 @@
 #include <string.h>
 
 #include "client.h"
+#include "curl_compat.h"
 #include "sockets.h"
 
 void cf_sockets_init(cf_client *c, event_callback_fn on_event)
 {
     c->sockets.on_event = on_event;
-}
-
-struct cf_sock *cf_sock_find(cf_client *c, curl_socket_t fd)
-{
-    return fd >= 0 && (size_t)fd < c->sockets.cap ? c->sockets.at[fd] : NULL;
 }
 
 static struct cf_sock *sock_new(cf_client *c, curl_socket_t fd, int ours)
@@ -128,6 +124,15 @@ int cf_sock_stirred(struct cf_sock *s)
     return 1;
 }
 
+/* ---- the table (CF_CURL_IDLE_POLL_REMOVE) ---- */
+
+#if CF_CURL_IDLE_POLL_REMOVE
+
+struct cf_sock *cf_sock_find(cf_client *c, curl_socket_t fd)
+{
+    return fd >= 0 && (size_t)fd < c->sockets.cap ? c->sockets.at[fd] : NULL;
+}
+
 void cf_sock_opened(cf_client *c, curl_socket_t fd)
 {
     sock_new(c, fd, 1); /* out of memory: watched like any other socket */
@@ -145,6 +150,29 @@ void cf_sock_closed(cf_client *c, curl_socket_t fd)
         sock_free(c, s);
     }
 }
+
+#else /* every socket comes and goes with libcurl's calls */
+
+struct cf_sock *cf_sock_find(cf_client *c, curl_socket_t fd)
+{
+    (void)c;
+    (void)fd;
+    return NULL;
+}
+
+void cf_sock_opened(cf_client *c, curl_socket_t fd)
+{
+    (void)c;
+    (void)fd;
+}
+
+void cf_sock_closed(cf_client *c, curl_socket_t fd)
+{
+    (void)c;
+    (void)fd;
+}
+
+#endif
 
 void cf_sockets_free(cf_client *c)
 {

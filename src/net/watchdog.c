@@ -1,5 +1,6 @@
 /*
- * watchdog.c - kicks HTTP/2 transfers libcurl leaves unrun.
+ * watchdog.c - kicks HTTP/2 transfers libcurl leaves unrun (CF_CURL_H2_STALL; without
+ * it, the functions here do nothing).
  *
  * libcurl can leave a multiplexed HTTP/2 transfer unrun once its last bytes (or
  * END_STREAM) were read from the socket while libcurl read for another stream: the bytes
@@ -19,9 +20,12 @@
 
 #include "cofetch/error.h"
 #include "client.h"
+#include "curl_compat.h"
 #include "multi.h"
 #include "sockets.h"
 #include "watchdog.h"
+
+#if CF_CURL_H2_STALL
 
 /* Seconds without a call into libcurl, with transfers in flight, before a kick. */
 #define CF_WATCHDOG 0.2
@@ -84,3 +88,28 @@ void cf_watchdog_stop(cf_client *c)
 {
     event_del(c->watchdog.ev);
 }
+
+#else /* libcurl runs such transfers itself */
+
+int cf_watchdog_init(cf_client *c)
+{
+    (void)c;
+    return 0;
+}
+
+void cf_watchdog_free(cf_client *c)
+{
+    (void)c;
+}
+
+void cf_watchdog_start(cf_client *c)
+{
+    (void)c;
+}
+
+void cf_watchdog_stop(cf_client *c)
+{
+    (void)c;
+}
+
+#endif
