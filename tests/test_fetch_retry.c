@@ -13,7 +13,8 @@
 
 #include <cmocka.h>
 
-#include "../src/net/net.h"
+#include "../src/net/client.h"
+#include "../src/net/retry.h"
 #include "net_fixture.h"
 
 static void retries_until_ok(void **state)

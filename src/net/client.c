@@ -7,6 +7,7 @@
  * not thread-safe and other threads (other loops) may still use libcurl, so the process
  * exit releases it.
  */
+#include <curl/curl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,8 +17,13 @@
 #include <unistd.h>
 
 #include "cofetch/error.h"
-#include "cofetch/task.h"
-#include "net.h"
+#include "cofetch/loop.h"
+#include "cofetch/sem.h"
+#include "client.h"
+#include "curl_mem.h"
+#include "easy_pool.h"
+#include "multi.h"
+#include "ratelimit.h"
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc = CURLE_FAILED_INIT;

@@ -1,32 +1,35 @@
 /*
  * curl_mem.c - libcurl's allocator (curl_global_init_mem): the C library's, with the
- * receive buffers served from a few slots that are used again and again.
+ * receive buffers served from a few slots that are used again and again
+ * (CF_CURL_RECV_BUFFER_PER_TRANSFER; without it, libcurl's own allocator).
  *
- * libcurl 7.88 mallocs a transfer's receive buffer (CURLOPT_BUFFERSIZE + 1 bytes, up to
- * 64 KiB) when the transfer starts and frees it when it ends: one large malloc/free pair
- * per request. glibc serves each from wherever a big enough free chunk is, so over a
- * long run the buffers wander over the heap; every new place costs the page the
- * response lands in, and peak RSS climbs with the length of the run, not the work in
- * flight (1,000,000 requests at 64 in flight: 12.3 -> 15 MB as the buffers touched
- * more of a 5.4 MB heap). libcurl 8 lends transfers one buffer of the multi's instead.
+ * libcurl before 8.7.0 mallocs a transfer's receive buffer (CURLOPT_BUFFERSIZE + 1
+ * bytes) when the transfer starts and frees it when it ends. glibc serves each from
+ * wherever a big enough chunk is free, so over a long run the buffers wander over the
+ * heap and peak RSS grows with the length of the run, not with the work in flight.
  *
- * Here a request for a receive buffer's size (2^k + 1 bytes, 1 KiB <= 2^k <= 64 KiB)
- * takes a slot of one block of NSLOTS slots (malloc'd once, when first needed; pages
- * are only touched as responses land), the most recently freed first: the same few
- * slots serve every transfer, at the same addresses. When all are taken, or for any
- * other size, it is malloc. free tells a slot by its address (two compares, so other
- * frees cost nothing extra); realloc of a slot moves it to malloc. The block is given
- * back when the last client goes and no slot is taken (cf_curl_mem_release).
+ * Here a request for a receive buffer's size (2^k + 1 bytes, RECV_MIN <= 2^k <=
+ * RECV_MAX) takes a slot of one block of NSLOTS slots (malloc'd once, when first needed;
+ * pages are only touched as responses land), the most recently freed first: the same
+ * few slots serve every transfer, at the same addresses. When all are taken, or for any
+ * other size, it is malloc. free tells a slot by its address, so other frees cost two
+ * compares; realloc of a slot moves it to malloc. The block is given back when the last
+ * client goes and no slot is taken (cf_curl_mem_release).
  *
  * libcurl calls these from its resolver threads too, and several loops may run clients
  * in threads of their own: the slots are under a mutex, taken only for slot sizes.
  */
+#include <curl/curl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
+#include "curl_compat.h"
+#include "curl_mem.h"
+#include "request.h"
+
+#if CF_CURL_RECV_BUFFER_PER_TRANSFER
 
 enum {
     MIN_SIZE = RECV_MIN + 1, /* libcurl asks for a buffer's size + 1 */
@@ -48,8 +51,8 @@ static int is_buffer_size(size_t n)
     return n >= MIN_SIZE && n <= MAX_SIZE && (pow & (pow - 1)) == 0;
 }
 
-/* The slot p is in, or -1 when p is not one: two compares (libcurl frees ~250 times a
- * transfer, mostly blocks that are not buffers). */
+/* The slot p is in, or -1 when p is not one: two compares, since most of what libcurl
+ * frees is not a buffer. */
 static inline int slot_of(const void *p)
 {
     const char *b = __atomic_load_n(&block, __ATOMIC_ACQUIRE);
@@ -159,3 +162,16 @@ void cf_curl_mem_release(void)
     pthread_mutex_unlock(&lock);
     free(b);
 }
+
+#else /* libcurl lends transfers the multi's buffer: its own allocator will do */
+
+CURLcode cf_curl_global_init(void)
+{
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void cf_curl_mem_hold(void) {}
+
+void cf_curl_mem_release(void) {}
+
+#endif

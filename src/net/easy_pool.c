@@ -4,9 +4,10 @@
  * keeps the connections and DNS cache): no curl_easy_init per fetch once the pool has
  * grown to the peak number of transfers in flight. The pool owns what it holds.
  */
+#include <curl/curl.h>
 #include <stdlib.h>
 
-#include "net.h"
+#include "easy_pool.h"
 
 /* A fresh or reset handle, or NULL when out of memory. The caller owns it. */
 CURL *cf_easy_get(struct cf_easy_pool *p)

@@ -2,12 +2,13 @@
  * errors.c - the one place where libcurl's codes become CF_E* codes, and where the
  * response's error text is written ("<what failed>: <libcurl's detail>").
  */
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cofetch/error.h"
-#include "net.h"
+#include "errors.h"
 
 int cf_error_from_curl(CURLcode rc)
 {
@@ -114,4 +115,12 @@ void cf_error_set(struct cf_response *resp, int code, const char *detail)
     }
     resp->error_owned_ = text;
     resp->error = text ? text : code ? what : "";
+}
+
+int cf_error_final(struct cf_response *resp, int code, const char *detail)
+{
+    resp->code = code;
+    if (detail || code == 0 || !resp->error)
+        cf_error_set(resp, code, detail);
+    return code;
 }

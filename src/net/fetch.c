@@ -1,189 +1,149 @@
 /*
  * fetch.c - cf_fetch: one request from a task, start to end.
  *
+ * Which stack runs what. A fetching task may have a small stack (the CLI's have 1,536
+ * bytes: cf_task_set_stack_size), too small for libcurl, stdio or the response's
+ * bookkeeping. So the code of the network layer that runs on a task's stack is all in
+ * this file, and it only waits: every function here whose name does not end in _on_loop
+ * runs on the task's stack and calls nothing but cf_sleep, cf_sem_acquire,
+ * cf_sem_release, cf_task_suspend, cf_task_current, cf_task_cancelled, cf_loop_time,
+ * memset, CF_ON_LOOP and the other task-side functions of this file. Everything else
+ * happens in a `static int NAME_on_loop(void *arg)` function, reached only as
+ * CF_ON_LOOP(NAME, &state), which runs it on the loop's stack; the other files of
+ * src/net run only there.
+ *
  *   for each attempt:
  *     wait for the host's rate turn, a transfer slot, the global rate turn (queue time)
- *     take a pooled easy handle, set the request's options, run it in the multi
- *     (suspending until it ends), read the result back, give the handle back
- *     release the slot; if the failure is transient and attempts remain, back off
- *     (cf_sleep: cancellable) and go again
+ *     set up a pooled easy handle, run it in the multi (suspended until it ends), read
+ *     the result back; release the slot
+ *     if the failure is transient and attempts remain, back off (cancellable), go again
  *
- * Per fetch, the bookkeeping (struct cf_xfer, curl's error buffer) lives on the task's
- * stack; the response's buffers are the only allocations (and one for the attempts).
+ * The fetch's state (struct fetch, the attempt's struct cf_xfer in it) lives on the
+ * task's stack; the response's buffers and its attempts array are the only allocations.
  */
-#include <stdio.h>
+#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cofetch/error.h"
+#include "cofetch/fetch.h"
+#include "cofetch/sem.h"
 #include "cofetch/task.h"
-#include "net.h"
+#include "client.h"
+#include "errors.h"
+#include "multi.h"
+#include "ratelimit.h"
+#include "retry.h"
+#include "xfer.h"
 
-/* Everything a transfer waits for before it starts; the time spent goes to *queued.
- * On success the caller holds a slot (when the client has a limit). */
-static int wait_turn(cf_client *c, const char *url, double *queued)
-{
-    struct cf_host_rate *host;
-    double t0 = cf_loop_time();
-    int rc;
-
-    rc = cf_ratelimit_host_wait(&c->rate, url, &host);
-    if (rc == 0 && c->slots)
-        rc = cf_sem_acquire(c->slots);
-    if (rc == 0) {
-        rc = cf_ratelimit_wait(&c->rate, host);
-        if (rc && c->slots)
-            cf_sem_release(c->slots);
-    }
-    *queued += cf_loop_time() - t0;
-    return rc;
-}
-
-static void describe_failure(struct cf_xfer *x, int code)
-{
-    struct cf_response *resp = x->resp;
-    char detail[96];
-
-    if (code == CF_ECANCELED) {
-        cf_error_set(resp, code, NULL);
-    } else if (code == CF_EHTTP) {
-        snprintf(detail, sizeof detail, "HTTP %ld", resp->status);
-        cf_error_set(resp, code, detail);
-    } else if (code == CF_ETOOBIG) {
-        snprintf(detail, sizeof detail, "body exceeds %lld bytes", x->max_body);
-        cf_error_set(resp, code, detail);
-    } else if (x->sink_err) {
-        cf_error_set(resp, code, "the body's sink failed");
-    } else {
-        cf_error_set(resp, code, x->errbuf[0] ? x->errbuf : curl_easy_strerror(x->result));
-    }
-}
-
-/* One attempt, holding a slot: set up on the loop's stack, wait on the task's, read the
- * result back on the loop's (libcurl and formatting go deep; a fetching task's stack may
- * be small: cf_task_set_stack_size). */
-struct step {
-    cf_client *c;
-    struct cf_xfer *x;
-    struct cf_attempt *a;
-    int rc;
-};
-
-static int attempt_begin(void *arg)
-{
-    struct step *st = arg;
-    struct cf_xfer *x = st->x;
-
-    st->a->start = cf_client_now(st->c);
-    x->easy = cf_easy_get(&st->c->pool);
-    if (!x->easy) {
-        cf_error_set(x->resp, CF_ENOMEM, NULL);
-        return CF_ENOMEM;
-    }
-    cf_response_begin_attempt(x);
-    return cf_request_apply(x);
-}
-
-static int attempt_end(void *arg)
-{
-    struct step *st = arg;
-    struct cf_xfer *x = st->x;
-    const struct cf_request *req = x->req;
-    struct cf_response *resp = x->resp;
-    struct cf_attempt *a = st->a;
-    int rc = st->rc, crc;
-
-    if (!x->easy) /* attempt_begin found none */
-        return rc;
-    if (rc == 0) {
-        rc = x->sink_err ? x->sink_err
-                         : cf_error_from_transfer(x->result, x->easy, x->errbuf, sizeof x->errbuf);
-        crc = cf_response_collect(x);
-        if (rc == 0)
-            rc = crc;
-        if (rc == 0 && req->fail_on_http_error && resp->status >= 400)
-            rc = CF_EHTTP;
-    }
-    a->total = cf_client_now(st->c) - a->start;
-    a->code = rc;
-    a->status = resp->status;
-    if (rc == CF_EURL || rc == CF_EINVAL)
-        cf_error_set(resp, rc, x->errbuf[0] ? x->errbuf : req->url);
-    else if (rc)
-        describe_failure(x, rc);
-    curl_slist_free_all(x->headers);
-    x->headers = NULL;
-    cf_easy_put(&st->c->pool, x->easy);
-    x->easy = NULL;
-    return rc;
-}
-
-/* The transfer was stopped before libcurl resent it on another kept connection (multi.c):
- * the same request again, on a fresh connection. Nothing was heard, so nothing to undo
- * but the stop's error text. */
-static int attempt_fresh(void *arg)
-{
-    struct step *st = arg;
-    struct cf_xfer *x = st->x;
-
-    x->fresh = 1;
-    x->errbuf[0] = '\0';
-    cf_response_begin_attempt(x);
-    return 0;
-}
-
-static int attempt(cf_client *c, struct cf_xfer *x, struct cf_attempt *a)
-{
-    struct step st = {c, x, a, 0};
-
-    x->fresh = 0;
-    st.rc = cf_on_loop_stack(attempt_begin, &st);
-    if (st.rc == 0)
-        st.rc = cf_multi_perform(c, x);
-    if (st.rc == 0 && x->stale) {
-        cf_on_loop_stack(attempt_fresh, &st);
-        st.rc = cf_multi_perform(c, x);
-    }
-    return cf_on_loop_stack(attempt_end, &st);
-}
-
-/* The fetch's state between its suspensions; the bookkeeping runs on the loop's stack. */
+/* A fetch from its start to its end. */
 struct fetch {
-    cf_client *c;
     const struct cf_request *req;
     struct cf_response *resp;
-    struct cf_xfer *x;
+    cf_client *c;
+    struct cf_host_rate *host; /* the URL's host, when per-host limiting is on */
+    double turn;               /* when the turn reserved last comes (cf_loop_time) */
+    double wait;               /* the backoff before the next attempt */
     int max_attempts;
-    int rc;
-    double wait;        /* before the next attempt */
-    const char *detail; /* fetch_fail: what to add to the error's text */
+    int rc;           /* the fetch's result so far */
+    int last;         /* fetch_again said no: rc is the last attempt's, described */
+    struct cf_xfer x; /* the attempt */
 };
 
-static int finish(struct cf_response *resp, int code, const char *detail)
-{
-    resp->code = code;
-    if (detail || code == 0 || !resp->error)
-        cf_error_set(resp, code, detail);
-    return code;
-}
+/* ---- the loop's side: everything but waiting ---- */
 
-/* The fetch ends with f->rc, described by f->detail (if any). */
-static int fetch_fail(void *arg)
+/* The checks, the client, the attempts array. Non-zero: the fetch ends with f->rc. */
+static int fetch_begin_on_loop(void *arg)
 {
     struct fetch *f = arg;
-    cf_error_set(f->resp, f->rc, f->detail);
+    struct cf_response *resp = f->resp;
+
+    if (!resp)
+        return f->rc = CF_EINVAL;
+    memset(resp, 0, sizeof *resp);
+    f->c = cf_client_current();
+    if (!f->req || !f->req->url)
+        f->rc = cf_error_final(resp, CF_EINVAL, "no URL");
+    else if (!f->x.task)
+        f->rc = cf_error_final(resp, CF_ENOTASK, NULL);
+    else if (!f->c)
+        f->rc = cf_error_final(resp, CF_EINVAL, "no client on this loop (cf_client_new)");
+    if (f->rc)
+        return f->rc;
+    f->max_attempts = 1 + (f->req->retries > 0 ? f->req->retries : 0);
+    resp->attempt = calloc((size_t)f->max_attempts, sizeof *resp->attempt);
+    if (!resp->attempt)
+        return f->rc = cf_error_final(resp, CF_ENOMEM, NULL);
+    f->x.client = f->c;
     return 0;
 }
 
-static int fetch_start(void *arg)
+/* The host's turn: f->host and f->turn (f->host NULL: no per-host limit). */
+static int host_turn_on_loop(void *arg)
 {
     struct fetch *f = arg;
-    f->resp->attempt = calloc((size_t)f->max_attempts, sizeof *f->resp->attempt);
-    return f->resp->attempt ? 0 : finish(f->resp, CF_ENOMEM, NULL);
+    return cf_ratelimit_host_reserve(&f->c->rate, f->req->url, &f->host, &f->turn);
 }
 
-/* After an attempt that ended with f->rc: 1 to try again after f->wait seconds. */
-static int fetch_again(void *arg)
+static int host_turn_back_on_loop(void *arg)
+{
+    struct fetch *f = arg;
+    cf_ratelimit_host_unreserve(&f->c->rate, f->host, f->turn);
+    return 0;
+}
+
+/* Holding a slot: the global turn and the host's spacing, in f->turn. */
+static int global_turn_on_loop(void *arg)
+{
+    struct fetch *f = arg;
+    f->turn = cf_ratelimit_reserve(&f->c->rate, f->host);
+    return 0;
+}
+
+static int global_turn_back_on_loop(void *arg)
+{
+    struct fetch *f = arg;
+    cf_ratelimit_unreserve(&f->c->rate, f->turn);
+    return 0;
+}
+
+static int attempt_begin_on_loop(void *arg)
+{
+    struct fetch *f = arg;
+
+    f->x.may_retry = f->resp->attempts + 1 < f->max_attempts;
+    return cf_xfer_begin(&f->x, &f->resp->attempt[f->resp->attempts]);
+}
+
+static int transfer_add_on_loop(void *arg)
+{
+    struct fetch *f = arg;
+    return cf_multi_add(f->c, &f->x);
+}
+
+static int transfer_remove_on_loop(void *arg)
+{
+    struct fetch *f = arg;
+    cf_multi_remove(f->c, &f->x);
+    return 0;
+}
+
+static int attempt_fresh_on_loop(void *arg)
+{
+    struct fetch *f = arg;
+    cf_xfer_refresh(&f->x);
+    return 0;
+}
+
+/* The attempt ended with f->rc: its outcome, as the attempt's code. */
+static int attempt_end_on_loop(void *arg)
+{
+    struct fetch *f = arg;
+    return cf_xfer_end(&f->x, &f->resp->attempt[f->resp->attempts], f->rc);
+}
+
+/* Count the attempt that ended with f->rc. 1: try again after f->wait seconds. */
+static int fetch_again_on_loop(void *arg)
 {
     struct fetch *f = arg;
     struct cf_response *resp = f->resp;
@@ -192,76 +152,124 @@ static int fetch_again(void *arg)
     if (resp->attempts++ == 0)
         resp->start = a->start;
     resp->end = a->start + a->total;
-    if (!f->x->may_retry || f->x->delivered || !cf_retry_transient(f->req, f->rc, resp->status))
-        return 0;
-    f->wait = cf_retry_backoff(f->c, f->req, resp->attempts + 1, cf_retry_after(resp));
-    if (f->wait < 0)
-        return 0;
-    a->wait = f->wait;
-    return 1;
+    f->wait = -1;
+    if (f->x.may_retry && !f->x.delivered && cf_retry_transient(f->req, f->rc, resp->status))
+        f->wait = cf_retry_backoff(f->c, f->req, resp->attempts + 1, cf_retry_after(resp));
+    f->last = f->wait < 0;
+    if (!f->last)
+        a->wait = f->wait;
+    return !f->last;
 }
 
-static int fetch_finish(void *arg)
+/* The fetch ends with f->rc: the response's code and text. */
+static int fetch_end_on_loop(void *arg)
 {
     struct fetch *f = arg;
+    struct cf_response *resp = f->resp;
     int rc = f->rc;
 
-    if (rc == 0 && f->req->sink == CF_SINK_MEMORY && !f->resp->body) {
-        f->resp->body = calloc(1, 1);
-        if (!f->resp->body)
+    if (rc && !f->last) /* a turn not had or a backoff cut short: not described yet */
+        cf_error_set(resp, rc, rc == CF_EURL ? f->req->url : NULL);
+    if (rc == 0 && f->req->sink == CF_SINK_MEMORY && !resp->body) {
+        resp->body = calloc(1, 1);
+        if (!resp->body)
             rc = CF_ENOMEM;
     }
-    return finish(f->resp, rc, rc ? NULL : "");
+    return cf_error_final(resp, rc, rc ? NULL : "");
+}
+
+/* ---- the task's side: waiting ---- */
+
+static int sleep_until(double at)
+{
+    double now = cf_loop_time();
+    return at > now ? cf_sleep(at - now) : 0;
+}
+
+/* Everything a transfer waits for before it starts: its host's turn (holding nothing, so
+ * one slow host does not hold slots other hosts could use), a transfer slot (FIFO), the
+ * global turn and the host's spacing. The time goes to resp->t.queue. On success the task
+ * holds a slot (when the client has a limit); on failure nothing. */
+static int wait_turn(struct fetch *f)
+{
+    double t0 = cf_loop_time();
+    int rc = CF_ON_LOOP(host_turn, f);
+
+    if (rc == 0 && f->host) {
+        rc = sleep_until(f->turn);
+        if (rc)
+            CF_ON_LOOP(host_turn_back, f);
+    }
+    if (rc == 0 && f->c->slots)
+        rc = cf_sem_acquire(f->c->slots);
+    if (rc == 0) {
+        CF_ON_LOOP(global_turn, f);
+        rc = sleep_until(f->turn);
+        if (rc) {
+            CF_ON_LOOP(global_turn_back, f);
+            if (f->c->slots)
+                cf_sem_release(f->c->slots);
+        }
+    }
+    f->resp->t.queue += cf_loop_time() - t0;
+    return rc;
+}
+
+/* Run the attempt's transfer in the multi until it ends (libcurl's result then in
+ * f->x.result). Returns 0, CF_ECANCELED (the transfer is out of the multi), or an error
+ * from adding it. */
+static int transfer(struct fetch *f)
+{
+    struct cf_xfer *x = &f->x;
+    int rc;
+
+    x->cancelled = 0;
+    x->result = CURLE_OK;
+    if (cf_task_cancelled(x->task))
+        return CF_ECANCELED;
+    rc = CF_ON_LOOP(transfer_add, f);
+    if (rc == 0) {
+        rc = cf_task_suspend(-1, cf_multi_cancel, x);
+        if (x->in_multi) /* cancelled while libcurl was calling us, or before suspending */
+            CF_ON_LOOP(transfer_remove, f);
+    }
+    return rc;
+}
+
+/* One attempt, holding a slot. A transfer stopped before libcurl resent it on another
+ * kept connection (x.stale: connections.c) runs once more, on a fresh connection. */
+static int attempt(struct fetch *f)
+{
+    f->rc = CF_ON_LOOP(attempt_begin, f);
+    if (f->rc == 0)
+        f->rc = transfer(f);
+    if (f->rc == 0 && f->x.stale) {
+        CF_ON_LOOP(attempt_fresh, f);
+        f->rc = transfer(f);
+    }
+    return CF_ON_LOOP(attempt_end, f);
 }
 
 int cf_fetch(const struct cf_request *req, struct cf_response *resp)
 {
-    cf_client *c = cf_client_current();
-    struct cf_xfer x;
-    struct fetch f = {c, req, resp, &x, 0, CF_EINVAL, 0, NULL};
-    int rc;
+    struct fetch f = {
+        .req = req, .resp = resp, .x = {.req = req, .resp = resp, .task = cf_task_current()}};
 
-    if (!resp)
-        return CF_EINVAL;
-    memset(resp, 0, sizeof *resp);
-    if (!req || !req->url)
-        f.detail = "no URL";
-    else if (!cf_task_current())
-        return finish(resp, CF_ENOTASK, NULL);
-    else if (!c)
-        f.detail = "no client on this loop (cf_client_new)";
-    if (f.detail) {
-        cf_on_loop_stack(fetch_fail, &f);
-        resp->code = f.rc;
+    if (CF_ON_LOOP(fetch_begin, &f))
         return f.rc;
-    }
-    f.max_attempts = 1 + (req->retries > 0 ? req->retries : 0);
-    rc = cf_on_loop_stack(fetch_start, &f);
-    if (rc)
-        return rc;
-
-    memset(&x, 0, sizeof x);
-    x.client = c;
-    x.req = req;
-    x.resp = resp;
     for (;;) {
-        f.rc = wait_turn(c, req->url, &resp->t.queue);
-        if (f.rc) {
-            f.detail = f.rc == CF_EURL ? req->url : NULL;
-            cf_on_loop_stack(fetch_fail, &f);
+        f.rc = wait_turn(&f);
+        if (f.rc)
             break;
-        }
-        x.may_retry = resp->attempts + 1 < f.max_attempts;
-        f.rc = attempt(c, &x, &resp->attempt[resp->attempts]);
-        if (c->slots)
-            cf_sem_release(c->slots);
-        if (!cf_on_loop_stack(fetch_again, &f))
+        f.rc = attempt(&f);
+        if (f.c->slots)
+            cf_sem_release(f.c->slots);
+        if (!CF_ON_LOOP(fetch_again, &f))
             break;
         if (cf_sleep(f.wait) != 0) {
             f.rc = CF_ECANCELED;
-            cf_on_loop_stack(fetch_fail, &f);
             break;
         }
     }
-    return cf_on_loop_stack(fetch_finish, &f);
+    return CF_ON_LOOP(fetch_end, &f);
 }

@@ -3,9 +3,10 @@
  *
  * Each limit spreads starts evenly, one every 1/rate seconds, with no burst beyond one
  * (a token bucket of depth 1, kept as "the earliest time the next start may happen").
- * Waiters reserve their turn in arrival order and cf_sleep until it comes, so the order
- * is FIFO and nothing blocks the loop. A waiter cancelled before its turn gives it back
- * when it was the last one reserved; otherwise that turn passes unused.
+ * Waiters reserve their turn in arrival order (the functions here, on the loop's stack)
+ * and sleep until it comes (fetch.c, on the task's), so the order is FIFO and nothing
+ * blocks the loop. A waiter cancelled before its turn gives it back when it was the last
+ * one reserved; otherwise that turn passes unused.
  *
  * How it combines with max_in_flight (fetch.c): a fetch first waits for its host's turn
  * (holding nothing, so one slow host does not hold slots other hosts could use), then
@@ -13,12 +14,13 @@
  * against the host's last actual start (the slot wait may have bunched them up).
  * All of it counts as the response's queue time.
  */
+#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cofetch/error.h"
-#include "cofetch/task.h"
-#include "net.h"
+#include "cofetch/loop.h"
+#include "ratelimit.h"
 
 struct cf_host_rate {
     double next; /* earliest reservation for the next request to this host */
@@ -40,12 +42,6 @@ void cf_ratelimit_free(struct cf_ratelimit *r)
         free(r->hosts[i]);
     free(r->hosts);
     memset(r, 0, sizeof *r);
-}
-
-static int sleep_until(double at)
-{
-    double now = cf_loop_time();
-    return at > now ? cf_sleep(at - now) : 0;
 }
 
 static double later(double a, double b)
@@ -106,27 +102,20 @@ static struct cf_host_rate *host_get(struct cf_ratelimit *r, const char *name)
     return h;
 }
 
-/* The host's entry for a URL (on the loop's stack: parsing goes deep into libcurl). */
-struct lookup {
-    struct cf_ratelimit *r;
-    const char *url;
-    struct cf_host_rate *host;
-};
-
-static int host_lookup(void *arg)
+/* The host's entry for a URL. */
+static int host_lookup(struct cf_ratelimit *r, const char *url, struct cf_host_rate **host)
 {
-    struct lookup *l = arg;
     CURLU *u = curl_url();
     char *name = NULL;
     int rc = CF_EURL;
 
     if (!u)
         return CF_ENOMEM;
-    if (curl_url_set(u, CURLUPART_URL, l->url, 0) == CURLUE_OK &&
+    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_HOST, &name, 0) == CURLUE_OK) {
         rc = 0;
-        l->host = host_get(l->r, name);
-        if (!l->host)
+        *host = host_get(r, name);
+        if (!*host)
             rc = CF_ENOMEM;
     }
     curl_free(name);
@@ -134,35 +123,31 @@ static int host_lookup(void *arg)
     return rc;
 }
 
-int cf_ratelimit_host_wait(struct cf_ratelimit *r, const char *url, struct cf_host_rate **host)
+int cf_ratelimit_host_reserve(struct cf_ratelimit *r, const char *url, struct cf_host_rate **host,
+                              double *at)
 {
-    struct lookup l = {r, url, NULL};
-    struct cf_host_rate *h;
-    double at;
     int rc;
 
     *host = NULL;
     if (r->host_interval <= 0)
         return 0;
-    rc = cf_on_loop_stack(host_lookup, &l);
-    *host = l.host;
-    if (rc)
-        return rc;
-    /* Reserve the host's next turn, then sleep until it; a cancelled waiter that was
-     * the last one reserved gives its turn back. */
-    h = *host;
-    at = later(cf_loop_time(), h->next);
-    h->next = at + r->host_interval;
-    rc = sleep_until(at);
-    if (rc && h->next == at + r->host_interval)
-        h->next = at;
+    rc = host_lookup(r, url, host);
+    if (rc == 0) {
+        *at = later(cf_loop_time(), (*host)->next);
+        (*host)->next = *at + r->host_interval;
+    }
     return rc;
 }
 
-int cf_ratelimit_wait(struct cf_ratelimit *r, struct cf_host_rate *host)
+void cf_ratelimit_host_unreserve(struct cf_ratelimit *r, struct cf_host_rate *host, double at)
+{
+    if (host->next == at + r->host_interval)
+        host->next = at;
+}
+
+double cf_ratelimit_reserve(struct cf_ratelimit *r, struct cf_host_rate *host)
 {
     double at = cf_loop_time();
-    int rc;
 
     if (r->interval > 0)
         at = later(at, r->next);
@@ -172,8 +157,11 @@ int cf_ratelimit_wait(struct cf_ratelimit *r, struct cf_host_rate *host)
         r->next = at + r->interval;
     if (host)
         host->last = at;
-    rc = sleep_until(at);
-    if (rc && r->interval > 0 && r->next == at + r->interval)
+    return at;
+}
+
+void cf_ratelimit_unreserve(struct cf_ratelimit *r, double at)
+{
+    if (r->interval > 0 && r->next == at + r->interval)
         r->next = at;
-    return rc;
 }

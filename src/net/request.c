@@ -4,10 +4,15 @@
  * Safe by default: only http and https, for redirects too (so a list of URLs can never
  * read file:// or talk to gopher://), TLS verification on, a body cap for memory sinks.
  */
+#include <curl/curl.h>
 #include <string.h>
 
 #include "cofetch/error.h"
-#include "net.h"
+#include "client.h"
+#include "errors.h"
+#include "request.h"
+#include "response.h"
+#include "xfer.h"
 
 #ifndef CF_VERSION
 #error "CF_VERSION comes from CMakeLists.txt (project VERSION)"
@@ -16,16 +21,13 @@
 enum { DEFAULT_MAX_BODY = 64 * 1024 * 1024 };
 
 /* Receive buffers when the client leaves their size to us: transfers in flight share
- * RECV_BUDGET. A transfer gets the largest power of two between 1 KiB (libcurl's
- * minimum) and 64 KiB that fits both its share of the budget and what the transfers
+ * RECV_BUDGET. A transfer gets the largest power of two between RECV_MIN (libcurl's
+ * minimum) and RECV_MAX that fits both its share of the budget and what the transfers
  * already in flight leave of it: 64 KiB up to 64 in flight, 16 KiB at 256, 1 KiB past
- * 2,048, and never more than RECV_BUDGET in buffers above 1 KiB, however the count
- * ramps up (10,000 transfers added in batches used to take ~17 MB: the early ones each
- * got a share of a count that was still small). Few transfers read big bodies in fewer
- * calls (100 x 1 MiB to files: 1.07x -> 0.99x curl -Z, whose tool asks for 100 KiB);
- * 10,000 transfers waiting on slow servers hold ~32 MB less than with libcurl's 16 KiB
- * default (measured). Powers of two keep a pooled handle's buffer from being
- * reallocated for every small change in the count. (RECV_*: net.h.) */
+ * 2,048, and never more than RECV_BUDGET in buffers above RECV_MIN, however the count
+ * ramps up. Few transfers read big bodies in few calls; many waiting transfers hold
+ * little. Powers of two keep a pooled handle's buffer from being reallocated for every
+ * small change in the count. */
 static long recv_buffer_size(const cf_client *c)
 {
     size_t share = RECV_BUDGET / (c->in_flight + 1);

@@ -7,6 +7,7 @@
  * and leave the reason in x->sink_err. The response owns every buffer; buffers are
  * kept across retries of one fetch and grown by doubling.
  */
+#include <curl/curl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 #include <unistd.h>
 
 #include "cofetch/error.h"
-#include "net.h"
+#include "response.h"
+#include "retry.h"
+#include "xfer.h"
 
 enum { HEADERS_MIN = 1024, BODY_MIN = 4096 };
 

@@ -8,11 +8,13 @@
  * minimum on top of that; one asking for more than CF_RETRY_MAX_AFTER (300 s) is taken
  * as "not now": the fetch returns that response instead of waiting.
  */
+#include <curl/curl.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "cofetch/error.h"
-#include "net.h"
+#include "client.h"
+#include "retry.h"
 
 #define CF_RETRY_MAX_BACKOFF 30.0
 #define CF_RETRY_MAX_AFTER   300.0
