@@ -24,7 +24,7 @@
  * overlap even when nghttpd is quick.
  *
  * Fifty streams at once over one connection is also what catches libcurl 7.88 leaving a
- * finished stream unrun (see the watchdog in src/net/multi.c): without the watchdog this
+ * finished stream unrun (see the watchdog in src/net/watchdog.c): without the watchdog this
  * test hung about one run in three; each request has a 20 s limit so a stall fails it.
  *
  * nghttpd speaks only h2: over TLS a client that does not offer h2 in ALPN gets its

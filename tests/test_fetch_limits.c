@@ -556,7 +556,7 @@ static void receive_buffer_explicit(void **state)
     assert_true(c.max > 0 && c.max <= 2048);
 }
 
-/* ---- the connection policy at thousands in flight (multi.c) ---- */
+/* ---- the connection policy at thousands in flight (src/net/connections.c) ---- */
 
 struct burst {
     size_t n;
@@ -603,7 +603,7 @@ static void burst_keeps_at_most_1024(void **state)
     assert_true(b.st.conns_open >= 512); /* and reuse is not given up */
 }
 
-/* ---- connections kept between waves of transfers (multi.c) ---- */
+/* ---- connections kept between waves of transfers (src/net/connections.c) ---- */
 
 #define WAVES     10
 #define WAVE_SIZE 8
@@ -654,7 +654,7 @@ static void waves_reuse_connections(void **state)
             fail_msg("wave %d opened %lu new connections", i, w.conns[i + 1] - w.conns[i]);
 }
 
-/* ---- a kept connection that dies under its next request (multi.c, fetch.c) ---- */
+/* ---- a kept connection that dies under its next request (src/net/connections.c, fetch.c) ---- */
 
 struct dead_kept {
     int rc;

@@ -101,7 +101,7 @@ int line_check(const char *s, size_t len, const char *protos, char *why, size_t 
         snprintf(why, whylen, "line contains a NUL byte");
         return -1;
     }
-    if (url_plain(s, len, &n)) { /* most lines: libcurl's parse (6% of a batch) not needed */
+    if (url_plain(s, len, &n)) { /* most lines: no need for libcurl's parser */
         if (proto_allowed(protos, s, n))
             return 0;
         snprintf(why, whylen, "scheme '%s' not allowed (--proto: %s)", n == 5 ? "https" : "http",
