@@ -79,11 +79,11 @@ static void test_round_trip(void **state)
     write_file("");
     assert_int_equal(journal_open(&j, path, 0), 0);
     assert_false(journal_skip(j, "l", 1, "http://h/1", 10));
-    journal_add(j, 1, "l", 1, "http://h/1", 10);
-    journal_add(j, 0, "l", 2, "http://h/2", 10);
-    journal_add(j, 1, "l", 3, "a\tb", 3);
+    journal_add(j, 0, 1, "l", 1, "http://h/1", 10);
+    journal_add(j, 0, 0, "l", 2, "http://h/2", 10);
+    journal_add(j, 0, 1, "l", 3, "a\tb", 3);
     assert_true(journal_pending(j) > 0);
-    assert_int_equal(journal_flush(j), 0);
+    assert_int_equal(journal_flush(j, 0), 0);
     assert_int_equal(journal_pending(j), 0);
     journal_close(j);
     assert_int_equal(strncmp(read_file(), "# cofetch journal v1", 20), 0);
@@ -103,7 +103,8 @@ static void test_round_trip(void **state)
     assert_true(journal_skip(j, "l", 1, "http://h/1", 10));
     assert_false(journal_skip(j, "l", 2, "http://h/2", 10));
     /* A later "ok" for the failed line wins. */
-    journal_add(j, 1, "l", 2, "http://h/2", 10);
+    journal_add(j, 0, 1, "l", 2, "http://h/2", 10);
+    assert_int_equal(journal_flush(j, 0), 0);
     journal_close(j);
     assert_int_equal(journal_open(&j, path, 1), 0);
     assert_true(journal_skip(j, "l", 2, "http://h/2", 10));
@@ -120,7 +121,8 @@ static void test_torn_and_junk_lines(void **state)
     assert_false(journal_skip(j, "l", 2, "u2", 2));
     assert_true(journal_skip(j, "l", 3, "u3", 2));
     assert_false(journal_skip(j, "l", 4, "u", 1)); /* torn: no newline */
-    journal_add(j, 1, "l", 5, "u5", 2);
+    journal_add(j, 0, 1, "l", 5, "u5", 2);
+    assert_int_equal(journal_flush(j, 0), 0);
     journal_close(j);
     /* The torn line was ended before the new entry. */
     assert_non_null(strstr(read_file(), "\tu\nok\tl\t5\tu5\n"));
@@ -136,14 +138,44 @@ static void test_many_entries(void **state)
     assert_int_equal(journal_open(&j, path, 0), 0);
     for (int i = 0; i < 5000; i++) {
         int n = snprintf(url, sizeof url, "http://h/%d", i);
-        journal_add(j, i % 3 != 0, "l", (unsigned long)i + 1, url, (size_t)n);
+        journal_add(j, 0, i % 3 != 0, "l", (unsigned long)i + 1, url, (size_t)n);
     }
+    assert_int_equal(journal_flush(j, 0), 0);
     journal_close(j);
     assert_int_equal(journal_open(&j, path, 1), 0);
     for (int i = 0; i < 5000; i++) {
         int n = snprintf(url, sizeof url, "http://h/%d", i);
         assert_int_equal(journal_skip(j, "l", (unsigned long)i + 1, url, (size_t)n), i % 3 != 0);
     }
+    journal_close(j);
+}
+
+/* An entry reaches the file only once the output has taken the bytes of its record: a
+ * flush writes the entries whose mark is at most what was written, in order, and closing
+ * drops the ones whose records never got out. */
+static void test_entries_follow_the_output(void **state)
+{
+    struct journal *j;
+    (void)state;
+    write_file("");
+    assert_int_equal(journal_open(&j, path, 0), 0);
+    journal_add(j, 100, 1, "l", 1, "u1", 2);
+    journal_add(j, 200, 1, "l", 2, "u2", 2);
+    journal_add(j, 300, 0, "l", 3, "u3", 2);
+    journal_add(j, 400, 1, "l", 4, "u4", 2);
+    assert_int_equal(journal_flush(j, 99), 0); /* only the header is out */
+    assert_null(strstr(read_file(), "u1"));
+    assert_non_null(strstr(read_file(), "# cofetch journal v1"));
+    assert_int_equal(journal_flush(j, 250), 0);
+    assert_non_null(strstr(read_file(), "\nok\tl\t1\tu1\nok\tl\t2\tu2\n"));
+    assert_null(strstr(read_file(), "u3"));
+    assert_int_equal(journal_flush(j, 300), 0);
+    assert_non_null(strstr(read_file(), "\tu2\nfailed\tl\t3\tu3\n"));
+    journal_close(j); /* u4's record never got out */
+    assert_null(strstr(read_file(), "u4"));
+    assert_int_equal(journal_open(&j, path, 0), 0);
+    assert_true(journal_skip(j, "l", 2, "u2", 2));
+    assert_false(journal_skip(j, "l", 4, "u4", 2));
     journal_close(j);
 }
 
@@ -173,11 +205,11 @@ static void test_write_error(void **state)
     signal(SIGXFSZ, SIG_IGN);
     assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
     for (int i = 1; i <= 5; i++)
-        journal_add(j, 1, "l", (unsigned long)i, "http://h/a-rather-long-url", 26);
-    assert_int_equal(journal_flush(j), CF_EIO);
+        journal_add(j, 0, 1, "l", (unsigned long)i, "http://h/a-rather-long-url", 26);
+    assert_int_equal(journal_flush(j, 0), CF_EIO);
     assert_int_equal(journal_pending(j), 0);
-    journal_add(j, 1, "l", 6, "u6", 2);
-    assert_int_equal(journal_flush(j), CF_EIO);
+    journal_add(j, 0, 1, "l", 6, "u6", 2);
+    assert_int_equal(journal_flush(j, 0), CF_EIO);
     assert_int_equal(journal_pending(j), 0);
     assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
     signal(SIGXFSZ, SIG_DFL);
@@ -189,9 +221,13 @@ static void test_write_error(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_key_escapes),         cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_torn_and_junk_lines), cmocka_unit_test(test_many_entries),
-        cmocka_unit_test(test_unwritable),          cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_key_escapes),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_torn_and_junk_lines),
+        cmocka_unit_test(test_many_entries),
+        cmocka_unit_test(test_unwritable),
+        cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_entries_follow_the_output),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

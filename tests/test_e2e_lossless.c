@@ -490,6 +490,172 @@ static void test_journal_flushed_while_running(void **state)
     cli_run_free(&r);
 }
 
+/* ---- write errors lose nothing silently ---- */
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *buf;
+    long n;
+
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Journal entries ("ok\tSRC\tLINE\tURL"), counted; each journaled line number must have a
+ * whole record (a line ending in '\n' with "line":N) in out. Returns the entries. */
+static int journaled_lines_have_records(const char *journal_text, const char *out)
+{
+    int entries = 0;
+    for (const char *p = journal_text; *p;) {
+        const char *nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        if (strncmp(p, "ok\t", 3) == 0 || strncmp(p, "failed\t", 7) == 0) {
+            const char *t = strchr(p, '\t') + 1;
+            unsigned long line;
+            char want[48];
+            t = strchr(t, '\t') + 1;
+            line = strtoul(t, NULL, 10);
+            snprintf(want, sizeof want, ",\"line\":%lu,", line);
+            const char *rec = strstr(out, want);
+            if (!rec || !strchr(rec, '\n'))
+                fail_msg("line %lu is journaled but its record is not whole in the output", line);
+            entries++;
+        }
+        p = nl + 1;
+    }
+    return entries;
+}
+
+/* A full disk under stdout is an error, named, exit 3, and nothing is journaled: a rerun
+ * fetches both lines again. (It was taken for a closed pipe: exit 0, both journaled.) */
+static void test_stdout_full(void **state)
+{
+    char journal[128];
+    char *argv[] = {"cofetch",
+                    "-s",
+                    "--json",
+                    "--journal",
+                    journal,
+                    cli_url("/bytes?n=3"),
+                    cli_url("/bytes?n=4"),
+                    NULL};
+    struct cli_run r = {.argv = argv, .stdout_file = "/dev/full"};
+    char *text;
+    (void)state;
+
+    snprintf(journal, sizeof journal, "%s/full-journal", cli_env.tmpdir);
+    unlink(journal);
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 3);
+    assert_non_null(strstr(r.err, "cofetch: writing to stdout: No space left on device"));
+    text = slurp(journal);
+    assert_int_equal(journaled_lines_have_records(text, ""), 0);
+    assert_null(strstr(text, "bytes?n="));
+    free(text);
+    cli_run_free(&r);
+}
+
+/* stdout a file that cannot grow past 20,000 bytes (RLIMIT_FSIZE: a disk filling up
+ * mid-run), 600 lines: the run stops at the failed write with exit 3, and every line the
+ * journal holds has its record whole in the file; the rerun writes the rest. */
+static void test_stdout_fills_up(void **state)
+{
+    char list[128], journal[128], outfile[128];
+    char *argv[] = {"cofetch", "-s", "--json", "-j", "20", "--journal", journal, "-i", list, NULL};
+    struct cli_run r = {.argv = argv, .stdout_file = outfile, .fsize = 20000};
+    char *text, *out;
+    int entries;
+    FILE *f;
+    (void)state;
+
+    snprintf(list, sizeof list, "%s/fill-list", cli_env.tmpdir);
+    snprintf(journal, sizeof journal, "%s/fill-journal", cli_env.tmpdir);
+    snprintf(outfile, sizeof outfile, "%s/fill-out", cli_env.tmpdir);
+    unlink(journal);
+    f = fopen(list, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 600; i++)
+        fprintf(f, "%s/bytes?n=%d\n", cli_env.srv.url, i % 50);
+    fclose(f);
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 3);
+    assert_non_null(strstr(r.err, "cofetch: writing to stdout: File too large"));
+    text = slurp(journal);
+    out = slurp(outfile);
+    entries = journaled_lines_have_records(text, out);
+    assert_true(entries > 0 && entries < 600);
+    free(text);
+    free(out);
+    cli_run_free(&r);
+
+    /* The rerun, to a pipe: exactly the lines not journaled. */
+    struct cli_run again = {.argv = argv};
+    assert_int_equal(cli_run(&again, 60), 0);
+    assert_int_equal(again.code, 0);
+    unsigned long records = 0;
+    for (const char *p = again.out; (p = strchr(p, '\n')); p++)
+        records++;
+    assert_int_equal(records, 600 - (unsigned long)entries);
+    cli_run_free(&again);
+}
+
+/* A journal that cannot be written (its file past RLIMIT_FSIZE) is reported and the exit
+ * status is 3; the records still reach stdout. (Exit 0 before; SIGXFSZ killed it here.) */
+static void test_journal_write_error(void **state)
+{
+    char list[128], journal[128];
+    char *argv[] = {"cofetch", "-s", "-w", "%{line}\\n", "--journal", journal, "-i", list, NULL};
+    struct cli_run r = {.argv = argv, .fsize = 400};
+    FILE *f;
+    (void)state;
+
+    snprintf(list, sizeof list, "%s/jerr-list", cli_env.tmpdir);
+    snprintf(journal, sizeof journal, "%s/jerr-journal", cli_env.tmpdir);
+    unlink(journal);
+    f = fopen(list, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 40; i++)
+        fprintf(f, "%s/bytes?n=%d\n", cli_env.srv.url, i);
+    fclose(f);
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 3);
+    assert_non_null(strstr(r.err, "cofetch: writing the journal"));
+    assert_non_null(strstr(r.out, "\n40\n"));
+    cli_run_free(&r);
+}
+
+/* Started with stdout closed, cofetch does not hand descriptor 1 to the journal (which
+ * then received the JSON records): the write to stdout fails, is named, exit 3. */
+static void test_stdout_closed(void **state)
+{
+    char journal[128];
+    char *argv[] = {"cofetch", "-s", "--json", "--journal", journal, cli_url("/bytes?n=3"), NULL};
+    struct cli_run r = {.argv = argv, .close_stdout = 1};
+    char *text;
+    (void)state;
+
+    snprintf(journal, sizeof journal, "%s/closed-journal", cli_env.tmpdir);
+    unlink(journal);
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 3);
+    assert_non_null(strstr(r.err, "cofetch: writing to stdout: Bad file descriptor"));
+    text = slurp(journal);
+    assert_null(strchr(text, '{'));
+    assert_null(strstr(text, "bytes?n=3"));
+    free(text);
+    cli_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -501,6 +667,10 @@ int main(void)
         cmocka_unit_test(test_resume_failed_and_duplicates),
         cmocka_unit_test(test_journal_torn_line),
         cmocka_unit_test(test_journal_flushed_while_running),
+        cmocka_unit_test(test_stdout_full),
+        cmocka_unit_test(test_stdout_fills_up),
+        cmocka_unit_test(test_journal_write_error),
+        cmocka_unit_test(test_stdout_closed),
     };
     return cmocka_run_group_tests(tests, setup, cli_env_teardown);
 }

@@ -1,6 +1,8 @@
 /*
  * main.c - cofetch: fetch many URLs concurrently, and show why that is faster.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 
 #include <event2/event.h>
@@ -20,11 +22,23 @@ static void version(void)
            event_get_version());
 }
 
+/* A descriptor 0, 1 or 2 that is closed (`cofetch ... >&-`) would be handed out by the
+ * next open(): the journal or a file under -o would then take the records. Each is held
+ * by /dev/null opened so that using it fails as the closed one did (EBADF): stdin for
+ * writing, stdout and stderr for reading. */
+static void hold_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+            open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY); /* the lowest free: fd */
+}
+
 int main(int argc, char **argv)
 {
     struct config cfg;
     int rc;
 
+    hold_std_fds();
     config_init(&cfg);
     rc = options_parse(&cfg, argc, argv, stderr);
     if (rc == 0) {

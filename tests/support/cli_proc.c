@@ -2,6 +2,7 @@
 #include "cli_proc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -76,6 +77,19 @@ int cli_spawn(struct cli_proc *p, const struct cli_run *r)
             close(i[k]);
             close(o[k]);
             close(e[k]);
+        }
+        if (r->stdout_file) {
+            int fd = open(r->stdout_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (fd < 0 || dup2(fd, 1) < 0)
+                _exit(126);
+            close(fd);
+        }
+        if (r->close_stdout)
+            close(1);
+        if (r->fsize > 0) {
+            struct rlimit rl = {(rlim_t)r->fsize, (rlim_t)r->fsize};
+            if (setrlimit(RLIMIT_FSIZE, &rl))
+                _exit(126);
         }
         if (r->nofile > 0) {
             struct rlimit rl = {(rlim_t)r->nofile,

@@ -20,10 +20,14 @@
 
 struct cli_run {
     /* in */
-    char *const *argv;   /* argv[0] included, NULL-terminated */
-    const char *stdin_s; /* written then closed; NULL: stdin closed at once */
-    long nofile;         /* > 0: RLIMIT_NOFILE soft limit in the child */
-    long nofile_hard;    /* > 0: its hard limit (else the same as nofile) */
+    char *const *argv;       /* argv[0] included, NULL-terminated */
+    const char *stdin_s;     /* written then closed; NULL: stdin closed at once */
+    long nofile;             /* > 0: RLIMIT_NOFILE soft limit in the child */
+    long nofile_hard;        /* > 0: its hard limit (else the same as nofile) */
+    long long fsize;         /* > 0: RLIMIT_FSIZE in the child, bytes */
+    const char *stdout_file; /* the child's stdout is this file (created, truncated;
+                                "/dev/full" too) instead of a pipe: out stays empty */
+    int close_stdout;        /* the child starts with descriptor 1 closed */
     /* Interrupt: SIGINT once stdout holds this many lines (0: never) ... */
     unsigned long sigint_after_lines;
     /* ... or this many bytes (stdout is then counted, not kept). */

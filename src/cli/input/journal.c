@@ -28,6 +28,13 @@ struct entry {
     int ok;
 };
 
+/* An entry not yet written: where it ends in buf, and the output's byte count once the
+ * record it covers is out. */
+struct pending {
+    size_t end;
+    uint64_t mark;
+};
+
 struct journal {
     int fd;
     int retry_failed;
@@ -36,7 +43,9 @@ struct journal {
     struct entry *tab;
     size_t cap, n; /* cap: 0 or a power of two */
     unsigned long skipped;
-    struct strbuf buf; /* entries not yet written */
+    struct strbuf buf;     /* entries not yet written */
+    struct pending *marks; /* one per entry in buf, in order */
+    size_t nmarks, capmarks;
     struct strbuf key; /* scratch */
 };
 
@@ -160,6 +169,21 @@ static int load(struct journal *j, int fd, int *torn)
     return rc;
 }
 
+/* Notes that buf's entries up to its end are written once the output has taken mark. */
+static int push_mark(struct journal *j, uint64_t mark)
+{
+    if (j->nmarks == j->capmarks) {
+        size_t cap = j->capmarks ? j->capmarks * 2 : 64;
+        struct pending *p = realloc(j->marks, cap * sizeof *p);
+        if (!p)
+            return CF_ENOMEM;
+        j->marks = p;
+        j->capmarks = cap;
+    }
+    j->marks[j->nmarks++] = (struct pending){.end = j->buf.len, .mark = mark};
+    return 0;
+}
+
 int journal_open(struct journal **out, const char *path, int retry_failed)
 {
     struct journal *j = calloc(1, sizeof *j);
@@ -185,7 +209,8 @@ int journal_open(struct journal **out, const char *path, int retry_failed)
     }
     size = lseek(j->fd, 0, SEEK_END);
     /* A torn last line is ended, so the next entry starts on a line of its own. */
-    if ((torn && sb_addc(&j->buf, '\n')) || (size == 0 && sb_adds(&j->buf, HEADER))) {
+    if ((torn && sb_addc(&j->buf, '\n')) || (size == 0 && sb_adds(&j->buf, HEADER)) ||
+        (j->buf.len && push_mark(j, 0))) {
         journal_close(j);
         return CF_ENOMEM;
     }
@@ -215,16 +240,49 @@ unsigned long journal_skipped(const struct journal *j)
     return j ? j->skipped : 0;
 }
 
-void journal_add(struct journal *j, int ok, const char *src, unsigned long lineno, const char *url,
-                 size_t len)
+void journal_add(struct journal *j, uint64_t mark, int ok, const char *src, unsigned long lineno,
+                 const char *url, size_t len)
 {
-    size_t mark = j->buf.len;
+    size_t start = j->buf.len;
     int rc = sb_adds(&j->buf, ok ? "ok\t" : "failed\t");
 
     rc = rc ? rc : journal_key(&j->buf, src, lineno, url, len);
     rc = rc ? rc : sb_addc(&j->buf, '\n');
+    rc = rc ? rc : push_mark(j, mark);
     if (rc) /* out of memory: drop the partial entry; the line is redone on a rerun */
-        j->buf.len = mark;
+        j->buf.len = start;
+}
+
+int journal_flush(struct journal *j, uint64_t written)
+{
+    size_t n = 0, upto;
+    int err;
+
+    if (!j)
+        return 0;
+    while (n < j->nmarks && j->marks[n].mark <= written)
+        n++;
+    if (n && !j->write_failed) {
+        upto = j->marks[n - 1].end;
+        err = write_full(j->fd, j->buf.buf, upto);
+        if (err) {
+            fprintf(stderr, "cofetch: writing the journal %s: %s\n", j->path, strerror(err));
+            j->write_failed = 1;
+        }
+    }
+    if (j->write_failed) { /* nothing is written again: drop what waits */
+        sb_reset(&j->buf);
+        j->nmarks = 0;
+        return CF_EIO;
+    }
+    if (n == 0)
+        return 0;
+    memmove(j->buf.buf, j->buf.buf + upto, j->buf.len - upto);
+    j->buf.len -= upto;
+    for (size_t i = n; i < j->nmarks; i++)
+        j->marks[i - n] = (struct pending){.end = j->marks[i].end - upto, .mark = j->marks[i].mark};
+    j->nmarks -= n;
+    return 0;
 }
 
 size_t journal_pending(const struct journal *j)
@@ -232,18 +290,9 @@ size_t journal_pending(const struct journal *j)
     return j ? j->buf.len : 0;
 }
 
-int journal_flush(struct journal *j)
+int journal_failed(const struct journal *j)
 {
-    int err;
-
-    if (!j)
-        return 0;
-    if (!j->write_failed && (err = write_full(j->fd, j->buf.buf, j->buf.len)) != 0) {
-        fprintf(stderr, "cofetch: writing the journal %s: %s\n", j->path, strerror(err));
-        j->write_failed = 1;
-    }
-    sb_reset(&j->buf);
-    return j->write_failed ? CF_EIO : 0;
+    return j && j->write_failed;
 }
 
 void journal_close(struct journal *j)
@@ -251,7 +300,6 @@ void journal_close(struct journal *j)
     if (!j)
         return;
     if (j->fd >= 0) {
-        journal_flush(j);
         fdatasync(j->fd);
         close(j->fd);
     }
@@ -259,6 +307,7 @@ void journal_close(struct journal *j)
         free(j->tab[i].key);
     free(j->tab);
     sb_free(&j->buf);
+    free(j->marks);
     sb_free(&j->key);
     free(j);
 }

@@ -13,12 +13,15 @@
  * always tab-separated). An entry is identified by SOURCE, LINE and URL together: the same
  * URL on two lines is two entries, and a line whose text changed is not taken for done.
  *
- * An entry is appended once a line's last record has been handed to the output: a fetch
+ * An entry is added once a line's last record has been handed to the output: a fetch
  * (ok or failed), a bad input line (failed), or in chain mode the chain's last step (ok
  * when every step was). A line that was cancelled (Ctrl-C, --fail-fast, a closed stdout) is
- * not journaled: it was in flight, and a rerun does it again. Entries are written to the
- * file at least every second (after the output they describe has been written) and at
- * exit, also after SIGINT/SIGTERM; the file is fdatasync()ed when closed.
+ * not journaled: it was in flight, and a rerun does it again. An entry carries the output's
+ * byte count at the end of its record, and is written to the file only once stdout has
+ * taken that many bytes: right after the output flush that wrote the record (the output
+ * says so after each flush). So a record lost to a failed or closed stdout is never
+ * journaled, and after a SIGKILL at most the records of the last flush are redone. The
+ * file is fdatasync()ed when closed.
  *
  * On a rerun, lines with an "ok" entry are skipped, and so are lines with a "failed" entry
  * unless --retry-failed is given. A skipped line yields no record (it is counted in the
@@ -29,6 +32,7 @@
 #define CLI_JOURNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct journal;
 
@@ -42,14 +46,19 @@ int journal_skip(struct journal *j, const char *src, unsigned long lineno, const
                  size_t len);
 unsigned long journal_skipped(const struct journal *j);
 
-/* Buffers an entry (written by journal_flush). Never suspends. */
-void journal_add(struct journal *j, int ok, const char *src, unsigned long lineno, const char *url,
-                 size_t len);
+/* Buffers an entry for a record that ends where the output's byte count reaches mark
+ * (output_end()). Never suspends. */
+void journal_add(struct journal *j, uint64_t mark, int ok, const char *src, unsigned long lineno,
+                 const char *url, size_t len);
 /* Bytes buffered and not yet written. */
 size_t journal_pending(const struct journal *j);
-/* Writes what is buffered (blocking write). 0 or CF_EIO (reported once on stderr). */
-int journal_flush(struct journal *j);
-/* Flushes, syncs, closes and frees. NULL is a no-op. */
+/* Writes the entries whose records are out: those with mark <= written (blocking write).
+ * 0 or CF_EIO (reported once on stderr; nothing is written after it). NULL is a no-op. */
+int journal_flush(struct journal *j, uint64_t written);
+/* Whether a write to the journal failed (exit code 3). */
+int journal_failed(const struct journal *j);
+/* Syncs, closes and frees; entries not yet written are dropped (their records are not
+ * out). NULL is a no-op. */
 void journal_close(struct journal *j);
 
 /* The key of a line, as written in the file after the status (pure; for the tests).

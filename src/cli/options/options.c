@@ -676,13 +676,15 @@ void options_help(FILE *out)
         }
     }
     fputs("\nResume: with --journal FILE every finished input line is appended to FILE as\n"
-          "'STATUS<TAB>SOURCE<TAB>LINE<TAB>URL' (STATUS ok or failed), at least every second\n"
-          "and at exit (Ctrl-C too). Running the same command again skips the lines journaled\n"
-          "ok, and those journaled failed unless --retry-failed is given; skipped lines give\n"
-          "no record. Lines in flight when the run stopped are not journaled: they are redone.\n",
+          "'STATUS<TAB>SOURCE<TAB>LINE<TAB>URL' (STATUS ok or failed), right after its\n"
+          "record is written to stdout. Running the same command again skips the lines\n"
+          "journaled ok, and those journaled failed unless --retry-failed is given; skipped\n"
+          "lines give no record. Lines in flight when the run stopped are not journaled:\n"
+          "they are redone.\n",
           out);
     fputs("\nExit codes: 0 every fetch succeeded, 1 at least one failed, 2 usage error,\n"
-          "3 an input file could not be read, 130 interrupted (SIGINT/SIGTERM).\n",
+          "3 a file could not be read or written (input, stdout, journal, -o),\n"
+          "130 interrupted (SIGINT/SIGTERM).\n",
           out);
 }
 

@@ -2,6 +2,7 @@
  * output.c - the stdout buffer and its flushing; format dispatch.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,10 +34,20 @@ static void broken_cb(void *arg)
 
 static void write_all(struct output *o, const char *p, size_t len)
 {
-    if (o->broken || write_full(o->fd, p, len) == 0)
+    int err;
+
+    if (o->broken)
         return;
-    /* EPIPE or any other failure: stop writing, quietly. */
+    err = write_full(o->fd, p, len);
+    if (err == 0) {
+        o->written += len;
+        return;
+    }
     o->broken = 1;
+    if (err != EPIPE) { /* EPIPE: the reader went away; the run stops quietly */
+        o->error = err;
+        fprintf(stderr, "cofetch: writing to stdout: %s\n", strerror(err));
+    }
     if (o->direct && o->loop)
         cf_loop_call_soon(o->loop, broken_cb, o, &o->broken_pending);
     else if (o->on_broken)
@@ -48,6 +59,8 @@ void output_flush(struct output *o)
     if (o->buf.len)
         write_all(o, o->buf.buf, o->buf.len);
     sb_reset(&o->buf);
+    if (!o->broken && o->on_written)
+        o->on_written(o->ctx, o->written);
 }
 
 int output_direct(struct output *o, const void *data, size_t len)
@@ -116,7 +129,7 @@ void output_record(struct output *o, const struct rec *r)
     (void)rc; /* out of memory: the record is lost from stdout but counted in the summary */
     if (o->buf.len >= FLUSH_AT || !o->loop)
         output_flush(o);
-    else if (!o->pending && o->buf.len)
+    else if (!o->pending && (o->buf.len || o->on_written))
         cf_loop_call_soon(o->loop, flush_cb, o, &o->pending);
 }
 

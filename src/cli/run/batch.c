@@ -46,16 +46,24 @@ struct batch {
     int show_summary;
     int show_progress;
     int interrupted;
-    int input_failed;
-    char failed[64]; /* what could not be done, when the batch stopped on an error */
+    int input_failed;   /* an input source could not be read */
+    int journal_failed; /* a write to the journal failed */
+    char failed[64];    /* what could not be done, when the batch stopped on an error */
 };
 
-/* The second Ctrl-C exits at once: what the last run wrote reaches the journal first. */
+/* The second Ctrl-C exits at once: what is buffered is written first, and the journal
+ * entries of the records that got out. */
 static void on_last_signal(void *ctx)
 {
     struct batch *b = ctx;
-    if (b->nruns)
-        run_flush(&b->runs[b->nruns - 1]);
+    output_flush(&b->out);
+}
+
+/* After each write to stdout: the journal entries of the records it holds. */
+static void on_written(void *ctx, uint64_t written)
+{
+    struct batch *b = ctx;
+    journal_flush(b->journal, written);
 }
 
 static void on_interrupt(void *ctx)
@@ -175,8 +183,8 @@ static int exit_code(const struct batch *b)
 
     if (b->interrupted)
         return EXIT_INTERRUPT;
-    if (b->input_failed)
-        return EXIT_INPUT;
+    if (b->input_failed || b->out.error || b->journal_failed)
+        return EXIT_IO;
     for (int i = 0; i < b->nruns; i++) {
         failed += b->runs[i].stats.failed;
         /* A closed stdout ends the run quietly: what it cancelled is no failure. */
@@ -203,11 +211,11 @@ static int open_input(struct batch *b)
         return EXIT_USAGE;
     }
     if (rc)
-        return rc == CF_EIO ? EXIT_INPUT : EXIT_FAILED;
+        return rc == CF_EIO ? EXIT_IO : EXIT_FAILED;
     if (cfg->journal) {
         rc = journal_open(&b->journal, cfg->journal, cfg->retry_failed);
         if (rc)
-            return rc == CF_EIO ? EXIT_INPUT : EXIT_FAILED;
+            return rc == CF_EIO ? EXIT_IO : EXIT_FAILED;
         input_set_skip(b->in, journal_skip_item, b->journal);
     }
     return 0;
@@ -238,6 +246,8 @@ static int open_loop(struct batch *b)
     b->out.color = cfg->format == OUT_TEXT && isatty(STDOUT_FILENO) && !(nc && *nc);
     b->out.chain = (cfg->mode->flags & MODE_STEPS) != 0;
     b->out.on_broken = on_broken;
+    if (b->journal)
+        b->out.on_written = on_written;
     b->out.ctx = b;
     return 0;
 }
@@ -256,7 +266,7 @@ int batch_main(const struct config *cfg)
         goto out;
     b.parallel = openfiles_fit(cfg);
     if (cfg->outdir) {
-        code = EXIT_INPUT;
+        code = EXIT_IO;
         if (outdir_open(&b.od, cfg->outdir, cfg->no_clobber))
             goto out;
         b.have_od = 1;
@@ -270,6 +280,7 @@ int batch_main(const struct config *cfg)
     rc = cf_loop_run(b.loop, main_task, &b, NULL);
     output_close(&b.out);
     skipped = journal_skipped(b.journal);
+    b.journal_failed = journal_failed(b.journal);
     journal_close(b.journal); /* after the output it describes */
     b.journal = NULL;
     if (skipped && !cfg->silent)

@@ -110,15 +110,6 @@ void run_finish(struct run *run, struct rec *r)
     }
 }
 
-enum { JOURNAL_FLUSH_AT = 64 * 1024 };
-
-void run_flush(struct run *run)
-{
-    if (run->out)
-        output_flush(run->out);
-    journal_flush(run->journal);
-}
-
 void run_write(struct run *run, const struct rec *r)
 {
     if (!run->out)
@@ -129,9 +120,10 @@ void run_write(struct run *run, const struct rec *r)
      * left out: a rerun does them again. */
     if (run->journal && r->code != CF_ECANCELED &&
         (!run->chain || r->code || r->step == (int)run->cfg->nthens)) {
-        journal_add(run->journal, r->code == 0, r->src, r->lineno, r->line_url, r->line_len);
-        if (journal_pending(run->journal) >= JOURNAL_FLUSH_AT)
-            run_flush(run);
+        uint64_t end = output_end(run->out);
+        journal_add(run->journal, end, r->code == 0, r->src, r->lineno, r->line_url, r->line_len);
+        if (end <= run->out->written) /* output_record flushed it already */
+            journal_flush(run->journal, run->out->written);
     }
 }
 
@@ -144,28 +136,12 @@ void run_stop(struct run *run, enum stop_reason why)
         run->cancel(run->engine);
 }
 
-/* Every second while the mode runs: what the journal holds reaches its file, after the
- * output it describes. */
-static void journal_tick(void *arg)
-{
-    struct run *run = arg;
-
-    run->journal_timer = NULL;
-    run_flush(run);
-    cf_loop_call_later(cf_loop_current(), 1.0, journal_tick, run, &run->journal_timer);
-}
-
 int run_mode(struct run *run)
 {
     int rc;
 
     run->t0 = cf_loop_time();
-    if (run->journal)
-        cf_loop_call_later(cf_loop_current(), 1.0, journal_tick, run, &run->journal_timer);
     rc = run->mode->run(run);
-    if (run->journal_timer)
-        cf_handle_cancel(run->journal_timer);
-    run->journal_timer = NULL;
     run->wall = run_now(run);
     if (run->out)
         output_flush(run->out);

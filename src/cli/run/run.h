@@ -10,8 +10,8 @@
  *   run_init       a run of cfg's mode over in (never fails)
  *   run_mode       run the batch in its mode, from a task (may suspend)
  *   run_finish     account one finished record        (never suspends)
- *   run_write      write one record to the output     (never suspends)
- *   run_flush      write the output, then the journal entries it covers
+ *   run_write      write one record to the output, and its line to the journal once
+ *                  the record is out (never suspends)
  *   run_stop       stop taking input, cancel in-flight (never suspends)
  *   run_now        seconds since the run began
  *   rec_from_item  a record's input fields from its line
@@ -41,7 +41,7 @@ struct run {
     struct output *out;      /* NULL: records are not written (--demo) */
     struct outdir *od;       /* NULL: bodies are not saved */
     struct timeline *tl;     /* NULL: no timeline kept */
-    struct journal *journal; /* --journal: lines written are appended (NULL: none) */
+    struct journal *journal; /* --journal: lines whose records are out (NULL: none) */
     struct stats stats;
     long parallel;           /* the effective -j: 1 with --sync */
     int chain;               /* records carry a step */
@@ -57,7 +57,6 @@ struct run {
     /* --body: whether r may write its body to stdout now, as it arrives (NULL: never). */
     int (*may_stream)(void *engine, const struct rec *r);
     void *engine;
-    cf_handle *journal_timer; /* writes the journal every second while the mode runs */
 };
 
 /* parallel: the -j to run at (the batch may have lowered cfg's to fit the open-files
@@ -72,7 +71,6 @@ int run_mode(struct run *run);
 double run_now(const struct run *run);
 void run_finish(struct run *run, struct rec *r);
 void run_write(struct run *run, const struct rec *r);
-void run_flush(struct run *run);
 void run_stop(struct run *run, enum stop_reason why);
 
 /* Fill r's input fields (its line, source, numbers) from it. */

@@ -43,6 +43,7 @@ int signals_install(struct signals *s, struct event_base *base, void (*on_first)
     s->on_first = on_first;
     s->ctx = ctx;
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN); /* a file over RLIMIT_FSIZE: EFBIG, reported, not a kill */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);

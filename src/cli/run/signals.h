@@ -3,7 +3,8 @@
  * loop callback (no handler runs on a task's stack). The first signal calls
  * on_first(ctx): stop taking input, cancel, report. A second one calls on_last(ctx) (set it
  * after signals_install: save what must not be lost) and exits at once (130).
- * SIGPIPE is ignored: a closed stdout shows up as EPIPE on write.
+ * SIGPIPE and SIGXFSZ are ignored: a closed stdout shows up as EPIPE on write, a file
+ * past RLIMIT_FSIZE as EFBIG.
  */
 #ifndef CLI_SIGNALS_H
 #define CLI_SIGNALS_H
