@@ -205,6 +205,18 @@ static void test_text_and_body(void **state)
     assert_non_null(strstr(out, "ERR "));
     free(out);
     free(err);
+    /* -f --body: a failed response's body is not written, streamed or not (curl -f); in
+     * every mode, the 404 first (its body would stream) and between two good ones. */
+    static const char *const modes[] = {"gather", "queue", "chain"};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        rc = run(NULL, &out, &err, "-f", "--body", "-j", "1", "--mode", modes[i],
+                 cli_url("/status/404"), cli_url("/bytes?n=3"), cli_url("/status/500"),
+                 cli_url("/bytes?n=2"), NULL);
+        assert_int_equal(rc, 1);
+        assert_string_equal(out, "abcab");
+        free(out);
+        free(err);
+    }
 }
 
 static void test_bad_lines(void **state)

@@ -125,7 +125,8 @@ struct cf_response {
                             bytes), or "" on success; never NULL once cf_fetch has
                             returned. Owned by the response: valid until
                             cf_response_free */
-    long status;         /* HTTP status of the last response, 0 if none */
+    long status;         /* HTTP status of the last response, 0 if none; set before
+                            the first body byte reaches the sink, so a sink may look */
     char *effective_url; /* after redirects (owned) */
     int http_version;    /* 10, 11, 20, 30; 0 if unknown */
     long redirects;      /* redirects followed */

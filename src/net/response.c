@@ -127,6 +127,7 @@ size_t cf_response_on_body(char *data, size_t size, size_t n, void *ctx)
         long status = 0;
         curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
         x->status_checked = 1;
+        resp->status = status; /* known from here on: a sink may look (final at the end) */
         x->discard = x->may_retry && cf_retry_transient(req, 0, status);
     }
     if (x->discard)

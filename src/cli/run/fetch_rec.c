@@ -82,6 +82,8 @@ static int sink_write(void *ctx, const void *data, size_t len)
 {
     struct fetch_sink *s = ctx;
 
+    if (s->fail && s->rec->resp.status >= 400)
+        return 0; /* -f: the body of a failed response goes nowhere, as in curl */
     if (s->file) {
         int err = outdir_write(s->file, data, len);
         if (err) {
@@ -112,6 +114,7 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
         .req = run->req,
         .sink = {.run = run,
                  .rec = r,
+                 .fail = run->cfg->fail,
                  .keep_all = run->cfg->format == OUT_BODY,
                  .keep_head = keep_head},
     };

@@ -22,6 +22,7 @@
 struct fetch_sink {
     struct run *run;
     struct rec *rec;
+    int fail;    /* -f: a body of a response >= 400 is dropped */
     int decided; /* --body: whether to stream was decided at the first chunk */
     int keep_all;
     int keep_head;
