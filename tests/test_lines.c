@@ -279,6 +279,67 @@ static void test_cancel_read(void **state)
     assert_int_equal(cf_loop_run(t_loop, cancel_main, NULL, NULL), 0);
 }
 
+/* A reader of /dev/zero (one endless line, read directly: epoll refuses the device)
+ * lets the loop run: a sibling task gets turns, and a cancel ends the read. Before, the
+ * reader discarded the line forever without yielding, and Ctrl-C went unheard. */
+struct zero_probe {
+    cf_lines *r;
+    int done;
+    unsigned long turns; /* the sibling's turns while the reader read */
+};
+
+static int zero_reader(void *arg, void **res)
+{
+    struct zero_probe *z = arg;
+    const char *line;
+    size_t len;
+    int rc;
+    (void)res;
+    while ((rc = cf_lines_next(z->r, &line, &len)) == CF_ETOOLONG)
+        ;
+    z->done = 1;
+    return rc;
+}
+
+static int zero_sibling(void *arg, void **res)
+{
+    struct zero_probe *z = arg;
+    (void)res;
+    while (!z->done && cf_yield() == 0)
+        z->turns++;
+    return 0;
+}
+
+static int zero_main(void *arg, void **res)
+{
+    struct zero_probe z = {0};
+    cf_task *reader, *sibling;
+    int fd = open("/dev/zero", O_RDONLY);
+    (void)arg;
+    (void)res;
+
+    assert_true(fd >= 0);
+    assert_int_equal(cf_lines_new(&z.r, fd, 0), 0);
+    assert_int_equal(cf_spawn(&reader, zero_reader, &z), 0);
+    assert_int_equal(cf_spawn(&sibling, zero_sibling, &z), 0);
+    assert_int_equal(cf_sleep(0.2), 0); /* this task's timer fires too */
+    cf_task_cancel(reader);
+    assert_int_equal(cf_task_await(reader, NULL), CF_ECANCELED);
+    assert_int_equal(cf_task_await(sibling, NULL), 0);
+    assert_true(z.turns >= 2);
+    cf_task_unref(reader);
+    cf_task_unref(sibling);
+    cf_lines_free(z.r);
+    close(fd);
+    return 0;
+}
+
+static void test_endless_file_yields(void **state)
+{
+    (void)state;
+    assert_int_equal(cf_loop_run(t_loop, zero_main, NULL, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +348,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_regular_file, t_loop_setup, t_loop_teardown),
         cmocka_unit_test_setup_teardown(test_cancel_read, t_loop_setup, t_loop_teardown),
         cmocka_unit_test_setup_teardown(test_dev_null, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_endless_file_yields, t_loop_setup, t_loop_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

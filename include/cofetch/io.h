@@ -5,7 +5,8 @@
  * A cf_lines reader returns one line at a time from a descriptor: pipes, sockets and
  * terminals are watched with libevent, so a slow producer (stdin from a pipe) never
  * blocks the loop; regular files (which epoll cannot watch) and other descriptors
- * epoll refuses are read directly. The descriptor's flags are left as they are.
+ * epoll refuses are read directly, and a task reading one lets the loop run after each
+ * MiB (a cancel then reaches it). The descriptor's flags are left as they are.
  *
  *   cf_fd_wait               may suspend
  *   cf_lines_new / _free     never suspend

@@ -4,7 +4,10 @@
  * Input is read in blocks into one buffer; lines are returned in place. A pipe, socket
  * or terminal is read only after libevent says it is readable, and then with a single
  * read(), which cannot block. A regular file is read directly (epoll cannot watch one,
- * and reading it does not wait on anyone). The descriptor's flags are not changed.
+ * and reading it does not wait on anyone); so that a long file (or /dev/zero) cannot
+ * keep the loop from everything else, a task reading one yields to the loop after every
+ * YIELD_EVERY bytes, where a cancel (Ctrl-C) reaches it. The descriptor's flags are not
+ * changed.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,7 +18,7 @@
 #include "cofetch/io.h"
 #include "internal.h"
 
-enum { DEFAULT_MAX_LINE = 64 * 1024, SLACK = 16 * 1024 };
+enum { DEFAULT_MAX_LINE = 64 * 1024, SLACK = 16 * 1024, YIELD_EVERY = 1024 * 1024 };
 
 struct cf_lines {
     int fd;
@@ -25,6 +28,7 @@ struct cf_lines {
     size_t max_line;
     char *buf;
     size_t cap, start, end;
+    size_t unyielded; /* bytes read directly since the loop last ran */
     unsigned long lineno;
 };
 
@@ -84,6 +88,10 @@ static int fill(cf_lines *r)
         n = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
         if (n > 0) {
             r->end += (size_t)n;
+            if (!r->pollable && (r->unyielded += (size_t)n) >= YIELD_EVERY && cf_task_current()) {
+                r->unyielded = 0;
+                return cf_yield();
+            }
             return 0;
         }
         if (n == 0) {
