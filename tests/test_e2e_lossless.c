@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli_proc.h"
+#include "support.h"
 
 enum { NLINES = 200, MAXLINE = 4096, MAXSTEP = 4 };
 
@@ -656,6 +657,74 @@ static void test_stdout_closed(void **state)
     cli_run_free(&r);
 }
 
+/* ---- signals and a second run ---- */
+
+/* SIGHUP (the terminal closed) stops the run as SIGTERM does: exit 130, and every line
+ * taken has its record (the one in flight "cancelled"). It used to kill the process:
+ * exit 129, no record for what was in flight, no summary. */
+static void test_sighup(void **state)
+{
+    char *argv[] = {"cofetch",
+                    "--json",
+                    "--summary",
+                    cli_url("/bytes?n=1"),
+                    cli_url("/bytes?n=2"),
+                    cli_url("/delay?s=30"),
+                    NULL};
+    struct cli_run r = {
+        .argv = argv, .sigint_after_lines = 2, .signal = SIGHUP, .signal_delay = 0.3};
+    (void)state;
+
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 130);
+    unsigned long records = 0;
+    for (const char *p = r.out; (p = strchr(p, '\n')); p++)
+        records++;
+    assert_int_equal(records, 3);
+    assert_non_null(strstr(r.out, "\"error\":\"cancelled"));
+    assert_non_null(strstr(r.err, "fetched 2"));
+    cli_run_free(&r);
+}
+
+/* Input that needs no fetch (an endless line: /dev/zero) still hears Ctrl-C. */
+static void test_sigint_while_reading(void **state)
+{
+    char *argv[] = {"cofetch", "-s", "-i", "/dev/zero", NULL};
+    struct cli_run r = {.argv = argv, .signal_after = 0.5};
+    double t0 = t_now();
+    (void)state;
+
+    assert_int_equal(cli_run(&r, 30), 0);
+    assert_int_equal(r.code, 130);
+    assert_true(t_now() - t0 < 10);
+    cli_run_free(&r);
+}
+
+/* Two runs on one journal: the second is refused at once (exit 3) and fetches nothing. */
+static void test_journal_locked(void **state)
+{
+    char journal[128];
+    char *first[] = {"cofetch", "-s", "--journal", journal, cli_url("/delay?s=30"), NULL};
+    char *second[] = {"cofetch", "-s", "--journal", journal, cli_url("/bytes?n=5"), NULL};
+    struct cli_run r1 = {.argv = first}, r2 = {.argv = second};
+    struct cli_proc p1;
+    (void)state;
+
+    snprintf(journal, sizeof journal, "%s/locked-journal", cli_env.tmpdir);
+    unlink(journal);
+    assert_int_equal(cli_spawn(&p1, &r1), 0);
+    usleep(300 * 1000); /* the first has opened its journal */
+    assert_int_equal(cli_run(&r2, 30), 0);
+    assert_int_equal(r2.code, 3);
+    assert_non_null(strstr(r2.err, "is in use by another cofetch"));
+    assert_string_equal(r2.out, "");
+    kill(p1.pid, SIGINT);
+    assert_int_equal(cli_wait(&r1, &p1, 30), 0);
+    assert_int_equal(r1.code, 130);
+    cli_run_free(&r1);
+    cli_run_free(&r2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -671,6 +740,9 @@ int main(void)
         cmocka_unit_test(test_stdout_fills_up),
         cmocka_unit_test(test_journal_write_error),
         cmocka_unit_test(test_stdout_closed),
+        cmocka_unit_test(test_sighup),
+        cmocka_unit_test(test_sigint_while_reading),
+        cmocka_unit_test(test_journal_locked),
     };
     return cmocka_run_group_tests(tests, setup, cli_env_teardown);
 }

@@ -179,7 +179,8 @@ int cli_wait(struct cli_run *r, struct cli_proc *p, double timeout)
                 pf[0].fd = -1;
             }
             if (!met && ((r->sigint_after_lines && lines >= r->sigint_after_lines) ||
-                         (r->sigint_after_bytes && r->out_bytes >= r->sigint_after_bytes)))
+                         (r->sigint_after_bytes && r->out_bytes >= r->sigint_after_bytes) ||
+                         (r->signal_after > 0 && t_now() - t0 >= r->signal_after)))
                 met = t_now();
             if (met && !r->interrupted && t_now() - met >= r->signal_delay) {
                 kill(p->pid, r->signal ? r->signal : SIGINT);

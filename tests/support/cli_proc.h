@@ -36,6 +36,7 @@ struct cli_run {
     unsigned long long close_after_bytes; /* close stdout then, like `| head -c` (0: never) */
     int signal;                           /* the signal to send (0: SIGINT) ... */
     double signal_delay; /* ... this many seconds after the condition above is met */
+    double signal_after; /* > 0: ... or this many seconds after the start, whatever stdout holds */
     /* out */
     char *out, *err; /* NUL-terminated (free them) */
     size_t out_len, err_len;

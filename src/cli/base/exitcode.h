@@ -9,7 +9,7 @@ enum {
     EXIT_FAILED = 1,      /* at least one fetch failed, or the batch could not run */
     EXIT_USAGE = 2,       /* bad command line */
     EXIT_IO = 3,          /* a file could not be read or written: input, stdout, journal, -o */
-    EXIT_INTERRUPT = 130, /* SIGINT or SIGTERM */
+    EXIT_INTERRUPT = 130, /* SIGINT, SIGTERM or SIGHUP */
 };
 
 #endif

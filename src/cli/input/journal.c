@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "base/hash.h"
@@ -197,6 +198,16 @@ int journal_open(struct journal **out, const char *path, int retry_failed)
     j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (j->fd < 0) {
         fprintf(stderr, "cofetch: cannot open the journal %s: %s\n", path, strerror(errno));
+        free(j);
+        return CF_EIO;
+    }
+    /* One run at a time per journal: a second would fetch what the first is doing. */
+    if (flock(j->fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            fprintf(stderr, "cofetch: the journal %s is in use by another cofetch\n", path);
+        else
+            fprintf(stderr, "cofetch: cannot lock the journal %s: %s\n", path, strerror(errno));
+        close(j->fd);
         free(j);
         return CF_EIO;
     }

@@ -36,8 +36,9 @@
 
 struct journal;
 
-/* Reads FILE if it exists, then opens it for appending (creating it). 0, or CF_EIO with a
- * message on stderr, CF_ENOMEM. */
+/* Reads FILE if it exists, then opens it for appending (creating it), locked (flock) for
+ * as long as it is open: another run on the same journal is refused. 0, or CF_EIO with a
+ * message on stderr (also when another cofetch holds it), CF_ENOMEM. */
 int journal_open(struct journal **out, const char *path, int retry_failed);
 
 /* Whether the line (src, lineno, url[0..len)) is already done and must be skipped; counts

@@ -684,7 +684,7 @@ void options_help(FILE *out)
           out);
     fputs("\nExit codes: 0 every fetch succeeded, 1 at least one failed, 2 usage error,\n"
           "3 a file could not be read or written (input, stdout, journal, -o),\n"
-          "130 interrupted (SIGINT/SIGTERM).\n",
+          "130 interrupted (SIGINT, SIGTERM or SIGHUP).\n",
           out);
 }
 

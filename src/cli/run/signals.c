@@ -1,7 +1,7 @@
 /*
- * signals.c - SIGINT/SIGTERM on the loop, read from a signalfd.
+ * signals.c - SIGINT, SIGTERM and SIGHUP on the loop, read from a signalfd.
  *
- * The two signals are blocked and read from a descriptor the loop watches, so no
+ * The three signals are blocked and read from a descriptor the loop watches, so no
  * handler ever runs on the stack it interrupts: a slot task's stack is a small slab
  * chunk (cf_task_set_stack_size) with no room for the kernel's signal frame.
  */
@@ -47,6 +47,7 @@ int signals_install(struct signals *s, struct event_base *base, void (*on_first)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP); /* the terminal went away: stop as for SIGTERM */
     if (sigprocmask(SIG_BLOCK, &set, &s->saved) != 0)
         return CF_EIO;
     s->blocked = 1;

@@ -1,5 +1,5 @@
 /*
- * signals.h - SIGINT and SIGTERM as loop events: blocked, and read from a signalfd in a
+ * signals.h - SIGINT, SIGTERM and SIGHUP as loop events: blocked, and read from a signalfd in a
  * loop callback (no handler runs on a task's stack). The first signal calls
  * on_first(ctx): stop taking input, cancel, report. A second one calls on_last(ctx) (set it
  * after signals_install: save what must not be lost) and exits at once (130).
