@@ -67,6 +67,44 @@ static void test_step_errors(void **state)
     v.body_len = 7;
     assert_non_null(strstr(expand("{body}", &v, &rc), "empty first line"));
     assert_int_equal(rc, CF_EINVAL);
+    /* A first line over 8 KiB is an error, not a URL cut short; at the limit it is taken. */
+    static char big[TMPL_BODY_MAX + 2];
+    memset(big, 'a', sizeof big);
+    v.body = big;
+    v.body_len = TMPL_BODY_MAX + 1;
+    assert_non_null(strstr(expand("{body}", &v, &rc), "longer than 8192 bytes"));
+    assert_int_equal(rc, CF_EINVAL);
+    v.body_len = TMPL_BODY_MAX;
+    assert_int_equal(strlen(expand("{body}", &v, &rc)), TMPL_BODY_MAX);
+    assert_int_equal(rc, 0);
+}
+
+/* A built URL without a scheme is resolved against the previous one (RFC 3986). */
+static void test_resolve(void **state)
+{
+    static const char *const cases[][3] = {
+        {"/next", "http://h:8/a/b?q", "http://h:8/next"},
+        {"c", "http://h/a/b", "http://h/a/c"},
+        {"../d?x=1", "http://h/a/b/c", "http://h/a/d?x=1"},
+        {"//g/x", "https://h/a", "https://g/x"},
+        {"?y", "http://h/a/b", "http://h/a/b?y"},
+        {"http://other/x", "http://h/", "http://other/x"}, /* absolute: left as it is */
+        {"HTTPS://o/", "http://h/", "HTTPS://o/"},
+    };
+    struct strbuf sb = STRBUF_INIT;
+    char err[256];
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sb_reset(&sb);
+        sb_adds(&sb, cases[i][0]);
+        assert_int_equal(tmpl_resolve(&sb, cases[i][1], err, sizeof err), 0);
+        assert_string_equal(sb_cstr(&sb), cases[i][2]);
+    }
+    sb_reset(&sb);
+    sb_adds(&sb, "/x");
+    assert_int_equal(tmpl_resolve(&sb, "not a url", err, sizeof err), CF_EINVAL);
+    assert_non_null(strstr(err, "relative to not a url"));
+    sb_free(&sb);
 }
 
 static void test_syntax_errors(void **state)
@@ -108,7 +146,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_placeholders),  cmocka_unit_test(test_step_errors),
         cmocka_unit_test(test_syntax_errors), cmocka_unit_test(test_body_first_line_bounded),
-        cmocka_unit_test(test_pct_encode),
+        cmocka_unit_test(test_pct_encode),    cmocka_unit_test(test_resolve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

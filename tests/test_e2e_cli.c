@@ -219,6 +219,30 @@ static void test_text_and_body(void **state)
     }
 }
 
+/* Chain steps from a relative Location (/redirect?n=1 answers 302 to "/redirect?n=0") are
+ * resolved against the previous URL, and a {body} whose first line is over 8 KiB fails
+ * its step instead of fetching the URL cut short. */
+static void test_then_relative_and_long_body(void **state)
+{
+    char *out, *err, want[256];
+    (void)state;
+    int rc = run(NULL, &out, &err, "-w", "%{step} %{http_code} %{url}\\n", "--then",
+                 "{header:Location}", cli_url("/redirect?n=1"), NULL);
+    assert_int_equal(rc, 0);
+    snprintf(want, sizeof want, "0 302 %s/redirect?n=1\n1 200 %s/redirect?n=0\n", cli_env.srv.url,
+             cli_env.srv.url);
+    assert_string_equal(out, want);
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "-w", "%{step} %{errormsg}\\n", "--then", "{body}",
+             cli_url("/bytes?n=9000"), NULL);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "0 \n1 "));
+    assert_non_null(strstr(out, "longer than 8192 bytes"));
+    free(out);
+    free(err);
+}
+
 static void test_bad_lines(void **state)
 {
     char path[] = "/tmp/cofetch-e2e-XXXXXX";
@@ -575,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_writeout_variables),
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_text_and_body),
+        cmocka_unit_test(test_then_relative_and_long_body),
         cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_mode_that_cannot_start),

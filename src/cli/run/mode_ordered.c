@@ -119,6 +119,10 @@ static int step_url(struct ordered *o, struct slot *s, int i, struct rec *r)
 
     sb_reset(&r->urlbuf);
     rc = tmpl_expand(o->run->cfg->thens[i - 1], &v, &r->urlbuf, err, sizeof err);
+    if (rc == 0) /* "/next" from a Location: against the URL that gave it */
+        rc = tmpl_resolve(&r->urlbuf,
+                          prev->resp.effective_url ? prev->resp.effective_url : prev->url, err,
+                          sizeof err);
     if (rc) {
         r->url = sb_cstr(&r->urlbuf);
         r->url_len = r->urlbuf.len;

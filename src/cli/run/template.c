@@ -1,9 +1,12 @@
 /*
  * template.c - compile and expand --then templates.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <curl/curl.h>
 
 #include "cofetch/error.h"
 #include "run/template.h"
@@ -161,7 +164,8 @@ static int is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-const char *body_first_line(const char *body, size_t body_len, size_t *len)
+/* The first line of a body, blanks trimmed, whatever its length. */
+static const char *first_line(const char *body, size_t body_len, size_t *len)
 {
     const char *end;
     size_t n;
@@ -176,10 +180,56 @@ const char *body_first_line(const char *body, size_t body_len, size_t *len)
     }
     while (n && is_blank(body[n - 1]))
         n--;
-    if (n > TMPL_BODY_MAX)
-        n = TMPL_BODY_MAX;
     *len = n;
     return n ? body : "";
+}
+
+const char *body_first_line(const char *body, size_t body_len, size_t *len)
+{
+    const char *line = first_line(body, body_len, len);
+    if (*len > TMPL_BODY_MAX)
+        *len = TMPL_BODY_MAX;
+    return line;
+}
+
+/* RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
+static int has_scheme(const char *s)
+{
+    if (!isalpha((unsigned char)*s))
+        return 0;
+    while (isalnum((unsigned char)*s) || *s == '+' || *s == '-' || *s == '.')
+        s++;
+    return *s == ':';
+}
+
+int tmpl_resolve(struct strbuf *url, const char *base, char *err, size_t errlen)
+{
+    CURLU *u;
+    CURLUcode uc;
+    char *out = NULL;
+    int rc = 0;
+
+    if (has_scheme(sb_cstr(url)) || !base)
+        return 0;
+    u = curl_url();
+    if (!u)
+        return CF_ENOMEM;
+    uc = curl_url_set(u, CURLUPART_URL, base, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_set(u, CURLUPART_URL, sb_cstr(url), 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_URL, &out, 0);
+    if (uc != CURLUE_OK) {
+        snprintf(err, errlen, "'%.100s' relative to %.100s: %s", sb_cstr(url), base,
+                 curl_url_strerror(uc));
+        rc = CF_EINVAL;
+    } else {
+        sb_reset(url);
+        rc = sb_adds(url, out);
+    }
+    curl_free(out);
+    curl_url_cleanup(u);
+    return rc;
 }
 
 int tmpl_expand(const struct tmpl *t, const struct tmpl_vals *v, struct strbuf *out, char *err,
@@ -205,9 +255,16 @@ int tmpl_expand(const struct tmpl *t, const struct tmpl_vals *v, struct strbuf *
             val = num;
             break;
         case P_BODY:
-            val = body_first_line(v->body, v->body_len, &len);
+            val = first_line(v->body, v->body_len, &len);
             if (len == 0) {
                 snprintf(err, errlen, "{body}: the previous response has an empty first line");
+                return CF_EINVAL;
+            }
+            if (len > TMPL_BODY_MAX) { /* not cut short: a cut URL is another URL */
+                snprintf(err, errlen,
+                         "{body}: the first line of the previous response is longer than %d "
+                         "bytes",
+                         TMPL_BODY_MAX);
                 return CF_EINVAL;
             }
             break;

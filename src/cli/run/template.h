@@ -2,14 +2,16 @@
  * template.h - --then templates: the next URL of a chain, built from the previous step.
  *
  * Placeholders: {url} {effective_url} {status} {body} {header:NAME} {line}; "{{" and "}}"
- * are literal braces. {body} is the first line of the previous body, trimmed, at most
- * 8 KiB. A placeholder at the very start of a template is inserted verbatim (it supplies
+ * are literal braces. {body} is the first line of the previous body, trimmed: a line over
+ * 8 KiB is an error of the step, never cut short. {line} is the input line's text. A
+ * placeholder at the very start of a template is inserted verbatim (it supplies
  * the URL itself, e.g. "{body}" or "{effective_url}/more"); anywhere else its value is
  * percent-encoded (RFC 3986: all but A-Z a-z 0-9 - . _ ~), so it cannot change the
  * structure of the URL around it.
  *
  *   tmpl_compile   parse once, at option time (syntax errors are usage errors)
  *   tmpl_expand    build one URL (a missing header is an error of that step)
+ *   tmpl_resolve   a relative reference (a Location of "/next") against the previous URL
  *   tmpl_free
  */
 #ifndef CLI_TEMPLATE_H
@@ -43,9 +45,14 @@ int tmpl_expand(const struct tmpl *t, const struct tmpl_vals *v, struct strbuf *
                 size_t errlen);
 void tmpl_free(struct tmpl *t);
 
+/* A built URL without a scheme is a relative reference: resolved against base (RFC 3986,
+ * with libcurl's URL parser) in place. 0 (also when it has a scheme, or base is NULL),
+ * CF_EINVAL (reason in err), CF_ENOMEM. */
+int tmpl_resolve(struct strbuf *url, const char *base, char *err, size_t errlen);
+
 /* Percent-encode len bytes of s onto out (RFC 3986 unreserved bytes kept). */
 int pct_encode(struct strbuf *out, const char *s, size_t len);
-/* The first line of a body, blanks trimmed, at most TMPL_BODY_MAX bytes: sets *len. */
+/* The first line of a body, blanks trimmed, at most TMPL_BODY_MAX bytes of it: sets *len. */
 const char *body_first_line(const char *body, size_t body_len, size_t *len);
 
 #endif
