@@ -68,7 +68,7 @@ check_includes() {
                 base) ok="base" ;;
                 input | output) ok="base $wing" ;;
                 run) ok="base input output run" ;;
-                options) ok="base output run options" ;;
+                options) ok="base input output run options" ;;
                 main.c) ok="base input output run options" ;;
                 *) fail "$f: src/cli/$wing is not a wing"; continue ;;
                 esac

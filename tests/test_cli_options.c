@@ -134,6 +134,10 @@ static void test_usage_errors(void **state)
     expect_usage("seconds", "--max-time", "soon", NULL);
     expect_usage("N, N/s", "--rate", "5/w", NULL);
     expect_usage("needs --output-dir", "--no-clobber", NULL, NULL);
+    /* Command lines that did nothing and exited 0. */
+    expect_usage("is a URL, not a format", "-s", "-w", "http://h/x");
+    expect_usage("URL argument 2 is empty", "http://h/", "", NULL);
+    expect_usage("URL argument 1 is empty", "  ", NULL, NULL);
 }
 
 struct seen {

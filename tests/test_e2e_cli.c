@@ -243,6 +243,28 @@ static void test_then_relative_and_long_body(void **state)
     free(err);
 }
 
+/* stdin read twice (an option's "@-" and the URL list): a usage error, not a run of
+ * nothing that exits 0. */
+static void test_stdin_read_twice(void **state)
+{
+    static const char *const cases[][5] = {
+        {"-d", "@-", "-i", "-", "--data @- reads stdin"},
+        {"-w", "@-", NULL, NULL, "--write-out @- reads stdin"},
+        {"-d", "@-", "-w", "@-", "would both read stdin"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out, *err;
+        int rc = run(cli_url("/bytes?n=1\n"), &out, &err, cases[i][0], cases[i][1], cases[i][2],
+                     cases[i][3], NULL);
+        assert_int_equal(rc, 2);
+        assert_non_null(strstr(err, cases[i][4]));
+        assert_string_equal(out, "");
+        free(out);
+        free(err);
+    }
+}
+
 static void test_bad_lines(void **state)
 {
     char path[] = "/tmp/cofetch-e2e-XXXXXX";
@@ -600,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_text_and_body),
         cmocka_unit_test(test_then_relative_and_long_body),
+        cmocka_unit_test(test_stdin_read_twice),
         cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_mode_that_cannot_start),

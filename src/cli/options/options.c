@@ -15,6 +15,7 @@
 #include "base/exitcode.h"
 #include "base/strbuf.h"
 #include "cofetch/error.h"
+#include "input/linecheck.h"
 #include "options/options.h"
 #include "output/writeout.h"
 #include "run/mode.h"
@@ -326,10 +327,23 @@ struct parser {
     struct config *cfg;
     FILE *err;
     int format_given[4];
+    const char *stdin_by; /* the option that read stdin (-d @-, -w @-), or NULL */
 };
 
-/* Reports a usage problem in one line plus the hint; returns EXIT_USAGE. */
+/* An option value "@-" reads stdin: once at most. 0 or EXIT_USAGE. */
 static int usage(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int take_stdin(struct parser *ps, const char *val, const char *opt)
+{
+    if (strcmp(val, "@-") != 0)
+        return 0;
+    if (ps->stdin_by)
+        return usage(ps, "%s @- and %s @- would both read stdin: give one of them a file",
+                     ps->stdin_by, opt);
+    ps->stdin_by = opt;
+    return 0;
+}
+
+/* Reports a usage problem in one line plus the hint; returns EXIT_USAGE. */
 static int usage(struct parser *ps, const char *fmt, ...)
 {
     va_list ap;
@@ -363,7 +377,10 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         break;
     case O_DATA: { /* -d, --data */
         struct strbuf sb = STRBUF_INIT;
-        int rc = val[0] == '@' ? slurp(val + 1, &sb) : sb_adds(&sb, val);
+        int rc = take_stdin(ps, val, "--data");
+        if (rc)
+            return rc;
+        rc = val[0] == '@' ? slurp(val + 1, &sb) : sb_adds(&sb, val);
         if (rc) {
             sb_free(&sb);
             return usage(ps, "option --data: cannot read '%s'", val + 1);
@@ -479,7 +496,14 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
     case O_WRITE_OUT: { /* -w, --write-out */
         struct strbuf sb = STRBUF_INIT;
         const char *fmt = val;
-        int rc;
+        int rc = take_stdin(ps, val, "--write-out");
+        if (rc)
+            return rc;
+        if (val[0] != '@' && strstr(val, "://") && !strchr(val, '%'))
+            return usage(ps,
+                         "option --write-out: '%s' is a URL, not a format: the format comes "
+                         "first (-w FORMAT URL...)",
+                         val);
         if (val[0] == '@') {
             if (slurp(val + 1, &sb)) {
                 sb_free(&sb);
@@ -553,6 +577,22 @@ static int check(struct parser *ps)
         if (!cfg->mode_given)
             cfg->mode = mode_find("chain");
     }
+    for (size_t i = 0; i < cfg->nurls && !cfg->help && !cfg->version; i++) {
+        size_t len = strlen(cfg->urls[i]);
+        line_trim(cfg->urls[i], &len);
+        if (len == 0)
+            return usage(ps, "URL argument %zu is empty", i + 1);
+    }
+    if (ps->stdin_by && !cfg->demo && !cfg->serve && !cfg->help && !cfg->version) {
+        int from_stdin = cfg->nurls == 0 && cfg->ninputs == 0;
+        for (size_t i = 0; i < cfg->ninputs; i++)
+            from_stdin |= strcmp(cfg->inputs[i], "-") == 0;
+        if (from_stdin)
+            return usage(ps,
+                         "%s @- reads stdin, so the URLs cannot come from it too: give them as "
+                         "arguments or with -i FILE",
+                         ps->stdin_by);
+    }
     if (cfg->compare && cfg->sync)
         return usage(ps, "--compare already runs the batch with --sync: drop --sync");
     if ((cfg->mode->flags & MODE_WORKERS) && cfg->parallel == 0)
@@ -591,7 +631,7 @@ void config_free(struct config *cfg)
 
 int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
 {
-    struct parser ps = {cfg, err, {0}};
+    struct parser ps = {.cfg = cfg, .err = err};
     int only_urls = 0;
 
     for (int i = 1; i < argc; i++) {
