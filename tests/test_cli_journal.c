@@ -69,6 +69,10 @@ static void test_key_escapes(void **state)
     /* A NUL byte in a (bad) line is escaped too. */
     assert_int_equal(journal_key(&sb, NULL, 1, "a\0b", 3), 0);
     assert_string_equal(sb_cstr(&sb), "?\t1\ta\\x00b");
+    /* A source name (a file name) with a newline or a backslash in it. */
+    sb_reset(&sb);
+    assert_int_equal(journal_key(&sb, "my\nlist\\x", 2, "u", 1), 0);
+    assert_string_equal(sb_cstr(&sb), "my\\x0alist\\x5cx\t2\tu");
     sb_free(&sb);
 }
 
@@ -102,6 +106,13 @@ static void test_round_trip(void **state)
     assert_int_equal(journal_open(&j, path, 1), 0);
     assert_true(journal_skip(j, "l", 1, "http://h/1", 10));
     assert_false(journal_skip(j, "l", 2, "http://h/2", 10));
+    /* A source whose name holds a newline resumes like any other. */
+    journal_add(j, 0, 1, "odd\nname", 7, "http://h/7", 10);
+    assert_int_equal(journal_flush(j, 0), 0);
+    journal_close(j);
+    assert_int_equal(journal_open(&j, path, 1), 0);
+    assert_true(journal_skip(j, "odd\nname", 7, "http://h/7", 10));
+    assert_false(journal_skip(j, "odd", 7, "http://h/7", 10));
     /* A later "ok" for the failed line wins. */
     journal_add(j, 0, 1, "l", 2, "http://h/2", 10);
     assert_int_equal(journal_flush(j, 0), 0);

@@ -50,14 +50,14 @@ struct journal {
     struct strbuf key; /* scratch */
 };
 
-int journal_key(struct strbuf *out, const char *src, unsigned long lineno, const char *url,
-                size_t len)
+/* s[0..len) with '\\', bytes below 0x20 and 0x7f as \xNN. */
+static int add_escaped(struct strbuf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
-    int rc = sb_addf(out, "%s\t%lu\t", src ? src : "?", lineno);
+    int rc = 0;
 
     for (size_t i = 0; i < len && rc == 0; i++) {
-        unsigned char c = (unsigned char)url[i];
+        unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c == 0x7f || c == '\\') {
             char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
             rc = sb_add(out, esc, 4);
@@ -66,6 +66,17 @@ int journal_key(struct strbuf *out, const char *src, unsigned long lineno, const
         }
     }
     return rc;
+}
+
+int journal_key(struct strbuf *out, const char *src, unsigned long lineno, const char *url,
+                size_t len)
+{
+    int rc;
+
+    src = src ? src : "?";
+    rc = add_escaped(out, src, strlen(src));
+    rc = rc ? rc : sb_addf(out, "\t%lu\t", lineno);
+    return rc ? rc : add_escaped(out, url, len);
 }
 
 static struct entry *find(const struct journal *j, const char *key, size_t len, uint64_t h)
