@@ -76,6 +76,8 @@ static void test_names_readable_and_distinct(void **state)
                         "127.0.0.1_3A8080_2Fbytes_3Fn_3D5");
     assert_string_equal(name_of("https://h/x"), "https_3A_2F_2Fh_2Fx");
     assert_string_equal(name_of("http://user:pw@h/x"), "h_2Fx"); /* no credentials on disk */
+    assert_string_equal(name_of("https://user:secret@h/x"), "https_3A_2F_2Fh_2Fx"); /* any scheme */
+    assert_string_equal(name_of("ftp://a@b@h/x"), "ftp_3A_2F_2Fh_2Fx");
     /* Injective: '_' is escaped, so these differ. */
     strcpy(na, name_of("http://h/a_2Fb"));
     assert_string_not_equal(na, name_of("http://h/a/b"));

@@ -6,7 +6,7 @@
  * For every URL: the name is one path component (no '/'), not "." or "..", not hidden, has
  * no backslash, control or non-ASCII byte, and is 1..OUTDIR_NAME_MAX bytes; the same URL
  * gives the same name. Over all of them: URLs that are different fetch targets (they
- * differ in more than what outdir.h says a name drops: the fragment, and the user info and
+ * differ in more than what outdir.h says a name drops: the fragment, the user info, and
  * "http://" of http URLs) get different names. Then the same through the files:
  * outdir_begin/commit create exactly that name inside the directory, and an abort leaves
  * nothing.
@@ -190,8 +190,8 @@ static void gen(struct buf *b)
     }
 }
 
-/* What a name depends on (outdir.h): the fragment never counts; for http URLs neither
- * does the user info nor the case of "http". */
+/* What a name depends on (outdir.h): never the fragment nor the user info; for http URLs
+ * not the case of "http" either. */
 static void canonical(const char *url, struct buf *out)
 {
     const char *sep = strstr(url, "://");
@@ -199,14 +199,17 @@ static void canonical(const char *url, struct buf *out)
 
     out->n = 0;
     out->s[0] = '\0';
-    if (sep && sep - url == 4 && strncasecmp(url, "http", 4) == 0) {
+    if (sep) {
         const char *auth = sep + 3;
         size_t alen = strcspn(auth, "/?#");
         const char *at = NULL;
         for (size_t i = 0; i < alen; i++)
             if (auth[i] == '@')
                 at = auth + i;
-        puts_(out, "http://");
+        if (sep - url == 4 && strncasecmp(url, "http", 4) == 0)
+            puts_(out, "http://");
+        else
+            put(out, url, (size_t)(auth - url));
         s = at ? at + 1 : auth;
     }
     put(out, s, strcspn(s, "#"));

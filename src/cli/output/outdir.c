@@ -60,22 +60,20 @@ void outdir_name(const char *url, char *out)
     static const char hex[] = "0123456789ABCDEF";
     const char *s = url;
     const char *sep = strstr(url, "://");
-    const char *end;
+    const char *end, *userinfo = NULL, *userinfo_end = NULL;
     size_t n = 0;
     int cut = 0;
 
-    /* Drop "http://", and user info from the authority; keep other schemes. */
+    /* Drop "http://" (keep other schemes), and the user info of every URL: credentials
+     * never reach a file name. */
     if (sep && (size_t)(sep - url) == 4 && strncasecmp(url, "http", 4) == 0)
         s = sep + 3;
     if (sep) {
         const char *auth = sep + 3;
         size_t alen = strcspn(auth, "/?#");
-        const char *at = NULL;
         for (size_t i = 0; i < alen; i++)
             if (auth[i] == '@')
-                at = auth + i;
-        if (at && s == auth)
-            s = at + 1;
+                userinfo = auth, userinfo_end = auth + i + 1;
     }
     /* What is left of an http URL must not read as a URL of its own ("http://ftp:/x"
      * would be named like "ftp:/x"): then the whole URL is the name. */
@@ -83,6 +81,10 @@ void outdir_name(const char *url, char *out)
         s = url;
     end = s + strcspn(s, "#");
     for (const char *p = s; p < end; p++) {
+        if (p == userinfo) { /* skip "user:password@" */
+            p = userinfo_end - 1;
+            continue;
+        }
         unsigned char c = (unsigned char)*p;
         int dot0 = (n == 0 && c == '.');
         if (keep(c) && !dot0) {

@@ -2,10 +2,13 @@
  * outdir.h - -o DIR: each body saved under a name derived from its URL.
  *
  * The name: the URL without its scheme when that is http (other schemes are kept, and so
- * is http when what follows would read as a URL itself, "http://ftp:/x"), without the
- * user info of an http URL, without the fragment, every byte outside [A-Za-z0-9.-] written as "_XX"
- * (hex; '_' itself too), and a leading '.' as "_2E". The encoding is injective, so two
- * different URLs never share a name, and a name never holds '/', '\\', a control byte,
+ * is http when what follows would read as a URL itself, "http://ftp:/x"), without its
+ * user info (whatever the scheme: credentials never reach a file name) and its fragment,
+ * every byte outside [A-Za-z0-9.-] written as "_XX" (hex; '_' itself too), and a leading
+ * '.' as "_2E". The encoding of what is left is injective: two URLs share a name only
+ * when they differ in nothing but user info and fragment (the same resource, fetched
+ * twice: the later file replaces the earlier, or is kept out by --no-clobber); a name
+ * never holds '/', '\\', a control byte,
  * never starts with '.' and is never "." or "..". A name over OUTDIR_NAME_MAX bytes is
  * cut and suffixed with "-" and the 16 hex digits of FNV-1a-64 of the whole URL, which
  * keeps it deterministic. The same URL twice is the same file.
