@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -92,6 +94,40 @@ static void test_names_readable_and_distinct(void **state)
     assert_string_not_equal(na, name_of(b));
 }
 
+/* Opening the directory removes the .part files of runs that are gone, and only those. */
+static void test_sweeps_stale_parts(void **state)
+{
+    char dir[] = "/tmp/cofetch-sweep-XXXXXX", path[512], dead[64], mine[64];
+    struct outdir od;
+    pid_t pid;
+    (void)state;
+
+    assert_non_null(mkdtemp(dir));
+    pid = fork(); /* a PID that is surely no process once reaped */
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(0);
+    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    snprintf(dead, sizeof dead, ".cofetch-%ld-3.part", (long)pid);
+    snprintf(mine, sizeof mine, ".cofetch-%ld-4.part", (long)getpid());
+    const char *names[] = {dead, mine, ".cofetch-x-1.part", "keep.part", ".cofetch-1-2.partial"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        int fd = open(path, O_WRONLY | O_CREAT, 0644);
+        assert_true(fd >= 0);
+        close(fd);
+    }
+    assert_int_equal(outdir_open(&od, dir, 0), 0);
+    outdir_close(&od);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        assert_int_equal(access(path, F_OK) == 0, i != 0); /* only the dead run's is gone */
+        if (i != 0)
+            unlink(path);
+    }
+    assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_temp_then_rename(void **state)
 {
     char dir[] = "/tmp/cofetch-outdir-XXXXXX";
@@ -144,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_hostile_names),
         cmocka_unit_test(test_names_readable_and_distinct),
         cmocka_unit_test(test_temp_then_rename),
+        cmocka_unit_test(test_sweeps_stale_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,10 @@
 /*
  * outdir.c - safe names and temp-then-rename files under -o DIR.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +15,30 @@
 #include "base/hash.h"
 #include "cofetch/error.h"
 #include "output/outdir.h"
+
+/* Removes the ".cofetch-PID-N.part" files of runs that are gone (a SIGKILL, a crash):
+ * only those whose PID is no running process; another cofetch's are left alone. */
+static void sweep_parts(int dirfd)
+{
+    int fd = dup(dirfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *e;
+
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        long pid;
+        unsigned long n;
+        int end = 0;
+        if (sscanf(e->d_name, ".cofetch-%ld-%lu.part%n", &pid, &n, &end) == 2 &&
+            e->d_name[end] == '\0' && pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+            unlinkat(dirfd, e->d_name, 0);
+    }
+    closedir(d);
+}
 
 int outdir_open(struct outdir *od, const char *path, int no_clobber)
 {
@@ -28,6 +54,7 @@ int outdir_open(struct outdir *od, const char *path, int no_clobber)
         fprintf(stderr, "cofetch: cannot open %s: %s\n", path, strerror(errno));
         return CF_EIO;
     }
+    sweep_parts(od->dirfd);
     return 0;
 }
 
@@ -112,6 +139,12 @@ void outdir_name(const char *url, char *out)
         return;
     }
     out[n] = '\0';
+}
+
+int outdir_exists(struct outdir *od, const char *url, char *out)
+{
+    outdir_name(url, out);
+    return faccessat(od->dirfd, out, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct strbuf *err)

@@ -43,13 +43,17 @@ struct outfile {
     char name[OUTDIR_NAME_MAX + 24];
 };
 
-/* Opens (creating it if missing) DIR. 0, or CF_EIO with a message on stderr. */
+/* Opens (creating it if missing) DIR, and removes the temporary files that runs which are
+ * gone (SIGKILL, a crash) left there. 0, or CF_EIO with a message on stderr. */
 int outdir_open(struct outdir *od, const char *path, int no_clobber);
 void outdir_close(struct outdir *od);
 
 /* The file name for url (pure). out must hold OUTDIR_NAME_MAX + 1 bytes. */
 void outdir_name(const char *url, char *out);
 
+/* --no-clobber: whether url's file is in the directory already (its name put in out,
+ * OUTDIR_NAME_MAX + 1 bytes): then it is not fetched. */
+int outdir_exists(struct outdir *od, const char *url, char *out);
 /* Creates the temporary file for url. 0 or CF_EIO (the reason replaces err's text). */
 int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct strbuf *err);
 /* Writes a piece of the body. 0 or an errno value. */
