@@ -265,6 +265,36 @@ static void test_stdin_read_twice(void **state)
     }
 }
 
+/* -o --no-clobber: a URL whose file is there is not fetched at all (the server sees no
+ * request), and its record says so; it used to download every file again. */
+static void test_no_clobber_skips(void **state)
+{
+    char dir[] = "/tmp/cofetch-noclobber-XXXXXX", *out, *err;
+    struct cf_test_response resp;
+    const char *url = cli_url("/bytes?n=7");
+    (void)state;
+
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(run(NULL, &out, &err, "-s", "-o", dir, "--no-clobber", url, NULL), 0);
+    free(out);
+    free(err);
+    assert_int_equal(cf_test_http_get(cli_env.srv.port, "/count?reset=1", NULL, &resp), 0);
+    cf_test_response_free(&resp);
+    assert_int_equal(run(NULL, &out, &err, "-s", "--json", "-o", dir, "--no-clobber", url, NULL),
+                     0);
+    assert_non_null(strstr(out, "\"skipped\":\"exists\""));
+    assert_non_null(strstr(out, "\"ok\":true"));
+    free(out);
+    free(err);
+    assert_int_equal(cf_test_http_get(cli_env.srv.port, "/count", NULL, &resp), 0);
+    assert_non_null(strstr(resp.body, "\"/bytes\":0,"));
+    cf_test_response_free(&resp);
+    char path[512];
+    snprintf(path, sizeof path, "%s/127.0.0.1_3A%d_2Fbytes_3Fn_3D7", dir, cli_env.srv.port);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_bad_lines(void **state)
 {
     char path[] = "/tmp/cofetch-e2e-XXXXXX";
@@ -623,6 +653,7 @@ int main(void)
         cmocka_unit_test(test_text_and_body),
         cmocka_unit_test(test_then_relative_and_long_body),
         cmocka_unit_test(test_stdin_read_twice),
+        cmocka_unit_test(test_no_clobber_skips),
         cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_mode_that_cannot_start),

@@ -35,6 +35,7 @@ struct rec {
                              file (-1 or 0 when none: see rec_init; owned) */
     int has_body_fd;
     int streamed;         /* --body: the body went to stdout as it arrived */
+    int skipped;          /* -o --no-clobber: its file was there already: not fetched */
     const char *saved_as; /* -o: the file name it was saved under (in saved), or NULL */
     struct strbuf saved;
 };

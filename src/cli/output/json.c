@@ -137,6 +137,8 @@ int json_record(struct strbuf *out, const struct rec *r, int chain)
     rc |= sb_addf(out, ",\"redirects\":%ld", r->resp.redirects);
     if (r->saved_as)
         rc |= field_str(out, "file", r->saved_as);
+    if (r->skipped)
+        rc |= field_str(out, "skipped", "exists");
     rc |= sb_adds(out, ",\"timings\":{");
     rc |= field_secs(out, "queue", t->queue, 1);
     rc |= field_secs(out, "dns", t->dns, 0);

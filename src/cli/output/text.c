@@ -93,7 +93,9 @@ int output_text_line(struct strbuf *sb, const struct rec *r, int color, int chai
     char status[24] = "ERR";
     int rc;
 
-    if (r->code == 0 && r->resp.status >= 0 && r->resp.status <= 999)
+    if (r->skipped)
+        memcpy(status, "---", 4);
+    else if (r->code == 0 && r->resp.status >= 0 && r->resp.status <= 999)
         *put_uint(status, (unsigned long long)r->resp.status, 3, '0') = '\0';
     else if (r->code == 0)
         snprintf(status, sizeof status, "%03ld", r->resp.status);
@@ -107,6 +109,12 @@ int output_text_line(struct strbuf *sb, const struct rec *r, int color, int chai
         rc = sb_adds(sb, "  ");
         if (rc == 0)
             rc = add_safe(sb, rec_error(r), strlen(rec_error(r)));
+    } else if (rc == 0 && r->skipped) {
+        rc = sb_adds(sb, "  kept, not fetched: ");
+        if (rc == 0)
+            rc = add_safe(sb, r->saved_as, strlen(r->saved_as));
+        if (rc == 0)
+            rc = sb_adds(sb, " exists (--no-clobber)");
     }
     return rc ? rc : sb_addc(sb, '\n');
 }

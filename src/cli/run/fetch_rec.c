@@ -125,6 +125,19 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
     fr->req.sink_fn = sink_write;
     fr->req.sink_ctx = &fr->sink;
     sb_reset(&r->body);
+    if (run->od && run->od->no_clobber) {
+        char name[OUTDIR_NAME_MAX + 1];
+        if (outdir_exists(run->od, url, name)) { /* kept: a record that says so, no fetch */
+            r->start = r->end = run_now(run);
+            r->skipped = 1;
+            r->done = 1;
+            sb_reset(&r->saved);
+            if (sb_adds(&r->saved, name) == 0)
+                r->saved_as = r->saved.buf;
+            run_finish(run, r);
+            return 1;
+        }
+    }
     if (run->od) {
         struct outfile *file = calloc(1, sizeof *file);
         if (!file) {

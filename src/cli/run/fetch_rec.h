@@ -38,9 +38,10 @@ struct fetch_rec {
 };
 
 /* Sets fr up to fetch url into r (r's step and input fields already set); keep_head:
- * keep the first bytes of the body for a chain's next step. 0; or an error (the -o file
- * could not be created, CF_ENOMEM) that is already r's final result, handed to
- * run_finish(): then do not fetch. */
+ * keep the first bytes of the body for a chain's next step. 0; or, when r is already
+ * final and handed to run_finish(), so that there is nothing to fetch: 1 (-o
+ * --no-clobber and the file exists: r->skipped) or an error (the -o file could not be
+ * created, CF_ENOMEM). */
 int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const char *url,
                     int keep_head);
 
