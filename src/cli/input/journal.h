@@ -10,8 +10,9 @@
  * STATUS is "ok" or "failed"; SOURCE the input the line came from ("args", "-" for stdin,
  * or the -i file name as given); LINE its 1-based line (or argument) number; URL the line's
  * text. In SOURCE and URL, '\\', bytes below 0x20 and 0x7f are written as \xNN (so an
- * entry is always one line, and a file name with a newline in it resumes too). An entry is identified by SOURCE, LINE and URL together: the same
- * URL on two lines is two entries, and a line whose text changed is not taken for done.
+ * entry is always one line, and a file name with a newline in it resumes too). An entry
+ * is identified by SOURCE, LINE and URL together: the same URL on two lines is two
+ * entries, and a line whose text changed is not taken for done.
  *
  * An entry is added once a line's last record has been handed to the output: a fetch
  * (ok or failed), a bad input line (failed), or in chain mode the chain's last step (ok
