@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/tmpfile.h"
 #include "base/writefull.h"
 #include "cofetch/error.h"
 #include "run/fetch_rec.h"
@@ -25,25 +26,6 @@
 enum { KEEP_HEAD = 2 * TMPL_BODY_MAX };
 /* --body: bytes of a body kept in memory before the rest goes to a temporary file. */
 enum { BODY_MEM_MAX = 256 * 1024 };
-
-static int spill_open(void)
-{
-    const char *dir = getenv("TMPDIR");
-    char path[4096];
-    int fd;
-
-    if (!dir || !*dir)
-        dir = "/tmp";
-    fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0)
-        return fd;
-    if (snprintf(path, sizeof path, "%s/.cofetch-body-XXXXXX", dir) >= (int)sizeof path)
-        return -1;
-    fd = mkostemp(path, O_CLOEXEC);
-    if (fd >= 0)
-        unlink(path);
-    return fd;
-}
 
 /* --body: stream it, or keep it (memory, then the temporary file). 0 or 1 (abort). */
 static int keep_body(struct fetch_sink *s, const void *data, size_t len)
@@ -67,7 +49,7 @@ static int keep_body(struct fetch_sink *s, const void *data, size_t len)
         return 0;
     }
     if (!r->has_body_fd) {
-        r->body_fd = spill_open();
+        r->body_fd = tmpfile_open();
         if (r->body_fd < 0) {
             s->write_errno = errno ? errno : EIO;
             return 1;
