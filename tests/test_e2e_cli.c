@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "base/strbuf.h"
 #include "cli_proc.h"
 #include "support.h"
 
@@ -293,6 +294,40 @@ static void test_no_clobber_skips(void **state)
     snprintf(path, sizeof path, "%s/127.0.0.1_3A%d_2Fbytes_3Fn_3D7", dir, cli_env.srv.port);
     assert_int_equal(unlink(path), 0);
     assert_int_equal(rmdir(dir), 0);
+}
+
+/* Gather keeps input order without letting one slow line stop the rest: a line that
+ * stalls (until -m 3 ends it) ahead of 1,000 fast ones, 50 at a time. Every fast one
+ * starts long before the stalled one ends (they used to wait for it once 256 lines were
+ * taken), and the records still come out in input order. */
+static void test_slow_head_does_not_stall(void **state)
+{
+    struct strbuf in = STRBUF_INIT;
+    char *out, *err;
+    double latest = 0;
+    unsigned long n = 0, prev = 0;
+    (void)state;
+
+    sb_adds(&in, cli_url("/stall?s=10\n"));
+    for (int i = 0; i < 1000; i++)
+        sb_addf(&in, "%s/bytes?n=%d\n", cli_env.srv.url, i % 100);
+    int rc = run(sb_cstr(&in), &out, &err, "-s", "--json", "-m", "3", NULL);
+    assert_int_equal(rc, 1); /* the stalled line timed out */
+    for (const char *p = out; (p = strstr(p, "\"line\":")); p++) {
+        unsigned long line = strtoul(p + 7, NULL, 10);
+        const char *st = strstr(p, "\"start\":");
+        assert_non_null(st);
+        assert_int_equal(line, prev + 1); /* input order */
+        prev = line;
+        if (line > 1 && strtod(st + 8, NULL) > latest)
+            latest = strtod(st + 8, NULL);
+        n++;
+    }
+    assert_int_equal(n, 1001);
+    assert_true(latest < 2.0); /* all started while the first line still stalled */
+    free(out);
+    free(err);
+    sb_free(&in);
 }
 
 static void test_bad_lines(void **state)
@@ -654,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_then_relative_and_long_body),
         cmocka_unit_test(test_stdin_read_twice),
         cmocka_unit_test(test_no_clobber_skips),
+        cmocka_unit_test(test_slow_head_does_not_stall),
         cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_mode_that_cannot_start),

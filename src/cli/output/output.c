@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/writefull.h"
+#include "cofetch/error.h"
 #include "output/json.h"
 #include "output/output.h"
 #include "output/text.h"
@@ -105,32 +106,49 @@ static void flush_cb(void *arg)
     output_flush(o);
 }
 
-void output_record(struct output *o, const struct rec *r)
+int output_format(const struct output *o, struct strbuf *sb, const struct rec *r)
 {
-    int rc = 0;
+    int rc;
 
-    if (o->broken)
-        return;
     switch (o->format) {
-    case OUT_TEXT: rc = output_text_line(&o->buf, r, o->color, o->chain); break;
-    case OUT_JSON:
-        rc = json_record(&o->buf, r, o->chain);
-        rc = rc ? rc : sb_addc(&o->buf, '\n');
-        break;
-    case OUT_WRITEOUT: rc = writeout_render(o->writeout, r, o->chain, &o->buf); break;
-    case OUT_BODY:
-        if (r->code == 0 && !r->streamed) {
-            rc = sb_add(&o->buf, r->body.buf, r->body.len);
-            if (r->has_body_fd)
-                copy_spill(o, r->body_fd);
-        }
-        break;
+    case OUT_TEXT: return output_text_line(sb, r, o->color, o->chain);
+    case OUT_JSON: rc = json_record(sb, r, o->chain); return rc ? rc : sb_addc(sb, '\n');
+    case OUT_WRITEOUT: return writeout_render(o->writeout, r, o->chain, sb);
+    case OUT_BODY: break;
     }
-    (void)rc; /* out of memory: the record is lost from stdout but counted in the summary */
+    return CF_EINVAL;
+}
+
+/* After a record was added to the buffer: written at FLUSH_AT, else soon. */
+static void added(struct output *o)
+{
     if (o->buf.len >= FLUSH_AT || !o->loop)
         output_flush(o);
     else if (!o->pending && (o->buf.len || o->on_written))
         cf_loop_call_soon(o->loop, flush_cb, o, &o->pending);
+}
+
+void output_record(struct output *o, const struct rec *r)
+{
+    if (o->broken)
+        return;
+    /* Out of memory: the record is lost from stdout but counted in the summary. */
+    if (o->format != OUT_BODY) {
+        (void)output_format(o, &o->buf, r);
+    } else if (r->code == 0 && !r->streamed) {
+        (void)sb_add(&o->buf, r->body.buf, r->body.len);
+        if (r->has_body_fd)
+            copy_spill(o, r->body_fd);
+    }
+    added(o);
+}
+
+void output_raw(struct output *o, const void *data, size_t len)
+{
+    if (o->broken)
+        return;
+    (void)sb_add(&o->buf, data, len);
+    added(o);
 }
 
 void output_close(struct output *o)

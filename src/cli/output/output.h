@@ -47,6 +47,11 @@ struct output {
 void output_init(struct output *o, int fd, const struct config *cfg, cf_loop *loop);
 /* Adds one record. Never suspends. */
 void output_record(struct output *o, const struct rec *r);
+/* Appends r as output_record() would, to sb instead (default lines, JSON, -w; not
+ * --body: CF_EINVAL). 0 or CF_ENOMEM. */
+int output_format(const struct output *o, struct strbuf *sb, const struct rec *r);
+/* Adds bytes output_format() made earlier, as output_record() adds a record. */
+void output_raw(struct output *o, const void *data, size_t len);
 /* --body: writes what is buffered, then len bytes of data, at once (blocking write): a
  * body streamed to stdout as it arrives. 0, or -1 once the output is broken. Called from
  * a body sink, inside libcurl's callback: on_broken is then deferred to the loop (it

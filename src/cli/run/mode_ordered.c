@@ -2,13 +2,17 @@
  * mode_ordered.c - gather and chain (and --sync, which is gather with -j 1): records
  * written in input order.
  *
- * A reader task takes input lines into a ring of slots; each line gets a task (a chain
- * of one fetch in gather mode, 1 + --then steps in chain mode) once one of the -j
- * permits is free. A finished slot is written as soon as every slot before it has
- * been: the ring is the bounded window (window_size(): 4 x -j, at least 256). The reader
- * waits for a free slot, so at most that many lines are in memory (fetching, or
- * finished and waiting for an earlier, slower one), whatever the input length; a slow
- * head of line holds the reader, by design.
+ * A reader task takes input lines, numbering them (SEQ), each into a slot from a pool of
+ * window_size() (4 x -j, at least 256); each line gets a task (a chain of one fetch in
+ * gather mode, 1 + --then steps in chain mode) once one of the -j permits is free. A
+ * finished line is written at once when every earlier line has been; otherwise its
+ * records are formatted and kept out of the slot (run/reorder.h: memory, then a
+ * temporary file) and the slot goes back to work, so a slow line ahead never stops the
+ * fetching behind it. When a line is written, the kept lines after it follow. At most
+ * ORDERED_AHEAD lines are taken and not yet written: past that the reader waits, which
+ * bounds memory and disk whatever the input length. With --body a finished line waits
+ * in its slot instead (its body may be large and is streamed or kept by the slot): there
+ * the slots bound how far fetching runs ahead of writing.
  *
  * A slot's task runs on a small stack (SLOT_STACK): slot_task calls only cf_fetch and
  * CF_ON_LOOP; everything else it needs runs in the *_on_loop functions beside it, on
@@ -28,6 +32,7 @@
 #include "run/fetch_rec.h"
 #include "run/mode.h"
 #include "run/mode_ordered.h"
+#include "run/reorder.h"
 #include "run/run.h"
 #include "run/template.h"
 
@@ -35,21 +40,34 @@ struct slot {
     struct item item;
     struct rec *recs; /* 1 + nthens, allocated when the slot is first used */
     int nrec;         /* records filled */
-    int done;
+    int busy;         /* holds a line */
+    int done;         /* its records are final */
+    uint64_t seq;     /* the line's number */
     cf_task *task;
     struct ordered *o;
+    struct slot *next_free;
 };
 
 struct ordered {
     struct run *run;
-    struct slot *ring;
-    size_t cap;
-    int steps; /* records per slot */
-    unsigned long head, tail;
-    cf_sem *window;   /* free slots */
-    cf_sem *inflight; /* -j permits; NULL: no limit but the window */
+    struct slot *pool;
+    size_t cap, fresh;     /* slots; those handed out at least once */
+    struct slot *free;     /* slots given back */
+    struct slot **by_seq;  /* a line in a slot, at SEQ % ORDERED_AHEAD */
+    struct reorder *kept;  /* finished lines out of their slots */
+    int keep;              /* whether a finished line may leave its slot */
+    struct strbuf scratch; /* a line's records, formatted to be kept */
+    int steps;             /* records per slot */
+    uint64_t next, tail;   /* the line to write next; lines taken */
+    cf_sem *window;        /* free slots */
+    cf_sem *ahead;         /* lines that may be taken before `next` is written */
+    cf_sem *inflight;      /* -j permits; NULL: no limit but the window */
     cf_task *reader;
 };
+
+/* Lines taken and not yet written, at most: 24 bytes of place each in the reorder store
+ * and 8 here, calloc'd (touched only as far as a run reaches). */
+enum { ORDERED_AHEAD = 65536 };
 
 /* A slot task's stack (cf_task_set_stack_size): enough for its frames and cf_fetch's
  * while it waits (CF_STACK_HWM=ON measures them); everything deeper runs on the loop's
@@ -63,24 +81,83 @@ static size_t window_size(long parallel)
     return parallel * 4 < 256 ? 256 : (size_t)parallel * 4;
 }
 
-/* Write every finished slot at the head, in order. Never suspends. */
-static void flush(struct ordered *o)
+/* A free slot (the window's permit taken); slots are set up as they are first handed
+ * out (the pool is calloc'd, its pages untouched until then: -j 0 on a short list stays
+ * small). NULL when out of memory. */
+static struct slot *slot_take(struct ordered *o)
 {
-    while (o->head < o->tail) {
-        struct slot *s = &o->ring[o->head % o->cap];
-        if (!s->done)
-            break;
-        for (int i = 0; i < s->nrec; i++) {
-            run_write(o->run, &s->recs[i]);
-            rec_clear(&s->recs[i]);
-        }
-        s->nrec = 0;
-        s->done = 0;
-        cf_task_unref(s->task);
-        s->task = NULL;
-        o->head++;
-        cf_sem_release(o->window);
+    struct slot *s = o->free;
+
+    if (s) {
+        o->free = s->next_free;
+    } else {
+        s = &o->pool[o->fresh];
+        s->o = o;
+        if (!s->recs && !(s->recs = calloc((size_t)o->steps, sizeof *s->recs)))
+            return NULL;
+        o->fresh++;
     }
+    s->busy = 1;
+    s->done = 0;
+    s->nrec = 0;
+    return s;
+}
+
+/* The slot's line is written or kept: the slot goes back to the pool. */
+static void slot_give(struct ordered *o, struct slot *s)
+{
+    for (int i = 0; i < s->nrec; i++)
+        rec_clear(&s->recs[i]);
+    s->nrec = 0;
+    s->busy = 0;
+    s->done = 0;
+    o->by_seq[s->seq % ORDERED_AHEAD] = NULL;
+    cf_task_unref(s->task);
+    s->task = NULL;
+    s->next_free = o->free;
+    o->free = s;
+    cf_sem_release(o->window);
+}
+
+static void write_kept(void *ctx, const struct reorder_entry *e)
+{
+    run_write_entry(ctx, e);
+}
+
+/* Write line `next` and every finished line after it, in order. Never suspends. */
+static void advance(struct ordered *o)
+{
+    for (;;) {
+        struct slot *s = o->by_seq[o->next % ORDERED_AHEAD];
+        if (s && s->seq == o->next && s->done) {
+            for (int i = 0; i < s->nrec; i++)
+                run_write(o->run, &s->recs[i]);
+            slot_give(o, s);
+        } else if (o->kept && reorder_has(o->kept, o->next)) {
+            reorder_take(o->kept, o->next, write_kept, o->run);
+        } else {
+            return;
+        }
+        o->next++;
+        cf_sem_release(o->ahead);
+    }
+}
+
+/* A slot's line is finished: written now if its turn has come (and what waits after it),
+ * else kept out of the slot, or, when it cannot be, left in it until its turn. */
+static void slot_done(struct ordered *o, struct slot *s)
+{
+    struct reorder_entry e;
+
+    s->done = 1;
+    if (s->seq == o->next) {
+        advance(o);
+        return;
+    }
+    if (!o->keep || run_entry(o->run, s->recs, s->nrec, &o->scratch, &e) ||
+        reorder_put(o->kept, s->seq, &e))
+        return;
+    slot_give(o, s);
 }
 
 /* A slot that ends without a fetch: its next record is an error. */
@@ -92,7 +169,6 @@ static void slot_fail(struct ordered *o, struct slot *s, int code, const char *w
     r->start = r->end = run_now(o->run);
     rec_fail(r, code, "%s", why);
     run_finish(o->run, r);
-    s->done = 1;
 }
 
 static const char *header_of(void *ctx, const char *name)
@@ -168,17 +244,15 @@ static int step_end_on_loop(void *arg)
     return fetch_rec_end(&st->fr, st->rc) != 0;
 }
 
-/* The slot is done: its permit back, and it (with whatever follows it) written when it
- * is the head. */
+/* The slot is done: its permit back, and its line written or kept (slot_done). */
 static int slot_end_on_loop(void *arg)
 {
     struct slot *s = arg;
     struct ordered *o = s->o;
 
-    s->done = 1;
     if (o->inflight)
         cf_sem_release(o->inflight);
-    flush(o);
+    slot_done(o, s);
     return 0;
 }
 
@@ -207,38 +281,42 @@ static int reader_task(void *arg, void **result)
 
     while (run->stop == STOP_NONE) {
         struct slot *s;
-        int rc = cf_sem_acquire(o->window);
+        int rc = cf_sem_acquire(o->ahead);
         if (rc)
             break;
-        s = &o->ring[o->tail % o->cap];
-        /* Slots are set up as the window fills (the ring is calloc'd, its pages untouched
-         * until then): -j 0 on a short list stays small. */
-        s->o = o;
-        if (!s->recs && !(s->recs = calloc((size_t)o->steps, sizeof *s->recs)))
-            rc = CF_ENOMEM;
-        else
-            rc = input_next(run->in, &s->item);
+        rc = cf_sem_acquire(o->window);
         if (rc) {
-            if (rc == CF_ENOMEM)
-                fprintf(stderr, "cofetch: out of memory after %lu lines; reading no more\n",
-                        o->tail);
-            cf_sem_release(o->window);
+            cf_sem_release(o->ahead);
             break;
         }
-        o->tail++;
-        s->nrec = 0;
-        s->done = 0;
+        s = slot_take(o);
+        rc = s ? input_next(run->in, &s->item) : CF_ENOMEM;
+        if (rc) {
+            if (rc == CF_ENOMEM)
+                fprintf(stderr, "cofetch: out of memory after %llu lines; reading no more\n",
+                        (unsigned long long)o->tail);
+            if (s) {
+                s->busy = 0;
+                s->next_free = o->free;
+                o->free = s;
+            }
+            cf_sem_release(o->window);
+            cf_sem_release(o->ahead);
+            break;
+        }
+        s->seq = o->tail++;
+        o->by_seq[s->seq % ORDERED_AHEAD] = s;
         if (s->item.bad) {
             char why[320];
             snprintf(why, sizeof why, "%s:%lu: %s", s->item.src, s->item.lineno,
                      item_why(&s->item));
             slot_fail(o, s, CF_EURL, why);
-            flush(o);
+            slot_done(o, s);
             continue;
         }
         if (o->inflight && cf_sem_acquire(o->inflight)) {
             slot_fail(o, s, CF_ECANCELED, "cancelled before it started");
-            flush(o);
+            slot_done(o, s);
             break;
         }
         if (cf_spawn(&s->task, slot_task, s) == 0) {
@@ -247,7 +325,7 @@ static int reader_task(void *arg, void **result)
             slot_fail(o, s, CF_ENOMEM, "cannot start a task");
             if (o->inflight)
                 cf_sem_release(o->inflight);
-            flush(o);
+            slot_done(o, s);
         }
     }
     return 0;
@@ -258,11 +336,9 @@ static void cancel_all(void *engine)
     struct ordered *o = engine;
     if (o->reader)
         cf_task_cancel(o->reader);
-    for (unsigned long i = o->head; i < o->tail; i++) {
-        struct slot *s = &o->ring[i % o->cap];
-        if (s->task)
-            cf_task_cancel(s->task);
-    }
+    for (size_t i = 0; i < o->fresh; i++)
+        if (o->pool[i].busy && o->pool[i].task)
+            cf_task_cancel(o->pool[i].task);
 }
 
 /* --body: a record may stream its body to stdout when its slot is the next to be
@@ -271,12 +347,9 @@ static void cancel_all(void *engine)
 static int may_stream(void *engine, const struct rec *r)
 {
     struct ordered *o = engine;
-    struct slot *s;
+    struct slot *s = o->by_seq[o->next % ORDERED_AHEAD];
 
-    if (o->head >= o->tail)
-        return 0;
-    s = &o->ring[o->head % o->cap];
-    if (r < s->recs || r >= s->recs + o->steps)
+    if (!s || s->seq != o->next || r < s->recs || r >= s->recs + o->steps)
         return 0;
     for (const struct rec *p = s->recs; p < r; p++)
         if (!p->streamed)
@@ -284,22 +357,28 @@ static int may_stream(void *engine, const struct rec *r)
     return 1;
 }
 
-/* After the reader: wait for every slot in order; fill the ones whose task never ran. */
+/* After the reader: wait for every slot's task; give a record to each line whose task
+ * never ran; then everything taken is written. */
 static void drain(struct ordered *o)
 {
-    while (o->head < o->tail) {
-        struct slot *s = &o->ring[o->head % o->cap];
-        if (!s->done && s->task && !cf_task_done(s->task)) {
-            /* Its own flush may write the slot and drop s->task: hold a reference. */
+    /* The reader is done: no slot is taken again, so one pass sees every task. */
+    for (size_t i = 0; i < o->fresh; i++) {
+        struct slot *s = &o->pool[i];
+        if (s->busy && !s->done && s->task && !cf_task_done(s->task)) {
+            /* Its own end may write the slot and drop s->task: hold a reference. */
             cf_task *t = cf_task_ref(s->task);
             cf_task_await(t, NULL);
             cf_task_unref(t);
-            continue;
         }
-        if (!s->done)
-            slot_fail(o, s, CF_ECANCELED, "cancelled before it started");
-        flush(o);
     }
+    for (uint64_t seq = o->next; seq < o->tail; seq++) {
+        struct slot *s = o->by_seq[seq % ORDERED_AHEAD];
+        if (s && s->seq == seq && !s->done) {
+            slot_fail(o, s, CF_ECANCELED, "cancelled before it started");
+            slot_done(o, s);
+        }
+    }
+    advance(o);
 }
 
 static int ordered_run(struct run *run)
@@ -309,10 +388,14 @@ static int ordered_run(struct run *run)
 
     o.steps = 1 + (run->mode->flags & MODE_STEPS ? (int)run->cfg->nthens : 0);
     o.cap = window_size(run->parallel);
-    o.ring = calloc(o.cap, sizeof *o.ring);
-    if (!o.ring)
-        return CF_ENOMEM;
-    if (cf_sem_new(&o.window, o.cap))
+    o.keep = run->out && run->cfg->format != OUT_BODY;
+    o.pool = calloc(o.cap, sizeof *o.pool);
+    o.by_seq = calloc(ORDERED_AHEAD, sizeof *o.by_seq);
+    if (!o.pool || !o.by_seq)
+        goto out;
+    if (o.keep && reorder_new(&o.kept, ORDERED_AHEAD))
+        goto out;
+    if (cf_sem_new(&o.window, o.cap) || cf_sem_new(&o.ahead, ORDERED_AHEAD))
         goto out;
     if (run->parallel > 0 && cf_sem_new(&o.inflight, (size_t)run->parallel))
         goto out;
@@ -332,16 +415,18 @@ static int ordered_run(struct run *run)
 out:
     cf_task_unref(o.reader);
     cf_sem_free(o.inflight);
+    cf_sem_free(o.ahead);
     cf_sem_free(o.window);
-    for (size_t i = 0; i < o.cap; i++) {
-        if (!o.ring[i].recs) /* never used (and never touched: leave its pages alone) */
-            continue;
+    reorder_free(o.kept);
+    sb_free(&o.scratch);
+    for (size_t i = 0; i < o.fresh; i++) {
         for (int j = 0; j < o.steps; j++)
-            rec_free(&o.ring[i].recs[j]);
-        free(o.ring[i].recs);
-        item_free(&o.ring[i].item);
+            rec_free(&o.pool[i].recs[j]);
+        free(o.pool[i].recs);
+        item_free(&o.pool[i].item);
     }
-    free(o.ring);
+    free(o.pool);
+    free(o.by_seq);
     return rc;
 }
 

@@ -110,21 +110,62 @@ void run_finish(struct run *run, struct rec *r)
     }
 }
 
+/* Whether r is its line's last record, so that the line is done once r is out: a fetch
+ * or bad line, or the last step of a chain (the last there is, or the one that failed).
+ * Cancelled lines are left out: a rerun does them again. */
+static int completes_line(const struct run *run, const struct rec *r)
+{
+    return r->code != CF_ECANCELED && (!run->chain || r->code || r->step == (int)run->cfg->nthens);
+}
+
+/* The line is out up to `end` bytes of stdout: journal it. */
+static void journal_line(struct run *run, uint64_t end, int ok, const char *src,
+                         unsigned long lineno, const char *url, size_t len)
+{
+    journal_add(run->journal, end, ok, src, lineno, url, len);
+    if (end <= run->out->written) /* that write happened already (a full buffer) */
+        journal_flush(run->journal, run->out->written);
+}
+
 void run_write(struct run *run, const struct rec *r)
 {
     if (!run->out)
         return;
     output_record(run->out, r);
-    /* A line is done once its last record is out: a fetch or bad line, or the last step
-     * of a chain (the last one there is, or the one that failed). Cancelled lines are
-     * left out: a rerun does them again. */
-    if (run->journal && r->code != CF_ECANCELED &&
-        (!run->chain || r->code || r->step == (int)run->cfg->nthens)) {
-        uint64_t end = output_end(run->out);
-        journal_add(run->journal, end, r->code == 0, r->src, r->lineno, r->line_url, r->line_len);
-        if (end <= run->out->written) /* output_record flushed it already */
-            journal_flush(run->journal, run->out->written);
-    }
+    if (run->journal && completes_line(run, r))
+        journal_line(run, output_end(run->out), r->code == 0, r->src, r->lineno, r->line_url,
+                     r->line_len);
+}
+
+int run_entry(struct run *run, const struct rec *recs, int n, struct strbuf *scratch,
+              struct reorder_entry *e)
+{
+    const struct rec *last = &recs[n - 1];
+
+    sb_reset(scratch);
+    for (int i = 0; i < n; i++)
+        if (output_format(run->out, scratch, &recs[i]))
+            return CF_ENOMEM;
+    *e = (struct reorder_entry){
+        .bytes = sb_cstr(scratch),
+        .len = scratch->len,
+        .journal = run->journal && completes_line(run, last),
+        .ok = last->code == 0,
+        .src = last->src,
+        .lineno = last->lineno,
+        .url = last->line_url,
+        .url_len = last->line_len,
+    };
+    return 0;
+}
+
+void run_write_entry(struct run *run, const struct reorder_entry *e)
+{
+    if (!run->out)
+        return;
+    output_raw(run->out, e->bytes, e->len);
+    if (e->journal)
+        journal_line(run, output_end(run->out), e->ok, e->src, e->lineno, e->url, e->url_len);
 }
 
 void run_stop(struct run *run, enum stop_reason why)

@@ -31,6 +31,7 @@
 #include "output/output.h"
 #include "output/summary.h"
 #include "output/timeline.h"
+#include "run/reorder.h"
 
 enum stop_reason { STOP_NONE, STOP_INTERRUPT, STOP_FAIL_FAST, STOP_OUTPUT };
 
@@ -71,6 +72,12 @@ int run_mode(struct run *run);
 double run_now(const struct run *run);
 void run_finish(struct run *run, struct rec *r);
 void run_write(struct run *run, const struct rec *r);
+/* A line's records recs[0..n) as run_write() would write them, into scratch, and the
+ * journal entry they complete: *e, to be written later by run_write_entry() (the
+ * ordered modes keep finished lines this way: run/reorder.h). 0 or CF_ENOMEM. */
+int run_entry(struct run *run, const struct rec *recs, int n, struct strbuf *scratch,
+              struct reorder_entry *e);
+void run_write_entry(struct run *run, const struct reorder_entry *e);
 void run_stop(struct run *run, enum stop_reason why);
 
 /* Fill r's input fields (its line, source, numbers) from it. */
