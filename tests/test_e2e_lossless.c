@@ -355,6 +355,67 @@ static void test_resume_after_sigint(void **state)
     cli_run_free(&r2);
 }
 
+/* SIGKILL mid-run (no chance to flush at exit), then the same command: no line is lost,
+ * and what the second run redoes is at most what the first wrote to stdout in its last
+ * write (the journal follows each write: at most 64 KiB of records). It used to redo up
+ * to a second's worth of records. */
+static void test_resume_after_sigkill(void **state)
+{
+    char list[128], journal[128];
+    char *argv[] = {"cofetch", "-i", list, "--json", "-j", "20", "--journal", journal, NULL};
+    static int ok_count[NRESUME];
+    static size_t rec_len[NRESUME];
+    struct cli_run r1, r2;
+    size_t redone_bytes = 0, redone = 0;
+    FILE *f;
+    (void)state;
+
+    snprintf(list, sizeof list, "%s/kill9-list", cli_env.tmpdir);
+    snprintf(journal, sizeof journal, "%s/kill9-journal", cli_env.tmpdir);
+    unlink(journal);
+    f = fopen(list, "w");
+    assert_non_null(f);
+    for (int i = 0; i < NRESUME; i++)
+        fprintf(f, "%s/delay?s=0.02&i=%d\n", cli_env.srv.url, i);
+    fclose(f);
+    memset(ok_count, 0, sizeof ok_count);
+
+    memset(&r1, 0, sizeof r1);
+    r1.argv = argv;
+    r1.sigint_after_lines = NRESUME / 2;
+    r1.signal = SIGKILL;
+    assert_int_equal(cli_run(&r1, 120), 0);
+    assert_int_equal(r1.code, 128 + SIGKILL);
+    memset(&r2, 0, sizeof r2);
+    r2.argv = argv;
+    assert_int_equal(cli_run(&r2, 120), 0);
+    assert_int_equal(r2.code, 0);
+
+    for (int run = 0; run < 2; run++) {
+        const char *p = run ? r2.out : r1.out;
+        const char *nl;
+        for (; *p && (nl = strchr(p, '\n')); p = nl + 1) {
+            const char *u = strstr(p, "&i=");
+            assert_true(u && u < nl);
+            int i = atoi(u + 3);
+            assert_true(i >= 0 && i < NRESUME);
+            if (++ok_count[i] == 2) {
+                redone++;
+                redone_bytes += rec_len[i];
+            }
+            rec_len[i] = (size_t)(nl + 1 - p);
+        }
+    }
+    for (int i = 0; i < NRESUME; i++)
+        if (ok_count[i] < 1)
+            fail_msg("URL %d: no record in either run (lost)", i);
+    if (redone_bytes > 64 * 1024 + 4096)
+        fail_msg("%zu records (%zu bytes) redone: more than one write's worth", redone,
+                 redone_bytes);
+    cli_run_free(&r1);
+    cli_run_free(&r2);
+}
+
 static void test_resume_failed_and_duplicates(void **state)
 {
     char list[128], journal[128], text[2048];
@@ -733,6 +794,7 @@ int main(void)
         cmocka_unit_test(test_fail_fast),
         cmocka_unit_test(test_sigint),
         cmocka_unit_test(test_resume_after_sigint),
+        cmocka_unit_test(test_resume_after_sigkill),
         cmocka_unit_test(test_resume_failed_and_duplicates),
         cmocka_unit_test(test_journal_torn_line),
         cmocka_unit_test(test_journal_flushed_while_running),
