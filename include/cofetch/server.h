@@ -36,6 +36,9 @@
  *   /retry?fail=K[&id=ID][&after=S]  per ID (default ""), the first K requests get 503 with
  *                              Retry-After: S (default 1, 0..86400) and body
  *                              "retry I of K\n"; later ones get 200 "ok after K\n".
+ *   /gzip?n=N                  200, Content-Encoding: gzip, a gzip member of N zero bytes
+ *                              (0..1 TiB; ~13 bits on the wire per 258 zeros): a
+ *                              compression bomb for clients that decode.
  *   /count[?reset=1]           JSON: {"requests":R,"paths":{"/delay":n,...,"*":n},
  *                              "conns":{"open":o,"max":m,"total":t}}; reset=1 then does
  *                              cf_server_reset_stats(). The /count request itself is counted.

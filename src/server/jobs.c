@@ -1,5 +1,5 @@
 /*
- * jobs.c - replies that outlive the request callback: /delay (a timer), /bytes (a body
+ * jobs.c - replies that outlive the request callback: /delay (a timer), /bytes and /gzip (a body
  * streamed as the connection drains), /drip (a byte per timer tick) and /reset (a close
  * once the partial reply has left). It calls only params.c and reply.c.
  *
@@ -19,6 +19,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "gzip.h"
 #include "jobs.h"
 #include "params.h"
 #include "reply.h"
@@ -39,6 +40,7 @@ struct srv_job {
     uint64_t sent;       /* body bytes handed to libevent so far */
     double secs;         /* delay */
     int rst;             /* reset: abortive close */
+    struct srv_gzip *gz; /* gzip: the member being made (owned) */
     char text[256];      /* delay: the body to answer with ("" = "slept S") */
 };
 
@@ -103,6 +105,7 @@ static struct evhttp_request *job_release(struct srv_job *job)
     struct evhttp_request *req = job->req;
 
     job->conn->job = NULL;
+    free(job->gz);
     if (job->watch != NULL)
         event_free(job->watch);
     if (job->timer != NULL)
@@ -203,13 +206,28 @@ static void stream_drained(struct evhttp_connection *evcon, void *arg)
     stream_more(arg);
 }
 
+/* The next piece of a /gzip member into buf, up to STREAM_CHUNK bytes: *len is set to
+ * its size. 0 or -1. */
+static int add_gzip(struct evbuffer *buf, struct srv_gzip *gz, size_t *len)
+{
+    struct evbuffer_iovec v;
+
+    if (evbuffer_reserve_space(buf, STREAM_CHUNK, &v, 1) < 1)
+        return -1;
+    v.iov_len = srv_gzip_next(gz, v.iov_base, v.iov_len < STREAM_CHUNK ? v.iov_len : STREAM_CHUNK);
+    *len = v.iov_len;
+    return evbuffer_commit_space(buf, &v, 1);
+}
+
 static void stream_more(struct srv_job *job)
 {
     uint64_t left = job->total - job->sent;
     size_t len = left < STREAM_CHUNK ? (size_t)left : STREAM_CHUNK;
     struct evbuffer *buf = evbuffer_new();
 
-    if (buf == NULL || srv_add_pattern(buf, job->sent, len) != 0) {
+    if (buf == NULL ||
+        (job->gz ? add_gzip(buf, job->gz, &len) : srv_add_pattern(buf, job->sent, len)) != 0 ||
+        (job->gz && len == 0 && job->sent < job->total)) {
         if (buf != NULL)
             evbuffer_free(buf);
         job_drop_connection(job, 0);
@@ -262,6 +280,25 @@ void srv_job_start_bytes(struct srv_conn *conn, struct evhttp_request *req, uint
     job = job_start_sized(conn, req, n, NULL, 0);
     if (job != NULL)
         stream_more(job);
+}
+
+/* ---- /gzip ---- */
+
+void srv_job_start_gzip(struct srv_conn *conn, struct evhttp_request *req, uint64_t n)
+{
+    struct srv_job *job = job_new(conn, req, NULL, 0);
+
+    if (job == NULL || (job->gz = malloc(sizeof *job->gz)) == NULL) {
+        if (job != NULL)
+            job_release(job);
+        evhttp_send_reply(req, 500, NULL, NULL);
+        return;
+    }
+    srv_gzip_init(job->gz, n);
+    job->total = srv_gzip_size(n);
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Encoding", "gzip");
+    reply_start_sized(req, job->total, "application/octet-stream");
+    stream_more(job);
 }
 
 /* ---- /drip ---- */

@@ -1,5 +1,5 @@
 /*
- * jobs.h - replies that outlive the request callback: /delay, /bytes, /drip, /reset.
+ * jobs.h - replies that outlive the request callback: /delay, /bytes, /gzip, /drip, /reset.
  */
 #ifndef SRV_JOBS_H
 #define SRV_JOBS_H
@@ -18,6 +18,8 @@ struct srv_job;
 void srv_job_start_delay(struct srv_conn *conn, struct evhttp_request *req, double secs,
                          const char *text);
 void srv_job_start_bytes(struct srv_conn *conn, struct evhttp_request *req, uint64_t n);
+/* 200 with Content-Encoding: gzip, a member of n zero bytes (gzip.h), streamed. */
+void srv_job_start_gzip(struct srv_conn *conn, struct evhttp_request *req, uint64_t n);
 void srv_job_start_drip(struct srv_conn *conn, struct evhttp_request *req, uint64_t n,
                         double interval);
 void srv_job_start_reset(struct srv_conn *conn, struct evhttp_request *req, unsigned sent,

@@ -94,6 +94,21 @@ static void handle_bytes(struct srv_conn *conn, struct evhttp_request *req,
     srv_job_start_bytes(conn, req, n);
 }
 
+/* /gzip?n=N: up to 1 TiB of zeros, some 65 MB on the wire per 10 GiB. */
+#define MAX_GZIP (1ULL << 40)
+
+static void handle_gzip(struct srv_conn *conn, struct evhttp_request *req,
+                        const struct evkeyvalq *q)
+{
+    uint64_t n;
+
+    if (srv_parse_u64(evhttp_find_header(q, "n"), MAX_GZIP, &n) != 0) {
+        srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 1099511627776]\n");
+        return;
+    }
+    srv_job_start_gzip(conn, req, n);
+}
+
 static void handle_status(struct evhttp_request *req, const struct evkeyvalq *q)
 {
     const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
@@ -314,6 +329,7 @@ void srv_route_dispatch(cf_server *srv, struct srv_conn *conn, struct evhttp_req
     switch (route) {
     case SRV_ROUTE_DELAY: handle_delay(conn, req, q); break;
     case SRV_ROUTE_BYTES: handle_bytes(conn, req, q); break;
+    case SRV_ROUTE_GZIP: handle_gzip(conn, req, q); break;
     case SRV_ROUTE_STATUS: handle_status(req, q); break;
     case SRV_ROUTE_REDIRECT: handle_redirect(req, q); break;
     case SRV_ROUTE_DRIP: handle_drip(conn, req, q); break;
