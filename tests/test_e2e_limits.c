@@ -101,6 +101,47 @@ static void test_parallel_over_open_files_limit(void **state)
     cli_run_free(&r);
 }
 
+/* ---- one transfer does not hold the others ---- */
+
+/* A gzip bomb (10 GB of zeros in 63 MB) beside 20 fetches of 0.5 s, --compressed -m 3:
+ * the 20 end in about 0.5 s and succeed; the bomb ends at -m 3. Decoded in one go, it
+ * held the loop for seconds: the 20 took 4 s and more, or timed out. */
+static void test_gzip_bomb_stalls_nothing(void **state)
+{
+    char *argv[64] = {"cofetch",
+                      "-s",
+                      "--compressed",
+                      "-m",
+                      "3",
+                      "-w",
+                      "%{time_total} %{exitcode} %{url}\\n",
+                      cli_url("/gzip?n=10000000000")};
+    struct cli_run r = {.argv = argv};
+    static char urls[20][128]; /* cli_url's buffers rotate: keep these */
+    int argc = 8, fast = 0;
+    (void)state;
+
+    for (int i = 0; i < 20; i++) {
+        snprintf(urls[i], sizeof urls[i], "%s/delay?s=0.5&i=%d", cli_env.srv.url, i);
+        argv[argc++] = urls[i];
+    }
+    argv[argc] = NULL;
+    assert_int_equal(cli_run(&r, 60), 0);
+    no_sanitizer_report(&r);
+    assert_int_equal(r.code, 1); /* the bomb failed */
+    for (const char *p = r.out; *p; p = strchr(p, '\n') + 1) {
+        double t = strtod(p, NULL);
+        int code = atoi(strchr(p, ' ') + 1);
+        if (strstr(p, "/delay") && strstr(p, "/delay") < strchr(p, '\n')) {
+            if (code != 0 || t > 1.5)
+                fail_msg("beside the bomb: %.*s", (int)(strchr(p, '\n') - p), p);
+            fast++;
+        }
+    }
+    assert_int_equal(fast, 20);
+    cli_run_free(&r);
+}
+
 /* ---- bodies larger than memory ---- */
 
 static void test_body_streams_huge(void **state)
@@ -269,6 +310,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parallel_over_open_files_limit),
+        cmocka_unit_test(test_gzip_bomb_stalls_nothing),
         cmocka_unit_test(test_body_streams_huge),
         cmocka_unit_test(test_body_stream_closed_stdout),
         cmocka_unit_test(test_body_waiting_its_turn_spills),

@@ -491,6 +491,75 @@ static int kept_task(void *arg, void **res)
     return k->rc;
 }
 
+/* --compressed: /gzip decodes to its zeros (the server's member is checked by zlib, CRC
+ * and size); a gzip bomb of 8 GB fails at the decoded cap, and ten fetches beside it end
+ * in time. (Here the server shares the loop and sends the bomb piece by piece, so the
+ * loop turns anyway; test_e2e_limits shows the freeze a separate server causes.) */
+struct bomb_one {
+    const char *url;
+    struct cf_response resp;
+};
+
+static int bomb_fetch(void *arg, void **res)
+{
+    struct bomb_one *one = arg;
+    struct cf_request req;
+    (void)res;
+    cf_request_init(&req, one->url);
+    req.compressed = 1;
+    req.sink = CF_SINK_DISCARD;
+    req.timeout = 60;
+    return cf_fetch(&req, &one->resp);
+}
+
+struct bomb_run {
+    struct bomb_one f[11]; /* the bomb, then ten fetches beside it */
+    int rc[11];
+};
+
+static int bomb_main(void *arg, void **res)
+{
+    struct bomb_run *b = arg;
+    cf_task *t[11];
+    (void)res;
+    for (int i = 0; i < 11; i++) {
+        b->f[i].url = i == 0 ? nf_url("/gzip?n=8000000000") : nf_url("/delay?s=0.3");
+        assert_int_equal(cf_spawn(&t[i], bomb_fetch, &b->f[i]), 0);
+    }
+    cf_gather(t, 11, CF_GATHER_RETURN_EXCEPTIONS, NULL, b->rc);
+    for (int i = 0; i < 11; i++)
+        cf_task_unref(t[i]);
+    return 0;
+}
+
+static void compressed_and_bombs(void **state)
+{
+    static struct bomb_run b;
+    struct nf_one o;
+    (void)state;
+
+    nf_one_init(&o, nf_url("/gzip?n=100000"));
+    o.req.compressed = 1;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.resp.body_len, 100000);
+    for (size_t i = 0; i < o.resp.body_len; i++)
+        assert_int_equal(o.resp.body[i], 0);
+    cf_response_free(&o.resp);
+
+    assert_int_equal(nf_run(NULL, bomb_main, &b), 0);
+    assert_int_equal(b.rc[0], CF_ETOOBIG);
+    assert_non_null(strstr(b.f[0].resp.error, "the cap for compressed bodies"));
+    for (int i = 1; i < 11; i++) {
+        double took = b.f[i].resp.end - b.f[i].resp.start;
+        assert_int_equal(b.rc[i], 0);
+        if (took > 1.5)
+            fail_msg("fetch %d beside the bomb took %.2f s", i, took);
+    }
+    for (int i = 0; i < 11; i++)
+        cf_response_free(&b.f[i].resp);
+}
+
 static void connection_kept_then_dropped(void **state)
 {
     struct kept k = {0};
@@ -523,6 +592,7 @@ int main(void)
         cmocka_unit_test(sinks),
         cmocka_unit_test(api_edges),
         cmocka_unit_test(connection_kept_then_dropped),
+        cmocka_unit_test(compressed_and_bombs),
         // clang-format on
     };
     return cmocka_run_group_tests(tests, nf_group_setup, nf_group_teardown);

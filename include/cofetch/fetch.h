@@ -83,10 +83,12 @@ struct cf_request {
     int insecure;           /* skip TLS verification (default 0: verify) */
     const char *cafile;     /* CA bundle (PEM) or NULL for the system's */
     enum cf_http_version http_version;
-    int compressed;         /* ask for and decode gzip/deflate/br */
+    int compressed;         /* ask for and decode gzip/deflate/br; the decoded body is
+                               capped by max_body, or at 1 GiB when that is 0 */
     const char *user_agent; /* NULL: "cofetch/VERSION" */
-    long long max_body;     /* largest body accepted, bytes (0, the default: 64 MiB
-                               for CF_SINK_MEMORY, no limit for other sinks) */
+    long long max_body;     /* largest body accepted, bytes, as decoded (0, the default:
+                               64 MiB for CF_SINK_MEMORY, 1 GiB for a compressed body,
+                               no limit otherwise) */
     const char *protocols;  /* allowed schemes, for redirects too (default "http,https") */
     int fail_on_http_error; /* HTTP >= 400 is CF_EHTTP (curl -f) */
     int retries;            /* extra attempts for transient failures (default 0) */
@@ -149,6 +151,10 @@ struct cf_response {
  * (seconds or HTTP-date) is a minimum, and one above 300 s ends the retries. The body of
  * a response that will be retried is not delivered; a fetch whose fd/callback sink has
  * already received bytes is not retried. The backoff sleeps (cancellable) without a slot.
+ *
+ * Fairness: a transfer takes at most 1 MiB of body per call into libcurl and is paused
+ * until the loop has run the others (a body that decodes to gigabytes cannot freeze
+ * them); this changes nothing it receives.
  *
  * Limits: a fetch waits for its host's rate turn, then a transfer slot (FIFO), then the
  * global rate turn; all of it is resp->t.queue. Timeouts count from the transfer's start.

@@ -9,7 +9,8 @@
  *
  * What else libcurl needs told has a file of its own: sockets.c (the sockets watched,
  * an idle connection's kept registered), connections.c (which connection a transfer may
- * use, how many are kept), watchdog.c (stalled HTTP/2 transfers kicked).
+ * use, how many are kept), watchdog.c (stalled HTTP/2 transfers kicked), slices.c (a
+ * transfer that takes too much in one call paused until the others have run).
  *
  * Callbacks never exit or abort: a failure is kept in client->error (the first one)
  * and reported through libcurl's return codes.
@@ -32,6 +33,7 @@
 #include "connections.h"
 #include "errors.h"
 #include "multi.h"
+#include "slices.h"
 #include "sockets.h"
 #include "watchdog.h"
 #include "xfer.h"
@@ -52,6 +54,7 @@ static void xfer_remove(cf_client *c, struct cf_xfer *x)
     if (--c->in_flight == 0)
         cf_watchdog_stop(c);
     cf_conns_removed(x);
+    cf_slice_stop(x);
 }
 
 /* Resolve every finished transfer: remove it, then wake its task. The message is not

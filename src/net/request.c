@@ -19,6 +19,8 @@
 #endif
 
 enum { DEFAULT_MAX_BODY = 64 * 1024 * 1024 };
+/* A compressed body's decoded size with no max_body: past it, a gzip bomb fails. */
+#define CF_DECODED_MAX (1024LL * 1024 * 1024)
 
 /* Receive buffers when the client leaves their size to us: transfers in flight share
  * RECV_BUDGET. A transfer gets the largest power of two between RECV_MIN (libcurl's
@@ -155,7 +157,10 @@ int cf_request_apply(struct cf_xfer *x)
         curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_USERAGENT, r->user_agent ? r->user_agent : "cofetch/" CF_VERSION);
 
-    x->max_body = r->max_body > 0 ? r->max_body : r->sink == CF_SINK_MEMORY ? DEFAULT_MAX_BODY : 0;
+    x->max_body = r->max_body > 0             ? r->max_body
+                  : r->sink == CF_SINK_MEMORY ? DEFAULT_MAX_BODY
+                  : r->compressed             ? CF_DECODED_MAX
+                                              : 0;
     if (x->max_body > 0)
         curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_body);
     x->recv_buf = recv_buffer_size(x->client);

@@ -17,6 +17,7 @@
 #include "cofetch/error.h"
 #include "response.h"
 #include "retry.h"
+#include "slices.h"
 #include "xfer.h"
 
 enum { HEADERS_MIN = 1024, BODY_MIN = 4096 };
@@ -122,6 +123,8 @@ size_t cf_response_on_body(char *data, size_t size, size_t n, void *ctx)
 
     if (x->cancelled)
         return 0;
+    if (cf_slice_over(x, len))
+        return CURL_WRITEFUNC_PAUSE;
     if (!x->status_checked) {
         /* The body of a response we will retry is not delivered to the sink. */
         long status = 0;

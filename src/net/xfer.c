@@ -46,7 +46,10 @@ static void describe_failure(struct cf_xfer *x, int code)
         snprintf(detail, sizeof detail, "HTTP %ld", resp->status);
         cf_error_set(resp, code, detail);
     } else if (code == CF_ETOOBIG) {
-        snprintf(detail, sizeof detail, "body exceeds %lld bytes", x->max_body);
+        snprintf(detail, sizeof detail, "body exceeds %lld bytes%s", x->max_body,
+                 x->req->compressed && x->req->max_body <= 0 && x->req->sink != CF_SINK_MEMORY
+                     ? " (decoded: the cap for compressed bodies)"
+                     : "");
         cf_error_set(resp, code, detail);
     } else if (x->sink_err) {
         cf_error_set(resp, code, "the body's sink failed");

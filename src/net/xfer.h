@@ -39,6 +39,11 @@ struct cf_xfer {
     int heard;            /* a header arrived since */
     int stale;            /* a retry on another kept connection was stopped: run fresh */
     int fresh;            /* this attempt runs with FRESH_CONNECT after a stale retry */
+    /* slices.c: body bytes taken in the call into libcurl numbered slice_at, and the
+     * unpause pending when it went past its slice. */
+    unsigned long slice_at;
+    size_t slice_bytes;
+    cf_handle *unpause;
     char errbuf[CURL_ERROR_SIZE];
 };
 
