@@ -90,6 +90,7 @@ _cofetch()
             ;;
         --connect-timeout | -H | --header | --max-filesize | --max-redirs | -m | --max-time | \
             -j | --parallel | --per-host | --rate | --retry | --retry-delay | --shard | \
+            -Y | --speed-limit | -y | --speed-time | \
             --then | -A | --user-agent | --workers)
             # A free-form value: nothing to offer.
             return
@@ -103,7 +104,8 @@ _cofetch()
             -f --fail --fail-fast -H --header -h --help --http1.1 --http2 -i --input
             --journal -k --insecure --json -L --location --max-filesize --max-redirs -m --max-time
             --mode --no-clobber -o --output-dir -j --parallel --per-host --proto --rate
-            -X --request --retry --retry-delay --retry-failed --serve --shard -s --silent --summary
+            -X --request --retry --retry-delay --retry-failed --serve --shard -s --silent
+            -Y --speed-limit -y --speed-time --summary
             --sync --then --timeline -A --user-agent -v --verbose -V --version
             --workers -w --write-out'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

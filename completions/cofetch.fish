@@ -63,6 +63,8 @@ complete -c cofetch -l max-filesize -x -d 'largest body accepted (k/M/G suffixes
 complete -c cofetch -l max-redirs -x -d 'most redirects with -L (10)'
 complete -c cofetch -s m -l max-time -x -d 'longest time for one fetch'
 complete -c cofetch -l per-host -x -d 'at most N connections per host'
+complete -c cofetch -s Y -l speed-limit -x -d 'abort a fetch slower than BYTES/s for --speed-time (1)'
+complete -c cofetch -s y -l speed-time -x -d '... for this long (60; 0: never)'
 complete -c cofetch -l rate -x -d 'at most N fetch starts per s (or /m, /h, /d)'
 complete -c cofetch -s X -l request -x -a 'GET HEAD POST PUT PATCH DELETE OPTIONS' -d 'request method'
 complete -c cofetch -l retry -x -d 'retry transient failures N times'

@@ -54,6 +54,12 @@ static void test_defaults(void **state)
     assert_string_equal(cfg.protos, "http,https");
     assert_int_equal(cfg.nurls, 1);
     assert_int_equal(cfg.format, OUT_TEXT);
+    assert_int_equal(cfg.speed_limit, 1); /* a stalled fetch fails after a minute */
+    assert_true(cfg.speed_time == 60);
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "-Y", "500", "-y", "2.5", "http://a/", NULL), 0);
+    assert_int_equal(cfg.speed_limit, 500);
+    assert_true(cfg.speed_time == 2.5);
     config_free(&cfg);
 }
 

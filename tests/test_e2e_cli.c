@@ -330,6 +330,29 @@ static void test_slow_head_does_not_stall(void **state)
     sb_free(&in);
 }
 
+/* A fetch that hears nothing is given up (-Y/-y, curl's speed check; on by default:
+ * 1 byte/s over 60 s): here after 1 s of silence from a server that stalls for 20. */
+static void test_stalled_fetch_gives_up(void **state)
+{
+    char *out, *err;
+    (void)state;
+    double t0 = t_now();
+    int rc = run(NULL, &out, &err, "-w", "%{errormsg}\\n", "--speed-time", "1",
+                 cli_url("/stall?s=20"), NULL);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "too slow"));
+    assert_true(t_now() - t0 < 10);
+    free(out);
+    free(err);
+    /* --speed-time 0: no check; -m ends it instead. */
+    rc = run(NULL, &out, &err, "-w", "%{errormsg}\\n", "--speed-time", "0", "-m", "1.5",
+             cli_url("/stall?s=20"), NULL);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "timed out after 1"));
+    free(out);
+    free(err);
+}
+
 static void test_bad_lines(void **state)
 {
     char path[] = "/tmp/cofetch-e2e-XXXXXX";
@@ -690,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_stdin_read_twice),
         cmocka_unit_test(test_no_clobber_skips),
         cmocka_unit_test(test_slow_head_does_not_stall),
+        cmocka_unit_test(test_stalled_fetch_gives_up),
         cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_mode_that_cannot_start),

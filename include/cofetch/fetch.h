@@ -79,7 +79,8 @@ struct cf_request {
     double connect_timeout; /* seconds (default 30; 0 = libcurl's default) */
     double timeout;         /* whole request, seconds (default 0 = none) */
     long low_speed_limit;   /* bytes/s ... */
-    double low_speed_time;  /* ... below which for this long aborts (0 = off) */
+    double low_speed_time;  /* ... below which for this long aborts (0 = off). TCP
+                               keepalive is always on: 30 s idle, probes every 15 s */
     int insecure;           /* skip TLS verification (default 0: verify) */
     const char *cafile;     /* CA bundle (PEM) or NULL for the system's */
     enum cf_http_version http_version;

@@ -141,6 +141,10 @@ int cf_request_apply(struct cf_xfer *x)
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, r->max_redirects);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, to_ms(r->connect_timeout));
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, to_ms(r->timeout));
+    /* A peer that vanished without a word (a cable, a crash) is found out by keepalive. */
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 15L);
     if (r->low_speed_limit > 0 && r->low_speed_time > 0) {
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, r->low_speed_limit);
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, round_up(r->low_speed_time));

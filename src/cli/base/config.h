@@ -62,6 +62,8 @@ struct config {
     long max_redirs;
     double max_time;
     double connect_timeout;
+    long speed_limit;  /* -Y: bytes per second ... */
+    double speed_time; /* -y: ... for this long, or the fetch fails (0: never) */
     int insecure;
     const char *cacert;
     const char *user_agent;

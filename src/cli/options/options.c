@@ -57,6 +57,8 @@ enum opt {
     O_SERVE,
     O_SHARD,
     O_SILENT,
+    O_SPEED_LIMIT,
+    O_SPEED_TIME,
     O_SUMMARY,
     O_SYNC,
     O_THEN,
@@ -126,6 +128,9 @@ static const struct option table[] = {
     {"serve", 0, ARG_OPT, O_SERVE, G_OTHER, "[PORT]", "run the demo server until Ctrl-C"},
     {"shard", 0, ARG_REQ, O_SHARD, G_INPUT, "K/N", "only lines in shard K of N (1 <= K <= N)"},
     {"silent", 's', ARG_NONE, O_SILENT, G_OUTPUT, NULL, "no summary, no progress"},
+    {"speed-limit", 'Y', ARG_REQ, O_SPEED_LIMIT, G_FETCH, "BYTES",
+     "abort a fetch slower than BYTES/s for --speed-time (1)"},
+    {"speed-time", 'y', ARG_REQ, O_SPEED_TIME, G_FETCH, "SECS", "... for this long (60; 0: never)"},
     {"summary", 0, ARG_NONE, O_SUMMARY, G_OUTPUT, NULL, "print the summary even if not a tty"},
     {"sync", 0, ARG_NONE, O_SYNC, G_MODE, NULL, "one fetch at a time, in order (the baseline)"},
     {"then", 0, ARG_REQ, O_THEN, G_MODE, "TEMPLATE",
@@ -473,6 +478,14 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         break;
     case O_SILENT: /* -s, --silent */ cfg->silent = 1; break;
     case O_SUMMARY: /* --summary */ cfg->summary = 1; break;
+    case O_SPEED_LIMIT: /* -Y, --speed-limit */
+        if (parse_long(val, 0, LONG_MAX, &cfg->speed_limit))
+            return BAD_VALUE("bytes per second");
+        break;
+    case O_SPEED_TIME: /* -y, --speed-time */
+        if (parse_secs(val, &cfg->speed_time))
+            return BAD_VALUE("seconds");
+        break;
     case O_SYNC: /* --sync */ cfg->sync = 1; break;
     case O_THEN: { /* --then */
         struct tmpl *t;
@@ -614,6 +627,8 @@ void config_init(struct config *cfg)
     cfg->retry_delay = 1.0;
     cfg->http_version = CF_HTTP_ANY;
     cfg->mode = mode_default();
+    cfg->speed_limit = 1; /* nothing at all for a minute: a stalled fetch */
+    cfg->speed_time = 60;
 }
 
 void config_free(struct config *cfg)

@@ -22,6 +22,8 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
     if (cfg->connect_timeout > 0)
         req->connect_timeout = cfg->connect_timeout;
     req->timeout = cfg->max_time;
+    req->low_speed_limit = cfg->speed_limit;
+    req->low_speed_time = cfg->speed_time;
     req->insecure = cfg->insecure;
     req->cafile = cfg->cacert;
     req->http_version = cfg->http_version;
