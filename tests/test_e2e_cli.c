@@ -353,6 +353,35 @@ static void test_stalled_fetch_gives_up(void **state)
     free(err);
 }
 
+/* --per-host 2 -m 2.5 over 12 one-second fetches to one host: a fetch waiting for its
+ * host's turn is queued, not timed: all 12 succeed, and the wait shows as queue time.
+ * (libcurl's own per-host limit counted the wait in the timeout: 8 of 12 failed.) */
+static void test_per_host_wait_is_queue_time(void **state)
+{
+    char *argv[32] = {"cofetch", "-s", "--per-host", "2", "-m", "2.5", "--json"};
+    static char urls[12][128];
+    struct cli_run r = {.argv = argv};
+    int argc = 7, ok = 0;
+    double most = 0;
+    (void)state;
+
+    for (int i = 0; i < 12; i++) {
+        snprintf(urls[i], sizeof urls[i], "%s/delay?s=1&i=%d", cli_env.srv.url, i);
+        argv[argc++] = urls[i];
+    }
+    argv[argc] = NULL;
+    assert_int_equal(cli_run(&r, 60), 0);
+    assert_int_equal(r.code, 0);
+    for (const char *p = r.out; (p = strstr(p, "\"ok\":true")); p++)
+        ok++;
+    assert_int_equal(ok, 12);
+    for (const char *p = r.out; (p = strstr(p, "\"queue\":")); p++)
+        if (strtod(p + 8, NULL) > most)
+            most = strtod(p + 8, NULL);
+    assert_true(most > 3.5); /* the last pair waited for five before them */
+    cli_run_free(&r);
+}
+
 static void test_bad_lines(void **state)
 {
     char path[] = "/tmp/cofetch-e2e-XXXXXX";
@@ -714,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_no_clobber_skips),
         cmocka_unit_test(test_slow_head_does_not_stall),
         cmocka_unit_test(test_stalled_fetch_gives_up),
+        cmocka_unit_test(test_per_host_wait_is_queue_time),
         cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_mode_that_cannot_start),

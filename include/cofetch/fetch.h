@@ -29,7 +29,9 @@ typedef struct cf_client cf_client;
 
 struct cf_client_opts {
     size_t max_in_flight;       /* transfers at once; others wait for a slot (0 = no limit) */
-    long max_host_connections;  /* CURLMOPT_MAX_HOST_CONNECTIONS (0 = no limit) */
+    long max_host_connections;  /* transfers to one host at once, so connections too;
+                                   the wait is queue time, not in the timeout
+                                   (0 = no limit) */
     long max_total_connections; /* CURLMOPT_MAX_TOTAL_CONNECTIONS (0 = no limit) */
     double rate;                /* requests started per second, all hosts (0 = no limit) */
     double rate_per_host;       /* requests started per second and host (0 = no limit) */
@@ -157,9 +159,10 @@ struct cf_response {
  * until the loop has run the others (a body that decodes to gigabytes cannot freeze
  * them); this changes nothing it receives.
  *
- * Limits: a fetch waits for its host's rate turn, then a transfer slot (FIFO), then the
- * global rate turn; all of it is resp->t.queue. Timeouts count from the transfer's start.
- * A cancelled fetch keeps what it had received (bytes, body so far).
+ * Limits: a fetch waits for its host's rate turn, then its host's transfer slot, then a
+ * transfer slot (FIFO), then the global rate turn; all of it is resp->t.queue. Timeouts
+ * count from the transfer's start. A cancelled fetch keeps what it had received (bytes,
+ * body so far).
  */
 
 /* Perform req from a task and fill *resp (which the caller then owns: release it with

@@ -88,7 +88,8 @@ int cf_client_new(cf_loop *loop, const struct cf_client_opts *opts, cf_client **
     rc = CF_ENOMEM;
     if (opts->max_in_flight && cf_sem_new(&c->slots, opts->max_in_flight) != 0)
         goto fail;
-    rc = cf_ratelimit_init(&c->rate, opts->rate, opts->rate_per_host);
+    rc = cf_ratelimit_init(&c->rate, opts->rate, opts->rate_per_host,
+                           opts->max_host_connections > 0 ? (size_t)opts->max_host_connections : 0);
     if (rc)
         goto fail;
     rc = cf_multi_init(c, opts);

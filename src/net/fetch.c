@@ -41,7 +41,8 @@ struct fetch {
     const struct cf_request *req;
     struct cf_response *resp;
     cf_client *c;
-    struct cf_host_rate *host; /* the URL's host, when per-host limiting is on */
+    struct cf_host_rate *host; /* the URL's host, when a per-host limit is set */
+    cf_sem *host_slots;        /* its transfer slots, when max_host_connections is set */
     double turn;               /* when the turn reserved last comes (cf_loop_time) */
     double wait;               /* the backoff before the next attempt */
     int max_attempts;
@@ -82,7 +83,9 @@ static int fetch_begin_on_loop(void *arg)
 static int host_turn_on_loop(void *arg)
 {
     struct fetch *f = arg;
-    return cf_ratelimit_host_reserve(&f->c->rate, f->req->url, &f->host, &f->turn);
+    int rc = cf_ratelimit_host_reserve(&f->c->rate, f->req->url, &f->host, &f->turn);
+    f->host_slots = cf_ratelimit_host_slots(f->host);
+    return rc;
 }
 
 static int host_turn_back_on_loop(void *arg)
@@ -200,6 +203,12 @@ static int wait_turn(struct fetch *f)
         if (rc)
             CF_ON_LOOP(host_turn_back, f);
     }
+    if (f->host_slots) { /* the host's slot, then the client's: held while set */
+        cf_sem *host_slots = f->host_slots;
+        f->host_slots = NULL;
+        if (rc == 0 && (rc = cf_sem_acquire(host_slots)) == 0)
+            f->host_slots = host_slots;
+    }
     if (rc == 0 && f->c->slots)
         rc = cf_sem_acquire(f->c->slots);
     if (rc == 0) {
@@ -210,6 +219,10 @@ static int wait_turn(struct fetch *f)
             if (f->c->slots)
                 cf_sem_release(f->c->slots);
         }
+    }
+    if (rc && f->host_slots) {
+        cf_sem_release(f->host_slots);
+        f->host_slots = NULL;
     }
     f->resp->t.queue += cf_loop_time() - t0;
     return rc;
@@ -264,6 +277,8 @@ int cf_fetch(const struct cf_request *req, struct cf_response *resp)
         f.rc = attempt(&f);
         if (f.c->slots)
             cf_sem_release(f.c->slots);
+        if (f.host_slots)
+            cf_sem_release(f.host_slots);
         if (!CF_ON_LOOP(fetch_again, &f))
             break;
         if (cf_sleep(f.wait) != 0) {

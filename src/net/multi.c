@@ -182,7 +182,8 @@ int cf_multi_init(cf_client *c, const struct cf_client_opts *opts)
     curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, on_timer);
     curl_multi_setopt(m, CURLMOPT_TIMERDATA, c);
     curl_multi_setopt(m, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-    curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, opts->max_host_connections);
+    /* max_host_connections is kept by ratelimit.c before a transfer is added (a wait
+     * libcurl would count in the transfer's timeout), so libcurl needs no limit here. */
     curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, opts->max_total_connections);
     return 0;
 }

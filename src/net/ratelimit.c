@@ -23,23 +23,28 @@
 #include "ratelimit.h"
 
 struct cf_host_rate {
-    double next; /* earliest reservation for the next request to this host */
-    double last; /* start of the last request to this host (-inf: none) */
+    double next;   /* earliest reservation for the next request to this host */
+    double last;   /* start of the last request to this host (-inf: none) */
+    cf_sem *slots; /* transfers to this host at once (NULL: no limit) */
     char name[];
 };
 
-int cf_ratelimit_init(struct cf_ratelimit *r, double rate, double rate_per_host)
+int cf_ratelimit_init(struct cf_ratelimit *r, double rate, double rate_per_host, size_t host_slots)
 {
     memset(r, 0, sizeof *r);
     r->interval = rate > 0 ? 1.0 / rate : 0;
     r->host_interval = rate_per_host > 0 ? 1.0 / rate_per_host : 0;
+    r->host_slots = host_slots;
     return 0;
 }
 
 void cf_ratelimit_free(struct cf_ratelimit *r)
 {
-    for (size_t i = 0; i < r->cap; i++)
+    for (size_t i = 0; i < r->cap; i++) {
+        if (r->hosts[i])
+            cf_sem_free(r->hosts[i]->slots);
         free(r->hosts[i]);
+    }
     free(r->hosts);
     memset(r, 0, sizeof *r);
 }
@@ -96,6 +101,11 @@ static struct cf_host_rate *host_get(struct cf_ratelimit *r, const char *name)
         return NULL;
     h->next = 0;
     h->last = -1e300;
+    h->slots = NULL;
+    if (r->host_slots && cf_sem_new(&h->slots, r->host_slots)) {
+        free(h);
+        return NULL;
+    }
     memcpy(h->name, name, len + 1);
     r->hosts[i] = h;
     r->nhosts++;
@@ -129,19 +139,25 @@ int cf_ratelimit_host_reserve(struct cf_ratelimit *r, const char *url, struct cf
     int rc;
 
     *host = NULL;
-    if (r->host_interval <= 0)
+    if (r->host_interval <= 0 && r->host_slots == 0)
         return 0;
     rc = host_lookup(r, url, host);
     if (rc == 0) {
         *at = later(cf_loop_time(), (*host)->next);
-        (*host)->next = *at + r->host_interval;
+        if (r->host_interval > 0)
+            (*host)->next = *at + r->host_interval;
     }
     return rc;
 }
 
+cf_sem *cf_ratelimit_host_slots(const struct cf_host_rate *host)
+{
+    return host ? host->slots : NULL;
+}
+
 void cf_ratelimit_host_unreserve(struct cf_ratelimit *r, struct cf_host_rate *host, double at)
 {
-    if (host->next == at + r->host_interval)
+    if (r->host_interval > 0 && host->next == at + r->host_interval)
         host->next = at;
 }
 

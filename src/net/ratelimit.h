@@ -7,23 +7,28 @@
 
 #include <stddef.h>
 
+#include "cofetch/sem.h"
+
 struct cf_host_rate;
 
 struct cf_ratelimit {
     double interval;             /* seconds between starts, all hosts (0 = off) */
     double next;                 /* earliest start for the next reservation */
     double host_interval;        /* seconds between starts per host (0 = off) */
+    size_t host_slots;           /* transfers per host at once (0 = no limit) */
     struct cf_host_rate **hosts; /* open hash table of hosts, by name */
     size_t nhosts, cap;
 };
 
-int cf_ratelimit_init(struct cf_ratelimit *r, double rate, double rate_per_host);
+int cf_ratelimit_init(struct cf_ratelimit *r, double rate, double rate_per_host, size_t host_slots);
 void cf_ratelimit_free(struct cf_ratelimit *r);
 /* Before taking a transfer slot: reserve the turn of url's host; *host its entry and *at
- * when the turn comes (cf_loop_time), or *host = NULL when per-host limiting is off.
+ * when the turn comes (cf_loop_time), or *host = NULL when no per-host limit is set.
  * Errors: CF_ENOMEM, CF_EURL (no host in the URL). */
 int cf_ratelimit_host_reserve(struct cf_ratelimit *r, const char *url, struct cf_host_rate **host,
                               double *at);
+/* The host's transfer slots (host_slots permits), or NULL when there is no such limit. */
+cf_sem *cf_ratelimit_host_slots(const struct cf_host_rate *host);
 /* The waiter for the host turn at `at` gave up: the turn is given back if it was the last
  * one reserved. */
 void cf_ratelimit_host_unreserve(struct cf_ratelimit *r, struct cf_host_rate *host, double at);
