@@ -108,8 +108,10 @@ void summary_print(FILE *f, const struct stats *st, double wall, const char *lab
     human_bytes(bytes, sizeof bytes, st->bytes);
     if (label)
         fprintf(f, "-- %s --\n", label);
-    fprintf(f, "fetched %lu, failed %lu in %.3f s (sum of fetch times %.3f s)\n", st->ok,
-            st->failed, wall, st->sum_time);
+    fprintf(f, "fetched %lu, failed %lu", st->ok, st->failed);
+    if (st->interrupted)
+        fprintf(f, ", interrupted %lu", st->interrupted);
+    fprintf(f, " in %.3f s (sum of fetch times %.3f s)\n", wall, st->sum_time);
     fprintf(f, "concurrency gain %.2fx (sum / wall), %.1f requests/s, %s\n", gain, rps, bytes);
     fprintf(f, "latency p50 %.3f s, p95 %.3f s, max %.3f s\n", stats_percentile(st, 50),
             stats_percentile(st, 95), st->max_time);

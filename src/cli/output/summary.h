@@ -14,7 +14,8 @@ enum { STATS_BUCKETS = 2400 };
 
 struct stats {
     unsigned long ok, failed;
-    double sum_time; /* sum of fetch times */
+    unsigned long interrupted; /* cut off by Ctrl-C: neither fetched nor failed */
+    double sum_time;           /* sum of fetch times */
     double max_time;
     long long bytes;
     unsigned long n; /* samples in the histogram */

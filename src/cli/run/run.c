@@ -97,7 +97,14 @@ void run_finish(struct run *run, struct rec *r)
     r->order = ++run->order;
     if (r->code == CF_ECANCELED)
         run->cancelled++;
-    stats_add(&run->stats, rec_time(r), ok, r->resp.bytes);
+    if (r->code == CF_ECANCELED && run->stop == STOP_INTERRUPT) {
+        /* Cut off by Ctrl-C: no failure of the fetch's own, counted apart. */
+        sb_reset(&r->err);
+        sb_adds(&r->err, "interrupted");
+        run->stats.interrupted++;
+    } else {
+        stats_add(&run->stats, rec_time(r), ok, r->resp.bytes);
+    }
     if (run->tl) {
         struct tl_row row = {r->urlnum + 1, r->step, ok, r->start, r->end, r->order};
         timeline_add(run->tl, &row);
@@ -129,9 +136,14 @@ static void journal_line(struct run *run, uint64_t end, int ok, const char *src,
         journal_flush(run->journal, run->out->written);
 }
 
+int run_drops_line(const struct run *run, const struct rec *last)
+{
+    return run->journal && last->code == CF_ECANCELED && run->stop == STOP_INTERRUPT;
+}
+
 void run_write(struct run *run, const struct rec *r)
 {
-    if (!run->out)
+    if (!run->out || run_drops_line(run, r))
         return;
     output_record(run->out, r);
     if (run->journal && completes_line(run, r))
@@ -145,13 +157,13 @@ int run_entry(struct run *run, const struct rec *recs, int n, struct strbuf *scr
     const struct rec *last = &recs[n - 1];
 
     sb_reset(scratch);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n && !run_drops_line(run, last); i++)
         if (output_format(run->out, scratch, &recs[i]))
             return CF_ENOMEM;
     *e = (struct reorder_entry){
         .bytes = sb_cstr(scratch),
         .len = scratch->len,
-        .journal = run->journal && completes_line(run, last),
+        .journal = run->journal && completes_line(run, last) && !run_drops_line(run, last),
         .ok = last->code == 0,
         .src = last->src,
         .lineno = last->lineno,

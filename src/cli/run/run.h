@@ -72,6 +72,9 @@ int run_mode(struct run *run);
 double run_now(const struct run *run);
 void run_finish(struct run *run, struct rec *r);
 void run_write(struct run *run, const struct rec *r);
+/* Whether the line whose last record is `last` gets no record at all: with --journal, a
+ * line cut off by Ctrl-C is redone by the next run, so this one writes nothing of it. */
+int run_drops_line(const struct run *run, const struct rec *last);
 /* A line's records recs[0..n) as run_write() would write them, into scratch, and the
  * journal entry they complete: *e, to be written later by run_write_entry() (the
  * ordered modes keep finished lines this way: run/reorder.h). 0 or CF_ENOMEM. */
