@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 
 #include <event2/event.h>
@@ -39,6 +40,10 @@ int main(int argc, char **argv)
     int rc;
 
     hold_std_fds();
+    /* The character set of the environment's locale, as curl does: libcurl's IDN
+     * conversion (libidn2) reads host names like bücher.example in it. Only LC_CTYPE:
+     * numbers are still printed with a '.'. */
+    setlocale(LC_CTYPE, "");
     config_init(&cfg);
     rc = options_parse(&cfg, argc, argv, stderr);
     if (rc == 0) {
