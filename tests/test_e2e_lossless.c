@@ -298,36 +298,41 @@ static unsigned long count_records(const char *out)
     return n;
 }
 
-static void test_resume_after_sigint(void **state)
+/* The resume tests' first and second runs: `name`-list of NRESUME lines of
+ * /delay?s=DELAY, an empty `name`-journal, `signal` when half the records are out, then
+ * the same command again. r1 and r2 receive the two runs. */
+static void resume_runs(const char *name, const char *delay, int signal, struct cli_run *r1,
+                        struct cli_run *r2)
 {
-    char list[128], journal[128];
-    char *argv[] = {"cofetch", "-i", list, "--json", "-j", "20", "--journal", journal, NULL};
-    static int ok_count[NRESUME];
-    struct cli_run r1, r2;
+    static char list[128], journal[128];
+    static char *argv[] = {"cofetch", "-i", list, "--json", "-j", "20", "--journal", journal, NULL};
     FILE *f;
-    (void)state;
 
-    snprintf(list, sizeof list, "%s/resume-list", cli_env.tmpdir);
-    snprintf(journal, sizeof journal, "%s/resume-journal", cli_env.tmpdir);
+    snprintf(list, sizeof list, "%s/%s-list", cli_env.tmpdir, name);
+    snprintf(journal, sizeof journal, "%s/%s-journal", cli_env.tmpdir, name);
     unlink(journal);
     f = fopen(list, "w");
     assert_non_null(f);
     for (int i = 0; i < NRESUME; i++)
-        fprintf(f, "%s/delay?s=0.05&i=%d\n", cli_env.srv.url, i);
+        fprintf(f, "%s/delay?s=%s&i=%d\n", cli_env.srv.url, delay, i);
     fclose(f);
-    memset(ok_count, 0, sizeof ok_count);
+    *r1 = (struct cli_run){.argv = argv, .sigint_after_lines = NRESUME / 2, .signal = signal};
+    assert_int_equal(cli_run(r1, 120), 0);
+    assert_int_equal(r1->code, 128 + signal);
+    *r2 = (struct cli_run){.argv = argv};
+    assert_int_equal(cli_run(r2, 120), 0);
+    assert_int_equal(r2->code, 0);
+}
 
-    /* First run: SIGINT when about half the records are out. */
-    memset(&r1, 0, sizeof r1);
-    r1.argv = argv;
-    r1.sigint_after_lines = NRESUME / 2;
-    assert_int_equal(cli_run(&r1, 120), 0);
-    assert_int_equal(r1.code, 130);
-    /* Second run: the same command and journal. */
-    memset(&r2, 0, sizeof r2);
-    r2.argv = argv;
-    assert_int_equal(cli_run(&r2, 120), 0);
-    assert_int_equal(r2.code, 0);
+static void test_resume_after_sigint(void **state)
+{
+    static int ok_count[NRESUME];
+    struct cli_run r1, r2;
+    (void)state;
+
+    memset(ok_count, 0, sizeof ok_count);
+    /* SIGINT when about half the records are out (exit 130), then the same command. */
+    resume_runs("resume", "0.05", SIGINT, &r1, &r2);
     assert_non_null(strstr(r2.err, "--journal: skipped"));
 
     for (int run = 0; run < 2; run++) {
@@ -357,8 +362,7 @@ static void test_resume_after_sigint(void **state)
 
     /* A third run has nothing left to do. */
     cli_run_free(&r1);
-    memset(&r1, 0, sizeof r1);
-    r1.argv = argv;
+    r1 = (struct cli_run){.argv = r2.argv};
     assert_int_equal(cli_run(&r1, 60), 0);
     assert_int_equal(r1.code, 0);
     assert_string_equal(r1.out, "");
@@ -373,35 +377,14 @@ static void test_resume_after_sigint(void **state)
  * to a second's worth of records. */
 static void test_resume_after_sigkill(void **state)
 {
-    char list[128], journal[128];
-    char *argv[] = {"cofetch", "-i", list, "--json", "-j", "20", "--journal", journal, NULL};
     static int ok_count[NRESUME];
     static size_t rec_len[NRESUME];
     struct cli_run r1, r2;
     size_t redone_bytes = 0, redone = 0;
-    FILE *f;
     (void)state;
 
-    snprintf(list, sizeof list, "%s/kill9-list", cli_env.tmpdir);
-    snprintf(journal, sizeof journal, "%s/kill9-journal", cli_env.tmpdir);
-    unlink(journal);
-    f = fopen(list, "w");
-    assert_non_null(f);
-    for (int i = 0; i < NRESUME; i++)
-        fprintf(f, "%s/delay?s=0.02&i=%d\n", cli_env.srv.url, i);
-    fclose(f);
     memset(ok_count, 0, sizeof ok_count);
-
-    memset(&r1, 0, sizeof r1);
-    r1.argv = argv;
-    r1.sigint_after_lines = NRESUME / 2;
-    r1.signal = SIGKILL;
-    assert_int_equal(cli_run(&r1, 120), 0);
-    assert_int_equal(r1.code, 128 + SIGKILL);
-    memset(&r2, 0, sizeof r2);
-    r2.argv = argv;
-    assert_int_equal(cli_run(&r2, 120), 0);
-    assert_int_equal(r2.code, 0);
+    resume_runs("kill9", "0.02", SIGKILL, &r1, &r2);
 
     for (int run = 0; run < 2; run++) {
         const char *p = run ? r2.out : r1.out;
