@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -402,6 +405,70 @@ static void test_idn_host(void **state)
     free(err);
 }
 
+/* A server that takes requests and never answers: how many it got in `secs`. */
+static int count_unanswered(int lfd, double secs)
+{
+    int conns[16], nconn = 0, requests = 0;
+    double t0 = t_now();
+
+    while (t_now() - t0 < secs) {
+        struct pollfd pf[17] = {{lfd, POLLIN, 0}};
+        for (int i = 0; i < nconn; i++)
+            pf[i + 1] = (struct pollfd){conns[i], POLLIN, 0};
+        if (poll(pf, (nfds_t)nconn + 1, 50) <= 0)
+            continue;
+        if ((pf[0].revents & POLLIN) && nconn < 16)
+            conns[nconn++] = accept(lfd, NULL, NULL);
+        for (int i = 0; i < nconn; i++) {
+            char buf[4096];
+            if (conns[i] >= 0 && (pf[i + 1].revents & POLLIN)) {
+                ssize_t n = read(conns[i], buf, sizeof buf);
+                if (n > 0 && (strncmp(buf, "POST ", 5) == 0 || strncmp(buf, "GET ", 4) == 0))
+                    requests++;
+                if (n <= 0) {
+                    close(conns[i]);
+                    conns[i] = -1;
+                }
+            }
+        }
+    }
+    for (int i = 0; i < nconn; i++)
+        if (conns[i] >= 0)
+            close(conns[i]);
+    return requests;
+}
+
+/* --retry after a timeout: a GET is sent again, a POST (-d) is not: the server may have
+ * acted on it. (Four POSTs reached a server that only stalled.) */
+static void test_retry_sends_a_post_once(void **state)
+{
+    (void)state;
+    for (int post = 0; post <= 1; post++) {
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        socklen_t alen = sizeof a;
+        int lfd = socket(AF_INET, SOCK_STREAM, 0);
+        char url[64];
+        assert_true(lfd >= 0);
+        assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+        assert_int_equal(listen(lfd, 16), 0);
+        assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/", ntohs(a.sin_port));
+        char *argv[] = {"cofetch", "-s",  "--retry", "2",  "--retry-delay", "0.05",
+                        "-m",      "0.4", url,       "-d", "x=1",           NULL};
+        if (!post) /* the same without a body: a GET */
+            argv[9] = NULL;
+        struct cli_run r = {.argv = argv};
+        struct cli_proc p;
+        assert_int_equal(cli_spawn(&p, &r), 0);
+        int requests = count_unanswered(lfd, 3.0);
+        assert_int_equal(cli_wait(&r, &p, 30), 0);
+        assert_int_equal(r.code, 1);
+        assert_int_equal(requests, post ? 1 : 3);
+        cli_run_free(&r);
+        close(lfd);
+    }
+}
+
 static void test_bad_lines(void **state)
 {
     char path[] = "/tmp/cofetch-e2e-XXXXXX";
@@ -766,6 +833,7 @@ int main(void)
         cmocka_unit_test(test_stalled_fetch_gives_up),
         cmocka_unit_test(test_per_host_wait_is_queue_time),
         cmocka_unit_test(test_idn_host),
+        cmocka_unit_test(test_retry_sends_a_post_once),
         cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_mode_that_cannot_start),

@@ -148,8 +148,9 @@ struct cf_response {
     char *error_owned_;  /* private: error's text when allocated */
 };
 
-/* Retries (req->retries > 0): a connect failure, a timeout, HTTP 429 or 503 (any 5xx with
- * retry_all_5xx) is tried again after retry_delay * 2^(k-1) seconds (k = 1, 2, ...),
+/* Retries (req->retries > 0): a connect failure, HTTP 429 or 503, and for an idempotent
+ * method (GET, HEAD, PUT, DELETE, OPTIONS, TRACE; a POST is sent once) a timeout or, with
+ * retry_all_5xx, any 5xx, is tried again after retry_delay * 2^(k-1) seconds (k = 1, 2, ...),
  * capped at 30 s, with equal jitter (a uniform pick in [d/2, d]); a Retry-After header
  * (seconds or HTTP-date) is a minimum, and one above 300 s ends the retries. The body of
  * a response that will be retried is not delivered; a fetch whose fd/callback sink has
