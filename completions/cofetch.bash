@@ -72,7 +72,7 @@ _cofetch()
             _cofetch_files
             return
             ;;
-        -o | --output-dir)
+        -o | --output-dir | --capath)
             _cofetch_files -d
             return
             ;;
@@ -100,7 +100,7 @@ _cofetch()
 
     if [[ $cur == -* ]]; then
         local opts='
-            --body --cacert --compare --compressed --connect-timeout -d --data --demo
+            --body --cacert --capath --compare --compressed --connect-timeout -d --data --demo
             -f --fail --fail-fast -H --header -h --help --http1.1 --http2 -i --input
             --journal -k --insecure --json -L --location --max-filesize --max-redirs -m --max-time
             --mode --no-clobber -o --output-dir -j --parallel --per-host --proto --rate

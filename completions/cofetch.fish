@@ -49,6 +49,7 @@ complete -c cofetch -s w -l write-out -x -a '(__cofetch_at_file)' -d "curl's -w 
 
 # Fetch
 complete -c cofetch -l cacert -r -F -d 'CA bundle to verify peers with'
+complete -c cofetch -l capath -r -a '(__fish_complete_directories)' -d 'CA directory (hashed) to verify peers with'
 complete -c cofetch -l compressed -d 'ask for a compressed response'
 complete -c cofetch -l connect-timeout -x -d 'longest time to connect'
 complete -c cofetch -s d -l data -x -a '(__cofetch_at_file)' -d 'POST this body (@FILE reads a file)'

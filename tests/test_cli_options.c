@@ -144,6 +144,13 @@ static void test_usage_errors(void **state)
     expect_usage("is a URL, not a format", "-s", "-w", "http://h/x");
     expect_usage("URL argument 2 is empty", "http://h/", "", NULL);
     expect_usage("URL argument 1 is empty", "  ", NULL, NULL);
+    /* A CA file that is not one fails before any fetch, naming it. */
+    expect_usage("option --cacert: '/dev/null' is no readable PEM file", "--cacert", "/dev/null",
+                 NULL);
+    expect_usage("'/nonexistent/ca.pem' is no readable PEM", "--cacert", "/nonexistent/ca.pem",
+                 NULL);
+    expect_usage("option --capath: '/nonexistent' is no directory", "--capath", "/nonexistent",
+                 NULL);
 }
 
 struct seen {

@@ -84,7 +84,11 @@ struct cf_request {
     double low_speed_time;  /* ... below which for this long aborts (0 = off). TCP
                                keepalive is always on: 30 s idle, probes every 15 s */
     int insecure;           /* skip TLS verification (default 0: verify) */
-    const char *cafile;     /* CA bundle (PEM) or NULL for the system's */
+    const char *cafile;     /* CA bundle (PEM) or NULL for the system's; read once per
+                               client and reused by every TLS connection */
+    const char *capath;     /* CA directory (hashed, c_rehash) or NULL: not used when a
+                               bundle is there (given, or the system's file); a directory
+                               is searched on every new connection */
     enum cf_http_version http_version;
     int compressed;         /* ask for and decode gzip/deflate/br; the decoded body is
                                capped by max_body, or at 1 GiB when that is 0 */

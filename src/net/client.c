@@ -55,6 +55,21 @@ const char *cf_curl_version(void)
     return curl_version_info(CURLVERSION_NOW)->version;
 }
 
+/* Whether libcurl's built-in CA bundle (CURLINFO_CAINFO, 7.84) is a file we can read. */
+static int default_ca_file_readable(void)
+{
+    int ok = 0;
+#if LIBCURL_VERSION_NUM >= 0x075400
+    CURL *e = curl_easy_init();
+    char *path = NULL;
+
+    if (e && curl_easy_getinfo(e, CURLINFO_CAINFO, &path) == CURLE_OK && path)
+        ok = access(path, R_OK) == 0;
+    curl_easy_cleanup(e);
+#endif
+    return ok;
+}
+
 int cf_client_new(cf_loop *loop, const struct cf_client_opts *opts, cf_client **out)
 {
     static const struct cf_client_opts defaults = {0};
@@ -85,6 +100,7 @@ int cf_client_new(cf_loop *loop, const struct cf_client_opts *opts, cf_client **
     c->rng |= 1;
     c->buffer_size = opts->buffer_size;
     c->env_proxy = env_names_proxy();
+    c->default_ca_file = default_ca_file_readable();
     rc = CF_ENOMEM;
     if (opts->max_in_flight && cf_sem_new(&c->slots, opts->max_in_flight) != 0)
         goto fail;

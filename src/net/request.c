@@ -151,8 +151,17 @@ int cf_request_apply(struct cf_xfer *x)
     }
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, r->insecure ? 0L : 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, r->insecure ? 0L : 2L);
+    /* CA certificates. libcurl (7.87 and later) builds the store once and keeps it for
+     * the multi's other transfers, but only when no CA directory is set, and Debian's
+     * libcurl sets one by default: each new TLS connection then parsed the whole bundle
+     * again. So with a bundle (given, or libcurl's default file when it exists) the
+     * directory is dropped; a directory the caller names is used, and costs that. */
     if (r->cafile)
         curl_easy_setopt(e, CURLOPT_CAINFO, r->cafile);
+    if (r->capath)
+        curl_easy_setopt(e, CURLOPT_CAPATH, r->capath);
+    else if (r->cafile || x->client->default_ca_file)
+        curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, http_version(r->http_version));
     /* Wait for a connection that may multiplex rather than open another (h2 only). */
     if (r->http_version != CF_HTTP_1_1 && strncmp(r->url, "https:", 6) == 0)

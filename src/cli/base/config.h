@@ -66,6 +66,7 @@ struct config {
     double speed_time; /* -y: ... for this long, or the fetch fails (0: never) */
     int insecure;
     const char *cacert;
+    const char *capath;
     const char *user_agent;
     int compressed;
     enum cf_http_version http_version;

@@ -26,6 +26,7 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
     req->low_speed_time = cfg->speed_time;
     req->insecure = cfg->insecure;
     req->cafile = cfg->cacert;
+    req->capath = cfg->capath;
     req->http_version = cfg->http_version;
     req->compressed = cfg->compressed;
     if (cfg->user_agent)
