@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Reproduce the performance table of issue 6 and write bench/RESULTS.md.
-#   usage: bench/run.sh [-r ROUNDS] [CASE...]     cases: B1 B2 B3 B4 B5 (default: all)
+#   usage: bench/run.sh [-r ROUNDS] [CASE...]     cases: B1 B2 B3 B4 B5 B7 B8 (default: B1-B5)
+# B7 and B8 are the real internet's shape over TLS (../shared/bench/tls.sh: a TLS nginx
+# with an HTTP/2 keep-alive port and one that closes every connection); curl -Z takes
+# about 100 s a round in B8.
 # Needs a release build in build-rel/ (cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release
 # -DCF_BUILD_TESTS=OFF && cmake --build build-rel -j2) and ../shared/bench (loopback nginx,
 # peers from Debian's packages). Every peer is measured in the same run, in turn, and the
@@ -18,7 +21,7 @@ out=$here/RESULTS.md
 "$shared/setup.sh" >/dev/null
 "$shared/server.sh" start >/dev/null
 "$shared/lists.sh" >/dev/null
-trap '"$shared/server.sh" stop >/dev/null' EXIT
+trap '"$shared/server.sh" stop >/dev/null; "$shared/tls.sh" stop >/dev/null 2>&1' EXIT
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 log=$(mktemp)
@@ -80,6 +83,17 @@ B5) echo "== B5" >&2
         "$(echo "$ow $cw" | awk '{printf "%.2f", $1/$2}')" | tee -a "$log" >&2
     rm -rf "$tmp"
     endsection ;;
+B7|B8) "$shared/tls.sh" start >/dev/null
+    cat /etc/ssl/certs/ca-certificates.crt "$dir/tls/cert.pem" > "$dir/tls/bundle.pem"
+    export CACERT=$dir/tls/bundle.pem
+    if [ "$c" = B7 ]; then
+        COFETCH_ARGS="-s -j 100 --cacert $CACERT -i $dir/tls10k.txt" \
+            peers "B7: 10,000 requests over HTTP/2 to one host, 100 streams" "$dir/tls10k.txt" 100 h2load-h2 cofetch curl-Z
+    else
+        COFETCH_ARGS="-s -j 50 --cacert $CACERT -i $dir/tlsnoka2k.txt" \
+            peers "B8: 2,000 new TLS connections verified against the system bundle, 50 at once" "$dir/tlsnoka2k.txt" 50 cofetch curl-Z aiohttp h2load
+    fi
+    unset CACERT ;;
 *) echo "unknown case $c" >&2; exit 2 ;;
 esac
 done
