@@ -85,6 +85,24 @@ static int sink_write(void *ctx, const void *data, size_t len)
     return 0;
 }
 
+/* r names the file its body is in (-o). */
+static void set_saved(struct rec *r, const char *name)
+{
+    sb_reset(&r->saved);
+    if (sb_adds(&r->saved, name) == 0)
+        r->saved_as = r->saved.buf;
+}
+
+/* r ends without a fetch, with code: final now. Returns code. */
+static int finish_now(struct run *run, struct rec *r, int code)
+{
+    r->start = r->end = run_now(run);
+    r->code = code;
+    r->done = 1;
+    run_finish(run, r);
+    return code;
+}
+
 int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const char *url,
                     int keep_head)
 {
@@ -110,13 +128,9 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
     if (run->od && run->od->no_clobber) {
         char name[OUTDIR_NAME_MAX + 1];
         if (outdir_exists(run->od, url, name)) { /* kept: a record that says so, no fetch */
-            r->start = r->end = run_now(run);
             r->skipped = 1;
-            r->done = 1;
-            sb_reset(&r->saved);
-            if (sb_adds(&r->saved, name) == 0)
-                r->saved_as = r->saved.buf;
-            run_finish(run, r);
+            set_saved(r, name);
+            finish_now(run, r, 0);
             return 1;
         }
     }
@@ -130,11 +144,7 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
         }
         if (rc) {
             free(file);
-            r->start = r->end = run_now(run);
-            r->code = rc;
-            r->done = 1;
-            run_finish(run, r);
-            return rc;
+            return finish_now(run, r, rc);
         }
         fr->sink.file = file;
     }
@@ -165,9 +175,7 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
             int kept = outdir_commit(run->od, sink->file, &r->err);
             if (kept < 0)
                 rc = kept;
-            sb_reset(&r->saved);
-            if (sb_adds(&r->saved, sink->file->name) == 0)
-                r->saved_as = r->saved.buf;
+            set_saved(r, sink->file->name);
         } else {
             outdir_abort(run->od, sink->file);
         }
