@@ -130,8 +130,9 @@ static void advance(struct ordered *o)
     for (;;) {
         struct slot *s = o->by_seq[o->next % ORDERED_AHEAD];
         if (s && s->seq == o->next && s->done) {
-            for (int i = 0; i < s->nrec && !run_drops_line(o->run, &s->recs[s->nrec - 1]); i++)
-                run_write(o->run, &s->recs[i]);
+            if (!run_drops_line(o->run, &s->recs[s->nrec - 1]))
+                for (int i = 0; i < s->nrec; i++)
+                    run_write(o->run, &s->recs[i]);
             slot_give(o, s);
         } else if (o->kept && reorder_has(o->kept, o->next)) {
             reorder_take(o->kept, o->next, write_kept, o->run);

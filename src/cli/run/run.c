@@ -91,6 +91,12 @@ static void verbose(const struct run *run, const struct rec *r)
         fprintf(stderr, "*   effective URL %s\n", r->resp.effective_url);
 }
 
+/* r was cancelled because the run was interrupted (SIGINT, SIGTERM, SIGHUP). */
+static int interrupted(const struct run *run, const struct rec *r)
+{
+    return r->code == CF_ECANCELED && run->stop == STOP_INTERRUPT;
+}
+
 void run_finish(struct run *run, struct rec *r)
 {
     int ok = r->code == 0;
@@ -98,7 +104,7 @@ void run_finish(struct run *run, struct rec *r)
     r->order = ++run->order;
     if (r->code == CF_ECANCELED)
         run->cancelled++;
-    if (r->code == CF_ECANCELED && run->stop == STOP_INTERRUPT) {
+    if (interrupted(run, r)) {
         /* Cut off by Ctrl-C: no failure of the fetch's own, counted apart. */
         sb_reset(&r->err);
         sb_adds(&r->err, "interrupted");
@@ -139,7 +145,7 @@ static void journal_line(struct run *run, uint64_t end, int ok, const char *src,
 
 int run_drops_line(const struct run *run, const struct rec *last)
 {
-    return run->journal && last->code == CF_ECANCELED && run->stop == STOP_INTERRUPT;
+    return run->journal && interrupted(run, last);
 }
 
 void run_write(struct run *run, const struct rec *r)
