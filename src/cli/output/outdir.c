@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/hash.h"
+#include "base/scheme.h"
 #include "cofetch/error.h"
 #include "output/outdir.h"
 
@@ -74,12 +75,8 @@ static int keep(unsigned char c)
 /* "scheme:/": how every URL that passes line_check() starts. */
 static int looks_like_url(const char *s)
 {
-    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
-        return 0;
-    while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-           *s == '+' || *s == '.' || *s == '-')
-        s++;
-    return s[0] == ':' && s[1] == '/';
+    size_t n = scheme_len(s);
+    return n && s[n + 1] == '/';
 }
 
 void outdir_name(const char *url, char *out)

@@ -1,13 +1,13 @@
 /*
  * template.c - compile and expand --then templates.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
 
+#include "base/scheme.h"
 #include "cofetch/error.h"
 #include "run/template.h"
 
@@ -192,16 +192,6 @@ const char *body_first_line(const char *body, size_t body_len, size_t *len)
     return line;
 }
 
-/* RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
-static int has_scheme(const char *s)
-{
-    if (!isalpha((unsigned char)*s))
-        return 0;
-    while (isalnum((unsigned char)*s) || *s == '+' || *s == '-' || *s == '.')
-        s++;
-    return *s == ':';
-}
-
 int tmpl_resolve(struct strbuf *url, const char *base, char *err, size_t errlen)
 {
     CURLU *u;
@@ -209,7 +199,7 @@ int tmpl_resolve(struct strbuf *url, const char *base, char *err, size_t errlen)
     char *out = NULL;
     int rc = 0;
 
-    if (has_scheme(sb_cstr(url)) || !base)
+    if (scheme_len(sb_cstr(url)) || !base)
         return 0;
     u = curl_url();
     if (!u)
