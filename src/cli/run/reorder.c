@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "base/tmpfile.h"
@@ -73,41 +74,34 @@ void reorder_free(struct reorder *ro)
     free(ro);
 }
 
-static void blob_fill(char *b, const struct reorder_entry *e)
-{
-    struct blob_head h = {e->journal, e->ok, e->src, e->lineno, e->url_len, e->len};
-    memcpy(b, &h, sizeof h);
-    memcpy(b + sizeof h, e->url, e->url_len);
-    memcpy(b + sizeof h + e->url_len, e->bytes, e->len);
-}
-
 int reorder_put(struct reorder *ro, uint64_t seq, const struct reorder_entry *e)
 {
     struct place *p = &ro->places[seq % ro->lines];
-    size_t size = sizeof(struct blob_head) + e->url_len + e->len;
-    char *b;
+    struct blob_head h = {e->journal, e->ok, e->src, e->lineno, e->url_len, e->len};
+    struct iovec parts[3] = {
+        {&h, sizeof h}, {(void *)e->url, e->url_len}, {(void *)e->bytes, e->len}};
+    size_t size = sizeof h + e->url_len + e->len;
 
     if (p->where != NOWHERE)
         return CF_EINVAL;
-    b = malloc(size);
-    if (!b)
-        return CF_ENOMEM;
-    blob_fill(b, e);
     if (ro->mem_used + size <= REORDER_MEM) {
+        char *b = malloc(size), *at = b;
+        if (!b)
+            return CF_ENOMEM;
+        for (int i = 0; i < 3; i++) {
+            memcpy(at, parts[i].iov_base, parts[i].iov_len);
+            at += parts[i].iov_len;
+        }
         *p = (struct place){.where = IN_MEMORY, .seq = seq, .size = size, .mem = b};
         ro->mem_used += size;
         ro->count++;
         return 0;
     }
-    if (ro->fd < 0 && (ro->fd = tmpfile_open()) < 0) {
-        free(b);
+    /* Past the memory budget: straight to the file's end, in one write. */
+    if (ro->fd < 0 && (ro->fd = tmpfile_open()) < 0)
         return CF_EIO;
-    }
-    if (pwrite(ro->fd, b, size, ro->end) != (ssize_t)size) {
-        free(b);
+    if (pwritev(ro->fd, parts, 3, ro->end) != (ssize_t)size)
         return CF_EIO;
-    }
-    free(b);
     *p = (struct place){.where = IN_FILE, .seq = seq, .size = size, .off = ro->end};
     ro->end += (off_t)size;
     ro->in_file++;
