@@ -322,18 +322,22 @@ static void http_status_and_fail(void **state)
     assert_string_equal(o.resp.error, "HTTP error status: HTTP 404");
     cf_response_free(&o.resp);
 
-    /* The server answers other methods with 501: the method is sent as asked. */
-    nf_one_init(&o, nf_url("/bytes?n=1"));
+    /* The method and the body are sent as asked (/echo shows what arrived). */
+    nf_one_init(&o, nf_url("/echo"));
     o.req.method = "DELETE";
     assert_int_equal(nf_one(NULL, &o), 0);
-    assert_int_equal(o.resp.status, 501);
+    assert_int_equal(o.resp.status, 200);
+    assert_non_null(strstr(o.resp.body, "\"method\":\"DELETE\""));
+    assert_non_null(strstr(o.resp.body, "\"body_len\":0,"));
     cf_response_free(&o.resp);
 
-    nf_one_init(&o, nf_url("/bytes?n=1"));
+    nf_one_init(&o, nf_url("/echo"));
     o.req.body = "x=1";
     o.req.body_len = 3;
     assert_int_equal(nf_one(NULL, &o), 0);
-    assert_int_equal(o.resp.status, 501);
+    assert_int_equal(o.resp.status, 200);
+    assert_non_null(strstr(o.resp.body, "\"method\":\"POST\""));
+    assert_non_null(strstr(o.resp.body, "\"body_len\":3,\"body\":\"x=1\"}"));
     cf_response_free(&o.resp);
 }
 

@@ -94,6 +94,23 @@ static int connect_to(int port)
     return fd;
 }
 
+/* Reads from fd into buf (cap bytes, NUL-terminated) until end occurs in it, the peer
+ * closes or cap is reached; returns the bytes read. */
+static ssize_t recv_until(int fd, char *buf, size_t cap, const char *end)
+{
+    size_t have = 0;
+
+    buf[0] = '\0';
+    while (have < cap && strstr(buf, end) == NULL) {
+        ssize_t got = recv(fd, buf + have, cap - have, 0);
+        if (got <= 0)
+            break;
+        have += (size_t)got;
+        buf[have] = '\0';
+    }
+    return (ssize_t)have;
+}
+
 static void send_get(int fd, const char *target)
 {
     char req[512];
@@ -469,10 +486,24 @@ static void test_errors(void **state)
     assert_int_equal(r.status, 404);
     cf_test_response_free(&r);
 
-    /* Only GET is served. */
+    /* Other methods are served too; a body arrives whole, NUL bytes and all. */
     fd = connect_to(server.port);
-    const char post[] = "POST /delay?s=0 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
+    const char post[] = "POST /echo?a=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nq\0\"\xffz";
     assert_int_equal(send(fd, post, sizeof(post) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(post) - 1);
+    got = recv_until(fd, buf, sizeof(buf) - 1, "}\n");
+    assert_true(got > 12);
+    buf[got] = '\0';
+    assert_memory_equal(buf, "HTTP/1.1 200", 12);
+    assert_non_null(
+        strstr(buf, "{\"method\":\"POST\",\"uri\":\"/echo?a=1\",\"headers\":[[\"Host\",\"x\"],"
+                    "[\"Content-Length\",\"5\"]],\"body_len\":5,"
+                    "\"body\":\"q\\u0000\\\"\\u00ffz\"}\n"));
+    close(fd);
+
+    /* A method evhttp cannot serve is refused, not taken for GET. */
+    fd = connect_to(server.port);
+    const char trace[] = "TRACE /delay?s=0 HTTP/1.1\r\nHost: x\r\n\r\n";
+    assert_int_equal(send(fd, trace, sizeof(trace) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(trace) - 1);
     got = recv(fd, buf, sizeof(buf) - 1, 0);
     assert_true(got > 12);
     buf[got] = '\0';

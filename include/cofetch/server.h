@@ -8,7 +8,8 @@
  * callbacks; delays are event timers, never sleeps. None of these calls is thread-safe:
  * make them all on the thread that runs the event_base, and only while it exists.
  *
- * Endpoints (GET only; other methods get libevent's 501; unknown paths get 404):
+ * Endpoints (GET, HEAD, POST, PUT, DELETE, OPTIONS and PATCH alike, request bodies up to
+ * 1 MiB; other methods get libevent's 501, larger bodies 413; unknown paths get 404):
  *   /delay?s=SECONDS           200 "slept S\n" (S printed with %g) after S seconds
  *                              (plain decimal, fractions allowed, 0..3600).
  *   /bytes?n=N                 200 with N bytes (0..10 GiB), byte i = 'a' + i % 26,
@@ -31,6 +32,11 @@
  *   /headers                   the request headers as one JSON object, in arrival order
  *                              (a repeated header appears as a repeated member); bytes
  *                              >= 0x80 are escaped as \u00XX. application/json.
+ *   /echo                      the request as received, one JSON object:
+ *                              {"method":M,"uri":U,"headers":[[name,value],...],
+ *                              "body_len":N,"body":B}; headers in arrival order; in U and B
+ *                              control bytes and bytes >= 0x7f are \u00XX (one per byte),
+ *                              so the bytes sent can be compared exactly. application/json.
  *   /next?n=N[&s=S][&then=T]   after S seconds (default 0), body "<url>/bytes?n=N\n", or
  *                              "<url>/delay?s=T\n" with then=T; <url> is cf_server_url().
  *   /retry?fail=K[&id=ID][&after=S]  per ID (default ""), the first K requests get 503 with

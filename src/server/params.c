@@ -72,3 +72,19 @@ int srv_flag(const struct evkeyvalq *q, const char *key)
     const char *v = evhttp_find_header(q, key);
     return v != NULL && strcmp(v, "0") != 0;
 }
+
+const char *srv_method_name(int m)
+{
+    switch ((enum evhttp_cmd_type)m) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    case EVHTTP_REQ_TRACE: return "TRACE";
+    case EVHTTP_REQ_CONNECT: return "CONNECT";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+    }
+    return "?";
+}

@@ -20,6 +20,8 @@ int srv_opt_u64(const struct evkeyvalq *q, const char *key, uint64_t dflt, uint6
                 uint64_t *out);
 /* Whether the parameter key of q is present and not "0". */
 int srv_flag(const struct evkeyvalq *q, const char *key);
+/* The name of an evhttp request method (enum evhttp_cmd_type), "?" for one unknown. */
+const char *srv_method_name(int method);
 /* secs (>= 0) as a timeval, rounded to the microsecond. */
 struct timeval srv_secs_timeval(double secs);
 

@@ -231,6 +231,52 @@ static void handle_headers(struct evhttp_request *req)
     evbuffer_free(body);
 }
 
+/* /echo: the request as the server saw it, one JSON object: method, uri (as sent), headers
+ * (an array of [name, value] pairs in arrival order), body (bytes >= 0x80 and control bytes
+ * as \u00XX, so a byte string round-trips) and body_len. */
+static void handle_echo(struct evhttp_request *req)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(req);
+    struct evbuffer *body = evbuffer_new();
+    const struct evkeyval *h;
+    const char *sep = "";
+    size_t len = in != NULL ? evbuffer_get_length(in) : 0;
+    char *bytes;
+
+    if (body == NULL) {
+        evhttp_send_reply(req, 500, NULL, NULL);
+        return;
+    }
+    evbuffer_add_printf(
+        body, "{\"method\":\"%s\",\"uri\":", srv_method_name(evhttp_request_get_command(req)));
+    json_string(body, evhttp_request_get_uri(req));
+    evbuffer_add_printf(body, ",\"headers\":[");
+    for (h = evhttp_request_get_input_headers(req)->tqh_first; h != NULL; h = h->next.tqe_next) {
+        evbuffer_add_printf(body, "%s[", sep);
+        json_string(body, h->key);
+        evbuffer_add(body, ",", 1);
+        json_string(body, h->value);
+        evbuffer_add(body, "]", 1);
+        sep = ",";
+    }
+    evbuffer_add_printf(body, "],\"body_len\":%zu,\"body\":", len);
+    /* The body may hold NUL bytes: escape it byte by byte. */
+    bytes = len > 0 ? (char *)evbuffer_pullup(in, -1) : NULL;
+    evbuffer_add(body, "\"", 1);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)bytes[i];
+        if (c == '"' || c == '\\')
+            evbuffer_add_printf(body, "\\%c", c);
+        else if (c < 0x20 || c >= 0x7f)
+            evbuffer_add_printf(body, "\\u%04x", c);
+        else
+            evbuffer_add(body, &c, 1);
+    }
+    evbuffer_add(body, "\"}\n", 3);
+    reply_json(req, body);
+    evbuffer_free(body);
+}
+
 /* /next?n=N[&s=S][&then=T]: after S seconds (default 0), a body naming the next URL:
  * <url>/delay?s=T when `then` is given, else <url>/bytes?n=N. */
 static void handle_next(cf_server *srv, struct srv_conn *conn, struct evhttp_request *req,
@@ -335,6 +381,7 @@ void srv_route_dispatch(cf_server *srv, struct srv_conn *conn, struct evhttp_req
     case SRV_ROUTE_DRIP: handle_drip(conn, req, q); break;
     case SRV_ROUTE_RESET: handle_reset(conn, req, q); break;
     case SRV_ROUTE_HEADERS: handle_headers(req); break;
+    case SRV_ROUTE_ECHO: handle_echo(req); break;
     case SRV_ROUTE_NEXT: handle_next(srv, conn, req, q); break;
     case SRV_ROUTE_RETRY: handle_retry(srv, req, q); break;
     case SRV_ROUTE_COUNT: handle_count(srv, req, q); break;

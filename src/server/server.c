@@ -26,6 +26,7 @@
 #include "jobs.h"
 #include "reply.h"
 #include "retry.h"
+#include "params.h"
 #include "routes.h"
 #include "stats.h"
 #include "tls.h"
@@ -104,7 +105,8 @@ static void on_request(struct evhttp_request *req, void *arg)
     struct srv_conn *conn;
 
     if (!srv->quiet)
-        fprintf(stderr, "cf_server: GET %s\n", evhttp_request_get_uri(req));
+        fprintf(stderr, "cf_server: %s %s\n", srv_method_name(evhttp_request_get_command(req)),
+                evhttp_request_get_uri(req));
     route = srv_route_find(path != NULL ? path : "");
     srv_stats_request(srv, route);
 
@@ -210,9 +212,11 @@ int cf_server_start(struct event_base *base, const struct cf_server_opts *opts, 
         goto fail;
     }
     evhttp_set_gencb(srv->http, on_request, srv);
-    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET);
+    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                              EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+                                              EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
     evhttp_set_max_headers_size(srv->http, 64 * 1024);
-    evhttp_set_max_body_size(srv->http, 64 * 1024);
+    evhttp_set_max_body_size(srv->http, 1024 * 1024);
     evhttp_set_timeout(srv->http, IDLE_TIMEOUT_S);
     evhttp_set_default_content_type(srv->http, "text/plain");
 
