@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/soak_resume.sh [CYCLES] [LINES] - SIGKILL and resume, over and over (not run by CI).
 #
-# Runs `cofetch --json -j 50 --journal J -i LIST >> OUT` against its own loopback server
+# Runs `cofetch --jsonl -j 50 --journal J -i LIST >> OUT` against its own loopback server
 # (cofetch --serve: /delay?s=0.05 lines), kills it with SIGKILL after a random 0.1-0.6 s, and runs the same
 # command again, CYCLES times (default 200) or until a run finishes. Then checks:
 #   - no line lost: every line of LIST has an ok record in OUT (the last run completes it);
@@ -28,7 +28,7 @@ curl -s "http://127.0.0.1:$port/count?reset=1" >/dev/null
 
 kills=0 done=0
 for c in $(seq 1 "$cycles"); do
-    "$cofetch" -s --json -j 50 --journal "$tmp/journal" -i "$tmp/list" >> "$tmp/out" 2>/dev/null &
+    "$cofetch" -s --jsonl -j 50 --journal "$tmp/journal" -i "$tmp/list" >> "$tmp/out" 2>/dev/null &
     pid=$!
     sleep "0.$((RANDOM % 6 + 1))"
     if kill -9 "$pid" 2>/dev/null; then
@@ -38,7 +38,7 @@ for c in $(seq 1 "$cycles"); do
         wait "$pid"; done=1; break
     fi
 done
-[ "$done" = 1 ] || "$cofetch" -s --json -j 50 --journal "$tmp/journal" -i "$tmp/list" >> "$tmp/out"
+[ "$done" = 1 ] || "$cofetch" -s --jsonl -j 50 --journal "$tmp/journal" -i "$tmp/list" >> "$tmp/out"
 
 records=$(grep -c '"ok":true' "$tmp/out")
 distinct=$(grep -o '&i=[0-9]*' "$tmp/out" | sort -u | wc -l)

@@ -102,7 +102,7 @@ _cofetch()
         local opts='
             --body --cacert --capath --compare --compressed --connect-timeout -d --data --demo
             -f --fail --fail-fast -H --header -h --help --http1.1 --http2 -i --input
-            --journal -k --insecure --json -L --location --max-filesize --max-redirs -m --max-time
+            --journal -k --insecure --jsonl -L --location --max-filesize --max-redirs -m --max-time
             --mode --no-clobber -o --output-dir -j --parallel --per-host --proto --rate
             -X --request --retry --retry-delay --retry-failed --serve --shard -s --silent
             -Y --speed-limit -y --speed-time --summary

@@ -131,11 +131,11 @@ static void test_usage_errors(void **state)
     expect_usage("gather, queue or chain", "--mode", "fast", NULL);
     expect_usage("K/N", "--shard", "0/3", NULL);
     expect_usage("K/N", "--shard", "4/3", NULL);
-    expect_usage("choose one", "--json", "--body", NULL);
+    expect_usage("choose one", "--jsonl", "--body", NULL);
     expect_usage("unknown write-out variable %{nope}", "-w", "%{nope}", NULL);
     expect_usage("unknown placeholder {nope}", "--then", "{nope}", NULL);
     expect_usage("cannot be used with --mode queue", "--mode=queue", "--then", "{url}");
-    expect_usage("takes no value", "--json=1", NULL, NULL);
+    expect_usage("takes no value", "--jsonl=1", NULL, NULL);
     expect_usage("drop --sync", "--compare", "--sync", NULL);
     expect_usage("seconds", "--max-time", "soon", NULL);
     expect_usage("N, N/s", "--rate", "5/w", NULL);

@@ -152,7 +152,7 @@ comp() {
         fails=$((fails + 1))
     fi
 }
-comp '--json' 'cofetch --js' cofetch --js
+comp '--summary' 'cofetch --summ' cofetch --summ
 comp '--no-clobber' 'cofetch --no' cofetch --no
 comp '--http1.1 --http2' 'cofetch --htt' cofetch --htt
 comp "$HELP_LONG" 'cofetch --' cofetch --
@@ -239,10 +239,10 @@ for i in {1..100}; do
 done
 zpty -d z
 EOF
-    local -a lines=("cofetch --js" "cofetch --no-c" "cofetch --mode q" "cofetch --mode=ch"
+    local -a lines=("cofetch --summ" "cofetch --no-c" "cofetch --mode q" "cofetch --mode=ch"
         "cofetch -i li" "cofetch --input=li" "cofetch -o ou" "cofetch --cacert c"
         "cofetch -d @bo" "cofetch -X PU" "cofetch -s --time")
-    local -a want=("<cofetch --json >" "<cofetch --no-clobber >" "<cofetch --mode queue >"
+    local -a want=("<cofetch --summary >" "<cofetch --no-clobber >" "<cofetch --mode queue >"
         "<cofetch --mode=chain >" "<cofetch -i list.txt >" "<cofetch --input=list.txt >"
         "<cofetch -o outd/>" "<cofetch --cacert ca.pem >" "<cofetch -d @body.json >"
         "<cofetch -X PUT >" "<cofetch -s --timeline >")
@@ -270,7 +270,7 @@ check_fish() {
             cut -f1 | sort | tr '\n' ' ' | sed 's/ $//')
         [ "$got" = "$1" ] || fail "fish: '$2' completed to '$got', expected '$1'"
     }
-    fcomp '--json' 'cofetch --js'
+    fcomp '--summary' 'cofetch --summ'
     fcomp '--http1.1 --http2' 'cofetch --htt'
     fcomp "$(printf '%s\n' "$help_long" | sort | tr '\n' ' ' | sed 's/ $//')" 'cofetch --'
     fcomp 'chain gather queue' 'cofetch --mode '

@@ -113,7 +113,7 @@ static void test_json_fields(void **state)
         "\"connect\":",  "\"tls\":",           "\"ttfb\":",         "\"total\":"};
     char *out, *err;
     (void)state;
-    int rc = run(NULL, &out, &err, "--json", cli_url("/bytes?n=7"), "nope", NULL);
+    int rc = run(NULL, &out, &err, "--jsonl", cli_url("/bytes?n=7"), "nope", NULL);
     assert_int_equal(rc, 1);
     assert_int_equal(count_lines(out), 2);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -284,7 +284,7 @@ static void test_no_clobber_skips(void **state)
     free(err);
     assert_int_equal(cf_test_http_get(cli_env.srv.port, "/count?reset=1", NULL, &resp), 0);
     cf_test_response_free(&resp);
-    assert_int_equal(run(NULL, &out, &err, "-s", "--json", "-o", dir, "--no-clobber", url, NULL),
+    assert_int_equal(run(NULL, &out, &err, "-s", "--jsonl", "-o", dir, "--no-clobber", url, NULL),
                      0);
     assert_non_null(strstr(out, "\"skipped\":\"exists\""));
     assert_non_null(strstr(out, "\"ok\":true"));
@@ -314,7 +314,7 @@ static void test_slow_head_does_not_stall(void **state)
     sb_adds(&in, cli_url("/stall?s=10\n"));
     for (int i = 0; i < 1000; i++)
         sb_addf(&in, "%s/bytes?n=%d\n", cli_env.srv.url, i % 100);
-    int rc = run(sb_cstr(&in), &out, &err, "-s", "--json", "-m", "3", NULL);
+    int rc = run(sb_cstr(&in), &out, &err, "-s", "--jsonl", "-m", "3", NULL);
     assert_int_equal(rc, 1); /* the stalled line timed out */
     for (const char *p = out; (p = strstr(p, "\"line\":")); p++) {
         unsigned long line = strtoul(p + 7, NULL, 10);
@@ -361,7 +361,7 @@ static void test_stalled_fetch_gives_up(void **state)
  * (libcurl's own per-host limit counted the wait in the timeout: 8 of 12 failed.) */
 static void test_per_host_wait_is_queue_time(void **state)
 {
-    char *argv[32] = {"cofetch", "-s", "--per-host", "2", "-m", "2.5", "--json"};
+    char *argv[32] = {"cofetch", "-s", "--per-host", "2", "-m", "2.5", "--jsonl"};
     static char urls[12][128];
     struct cli_run r = {.argv = argv};
     int argc = 7, ok = 0;
@@ -662,7 +662,7 @@ static void test_output_dir_hostile(void **state)
     char *out, *err;
     (void)state;
     assert_non_null(mkdtemp(dir));
-    int rc = run(NULL, &out, &err, "-o", dir, "--json", cli_url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"),
+    int rc = run(NULL, &out, &err, "-o", dir, "--jsonl", cli_url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"),
                  cli_url("/status/404?/../../.hidden"), NULL);
     assert_int_equal(rc, 0);
     assert_int_equal(t_count_files(dir), 2);

@@ -49,7 +49,7 @@ static void no_sanitizer_report(const struct cli_run *r)
 static void test_parallel_over_open_files_limit(void **state)
 {
     char list[128];
-    char *argv[] = {"cofetch", "-i", list, "-j", "500", "--json", NULL};
+    char *argv[] = {"cofetch", "-i", list, "-j", "500", "--jsonl", NULL};
     struct cli_run r;
     FILE *f;
     (void)state;
@@ -88,7 +88,7 @@ static void test_parallel_over_open_files_limit(void **state)
     /* Queue mode and -o (two files a fetch) under the same hard limit. */
     char dir[160];
     char *argv2[] = {"cofetch", "-i", list, "--mode", "queue", "-j",
-                     "500",     "-o", dir,  "--json", NULL};
+                     "500",     "-o", dir,  "--jsonl", NULL};
     snprintf(dir, sizeof dir, "%s/out-nofile", cli_env.tmpdir);
     memset(&r, 0, sizeof r);
     r.argv = argv2;
@@ -241,7 +241,7 @@ static void test_body_waiting_its_turn_spills(void **state)
 
 static void test_chain_keeps_a_capped_head(void **state)
 {
-    char *argv[] = {"cofetch", "--json", "--then", "{body}", cli_url("/bytes?n=300000000"), NULL};
+    char *argv[] = {"cofetch", "--jsonl", "--then", "{body}", cli_url("/bytes?n=300000000"), NULL};
     struct cli_run r;
     (void)state;
 

@@ -4,7 +4,7 @@
  * with comments and blank lines between), in every mode, with --fail-fast and with
  * SIGINT; then --journal resume after an interrupted 1,000-URL run.
  *
- * The rule checked (--json): every counted input line (not blank, not a comment) that the
+ * The rule checked (--jsonl): every counted input line (not blank, not a comment) that the
  * run took yields exactly one record, or in chain mode one record per step it reached
  * (steps 0..k, the chain ending at its first failure or at the last --then). A run that
  * ends normally takes every line; one stopped early (--fail-fast, SIGINT) takes a prefix
@@ -176,10 +176,10 @@ static int check(const char *what, const char *out, int steps, int prefix)
     return taken;
 }
 
-/* Runs cofetch -i list --json -m 1.5 EXTRA... (extra: NULL-terminated). */
+/* Runs cofetch -i list --jsonl -m 1.5 EXTRA... (extra: NULL-terminated). */
 static void run_argv(struct cli_run *r, unsigned long sigint_after, const char *const *extra)
 {
-    char *argv[48] = {"cofetch", "-i", list_path, "--json", "-m", "1.5"};
+    char *argv[48] = {"cofetch", "-i", list_path, "--jsonl", "-m", "1.5"};
     int argc = 6;
 
     for (; *extra && argc < 47; extra++)
@@ -305,7 +305,7 @@ static void resume_runs(const char *name, const char *delay, int signal, struct 
                         struct cli_run *r2)
 {
     static char list[128], journal[128];
-    static char *argv[] = {"cofetch", "-i", list, "--json", "-j", "20", "--journal", journal, NULL};
+    static char *argv[] = {"cofetch", "-i", list, "--jsonl", "-j", "20", "--journal", journal, NULL};
     FILE *f;
 
     snprintf(list, sizeof list, "%s/%s-list", cli_env.tmpdir, name);
@@ -600,7 +600,7 @@ static void test_stdout_full(void **state)
     char journal[128];
     char *argv[] = {"cofetch",
                     "-s",
-                    "--json",
+                    "--jsonl",
                     "--journal",
                     journal,
                     cli_url("/bytes?n=3"),
@@ -628,7 +628,7 @@ static void test_stdout_full(void **state)
 static void test_stdout_fills_up(void **state)
 {
     char list[128], journal[128], outfile[128];
-    char *argv[] = {"cofetch", "-s", "--json", "-j", "20", "--journal", journal, "-i", list, NULL};
+    char *argv[] = {"cofetch", "-s", "--jsonl", "-j", "20", "--journal", journal, "-i", list, NULL};
     struct cli_run r = {.argv = argv, .stdout_file = outfile, .fsize = 20000};
     char *text, *out;
     int entries;
@@ -696,7 +696,7 @@ static void test_journal_write_error(void **state)
 static void test_stdout_closed(void **state)
 {
     char journal[128];
-    char *argv[] = {"cofetch", "-s", "--json", "--journal", journal, cli_url("/bytes?n=3"), NULL};
+    char *argv[] = {"cofetch", "-s", "--jsonl", "--journal", journal, cli_url("/bytes?n=3"), NULL};
     struct cli_run r = {.argv = argv, .close_stdout = 1};
     char *text;
     (void)state;
@@ -721,7 +721,7 @@ static void test_stdout_closed(void **state)
 static void test_sighup(void **state)
 {
     char *argv[] = {"cofetch",
-                    "--json",
+                    "--jsonl",
                     "--summary",
                     cli_url("/bytes?n=1"),
                     cli_url("/bytes?n=2"),

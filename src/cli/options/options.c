@@ -108,7 +108,7 @@ static const struct option table[] = {
     {"insecure", 'k', ARG_NONE, O_INSECURE, G_FETCH, NULL, "skip TLS certificate checks"},
     {"journal", 0, ARG_REQ, O_JOURNAL, G_INPUT, "FILE",
      "record finished lines in FILE; a rerun skips them (resume)"},
-    {"json", 0, ARG_NONE, O_JSON, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
+    {"jsonl", 0, ARG_NONE, O_JSON, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
     {"location", 'L', ARG_NONE, O_LOCATION, G_FETCH, NULL, "follow redirects (off by default)"},
     {"max-filesize", 0, ARG_REQ, O_MAX_FILESIZE, G_FETCH, "BYTES",
      "largest body accepted (k/M/G suffixes)"},
@@ -444,7 +444,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         break;
     case O_INSECURE: /* -k, --insecure */ cfg->insecure = 1; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
-    case O_JSON: /* --json */
+    case O_JSON: /* --jsonl */
         cfg->format = OUT_JSON;
         ps->format_given[OUT_JSON] = 1;
         break;
@@ -613,7 +613,7 @@ static int check(struct parser *ps)
         ps->format_given[OUT_JSON] + ps->format_given[OUT_WRITEOUT] + ps->format_given[OUT_BODY];
 
     if (formats > 1)
-        return usage(ps, "--json, --write-out and --body each take stdout: choose one");
+        return usage(ps, "--jsonl, --write-out and --body each take stdout: choose one");
     if (cfg->nthens) {
         if (cfg->mode_given && !(cfg->mode->flags & MODE_STEPS))
             return usage(ps, "--then makes a chain: it cannot be used with --mode %s",

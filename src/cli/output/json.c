@@ -1,5 +1,5 @@
 /*
- * json.c - JSON escaping and the record object of --json and %{json}.
+ * json.c - JSON escaping and the record object of --jsonl and %{json}.
  */
 #include <stdio.h>
 #include <string.h>
