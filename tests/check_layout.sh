@@ -54,11 +54,13 @@ check_includes() {
             case $f in
             include/*)
                 case $inc in cofetch/*) ;; *) fail "$f: a public header includes \"$inc\"" ;; esac ;;
-            src/core/*) lower "$f" "$inc" core "cofetch/fetch.h cofetch/server.h" ;;
-            src/net/*) lower "$f" "$inc" net "cofetch/server.h" ;;
+            src/core/*) lower "$f" "$inc" core "cofetch/fetch.h" ;;
+            src/net/*) lower "$f" "$inc" net "" ;;
             src/server/*) lower "$f" "$inc" server "cofetch/fetch.h" ;;
             src/cli/*)
                 case $inc in cofetch/*) continue ;; esac
+                # The loopback server's one header is for --demo and --serve.
+                case $f:$inc in src/cli/run/demo.c:server/server.h) continue ;; esac
                 [ -f "src/cli/$inc" ] || { fail "$f: \"$inc\" is not under src/cli"; continue; }
                 w=${inc%%/*}
                 [ "$w" != "$inc" ] || { fail "$f: \"$inc\" does not name its wing"; continue; }

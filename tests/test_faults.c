@@ -1,7 +1,7 @@
 /*
  * test_faults.c - issue 7: a bad server never costs the user their other results.
  *
- * Every fault endpoint of the loopback server (cofetch/server.h) is fetched with cf_fetch
+ * Every fault endpoint of the loopback server (src/server/server.h) is fetched with cf_fetch
  * at the same time as a set of good URLs, all in one cf_gather on one loop (the server runs
  * on the same loop: tests/support/net_fixture.h). Each fault must end in its own CF_E* code
  * with a clear one-line message, within its limits; every good URL must succeed with the

@@ -1,5 +1,5 @@
 /*
- * test_server.c - the loopback server (cofetch/server.h).
+ * test_server.c - the loopback server (src/server/server.h).
  *
  * Most tests talk to a server running in a child process (tests/support/server_fixture.h)
  * with a blocking socket client, so the test can simply wait for answers; the group teardown
@@ -27,7 +27,7 @@
 #include <event2/http.h>
 
 #include "cofetch/error.h"
-#include "cofetch/server.h"
+#include "server/server.h"
 #include "server_fixture.h"
 #include "support.h"
 

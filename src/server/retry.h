@@ -4,7 +4,7 @@
 #ifndef SRV_RETRY_H
 #define SRV_RETRY_H
 
-#include "cofetch/server.h"
+#include "server.h"
 
 /*
  * Counts one more request for id and sets *earlier to the number counted for id before it.

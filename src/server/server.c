@@ -21,7 +21,7 @@
 #include <event2/listener.h>
 
 #include "cofetch/error.h"
-#include "cofetch/server.h"
+#include "server.h"
 #include "faults.h"
 #include "jobs.h"
 #include "reply.h"

@@ -5,7 +5,7 @@
 #ifndef SRV_STATS_H
 #define SRV_STATS_H
 
-#include "cofetch/server.h"
+#include "server.h"
 #include "types.h"
 
 struct evbuffer;
@@ -28,7 +28,7 @@ void srv_stats_get(const cf_server *srv, struct cf_server_stats *out);
 unsigned long srv_stats_path(const cf_server *srv, const char *name);
 /* Zeroes the request counters and sets conns_max to conns_open (cf_server_reset_stats()). */
 void srv_stats_reset(cf_server *srv);
-/* Appends the /count JSON object and a newline to out (see cofetch/server.h). */
+/* Appends the /count JSON object and a newline to out (see server.h). */
 void srv_stats_json(const cf_server *srv, struct evbuffer *out);
 
 #endif

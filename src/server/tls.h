@@ -4,7 +4,7 @@
 #ifndef SRV_TLS_H
 #define SRV_TLS_H
 
-#include "cofetch/server.h"
+#include "server.h"
 
 /*
  * Loads the PEM certificate chain and key into the server's TLS context and makes evhttp

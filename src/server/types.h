@@ -12,7 +12,7 @@
 #ifndef SRV_TYPES_H
 #define SRV_TYPES_H
 
-#include "cofetch/server.h"
+#include "server.h"
 
 struct event_base;
 struct evhttp;

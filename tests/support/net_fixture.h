@@ -11,7 +11,7 @@
 
 #include "cofetch/cofetch.h"
 #include "cofetch/fetch.h"
-#include "cofetch/server.h"
+#include "server/server.h"
 
 struct nf_env {
     cf_loop *loop;

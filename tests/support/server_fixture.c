@@ -21,7 +21,7 @@
 #include <event2/event.h>
 
 #include "cofetch/error.h"
-#include "cofetch/server.h"
+#include "server/server.h"
 #include "server_fixture.h"
 #include "support.h"
 

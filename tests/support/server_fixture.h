@@ -1,5 +1,5 @@
 /*
- * server_fixture.h - helpers for tests that need the loopback server (cofetch/server.h).
+ * server_fixture.h - helpers for tests that need the loopback server (src/server/server.h).
  *
  * Two ways to run it:
  *  - In process, on the test's own event_base (e.g. the one under a cf_loop): call
@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "cofetch/server.h"
+#include "server/server.h"
 
 struct cf_test_server {
     pid_t pid;

@@ -14,7 +14,7 @@
 
 #include "base/exitcode.h"
 #include "cofetch/error.h"
-#include "cofetch/server.h"
+#include "server/server.h"
 #include "cofetch/task.h"
 #include "run/demo.h"
 #include "run/mode_ordered.h"

@@ -1,5 +1,5 @@
 /*
- * cofetch/server.h - the loopback HTTP(S) server used by the tests, the benchmarks and
+ * server/server.h - the loopback HTTP(S) server used by the tests, the benchmarks and
  * `cofetch --demo` / `cofetch --serve PORT`.
  *
  * The server lives on a libevent event_base that the caller owns and runs. Nothing here
@@ -99,8 +99,8 @@
  * client that only half-closes (shutdown(SHUT_WR)) after its request. Elsewhere it is
  * noticed when the reply is next written.
  */
-#ifndef COFETCH_SERVER_H
-#define COFETCH_SERVER_H
+#ifndef SRV_SERVER_H
+#define SRV_SERVER_H
 
 struct event_base;
 
