@@ -223,6 +223,32 @@ static void test_text_and_body(void **state)
     }
 }
 
+/* --body: a body that waits its turn behind a slow line is kept (memory, then a temporary
+ * file) up to 1 GiB; past that its record fails (the disk would fill: 2 GiB in 6 s) and the
+ * others are written. Failures are named on stderr, as curl does, unless -s. */
+static void test_body_wait_cap(void **state)
+{
+    char *out, *err;
+    char big[64];
+    (void)state;
+    snprintf(big, sizeof big, "%s", cli_url("/bytes?n=1100000000"));
+    int rc = run(NULL, &out, &err, "--body", cli_url("/delay?s=1"), big, cli_url("/bytes?n=5"),
+                 cli_url("/status/404"), "-f", NULL);
+    assert_int_equal(rc, 1);
+    assert_string_equal(out, "slept 1\nabcde");
+    assert_non_null(strstr(err, "bytes?n=1100000000: the body passed 1073741824 bytes while "
+                                "waiting its turn to be written"));
+    assert_non_null(strstr(err, "args:4 "));
+    assert_non_null(strstr(err, "/status/404: "));
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "-s", "-f", "--body", cli_url("/status/404"), NULL);
+    assert_int_equal(rc, 1);
+    assert_string_equal(err, "");
+    free(out);
+    free(err);
+}
+
 /* Chain steps from a relative Location (/redirect?n=1 answers 302 to "/redirect?n=0") are
  * resolved against the previous URL, and a {body} whose first line is over 8 KiB fails
  * its step instead of fetching the URL cut short. */
@@ -662,8 +688,9 @@ static void test_output_dir_hostile(void **state)
     char *out, *err;
     (void)state;
     assert_non_null(mkdtemp(dir));
-    int rc = run(NULL, &out, &err, "-o", dir, "--jsonl", cli_url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"),
-                 cli_url("/status/404?/../../.hidden"), NULL);
+    int rc =
+        run(NULL, &out, &err, "-o", dir, "--jsonl", cli_url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"),
+            cli_url("/status/404?/../../.hidden"), NULL);
     assert_int_equal(rc, 0);
     assert_int_equal(t_count_files(dir), 2);
     DIR *d = opendir(dir);
@@ -826,6 +853,7 @@ int main(void)
         cmocka_unit_test(test_writeout_variables),
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_text_and_body),
+        cmocka_unit_test(test_body_wait_cap),
         cmocka_unit_test(test_then_relative_and_long_body),
         cmocka_unit_test(test_stdin_read_twice),
         cmocka_unit_test(test_no_clobber_skips),

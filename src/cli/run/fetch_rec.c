@@ -26,6 +26,9 @@
 enum { KEEP_HEAD = 2 * TMPL_BODY_MAX };
 /* --body: bytes of a body kept in memory before the rest goes to a temporary file. */
 enum { BODY_MEM_MAX = 256 * 1024 };
+/* --body: most bytes of a body kept while it waits its turn (memory and file), unless
+ * --max-filesize allows more; past it the record fails rather than fill the disk. */
+#define BODY_WAIT_MAX (1LL << 30)
 
 /* --body: stream it, or keep it (memory, then the temporary file). 0 or 1 (abort). */
 static int keep_body(struct fetch_sink *s, const void *data, size_t len)
@@ -41,6 +44,11 @@ static int keep_body(struct fetch_sink *s, const void *data, size_t len)
         output_direct(run->out, data, len); /* a broken stdout stops the run */
         return 0;
     }
+    if ((long long)len > s->wait_room) {
+        s->too_big = 1;
+        return 1;
+    }
+    s->wait_room -= (long long)len;
     if (!r->has_body_fd && r->body.len + len <= BODY_MEM_MAX) {
         if (sb_add(&r->body, data, len)) {
             s->write_errno = ENOMEM;
@@ -116,8 +124,10 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
                  .rec = r,
                  .fail = run->cfg->fail,
                  .keep_all = run->cfg->format == OUT_BODY,
-                 .keep_head = keep_head},
+                 .keep_head = keep_head,
+                 .wait_max = run->req.max_body > BODY_WAIT_MAX ? run->req.max_body : BODY_WAIT_MAX},
     };
+    fr->sink.wait_room = fr->sink.wait_max;
     r->url = url;
     r->url_len = strlen(url);
     fr->req.url = url;
@@ -161,7 +171,14 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
 
     r->end = run_now(run);
     run->inflight--;
-    if (sink->write_errno && rc != CF_ECANCELED) {
+    if (sink->too_big && rc != CF_ECANCELED) {
+        rc = CF_ETOOBIG;
+        sb_reset(&r->err);
+        sb_addf(&r->err,
+                "the body passed %lld bytes while waiting its turn to be written "
+                "(--max-filesize allows more)",
+                sink->wait_max);
+    } else if (sink->write_errno && rc != CF_ECANCELED) {
         rc = sink->write_errno == ENOMEM ? CF_ENOMEM : CF_EIO;
         sb_reset(&r->err);
         sb_addf(&r->err, "%s the body: %s", sink->file ? "saving" : "keeping",

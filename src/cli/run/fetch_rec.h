@@ -28,6 +28,9 @@ struct fetch_sink {
     int keep_head;
     struct outfile *file; /* -o (owned, from begin to end) */
     int write_errno;
+    long long wait_max;  /* --body: most bytes kept while waiting its turn ... */
+    long long wait_room; /* ... and what is left of them */
+    int too_big;         /* --body: a waiting body passed its cap */
 };
 
 struct fetch_rec {

@@ -118,6 +118,11 @@ void run_finish(struct run *run, struct rec *r)
     }
     if (run->cfg->verbose)
         verbose(run, r);
+    else if (!ok && !run->cfg->silent && !interrupted(run, r) && r->code != CF_ECANCELED &&
+             (run->cfg->format == OUT_BODY || run->cfg->format == OUT_WRITEOUT))
+        /* Records of these formats may not show the error: say it on stderr, as curl does. */
+        fprintf(stderr, "cofetch: %s:%lu %.*s: %s\n", r->src ? r->src : "?", r->lineno,
+                (int)(r->url_len > 200 ? 200 : r->url_len), r->url, rec_error(r));
     if (!ok && run->cfg->fail_fast && r->code != CF_ECANCELED && run->stop == STOP_NONE) {
         fprintf(stderr, "cofetch: --fail-fast: %s:%lu %.*s failed: %s; cancelling the rest\n",
                 r->src ? r->src : "?", r->lineno, (int)(r->url_len > 200 ? 200 : r->url_len),
