@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Reproduce the performance table of issue 6 and write bench/RESULTS.md.
-#   usage: bench/run.sh [-r ROUNDS] [CASE...]     cases: B1 B2 B3 B4 B5 B7 B8 (default: B1-B5)
+#   usage: bench/run.sh [-r ROUNDS] [CASE...]     cases: B1-B8 (default: B1-B5)
+# B6 is many host names through a real DNS server (../shared/bench/dns.sh: dnsmasq and a
+# private /etc/resolv.conf; needs root): 2,000 and 20,000 distinct names, 200 in flight.
 # B7 and B8 are the real internet's shape over TLS (../shared/bench/tls.sh: a TLS nginx
 # with an HTTP/2 keep-alive port and one that closes every connection); curl -Z takes
 # about 100 s a round in B8.
@@ -31,11 +33,12 @@ peers() { # title list concurrency peers...
     local title=$1; shift
     echo "== $title" >&2
     section "$title"
-    "$shared/peers.sh" -r "$rounds" "$@" | tee -a "$log" >&2
+    $wrap "$shared/peers.sh" -r "$rounds" "$@" | tee -a "$log" >&2
     endsection
 }
 
 for c in "${cases[@]}"; do
+wrap=""; [ "$c" = B6 ] && wrap="$shared/dns.sh"
 case $c in
 B1) COFETCH_ARGS="-s -j 50 -i $dir/small10k.txt" \
         peers "B1: 10,000 tiny files, 50 in flight" "$dir/small10k.txt" 50 curl-Z cofetch h2load aiohttp ;;
@@ -83,6 +86,12 @@ B5) echo "== B5" >&2
         "$(echo "$ow $cw" | awk '{printf "%.2f", $1/$2}')" | tee -a "$log" >&2
     rm -rf "$tmp"
     endsection ;;
+B6) "$shared/dns.sh" >/dev/null
+    seq 1 20000 | awk '{print "http://h" $1 ".test:18080/f/" ($1 % 10000 + 1) ".txt"}' > "$dir/hosts20k.txt"
+    COFETCH_ARGS="-s -j 200 -i $dir/hosts2k.txt" \
+        peers "B6a: 2,000 distinct host names through DNS, 200 in flight" "$dir/hosts2k.txt" 200 curl-Z cofetch aiohttp
+    COFETCH_ARGS="-s -j 200 -i $dir/hosts20k.txt" \
+        peers "B6b: 20,000 distinct host names through DNS, 200 in flight" "$dir/hosts20k.txt" 200 curl-Z cofetch aiohttp ;;
 B7|B8) "$shared/tls.sh" start >/dev/null
     cat /etc/ssl/certs/ca-certificates.crt "$dir/tls/cert.pem" > "$dir/tls/bundle.pem"
     export CACERT=$dir/tls/bundle.pem

@@ -37,6 +37,7 @@ struct cf_client {
     size_t recv_bytes; /* receive buffers of the transfers in flight, bytes */
     long buffer_size;  /* CURLOPT_BUFFERSIZE for every transfer (0: request.c picks) */
     int env_proxy;     /* the environment names a proxy, as of cf_client_new */
+    double dns_pruned; /* cf_client_now() when libcurl was last let prune its DNS cache */
     /* libcurl's default CA bundle is a readable file (as of cf_client_new): then its
      * default CA directory is not used, so the CA store is built once and cached. */
     int default_ca_file;

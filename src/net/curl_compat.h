@@ -48,6 +48,12 @@
 #define CF_CURL_STALE_RESEND                                                                       \
     (LIBCURL_VERSION_NUM >= 0x075000 && LIBCURL_VERSION_NUM < CF_CURL_NOT_FIXED)
 
+/* request.c's DNS cache timeout: before each transfer libcurl prunes its DNS cache by
+ * walking all of it (hostip.c, Curl_hostcache_prune), quadratic with thousands of host
+ * names: 20,000 names took 57 s of CPU. Measured on 7.88.1; no upstream fix known (later
+ * releases still walk the cache per transfer). */
+#define CF_CURL_DNS_PRUNE_WALKS (LIBCURL_VERSION_NUM < CF_CURL_NOT_FIXED)
+
 /* curl_mem.c's slots: a receive buffer malloc'd when each transfer starts and freed when
  * it ends. Gone in 8.7.0, which has one transfer buffer per multi handle
  * (https://curl.se/libcurl/c/CURLOPT_BUFFERSIZE.html, https://github.com/curl/curl/pull/12805). */
