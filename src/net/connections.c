@@ -7,11 +7,13 @@
  * connection was kept walks the whole connection cache: quadratic with thousands of
  * connections open. So the sockets libcurl opens and closes through us and the transfers
  * that hold a connection are counted; a transfer that can only use a connection of its
- * own (HTTP/1) when none is idle is told so (FRESH_CONNECT: no walk), and past
- * CF_KEEP_CONNS open sockets (or transfers in flight, which is what the sockets will be
- * once libcurl gets to them) such a new plain-http connection is not kept after its
- * transfer (FORBID_REUSE: no cache walk, no pile of idle sockets). Below that, and
- * whenever a connection may be idle, libcurl reuses as usual. The policy is off when
+ * own (HTTP/1) when none is idle is told so (FRESH_CONNECT: no walk), and once as many
+ * sockets are open (or transfers in flight, which is what the sockets will be once
+ * libcurl gets to them) as libcurl would keep (4 x the peak in flight, at most
+ * CF_KEEP_CONNS) a plain-http transfer's connection is not kept after it (FORBID_REUSE):
+ * keeping one into a full cache makes libcurl walk the whole cache for the oldest to
+ * close, on every transfer when each host is new (20,000 host names). Below that,
+ * libcurl reuses as usual. The policy is off when
  * connection limits are set (a transfer waiting for a connection slot must be free to
  * take the next idle one).
  *
@@ -140,6 +142,20 @@ static int is_scheme(const char *url, const char *scheme, size_t len)
     return strncasecmp(url, scheme, len) == 0;
 }
 
+/* Open sockets past which a new plain-http connection is not kept: CF_KEEP_CONNS, or
+ * fewer when libcurl keeps fewer. A connection kept into a full cache makes libcurl walk
+ * all of it for the oldest to close (CF_CURL_CONN_WALKS), once per transfer when every
+ * host is new; a cache that is full keeps what it has instead. */
+static long keep_limit(const cf_client *c)
+{
+    long keep = CF_KEEP_CONNS;
+#if CF_CURL_MAXCONNECTS_NOW
+    if (c->conns.peak > 0 && 4 * (long)c->conns.peak < keep)
+        keep = 4 * (long)c->conns.peak;
+#endif
+    return keep;
+}
+
 /* Whether x may look for an idle connection and keep its own (see the top). */
 static void reuse_policy(cf_client *c, struct cf_xfer *x)
 {
@@ -147,15 +163,16 @@ static void reuse_policy(cf_client *c, struct cf_xfer *x)
     int http = is_scheme(r->url, "http:", 5);
     int h1 = (http && r->http_version != CF_HTTP_2) ||
              (is_scheme(r->url, "https:", 6) && r->http_version == CF_HTTP_1_1);
-
-    if (!c->conns.policy || !h1 || c->conns.sockets > c->conns.attached)
-        return; /* a connection may be idle: let libcurl look */
-    curl_easy_setopt(x->easy, CURLOPT_FRESH_CONNECT, 1L);
     /* Tasks add transfers in batches before libcurl opens any socket for them, so the
      * sockets open lag behind: count every transfer in flight as one that will be. */
-    if (http && (c->conns.sockets > (long)c->in_flight ? c->conns.sockets : (long)c->in_flight) >=
-                    CF_KEEP_CONNS)
+    long open = c->conns.sockets > (long)c->in_flight ? c->conns.sockets : (long)c->in_flight;
+
+    if (!c->conns.policy || !h1)
+        return;
+    if (http && open >= keep_limit(c))
         curl_easy_setopt(x->easy, CURLOPT_FORBID_REUSE, 1L);
+    if (c->conns.sockets <= c->conns.attached) /* none can be idle: no need to look */
+        curl_easy_setopt(x->easy, CURLOPT_FRESH_CONNECT, 1L);
 }
 #endif
 
