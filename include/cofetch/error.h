@@ -7,6 +7,10 @@
 #ifndef COFETCH_ERROR_H
 #define COFETCH_ERROR_H
 
+#include "cofetch/export.h"
+
+CF_API_BEGIN
+
 enum cf_error {
     CF_OK = 0,
     CF_ENOMEM = -1,    /* out of memory (any allocating call) */
@@ -39,5 +43,7 @@ enum cf_error {
 
 /* Short English description of a CF_E* code; never NULL, static storage. */
 const char *cf_strerror(int err);
+
+CF_API_END
 
 #endif

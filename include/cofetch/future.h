@@ -16,6 +16,10 @@
 #ifndef COFETCH_FUTURE_H
 #define COFETCH_FUTURE_H
 
+#include "cofetch/export.h"
+
+CF_API_BEGIN
+
 typedef struct cf_future cf_future;
 
 /* Errors: CF_ENOMEM. */
@@ -48,5 +52,7 @@ int cf_future_await(cf_future *f, void **result);
  * the future (as cf_future_cancel) and return CF_ETIMEDOUT. A cancel of the waiting
  * task wins over the deadline. May suspend. */
 int cf_future_wait_for(cf_future *f, double timeout, void **result);
+
+CF_API_END
 
 #endif

@@ -27,6 +27,10 @@
 
 #include <stddef.h>
 
+#include "cofetch/export.h"
+
+CF_API_BEGIN
+
 typedef struct cf_queue cf_queue;
 
 /* Errors: CF_ENOMEM. */
@@ -59,5 +63,7 @@ size_t cf_queue_size(const cf_queue *q);
 size_t cf_queue_capacity(const cf_queue *q);
 size_t cf_queue_unfinished(const cf_queue *q);
 int cf_queue_closed(const cf_queue *q);
+
+CF_API_END
 
 #endif

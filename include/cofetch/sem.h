@@ -17,6 +17,10 @@
 
 #include <stddef.h>
 
+#include "cofetch/export.h"
+
+CF_API_BEGIN
+
 typedef struct cf_sem cf_sem;
 
 /* Errors: CF_ENOMEM. */
@@ -31,5 +35,7 @@ int cf_sem_acquire_timeout(cf_sem *s, double timeout);
 int cf_sem_try_acquire(cf_sem *s);
 void cf_sem_release(cf_sem *s);
 size_t cf_sem_value(const cf_sem *s);
+
+CF_API_END
 
 #endif

@@ -54,7 +54,10 @@
 
 #include <stddef.h>
 
+#include "cofetch/export.h"
 #include "cofetch/loop.h"
+
+CF_API_BEGIN
 
 /* Spawn fn(arg) as a new task on the current loop (or `loop`). It starts on a later
  * loop iteration, after the caller suspends or returns. If out is non-NULL it
@@ -168,5 +171,7 @@ int cf_task_suspend(double deadline, cf_cancel_fn *on_cancel, void *ctx);
 /* Resume a task suspended in cf_task_suspend with `code` on a later loop iteration.
  * A second wake for the same suspension is ignored. Never suspends. */
 void cf_task_wake(cf_task *t, int code);
+
+CF_API_END
 
 #endif

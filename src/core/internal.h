@@ -147,7 +147,10 @@ struct cf_loop {
     void *asan_main_fake_stack;                   /* ASan bookkeeping for the loop's stack */
     const void *asan_main_bottom;
     size_t asan_main_size;
-    void *slots[CF_SLOT_COUNT];
+    struct cf_loop_local {
+        const void *key;
+        void *ptr;
+    } locals[CF_LOOP_LOCALS];
 };
 
 void cf_loop_schedule(cf_loop *loop, struct cf_ready *r);
