@@ -14,6 +14,7 @@
 #include "cofetch/taskgroup.h"
 #include "cofetch/wait.h"
 #include "cofetch/timeout.h"
+#include "cofetch/thread.h"
 #include "cofetch/io.h"
 
 #endif
