@@ -8,12 +8,12 @@
 #            include/cofetch/*.h declare (nothing internal, nothing of the test server,
 #            no other prefix), has the SONAME libcofetch.so.MAJOR and binds at load
 #   install  `cmake --install` into a DESTDIR puts the libraries, headers, cofetch.pc
-#            and the CMake package there; a program (tests/library/hello.c, then every
-#            examples/*.c) is built against that tree three ways: pkg-config with the
+#            and the CMake package there; tests/library/hello.c and every examples/*.c
+#            are built against that tree three ways: pkg-config with the
 #            shared library, pkg-config with libcofetch.a (and libcurl's and
 #            libevent's own .pc files), and CMake's
-#            find_package(cofetch) with cofetch::cofetch; each one binds at load and
-#            runs (the examples against `cofetch --serve`)
+#            find_package(cofetch) with cofetch::cofetch (one project for all); each
+#            binds at load and runs (the examples with a `cofetch --serve` URL)
 #
 # CFLAGS are added to every compile and link (the sanitizers, when the build has them:
 # an instrumented library needs an instrumented program).
@@ -75,10 +75,10 @@ check_symbols() {
     echo "exported $(echo "$exported" | wc -l) functions, all declared in include/cofetch"
 }
 
-# Build $1 (a .c) into $2 three ways against the tree under $root/usr/local.
-build_three() { # source name
+# Build $1 (a .c) into $2 with pkg-config, shared and static, against the tree under
+# $root/usr/local (the CMake build of every program is build_cmake's).
+build_pc() { # source name
     local c=$1 name=$2 out=$tmp/bin
-    mkdir -p "$out"
     # shellcheck disable=SC2046
     cc -std=c17 -Wall -Wextra -Werror "${extra[@]}" -o "$out/$name.shared" "$c" \
         $(pkg-config --cflags --libs cofetch) || { fail "$name: pkg-config build"; return 1; }
@@ -92,25 +92,43 @@ build_three() { # source name
     if ldd "$out/$name.static" | grep -q libcofetch; then
         fail "$name: the --static build links libcofetch.so"
     fi
-    local proj=$tmp/cmake-$name
+}
+
+# One CMake project with every program, each linked to cofetch::cofetch.
+build_cmake() { # source...
+    local proj=$tmp/cmake c n v
     mkdir -p "$proj"
-    cp "$c" "$proj/main.c"
-    cat >"$proj/CMakeLists.txt" <<EOF
-cmake_minimum_required(VERSION 3.18)
-project(user C)
-find_package(cofetch $version REQUIRED)
-add_executable($name main.c)
-target_compile_options($name PRIVATE ${extra[*]})
-target_link_options($name PRIVATE ${extra[*]})
-target_link_libraries($name PRIVATE cofetch::cofetch)
-EOF
-    cmake -S "$proj" -B "$proj/build" -DCMAKE_PREFIX_PATH="$root/usr/local" >"$proj/log" 2>&1 &&
-        cmake --build "$proj/build" >>"$proj/log" 2>&1 ||
-        { cat "$proj/log"; fail "$name: find_package(cofetch) build"; return 1; }
-    cp "$proj/build/$name" "$out/$name.cmake"
-    local v
-    for v in shared static cmake; do
-        binds_now "$out/$name.$v" || fail "$name.$v does not bind at load (-z now)"
+    {
+        echo "cmake_minimum_required(VERSION 3.18)"
+        echo "project(user C)"
+        echo "find_package(cofetch $version REQUIRED)"
+        for c in "$@"; do
+            n=${c##*/}
+            n=${n%.c}
+            echo "add_executable($n $c)"
+            echo "target_compile_options($n PRIVATE ${extra[*]})"
+            echo "target_link_options($n PRIVATE ${extra[*]})"
+            echo "target_link_libraries($n PRIVATE cofetch::cofetch)"
+        done
+    } >"$proj/CMakeLists.txt"
+    if cmake -S "$proj" -B "$proj/build" -DCMAKE_PREFIX_PATH="$root/usr/local" >"$proj/log" 2>&1 &&
+        cmake --build "$proj/build" -j2 >>"$proj/log" 2>&1; then
+        for c in "$@"; do
+            n=${c##*/}
+            n=${n%.c}
+            cp "$proj/build/$n" "$tmp/bin/$n.cmake"
+        done
+    else
+        cat "$proj/log"
+        fail "find_package(cofetch) build"
+    fi
+    for c in "$@"; do
+        n=${c##*/}
+        n=${n%.c}
+        for v in shared static cmake; do
+            [ -f "$tmp/bin/$n.$v" ] || continue
+            binds_now "$tmp/bin/$n.$v" || fail "$n.$v does not bind at load (-z now)"
+        done
     done
 }
 
@@ -132,6 +150,7 @@ check_install() {
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"; [ -z "${srv:-}" ] || kill "$srv" 2>/dev/null' EXIT
     root=$tmp/root
+    mkdir -p "$tmp/bin"
     DESTDIR=$root cmake --install "$build" --prefix /usr/local >"$tmp/install.log" ||
         { cat "$tmp/install.log"; fail "cmake --install"; return; }
     for f in lib/libcofetch.so lib/libcofetch.so.$major lib/libcofetch.so.$version \
@@ -151,7 +170,17 @@ check_install() {
     pkg-config --print-requires-private cofetch | grep -q '^libcurl' ||
         fail "cofetch.pc: libcurl is not in Requires.private"
 
-    build_three "$src/tests/library/hello.c" hello && run_three hello
+    local progs=("$src/tests/library/hello.c") n
+    for f in "$src"/examples/*.c; do
+        [ -f "$f" ] && progs+=("$f")
+    done
+    for f in "${progs[@]}"; do
+        n=${f##*/}
+        build_pc "$f" "${n%.c}"
+    done
+    build_cmake "${progs[@]}"
+
+    run_three hello
     grep -q "hello from a task" "$tmp/hello.shared.out" 2>/dev/null ||
         fail "hello.shared did not print what it should"
 
@@ -165,11 +194,15 @@ check_install() {
         sleep 0.1
     done
     [ -n "$url" ] || { fail "cofetch --serve did not start"; return; }
-    for f in "$src"/examples/*.c; do
-        [ -f "$f" ] || continue
-        f=${f##*/}
-        build_three "$src/examples/$f" "${f%.c}" && run_three "${f%.c}" "$url"
+    for f in "${progs[@]:1}"; do
+        n=${f##*/}
+        run_three "${n%.c}" "$url"
     done
+    # The seeds' first program prints in the order gather interleaves it.
+    if [ -f "$tmp/count.shared.out" ] &&
+        [ "$(tr '\n' ' ' <"$tmp/count.shared.out")" != "One One Two Two " ]; then
+        fail "count printed $(tr '\n' ' ' <"$tmp/count.shared.out"), not One One Two Two"
+    fi
 }
 
 case $check in
