@@ -14,6 +14,9 @@
 #            libevent's own .pc files), and CMake's
 #            find_package(cofetch) with cofetch::cofetch (one project for all); each
 #            binds at load and runs (the examples with a `cofetch --serve` URL)
+#   man3     man/cofetch.3 is exactly what man/gen-cofetch3.sh writes from the headers
+#            (so it names every call, with the header's own comment), it names every
+#            function the headers declare, and mandoc -T lint finds no warning in it
 #
 # CFLAGS are added to every compile and link (the sanitizers, when the build has them:
 # an instrumented library needs an instrumented program).
@@ -205,8 +208,31 @@ check_install() {
     fi
 }
 
+check_man3() {
+    local page=$src/man/cofetch.3 fresh missing name out
+    fresh=$(bash "$src/man/gen-cofetch3.sh" "$src/include") || { fail "gen-cofetch3.sh failed"; return; }
+    if ! diff -u "$page" <(echo "$fresh") >"${TMPDIR:-/tmp}/cofetch3.diff.$$"; then
+        head -40 "${TMPDIR:-/tmp}/cofetch3.diff.$$"
+        fail "man/cofetch.3 is not what man/gen-cofetch3.sh writes: run it again"
+    fi
+    rm -f "${TMPDIR:-/tmp}/cofetch3.diff.$$"
+    missing=""
+    for name in $(declared); do
+        grep -q "\\fB[^\\]*[^a-z_0-9]$name(" "$page" || missing="$missing $name"
+    done
+    [ -z "$missing" ] || fail "man/cofetch.3 lacks:$missing"
+    if command -v mandoc >/dev/null; then
+        out=$(mandoc -T lint -W warning "$page" 2>&1) || fail "mandoc -T lint: $out"
+        [ -z "$out" ] || fail "mandoc -T lint $page: $out"
+    else
+        echo "(mandoc not installed: lint skipped)"
+    fi
+    echo "cofetch.3 documents $(declared | wc -l) functions"
+}
+
 case $check in
 symbols) check_symbols ;;
+man3) check_man3 ;;
 install) check_install ;;
 *)
     echo "test_library.sh: unknown check $check" >&2
