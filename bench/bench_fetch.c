@@ -280,7 +280,7 @@ int main(int argc, char **argv)
     copts.buffer_size = b.buffer;
     if (b.mode == MODE_ALL)
         copts.max_in_flight = b.j;
-    if (cf_loop_new(&loop, NULL) != 0 || cf_client_new(loop, &copts, &client) != 0) {
+    if (cf_loop_new(&loop, NULL) != 0 || cf_client_new(&client, loop, &copts) != 0) {
         fprintf(stderr, "bench_fetch: cannot create the loop or client\n");
         return 1;
     }

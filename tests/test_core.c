@@ -701,6 +701,34 @@ static void test_many_tasks(void **state)
     assert_true(dt < 30.0); /* generous: also under valgrind */
 }
 
+/* Layers keep per-loop state under keys of their own; none sees another's. */
+static void test_loop_locals(void **state)
+{
+    static const char key_a, key_b, keys[CF_LOOP_LOCALS];
+    int x, y;
+    (void)state;
+
+    assert_null(cf_loop_local(t_loop, &key_a));
+    assert_int_equal(cf_loop_set_local(t_loop, &key_a, &x), 0);
+    assert_int_equal(cf_loop_set_local(t_loop, &key_b, &y), 0);
+    assert_ptr_equal(cf_loop_local(t_loop, &key_a), &x);
+    assert_ptr_equal(cf_loop_local(t_loop, &key_b), &y);
+    assert_int_equal(cf_loop_set_local(t_loop, &key_a, &y), 0); /* replaced */
+    assert_ptr_equal(cf_loop_local(t_loop, &key_a), &y);
+    assert_int_equal(cf_loop_set_local(t_loop, &key_a, NULL), 0); /* removed */
+    assert_null(cf_loop_local(t_loop, &key_a));
+    /* key_b and CF_LOOP_LOCALS - 1 more fill the table; one more key does not fit. */
+    for (size_t i = 0; i + 1 < CF_LOOP_LOCALS; i++)
+        assert_int_equal(cf_loop_set_local(t_loop, &keys[i], &x), 0);
+    assert_int_equal(cf_loop_set_local(t_loop, &keys[CF_LOOP_LOCALS - 1], &x), CF_ENOMEM);
+    assert_int_equal(cf_loop_set_local(t_loop, &key_b, NULL), 0);
+    assert_int_equal(cf_loop_set_local(t_loop, &keys[CF_LOOP_LOCALS - 1], &x), 0);
+    assert_ptr_equal(cf_loop_local(t_loop, &keys[CF_LOOP_LOCALS - 1]), &x);
+    assert_int_equal(cf_loop_set_local(t_loop, NULL, &x), CF_EINVAL);
+    assert_int_equal(cf_loop_set_local(NULL, &key_a, &x), CF_EINVAL);
+    assert_null(cf_loop_local(NULL, &key_a));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -723,6 +751,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stop, t_loop_setup, t_loop_teardown),
         cmocka_unit_test(test_not_in_task),
         cmocka_unit_test_setup_teardown(test_many_tasks, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_loop_locals, t_loop_setup, t_loop_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -439,10 +439,10 @@ static void api_edges(void **state)
     cf_response_free(&resp);
 
     /* One client per loop. */
-    assert_int_equal(cf_client_new(nf.loop, NULL, &c), 0);
-    assert_int_equal(cf_client_new(nf.loop, NULL, &c2), CF_EINVAL);
+    assert_int_equal(cf_client_new(&c, nf.loop, NULL), 0);
+    assert_int_equal(cf_client_new(&c2, nf.loop, NULL), CF_EINVAL);
     cf_client_free(c);
-    assert_int_equal(cf_client_new(nf.loop, NULL, &c), 0);
+    assert_int_equal(cf_client_new(&c, nf.loop, NULL), 0);
     cf_client_free(c);
     cf_client_free(NULL);
 }

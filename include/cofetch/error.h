@@ -7,6 +7,10 @@
 #ifndef COFETCH_ERROR_H
 #define COFETCH_ERROR_H
 
+#include "cofetch/export.h"
+
+CF_API_BEGIN
+
 enum cf_error {
     CF_OK = 0,
     CF_ENOMEM = -1,    /* out of memory (any allocating call) */
@@ -22,6 +26,9 @@ enum cf_error {
     CF_ENOTASK = -11,  /* a suspending call made outside a task */
     CF_EDEADLK = -12,  /* the main task can never finish: nothing left to wake it */
     CF_ESTOPPED = -13, /* cf_loop_stop() ended the run before the main task finished */
+    CF_EBUSY = -14,    /* freeing a primitive tasks still wait on, a task group with
+                          tasks still running, a thread pool with calls in flight */
+    CF_ELOOP = -15,    /* awaiting a task (or primitive) of another loop */
     /* Network layer (cofetch/fetch.h). */
     CF_EURL = -20,       /* malformed URL */
     CF_EPROTO = -21,     /* protocol not allowed (only http/https by default) */
@@ -39,5 +46,7 @@ enum cf_error {
 
 /* Short English description of a CF_E* code; never NULL, static storage. */
 const char *cf_strerror(int err);
+
+CF_API_END
 
 #endif

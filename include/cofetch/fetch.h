@@ -23,7 +23,10 @@
 
 #include <stddef.h>
 
+#include "cofetch/export.h"
 #include "cofetch/loop.h"
+
+CF_API_BEGIN
 
 typedef struct cf_client cf_client;
 
@@ -46,12 +49,12 @@ struct cf_client_opts {
                                    with big ones */
 };
 
-/* Create the loop's client and register it in the loop's CF_SLOT_NET (one per loop).
- * opts may be NULL. Never suspends. The caller owns *out. Errors: CF_ENOMEM,
- * CF_EINVAL (the loop already has a client). Proxies come from the environment as in
- * curl (http_proxy, https_proxy, ALL_PROXY, NO_PROXY...); whether any is set at all is
- * looked at here, once: set one before creating the client. */
-int cf_client_new(cf_loop *loop, const struct cf_client_opts *opts, cf_client **out);
+/* Create the loop's client and register it with the loop (one per loop; cf_fetch
+ * finds it there). opts may be NULL. Never suspends. The caller owns *out. Errors: CF_ENOMEM,
+ * CF_EINVAL (out or loop NULL, or the loop already has a client). Proxies come from the environment
+ * as in curl (http_proxy, https_proxy, ALL_PROXY, NO_PROXY...); whether any is set at all is looked
+ * at here, once: set one before creating the client. */
+int cf_client_new(cf_client **out, cf_loop *loop, const struct cf_client_opts *opts);
 
 /* Free a client with no fetch in flight (tasks in cf_fetch must have finished:
  * cf_loop_run() returns only after they have). NULL is a no-op. */
@@ -148,8 +151,8 @@ struct cf_response {
     struct cf_attempt *attempt; /* attempts entries (owned) */
     char *headers;              /* raw header block of the last response (owned) */
     size_t headers_len;
-    char *header_index_; /* private to cf_response_header (owned) */
-    char *error_owned_;  /* private: error's text when allocated */
+    struct cf_response_priv *priv; /* opaque: what only the library reads (owned;
+                                      released by cf_response_free) */
 };
 
 /* Retries (req->retries > 0): a connect failure, HTTP 429 or 503, and for an idempotent
@@ -187,5 +190,7 @@ void cf_response_free(struct cf_response *resp);
 
 /* The libcurl version string, for --version. */
 const char *cf_curl_version(void);
+
+CF_API_END
 
 #endif

@@ -11,10 +11,14 @@
  *   cf_future_cancel            resolve with CF_ECANCELED         (never suspends)
  *   cf_future_done / _result    poll                              (never suspends)
  *   cf_future_await             wait until set                    (may suspend)
- *   cf_future_wait_for          wait with a timeout               (may suspend)
+ *   cf_future_wait_for / _until wait with a timeout / deadline    (may suspend)
  */
 #ifndef COFETCH_FUTURE_H
 #define COFETCH_FUTURE_H
+
+#include "cofetch/export.h"
+
+CF_API_BEGIN
 
 typedef struct cf_future cf_future;
 
@@ -48,5 +52,9 @@ int cf_future_await(cf_future *f, void **result);
  * the future (as cf_future_cancel) and return CF_ETIMEDOUT. A cancel of the waiting
  * task wins over the deadline. May suspend. */
 int cf_future_wait_for(cf_future *f, double timeout, void **result);
+/* The same with an absolute deadline (cf_loop_time() seconds). May suspend. */
+int cf_future_wait_until(cf_future *f, double deadline, void **result);
+
+CF_API_END
 
 #endif

@@ -18,6 +18,10 @@
 
 #include <stddef.h>
 
+#include "cofetch/export.h"
+
+CF_API_BEGIN
+
 enum { CF_FD_READ = 1, CF_FD_WRITE = 2 };
 
 /* Suspend until fd is ready for `what` (CF_FD_READ and/or CF_FD_WRITE) or `timeout`
@@ -46,5 +50,7 @@ int cf_lines_next(cf_lines *r, const char **line, size_t *len);
 
 /* 1-based number of the line last returned (or skipped as too long). */
 unsigned long cf_lines_lineno(const cf_lines *r);
+
+CF_API_END
 
 #endif

@@ -15,7 +15,7 @@
  *   cf_loop_call_soon    run a plain callback on the next loop iteration
  *   cf_loop_call_later   run a plain callback after a delay
  *   cf_handle_cancel     cancel a pending call_soon/call_later callback
- *   cf_loop_slot         per-loop pointers for layers built on the loop
+ *   cf_loop_set_local    per-loop pointers for layers built on the loop, by key
  *
  * Nothing in this header suspends.
  */
@@ -23,6 +23,10 @@
 #define COFETCH_LOOP_H
 
 #include <stddef.h>
+
+#include "cofetch/export.h"
+
+CF_API_BEGIN
 
 struct event_base;
 
@@ -97,11 +101,15 @@ int cf_loop_call_later(cf_loop *loop, double delay, cf_callback_fn *fn, void *ar
  * once the callback has started or run. */
 void cf_handle_cancel(cf_handle *handle);
 
-/* Per-loop extension state: one pointer per well-known slot (the network layer keeps
- * its client in CF_SLOT_NET so cf_fetch() finds it from the current loop). The loop
- * never frees what is stored. */
-enum cf_loop_slot { CF_SLOT_NET, CF_SLOT_APP, CF_SLOT_COUNT };
-void cf_loop_set_slot(cf_loop *loop, enum cf_loop_slot slot, void *ptr);
-void *cf_loop_slot(cf_loop *loop, enum cf_loop_slot slot);
+/* Per-loop state of a layer built on the loop, found by a key: the address of
+ * something the layer owns (a static variable), so layers never collide and the loop
+ * names none of them. Storing NULL removes the key. The loop never frees what is
+ * stored. Never suspends. Errors: CF_EINVAL (loop or key NULL), CF_ENOMEM (already
+ * CF_LOOP_LOCALS keys). cf_loop_local returns NULL for a key never stored. */
+#define CF_LOOP_LOCALS 8
+int cf_loop_set_local(cf_loop *loop, const void *key, void *ptr);
+void *cf_loop_local(const cf_loop *loop, const void *key);
+
+CF_API_END
 
 #endif

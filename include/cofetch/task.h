@@ -37,24 +37,31 @@
  *
  *   cf_spawn / cf_loop_spawn   create_task: schedule fn(arg) to run soon
  *   cf_task_await              await a task: its result code and result pointer
- *   cf_task_wait_for           await with a timeout; on timeout cancel it, wait, CF_ETIMEDOUT
+ *   cf_task_wait_for / _until  await with a timeout; on timeout cancel it, wait, CF_ETIMEDOUT
+ *   cf_shield                  await without cancelling the awaited task
  *   cf_task_cancel             request cancellation (no-op on a finished task)
  *   cf_task_done / _result     poll a task's state without suspending
  *   cf_task_ref / _unref       reference counting
  *   cf_task_current            the running task, or NULL on the loop's own stack
  *   cf_gather                  await many tasks; results in input order
- *   cf_sleep / cf_yield        suspend for a time / until the loop has run others
+ *   cf_sleep / _until / cf_yield  suspend for a time / until the loop has run others
  *   cf_task_suspend / _wake    the seam for new suspension points (extensions)
  *
  * Calls marked "may suspend" must be called from a task; elsewhere they return
- * CF_ENOTASK.
+ * CF_ENOTASK. Deadlines: every call that waits takes a relative timeout (seconds,
+ * the _timeout/_for forms) or an absolute deadline (cf_loop_time() seconds, the _until
+ * forms, always the last argument); one already past returns CF_ETIMEDOUT unless what
+ * is waited for is ready at once.
  */
 #ifndef COFETCH_TASK_H
 #define COFETCH_TASK_H
 
 #include <stddef.h>
 
+#include "cofetch/export.h"
 #include "cofetch/loop.h"
+
+CF_API_BEGIN
 
 /* Spawn fn(arg) as a new task on the current loop (or `loop`). It starts on a later
  * loop iteration, after the caller suspends or returns. If out is non-NULL it
@@ -100,14 +107,23 @@ const char *cf_task_name(const cf_task *t);
  * its result code and store its result pointer in *result (result may be NULL).
  * May suspend. Errors: t's own code (CF_ECANCELED if it was cancelled); CF_ECANCELED
  * if the caller is cancelled while waiting (t keeps running); CF_EINVAL if t is the
- * caller itself; CF_ENOTASK. */
+ * caller itself or NULL; CF_ELOOP if t belongs to another loop; CF_ENOTASK. */
 int cf_task_await(cf_task *t, void **result);
+
+/* asyncio.shield(t): await t without passing the caller's cancellation on to it. If the
+ * caller is cancelled while waiting, this returns CF_ECANCELED at once and t keeps
+ * running (await it again, or let its owner do so). This is what cf_task_await always
+ * does; cf_task_wait_for and cf_gather cancel what they wait for, a task group its
+ * tasks. May suspend. Errors: as cf_task_await. */
+int cf_shield(cf_task *t, void **result);
 
 /* asyncio.wait_for(t, timeout): like cf_task_await, but if t has not finished after
  * `timeout` seconds, cancel t, wait until it has finished, and return CF_ETIMEDOUT.
  * If the caller is cancelled meanwhile, t is cancelled too and CF_ECANCELED returned
- * once t has finished. May suspend. */
+ * once t has finished. May suspend. cf_task_wait_until is its twin with an absolute
+ * deadline (cf_loop_time() seconds). Errors: as cf_task_await, CF_ETIMEDOUT. */
 int cf_task_wait_for(cf_task *t, double timeout, void **result);
+int cf_task_wait_until(cf_task *t, double deadline, void **result);
 
 /* Request cancellation (see above). No-op on a finished task. Never suspends; a task
  * may cancel itself (its next suspension point returns CF_ECANCELED). */
@@ -139,12 +155,15 @@ enum {
  * first error. With CF_GATHER_RETURN_EXCEPTIONS: wait for all and return 0.
  * If the caller is cancelled, every task is cancelled and waited for, and
  * CF_ECANCELED is returned. n == 0 returns 0 at once. The caller keeps its
- * references. May suspend. Errors: as above, CF_ENOMEM, CF_ENOTASK. */
+ * references. May suspend. Errors: as above, CF_ENOMEM, CF_ENOTASK, CF_EINVAL (a NULL
+ * task or the caller itself), CF_ELOOP (a task of another loop). */
 int cf_gather(cf_task *const *tasks, size_t n, unsigned flags, void **results, int *errors);
 
-/* asyncio.sleep(): suspend for `seconds` (<= 0: like cf_yield). May suspend.
+/* asyncio.sleep(): suspend for `seconds` (<= 0: like cf_yield), or until the absolute
+ * `deadline` (cf_loop_time() seconds; past: like cf_yield). May suspend.
  * Errors: CF_ECANCELED, CF_ENOTASK. */
 int cf_sleep(double seconds);
+int cf_sleep_until(double deadline);
 
 /* Let every task that is ready run once before this one continues. May suspend.
  * Errors: CF_ECANCELED, CF_ENOTASK. */
@@ -168,5 +187,7 @@ int cf_task_suspend(double deadline, cf_cancel_fn *on_cancel, void *ctx);
 /* Resume a task suspended in cf_task_suspend with `code` on a later loop iteration.
  * A second wake for the same suspension is ignored. Never suspends. */
 void cf_task_wake(cf_task *t, int code);
+
+CF_API_END
 
 #endif

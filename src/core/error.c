@@ -18,6 +18,8 @@ const char *cf_strerror(int err)
     case CF_ENOTASK: return "not called from a task";
     case CF_EDEADLK: return "main task can never finish";
     case CF_ESTOPPED: return "loop stopped";
+    case CF_EBUSY: return "still in use";
+    case CF_ELOOP: return "belongs to another loop";
     case CF_EURL: return "malformed URL";
     case CF_EPROTO: return "protocol not allowed";
     case CF_EDNS: return "could not resolve host";

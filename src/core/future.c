@@ -100,3 +100,10 @@ int cf_future_wait_for(cf_future *f, double timeout, void **result)
         return CF_ENOTASK;
     return await_until(f, cf_loop_time() + (timeout > 0 ? timeout : 0), result);
 }
+
+int cf_future_wait_until(cf_future *f, double deadline, void **result)
+{
+    if (!cf_task_current())
+        return CF_ENOTASK;
+    return await_until(f, deadline < 0 ? 0 : deadline, result);
+}

@@ -52,9 +52,12 @@ int cf_gather(cf_task *const *tasks, size_t n, unsigned flags, void **results, i
 
     if (!self)
         return CF_ENOTASK;
-    for (i = 0; i < n; i++)
-        if (tasks[i] == self)
+    for (i = 0; i < n; i++) {
+        if (!tasks[i] || tasks[i] == self)
             return CF_EINVAL;
+        if (tasks[i]->loop != self->loop)
+            return CF_ELOOP;
+    }
     if (n > sizeof small / sizeof small[0]) {
         w = malloc(n * sizeof *w);
         if (!w)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "cofetch/error.h"
+#include "cofetch/lock.h"
 #include "cofetch/loop.h"
 #include "cofetch/task.h"
 #include "context.h"
@@ -79,6 +80,7 @@ struct cf_task {
     unsigned shielded : 1;         /* suspension that cancel must not interrupt */
     unsigned timer_armed : 1;
     int wake_code;
+    unsigned ncancels;       /* cancel requests not taken back by cf_task_uncancel */
     cf_cancel_fn *on_cancel; /* unregisters the current suspension */
     void *cancel_ctx;
     struct event timer;      /* deadline of the current suspension */
@@ -125,8 +127,26 @@ static inline int cf_may_suspend(void)
  * wait for children that have just been cancelled. */
 int cf_task_suspend_shielded(cf_cancel_fn *on_cancel, void *ctx);
 
+/* Wait in `list` like cf_wait_on, but cancellation does not interrupt the wait (it is
+ * still recorded, and reported by the next suspension point). No deadline. */
+void cf_wait_on_shielded(struct cf_node *list, struct cf_waiter *w);
+
+/* asyncio's Task.uncancel(): take back one cancel request; once none is left the task
+ * is no longer cancelled (its later suspension points run). Returns how many remain. */
+unsigned cf_task_uncancel(cf_task *t);
+
 /* Drop all references of a task the loop still owns at cf_loop_free. */
 void cf_task_destroy(cf_task *t);
+
+/* ---- lock.c, for cond.c ---- */
+struct cf_lock {
+    cf_task *holder;
+    struct cf_node waiters; /* struct cf_waiter of tasks to hand the lock to, FIFO */
+};
+
+/* Take l for the current task (which does not hold it), waiting for it without being
+ * interrupted by cancellation: a condition's waiter always returns holding its lock. */
+void cf_lock_reacquire_shielded(cf_lock *l);
 
 /* ---- the loop (loop.c) ---- */
 struct cf_loop {
@@ -147,7 +167,10 @@ struct cf_loop {
     void *asan_main_fake_stack;                   /* ASan bookkeeping for the loop's stack */
     const void *asan_main_bottom;
     size_t asan_main_size;
-    void *slots[CF_SLOT_COUNT];
+    struct cf_loop_local {
+        const void *key;
+        void *ptr;
+    } locals[CF_LOOP_LOCALS];
 };
 
 void cf_loop_schedule(cf_loop *loop, struct cf_ready *r);

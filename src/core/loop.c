@@ -34,15 +34,40 @@ struct event_base *cf_loop_base(cf_loop *loop)
     return loop->base;
 }
 
-void cf_loop_set_slot(cf_loop *loop, enum cf_loop_slot slot, void *ptr)
+int cf_loop_set_local(cf_loop *loop, const void *key, void *ptr)
 {
-    if ((unsigned)slot < CF_SLOT_COUNT)
-        loop->slots[slot] = ptr;
+    struct cf_loop_local *free_entry = NULL;
+
+    if (!loop || !key)
+        return CF_EINVAL;
+    for (size_t i = 0; i < CF_LOOP_LOCALS; i++) {
+        struct cf_loop_local *l = &loop->locals[i];
+        if (l->key == key) {
+            l->ptr = ptr;
+            if (!ptr)
+                l->key = NULL;
+            return 0;
+        }
+        if (!l->key && !free_entry)
+            free_entry = l;
+    }
+    if (!ptr)
+        return 0;
+    if (!free_entry)
+        return CF_ENOMEM;
+    free_entry->key = key;
+    free_entry->ptr = ptr;
+    return 0;
 }
 
-void *cf_loop_slot(cf_loop *loop, enum cf_loop_slot slot)
+void *cf_loop_local(const cf_loop *loop, const void *key)
 {
-    return (unsigned)slot < CF_SLOT_COUNT ? loop->slots[slot] : NULL;
+    if (!loop || !key)
+        return NULL;
+    for (size_t i = 0; i < CF_LOOP_LOCALS; i++)
+        if (loop->locals[i].key == key)
+            return loop->locals[i].ptr;
+    return NULL;
 }
 
 double cf_loop_time(void)

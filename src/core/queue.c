@@ -6,6 +6,10 @@
  * get that frees a slot moves the first waiting putter's item in and wakes it. A wake
  * therefore always means "done", so a woken task that is cancelled before it runs
  * still gets its item (the cancel is reported at its next suspension point).
+ *
+ * The order is the queue's kind: FIFO and LIFO take from either end of the ring; a
+ * priority queue keeps a binary heap of (item, put number) instead, smallest by the
+ * caller's comparison first and equal ones in put order.
  */
 #include <stdlib.h>
 
@@ -13,7 +17,18 @@
 #include "cofetch/queue.h"
 #include "internal.h"
 
+struct slot {
+    void *item;
+    unsigned long long seq;
+};
+
+enum kind { FIFO, LIFO, PRIORITY };
+
 struct cf_queue {
+    enum kind kind;
+    cf_queue_cmp *cmp;      /* PRIORITY */
+    struct slot *heap;      /* PRIORITY: cap slots */
+    unsigned long long seq; /* PRIORITY: puts so far */
     void **ring;
     size_t cap;   /* ring slots */
     size_t bound; /* 0 = unbounded */
@@ -23,15 +38,27 @@ struct cf_queue {
     struct cf_node getters, putters, joiners;
 };
 
-int cf_queue_new(cf_queue **out, size_t capacity)
+static int queue_new(cf_queue **out, size_t capacity, enum kind kind, cf_queue_cmp *cmp)
 {
-    cf_queue *q = calloc(1, sizeof *q);
+    cf_queue *q;
+
+    if (!out)
+        return CF_EINVAL;
+    *out = NULL;
+    if (kind == PRIORITY && !cmp)
+        return CF_EINVAL;
+    q = calloc(1, sizeof *q);
     if (!q)
         return CF_ENOMEM;
+    q->kind = kind;
+    q->cmp = cmp;
     q->bound = capacity;
     q->cap = capacity ? capacity : 16;
-    q->ring = malloc(q->cap * sizeof *q->ring);
-    if (!q->ring) {
+    if (kind == PRIORITY)
+        q->heap = malloc(q->cap * sizeof *q->heap);
+    else
+        q->ring = malloc(q->cap * sizeof *q->ring);
+    if (!q->ring && !q->heap) {
         free(q);
         return CF_ENOMEM;
     }
@@ -42,6 +69,21 @@ int cf_queue_new(cf_queue **out, size_t capacity)
     return 0;
 }
 
+int cf_queue_new(cf_queue **out, size_t capacity)
+{
+    return queue_new(out, capacity, FIFO, NULL);
+}
+
+int cf_queue_new_lifo(cf_queue **out, size_t capacity)
+{
+    return queue_new(out, capacity, LIFO, NULL);
+}
+
+int cf_queue_new_priority(cf_queue **out, size_t capacity, cf_queue_cmp *cmp)
+{
+    return queue_new(out, capacity, PRIORITY, cmp);
+}
+
 void cf_queue_free(cf_queue *q)
 {
     if (!q)
@@ -50,13 +92,24 @@ void cf_queue_free(cf_queue *q)
     cf_waiters_wake_all(&q->putters, CF_ECLOSED);
     cf_waiters_wake_all(&q->joiners, CF_ECLOSED);
     free(q->ring);
+    free(q->heap);
     free(q);
 }
 
 static int grow(cf_queue *q)
 {
     size_t ncap = q->cap * 2, i;
-    void **n = malloc(ncap * sizeof *n);
+    void **n;
+
+    if (q->kind == PRIORITY) {
+        struct slot *h = realloc(q->heap, ncap * sizeof *h);
+        if (!h)
+            return CF_ENOMEM;
+        q->heap = h;
+        q->cap = ncap;
+        return 0;
+    }
+    n = malloc(ncap * sizeof *n);
     if (!n)
         return CF_ENOMEM;
     for (i = 0; i < q->size; i++)
@@ -68,17 +121,69 @@ static int grow(cf_queue *q)
     return 0;
 }
 
+/* Heap order: a before b. */
+static int before(const cf_queue *q, const struct slot *a, const struct slot *b)
+{
+    int c = q->cmp(a->item, b->item);
+    return c < 0 || (c == 0 && a->seq < b->seq);
+}
+
+static void heap_push(cf_queue *q, void *item)
+{
+    size_t i = q->size;
+    struct slot s = {item, q->seq++};
+
+    while (i > 0 && before(q, &s, &q->heap[(i - 1) / 2])) {
+        q->heap[i] = q->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    q->heap[i] = s;
+}
+
+static void *heap_pop(cf_queue *q)
+{
+    void *item = q->heap[0].item;
+    struct slot last = q->heap[q->size - 1];
+    size_t n = q->size - 1, i = 0;
+
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && before(q, &q->heap[c + 1], &q->heap[c]))
+            c++;
+        if (!before(q, &q->heap[c], &last))
+            break;
+        q->heap[i] = q->heap[c];
+        i = c;
+    }
+    if (n > 0)
+        q->heap[i] = last;
+    return item;
+}
+
 static void push(cf_queue *q, void *item)
 {
-    q->ring[(q->head + q->size) % q->cap] = item;
+    if (q->kind == PRIORITY)
+        heap_push(q, item);
+    else
+        q->ring[(q->head + q->size) % q->cap] = item;
     q->size++;
     q->unfinished++;
 }
 
 static void *pop(cf_queue *q)
 {
-    void *item = q->ring[q->head];
-    q->head = (q->head + 1) % q->cap;
+    void *item;
+
+    if (q->kind == PRIORITY) {
+        item = heap_pop(q);
+    } else if (q->kind == LIFO) {
+        item = q->ring[(q->head + q->size - 1) % q->cap];
+    } else {
+        item = q->ring[q->head];
+        q->head = (q->head + 1) % q->cap;
+    }
     q->size--;
     return item;
 }
@@ -134,6 +239,11 @@ int cf_queue_put_timeout(cf_queue *q, void *item, double timeout)
     return put_until(q, item, cf_loop_time() + (timeout > 0 ? timeout : 0));
 }
 
+int cf_queue_put_until(cf_queue *q, void *item, double deadline)
+{
+    return put_until(q, item, deadline < 0 ? 0 : deadline);
+}
+
 int cf_queue_get_nowait(cf_queue *q, void **item)
 {
     struct cf_waiter *p;
@@ -172,6 +282,11 @@ int cf_queue_get(cf_queue *q, void **item)
 int cf_queue_get_timeout(cf_queue *q, void **item, double timeout)
 {
     return get_until(q, item, cf_loop_time() + (timeout > 0 ? timeout : 0));
+}
+
+int cf_queue_get_until(cf_queue *q, void **item, double deadline)
+{
+    return get_until(q, item, deadline < 0 ? 0 : deadline);
 }
 
 int cf_queue_task_done(cf_queue *q)

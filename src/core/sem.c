@@ -7,6 +7,7 @@
 
 struct cf_sem {
     size_t value;
+    size_t bound; /* bounded: the initial permits; else 0 */
     struct cf_node waiters;
 };
 
@@ -19,6 +20,14 @@ int cf_sem_new(cf_sem **out, size_t permits)
     cf_list_init(&s->waiters);
     *out = s;
     return 0;
+}
+
+int cf_sem_new_bounded(cf_sem **out, size_t permits)
+{
+    int rc = cf_sem_new(out, permits);
+    if (rc == 0)
+        (*out)->bound = permits;
+    return rc;
 }
 
 void cf_sem_free(cf_sem *s)
@@ -61,12 +70,21 @@ int cf_sem_acquire_timeout(cf_sem *s, double timeout)
     return acquire_until(s, cf_loop_time() + (timeout > 0 ? timeout : 0));
 }
 
-void cf_sem_release(cf_sem *s)
+int cf_sem_acquire_until(cf_sem *s, double deadline)
 {
-    if (!cf_list_empty(&s->waiters))
+    return acquire_until(s, deadline < 0 ? 0 : deadline);
+}
+
+int cf_sem_release(cf_sem *s)
+{
+    if (!cf_list_empty(&s->waiters)) {
         cf_waiter_wake(cf_container_of(s->waiters.next, struct cf_waiter, node), 0);
-    else
-        s->value++;
+        return 0;
+    }
+    if (s->bound && s->value >= s->bound)
+        return CF_ESTATE;
+    s->value++;
+    return 0;
 }
 
 size_t cf_sem_value(const cf_sem *s)

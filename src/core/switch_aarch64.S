@@ -2,6 +2,7 @@
  * Saves x19-x30 and d8-d15 on the current stack, swaps stack pointers, restores. */
     .text
     .globl cf_ctx_switch
+    .hidden cf_ctx_switch
     .type cf_ctx_switch, %function
 cf_ctx_switch:
     sub sp, sp, #160
@@ -35,6 +36,7 @@ cf_ctx_switch:
 
 /* First code run on a new stack: x19 holds the argument, x20 the entry function. */
     .globl cf_ctx_trampoline
+    .hidden cf_ctx_trampoline
     .type cf_ctx_trampoline, %function
 cf_ctx_trampoline:
     mov x0, x19
@@ -45,6 +47,7 @@ cf_ctx_trampoline:
 /* int cf_ctx_call(void *sp, int (*fn)(void *), void *arg): fn(arg) on the stack whose
  * top is sp (16-byte aligned), then back. x29 keeps the caller's stack pointer. */
     .globl cf_ctx_call
+    .hidden cf_ctx_call
     .type cf_ctx_call, %function
 cf_ctx_call:
     stp x29, x30, [sp, #-16]!

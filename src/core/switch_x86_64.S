@@ -4,6 +4,7 @@
  * is laid out by cf_ctx_make() so that the final `ret` lands in cf_ctx_trampoline. */
     .text
     .globl cf_ctx_switch
+    .hidden cf_ctx_switch
     .type cf_ctx_switch, @function
 cf_ctx_switch:
     .cfi_startproc
@@ -27,6 +28,7 @@ cf_ctx_switch:
 
 /* First code run on a new stack: r12 holds the argument, r13 the entry function. */
     .globl cf_ctx_trampoline
+    .hidden cf_ctx_trampoline
     .type cf_ctx_trampoline, @function
 cf_ctx_trampoline:
     .cfi_startproc
@@ -41,6 +43,7 @@ cf_ctx_trampoline:
  * top is sp (16-byte aligned), then back. rbp keeps the caller's stack pointer, so
  * frame-pointer walks and the CFI below lead from fn's frames back to the caller's. */
     .globl cf_ctx_call
+    .hidden cf_ctx_call
     .type cf_ctx_call, @function
 cf_ctx_call:
     .cfi_startproc

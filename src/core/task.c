@@ -434,6 +434,7 @@ void cf_task_cancel(cf_task *t)
     if (t->state == CF_T_DONE || t->state == CF_T_EXITED)
         return;
     t->cancel_requested = 1;
+    t->ncancels++;
     if (t->state != CF_T_SUSPENDED || t->shielded)
         return; /* not started, running, or shielded: the next suspension reports it */
     if (!t->woken) {
@@ -443,6 +444,13 @@ void cf_task_cancel(cf_task *t)
     } else if (t->wake_code == CF_ETIMEDOUT) {
         t->wake_code = CF_ECANCELED; /* a cancel wins over a deadline */
     }
+}
+
+unsigned cf_task_uncancel(cf_task *t)
+{
+    if (t->ncancels > 0 && --t->ncancels == 0)
+        t->cancel_requested = 0;
+    return t->ncancels;
 }
 
 int cf_task_cancelled(const cf_task *t)
@@ -464,17 +472,24 @@ int cf_task_result(const cf_task *t, void **result)
     return t->code;
 }
 
-int cf_sleep(double seconds)
+int cf_sleep_until(double deadline)
 {
     cf_task *t = cf_task_current();
     int rc;
 
     if (!t)
         return CF_ENOTASK;
+    if (deadline <= cf_loop_time())
+        return cf_yield();
+    rc = cf_task_suspend(deadline, NULL, NULL);
+    return rc == CF_ETIMEDOUT ? 0 : rc;
+}
+
+int cf_sleep(double seconds)
+{
     if (seconds <= 0)
         return cf_yield();
-    rc = cf_task_suspend(cf_loop_time() + seconds, NULL, NULL);
-    return rc == CF_ETIMEDOUT ? 0 : rc;
+    return cf_sleep_until(cf_loop_time() + seconds);
 }
 
 int cf_yield(void)
@@ -513,6 +528,16 @@ int cf_wait_on(struct cf_node *list, struct cf_waiter *w, double deadline)
     w->notify = NULL;
     cf_list_push_back(list, &w->node);
     return suspend(t, deadline, waiter_unlink, w, 0);
+}
+
+void cf_wait_on_shielded(struct cf_node *list, struct cf_waiter *w)
+{
+    cf_task *t = cf_task_current();
+
+    w->task = t;
+    w->notify = NULL;
+    cf_list_push_back(list, &w->node);
+    suspend(t, -1, waiter_unlink, w, 1);
 }
 
 void cf_waiter_wake(struct cf_waiter *w, int code)
@@ -557,8 +582,10 @@ static int await_until(cf_task *t, double deadline, int owns, void **result)
 
     if (!self)
         return CF_ENOTASK;
-    if (t == self)
+    if (!t || t == self)
         return CF_EINVAL;
+    if (t->loop != self->loop)
+        return CF_ELOOP;
     if (t->state != CF_T_DONE) {
         rc = cf_wait_on(&t->waiters, &w, deadline);
         if (owns && (rc == CF_ETIMEDOUT || rc == CF_ECANCELED)) {
@@ -579,4 +606,14 @@ int cf_task_await(cf_task *t, void **result)
 int cf_task_wait_for(cf_task *t, double timeout, void **result)
 {
     return await_until(t, cf_loop_time() + (timeout > 0 ? timeout : 0), 1, result);
+}
+
+int cf_task_wait_until(cf_task *t, double deadline, void **result)
+{
+    return await_until(t, deadline < 0 ? 0 : deadline, 1, result);
+}
+
+int cf_shield(cf_task *t, void **result)
+{
+    return await_until(t, -1, 0, result);
 }

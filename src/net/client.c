@@ -1,6 +1,6 @@
 /*
  * client.c - the client's lifecycle: one per loop, found by cf_fetch through the loop's
- * CF_SLOT_NET; its clock and its random numbers.
+ * the loop (cf_loop_local, keyed by client_key); its clock and its random numbers.
  *
  * curl_global_init runs once per process (pthread_once) the first time a client is
  * created, with curl_mem.c's allocator, and is never undone: curl_global_cleanup is
@@ -70,16 +70,19 @@ static int default_ca_file_readable(void)
     return ok;
 }
 
-int cf_client_new(cf_loop *loop, const struct cf_client_opts *opts, cf_client **out)
+/* The key of the loop's client among the loop's locals. */
+static const char client_key;
+
+int cf_client_new(cf_client **out, cf_loop *loop, const struct cf_client_opts *opts)
 {
     static const struct cf_client_opts defaults = {0};
     cf_client *c;
     int rc;
 
-    if (!loop || !out)
+    if (!out)
         return CF_EINVAL;
     *out = NULL;
-    if (cf_loop_slot(loop, CF_SLOT_NET))
+    if (!loop || cf_loop_local(loop, &client_key))
         return CF_EINVAL;
     pthread_once(&global_once, global_init);
     if (global_rc != CURLE_OK)
@@ -111,10 +114,14 @@ int cf_client_new(cf_loop *loop, const struct cf_client_opts *opts, cf_client **
     rc = cf_multi_init(c, opts);
     if (rc)
         goto fail;
-    cf_loop_set_slot(loop, CF_SLOT_NET, c);
+    rc = cf_loop_set_local(loop, &client_key, c);
+    if (rc)
+        goto fail_multi;
     cf_curl_mem_hold();
     *out = c;
     return 0;
+fail_multi:
+    cf_multi_cleanup(c);
 fail:
     cf_ratelimit_free(&c->rate);
     cf_sem_free(c->slots);
@@ -126,8 +133,8 @@ void cf_client_free(cf_client *c)
 {
     if (!c)
         return;
-    if (cf_loop_slot(c->loop, CF_SLOT_NET) == c)
-        cf_loop_set_slot(c->loop, CF_SLOT_NET, NULL);
+    if (cf_loop_local(c->loop, &client_key) == c)
+        cf_loop_set_local(c->loop, &client_key, NULL);
     cf_multi_cleanup(c);
     cf_easy_pool_free(&c->pool);
     cf_ratelimit_free(&c->rate);
@@ -139,7 +146,7 @@ void cf_client_free(cf_client *c)
 cf_client *cf_client_current(void)
 {
     cf_loop *loop = cf_loop_current();
-    return loop ? cf_loop_slot(loop, CF_SLOT_NET) : NULL;
+    return cf_loop_local(loop, &client_key);
 }
 
 double cf_client_now(const cf_client *c)

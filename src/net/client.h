@@ -1,7 +1,7 @@
 /*
  * client.h - struct cf_client, one per loop: the multi handle, its timer, the easy pool,
  * the limits. client.c owns it, from cf_client_new to cf_client_free; cf_fetch finds it
- * through the loop's CF_SLOT_NET. Nothing here is thread-safe: everything runs on the
+ * through the loop's locals. Nothing here is thread-safe: everything runs on the
  * loop's thread.
  */
 #ifndef CF_NET_CLIENT_H

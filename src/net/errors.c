@@ -9,6 +9,7 @@
 
 #include "cofetch/error.h"
 #include "errors.h"
+#include "response.h"
 
 int cf_error_from_curl(CURLcode rc)
 {
@@ -102,10 +103,14 @@ int cf_error_from_multi(CURLMcode rc)
 void cf_error_set(struct cf_response *resp, int code, const char *detail)
 {
     const char *what = cf_strerror(code);
+    struct cf_response_priv *priv = resp->priv;
     char *text = NULL;
 
-    free(resp->error_owned_);
-    if (code != 0 && detail && *detail) {
+    if (priv) {
+        free(priv->error);
+        priv->error = NULL;
+    }
+    if (code != 0 && detail && *detail && (priv = cf_response_priv(resp))) {
         size_t n = strlen(detail);
         while (n > 0 && (detail[n - 1] == '\n' || detail[n - 1] == '\r'))
             n--;
@@ -113,7 +118,8 @@ void cf_error_set(struct cf_response *resp, int code, const char *detail)
         if (text)
             snprintf(text, CF_ERROR_MAX + 1, "%s: %.*s", what, (int)n, detail);
     }
-    resp->error_owned_ = text;
+    if (text)
+        priv->error = text;
     resp->error = text ? text : code ? what : "";
 }
 

@@ -51,8 +51,10 @@ void cf_response_begin_attempt(struct cf_xfer *x)
         resp->body[0] = '\0';
     if (resp->headers)
         resp->headers[0] = '\0';
-    free(resp->header_index_);
-    resp->header_index_ = NULL;
+    if (resp->priv) {
+        free(resp->priv->header_index);
+        resp->priv->header_index = NULL;
+    }
     x->sink_err = 0;
     x->discard = 0;
     x->status_checked = 0;
@@ -232,16 +234,24 @@ static char *index_headers(const char *raw, size_t len)
     return idx;
 }
 
+struct cf_response_priv *cf_response_priv(struct cf_response *resp)
+{
+    if (!resp->priv)
+        resp->priv = calloc(1, sizeof *resp->priv);
+    return resp->priv;
+}
+
 const char *cf_response_header(struct cf_response *resp, const char *name)
 {
+    struct cf_response_priv *priv;
     const char *p;
 
-    if (!resp || !name || !resp->headers)
+    if (!resp || !name || !resp->headers || !(priv = cf_response_priv(resp)))
         return NULL;
-    if (!resp->header_index_ &&
-        !(resp->header_index_ = index_headers(resp->headers, resp->headers_len)))
+    if (!priv->header_index &&
+        !(priv->header_index = index_headers(resp->headers, resp->headers_len)))
         return NULL;
-    for (p = resp->header_index_; *p;) {
+    for (p = priv->header_index; *p;) {
         const char *value = p + strlen(p) + 1;
         if (strcasecmp(p, name) == 0)
             return value;
@@ -258,7 +268,10 @@ void cf_response_free(struct cf_response *resp)
     free(resp->body);
     free(resp->attempt);
     free(resp->headers);
-    free(resp->header_index_);
-    free(resp->error_owned_);
+    if (resp->priv) {
+        free(resp->priv->header_index);
+        free(resp->priv->error);
+        free(resp->priv);
+    }
     memset(resp, 0, sizeof *resp);
 }

@@ -7,6 +7,16 @@
 #include <stddef.h>
 
 struct cf_xfer;
+struct cf_response;
+
+/* What a cf_response holds that only the library reads; allocated when first needed. */
+struct cf_response_priv {
+    char *header_index; /* cf_response_header's index of the headers */
+    char *error;        /* the error's text, when allocated (cf_error_set) */
+};
+
+/* resp->priv, allocated if it is not yet; NULL when out of memory. */
+struct cf_response_priv *cf_response_priv(struct cf_response *resp);
 
 /* CURLOPT_HEADERFUNCTION and CURLOPT_WRITEFUNCTION, with the cf_xfer as their data. */
 size_t cf_response_on_header(char *data, size_t size, size_t n, void *ctx);

@@ -55,7 +55,7 @@ static int settle(void *arg, void **result)
 int nf_run(const struct cf_client_opts *opts, cf_task_fn *fn, void *arg)
 {
     cf_client *c;
-    int rc = cf_client_new(nf.loop, opts, &c);
+    int rc = cf_client_new(&c, nf.loop, opts);
 
     if (rc)
         return rc;

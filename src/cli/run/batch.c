@@ -236,7 +236,7 @@ static int open_loop(struct batch *b)
 
     rc = cf_loop_new(&b->loop, NULL);
     if (rc == 0)
-        rc = cf_client_new(b->loop, &copts, &b->client);
+        rc = cf_client_new(&b->client, b->loop, &copts);
     if (rc == 0)
         rc = signals_install(&b->sig, cf_loop_base(b->loop), on_interrupt, b);
     if (rc)

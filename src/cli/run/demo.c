@@ -231,7 +231,7 @@ int demo_main(const struct config *given)
     cfg.format = OUT_TEXT;
     rc = start(&d.loop, &d.srv, 0, 1);
     if (rc == 0)
-        rc = cf_client_new(d.loop, NULL, &client);
+        rc = cf_client_new(&client, d.loop, NULL);
     if (rc == 0) {
         output_init(&d.out, STDOUT_FILENO, &cfg, d.loop);
         rc = cf_loop_run(d.loop, demo_task, &d, NULL);
