@@ -38,9 +38,11 @@ enum opt {
     O_HTTP1_1,
     O_HTTP2,
     O_INPUT,
+    O_INPUT_FORMAT,
     O_INSECURE,
     O_JOURNAL,
     O_JSON,
+    O_JSONL_BODY,
     O_LOCATION,
     O_MAX_FILESIZE,
     O_MAX_REDIRS,
@@ -105,10 +107,14 @@ static const struct option table[] = {
     {"http2", 0, ARG_NONE, O_HTTP2, G_FETCH, NULL, "use HTTP/2"},
     {"input", 'i', ARG_REQ, O_INPUT, G_INPUT, "FILE",
      "read URLs from FILE, one a line ('-' is stdin; repeatable)"},
+    {"input-format", 0, ARG_REQ, O_INPUT_FORMAT, G_INPUT, "FMT",
+     "lines (default) or vegeta: JSON lines' \"body\" is base64"},
     {"insecure", 'k', ARG_NONE, O_INSECURE, G_FETCH, NULL, "skip TLS certificate checks"},
     {"journal", 0, ARG_REQ, O_JOURNAL, G_INPUT, "FILE",
      "record finished lines in FILE; a rerun skips them (resume)"},
     {"jsonl", 0, ARG_NONE, O_JSON, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
+    {"jsonl-body", 0, ARG_NONE, O_JSONL_BODY, G_OUTPUT, NULL,
+     "--jsonl, with each response body in its record"},
     {"location", 'L', ARG_NONE, O_LOCATION, G_FETCH, NULL, "follow redirects (off by default)"},
     {"max-filesize", 0, ARG_REQ, O_MAX_FILESIZE, G_FETCH, "BYTES",
      "largest body accepted (k/M/G suffixes)"},
@@ -442,10 +448,20 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (push(&cfg->inputs, &cfg->ninputs, val, 0))
             return usage(ps, "out of memory");
         break;
+    case O_INPUT_FORMAT: /* --input-format */
+        if (strcmp(val, "lines") != 0 && strcmp(val, "vegeta") != 0)
+            return BAD_VALUE("lines or vegeta");
+        cfg->input_vegeta = strcmp(val, "vegeta") == 0;
+        break;
     case O_INSECURE: /* -k, --insecure */ cfg->insecure = 1; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
     case O_JSON: /* --jsonl */
         cfg->format = OUT_JSON;
+        ps->format_given[OUT_JSON] = 1;
+        break;
+    case O_JSONL_BODY: /* --jsonl-body */
+        cfg->format = OUT_JSON;
+        cfg->jsonl_body = 1;
         ps->format_given[OUT_JSON] = 1;
         break;
     case O_LOCATION: /* -L, --location */ cfg->location = 1; break;
@@ -767,6 +783,10 @@ void options_help(FILE *out)
           "journaled ok, and those journaled failed unless --retry-failed is given; skipped\n"
           "lines give no record. Lines in flight when the run stopped are not journaled:\n"
           "they are redone.\n",
+          out);
+    fputs("\nRequest lines: an input line starting with '{' is a JSON object for one\n"
+          "request: url (required), method, header, body, body_b64, body_file, json,\n"
+          "timeout, retry, id, meta, tag; its keys override the options (man cofetch).\n",
           out);
     fputs("\nExit codes: 0 every fetch succeeded, 1 at least one failed, 2 usage error,\n"
           "3 a file could not be read or written (input, stdout, journal, -o),\n"

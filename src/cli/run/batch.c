@@ -255,7 +255,7 @@ static int open_loop(struct batch *b)
 int batch_main(const struct config *cfg)
 {
     struct batch b = {.cfg = cfg, .od = {.dirfd = -1}};
-    unsigned long skipped;
+    unsigned long skipped, unknown;
     int rc, code;
 
     b.show_summary =
@@ -289,6 +289,10 @@ int batch_main(const struct config *cfg)
     if (rc && rc != CF_ECANCELED)
         fprintf(stderr, "cofetch: %s%s%s\n", b.failed, b.failed[0] ? ": " : "", cf_strerror(rc));
     report(&b);
+    unknown = input_unknown_keys(b.in);
+    if (unknown && b.show_summary)
+        fprintf(stderr, "request lines: %lu unknown key%s ignored\n", unknown,
+                unknown == 1 ? "" : "s");
     code = rc && rc != CF_ECANCELED ? EXIT_FAILED : exit_code(&b);
 out:
     signals_remove(&b.sig);

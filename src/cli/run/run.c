@@ -61,8 +61,10 @@ double run_now(const struct run *run)
 
 void rec_from_item(struct rec *r, const struct item *it)
 {
-    r->url = it->url.buf;
-    r->url_len = it->url.len;
+    r->url = item_url(it);
+    r->url_len = strlen(r->url);
+    r->echo = it->is_req && !it->bad && it->rq->echo.len ? it->rq->echo.buf : NULL;
+    r->echo_len = r->echo ? it->rq->echo.len : 0;
     r->line_url = it->url.buf;
     r->line_len = it->url.len;
     r->src = it->src;
