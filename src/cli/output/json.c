@@ -1,6 +1,7 @@
 /*
  * json.c - JSON escaping and the record object of --jsonl and %{json}.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -112,7 +113,7 @@ int json_str(struct strbuf *out, const char *str, size_t len)
 
 int json_secs(struct strbuf *out, double secs)
 {
-    return sb_addf(out, "%.6f", secs < 0 ? 0.0 : secs);
+    return sb_addf(out, "%.6f", isfinite(secs) && secs > 0 ? secs : 0.0);
 }
 
 static int field_str(struct strbuf *out, const char *name, const char *s)
