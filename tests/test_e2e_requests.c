@@ -507,6 +507,140 @@ static void test_jsonl_body(void **state)
     free(err);
 }
 
+enum { NRESUME = 400 };
+
+/* Line i of the resume list: a request line (POST with a body, an id on every third) or
+ * a URL line. */
+static void resume_line(struct strbuf *sb, int i)
+{
+    if (i % 3 == 0)
+        sb_addf(sb, "{\"url\":\"%s/delay?s=0.05&i=%d\",\"id\":\"r%d\"}\n", cli_env.srv.url, i, i);
+    else if (i % 3 == 1)
+        sb_addf(sb, "{\"url\":\"%s/delay?s=0.05&i=%d\",\"method\":\"POST\",\"body\":\"b%d\"}\n",
+                cli_env.srv.url, i, i);
+    else
+        sb_addf(sb, "%s/delay?s=0.05&i=%d\n", cli_env.srv.url, i);
+}
+
+/* The i= of each record of out, counted into n[]; returns the records. */
+static int count_is(const char *out, int *n, int max)
+{
+    int recs = 0;
+    for (const char *p = out; *p; p = strchr(p, '\n') + 1) {
+        const char *u = strstr(p, "&i=");
+        assert_true(u && u < strchr(p, '\n'));
+        int i = atoi(u + 3);
+        assert_true(i >= 0 && i < max);
+        n[i]++;
+        recs++;
+    }
+    return recs;
+}
+
+/* Resume by identity: a run over -i FILE stopped by SIGINT; then the same requests
+ * reversed, with lines added, piped through stdin, in queue mode: nothing done is fetched
+ * again, every request is done exactly once over both runs. */
+static void test_resume_by_identity(void **state)
+{
+    static int n[NRESUME + 20];
+    char journal[128];
+    struct strbuf list = STRBUF_INIT, again = STRBUF_INIT;
+    char *path;
+    struct cli_run r1, r2;
+    int recs1, recs2;
+    (void)state;
+
+    snprintf(journal, sizeof journal, "%s/resume.journal", tmpdir);
+    unlink(journal);
+    for (int i = 0; i < NRESUME; i++)
+        resume_line(&list, i);
+    path = write_file("resume.list", list.buf, list.len);
+    {
+        char *argv[] = {"cofetch",   "-s",    "--jsonl", "-j", "20",
+                        "--journal", journal, "-i",      path, NULL};
+        r1 = (struct cli_run){.argv = argv, .sigint_after_lines = NRESUME / 2};
+        assert_int_equal(cli_run(&r1, TIMEOUT), 0);
+        assert_int_equal(r1.code, 130);
+    }
+    /* Reversed, two new lines at the front, through stdin, in another mode. */
+    for (int i = NRESUME + 1; i >= NRESUME; i--)
+        resume_line(&again, i);
+    for (int i = NRESUME - 1; i >= 0; i--)
+        resume_line(&again, i);
+    {
+        char *argv[] = {"cofetch", "--jsonl",   "--mode", "queue", "-j",
+                        "20",      "--journal", journal,  NULL};
+        r2 = (struct cli_run){.argv = argv, .stdin_s = again.buf};
+        assert_int_equal(cli_run(&r2, TIMEOUT), 0);
+        assert_int_equal(r2.code, 0);
+    }
+    recs1 = count_is(r1.out, n, NRESUME + 2);
+    recs2 = count_is(r2.out, n, NRESUME + 2);
+    assert_true(recs1 >= NRESUME / 2 && recs1 < NRESUME);
+    assert_int_equal(recs1 + recs2, NRESUME + 2);
+    for (int i = 0; i < NRESUME + 2; i++)
+        if (n[i] != 1)
+            fail_msg("request %d: %d records over both runs", i, n[i]);
+    assert_null(strstr(r1.out, "\"ok\":false"));
+    assert_null(strstr(r2.out, "\"ok\":false"));
+    {
+        char want[64];
+        snprintf(want, sizeof want, "skipped %d lines", recs1);
+        assert_non_null(strstr(r2.err, want));
+    }
+    cli_run_free(&r1);
+    cli_run_free(&r2);
+    sb_free(&list);
+    sb_free(&again);
+}
+
+/* --shard by identity: N shards of a list of request lines take each request once, and a
+ * request line with an id lands where its id says, whatever its URL. */
+static void test_shard_by_identity(void **state)
+{
+    static int n[60];
+    struct strbuf list = STRBUF_INIT;
+    (void)state;
+
+    for (int i = 0; i < 60; i++)
+        resume_line(&list, i);
+    for (int k = 1; k <= 3; k++) {
+        char shard[8], *out, *err;
+        snprintf(shard, sizeof shard, "%d/3", k);
+        assert_int_equal(run(list.buf, &out, &err, "-s", "--jsonl", "--shard", shard, NULL), 0);
+        count_is(out, n, 60);
+        free(out);
+        free(err);
+    }
+    for (int i = 0; i < 60; i++)
+        if (n[i] != 1)
+            fail_msg("request %d: taken by %d shards", i, n[i]);
+    /* Two lines with one id but different URLs: the same shard. */
+    {
+        char lines[512], *out[3], *err;
+        int got = 0;
+        snprintf(lines, sizeof lines,
+                 "{\"url\":\"%s/bytes?n=1\",\"id\":\"same\"}\n"
+                 "{\"url\":\"%s/bytes?n=2\",\"id\":\"same\"}\n",
+                 cli_env.srv.url, cli_env.srv.url);
+        for (int k = 1; k <= 3; k++) {
+            char shard[8];
+            snprintf(shard, sizeof shard, "%d/3", k);
+            assert_int_equal(
+                run(lines, &out[k - 1], &err, "-s", "-w", "%{url}\\n", "--shard", shard, NULL), 0);
+            free(err);
+            if (out[k - 1][0]) {
+                got++;
+                assert_non_null(strstr(out[k - 1], "n=1\n"));
+                assert_non_null(strstr(out[k - 1], "n=2\n"));
+            }
+            free(out[k - 1]);
+        }
+        assert_int_equal(got, 1);
+    }
+    sb_free(&list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -515,6 +649,8 @@ int main(void)
         cmocka_unit_test(test_vegeta_targets),
         cmocka_unit_test(test_line_retry),
         cmocka_unit_test(test_jsonl_body),
+        cmocka_unit_test(test_resume_by_identity),
+        cmocka_unit_test(test_shard_by_identity),
     };
     return cmocka_run_group_tests(tests, setup, cli_env_teardown);
 }

@@ -11,6 +11,8 @@
 #ifndef CLI_RECORD_H
 #define CLI_RECORD_H
 
+#include <stdint.h>
+
 #include "cofetch/fetch.h"
 #include "base/strbuf.h"
 
@@ -25,6 +27,7 @@ struct rec {
     const char *src;      /* where the line came from: "args", "-" (stdin) or a file name */
     unsigned long lineno; /* 1-based line (or argument) number in src */
     unsigned long urlnum; /* 0-based index of the line in the whole input (curl's urlnum) */
+    uint64_t ident;       /* the line's request identity (--journal's key) */
     int step;             /* chain step: 0 is the input URL, 1.. the --then templates */
     int done;             /* finished: the fields below are final */
     int code;             /* 0 or CF_E* */

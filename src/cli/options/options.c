@@ -778,11 +778,12 @@ void options_help(FILE *out)
         }
     }
     fputs("\nResume: with --journal FILE every finished input line is appended to FILE as\n"
-          "'STATUS<TAB>SOURCE<TAB>LINE<TAB>URL' (STATUS ok or failed), right after its\n"
-          "record is written to stdout. Running the same command again skips the lines\n"
-          "journaled ok, and those journaled failed unless --retry-failed is given; skipped\n"
-          "lines give no record. Lines in flight when the run stopped are not journaled:\n"
-          "they are redone.\n",
+          "'STATUS<TAB>IDENTITY<TAB>SOURCE<TAB>LINE<TAB>URL' (STATUS ok or failed), right\n"
+          "after its record is written to stdout. Running again skips the requests\n"
+          "journaled ok, and those journaled failed unless --retry-failed is given, wherever\n"
+          "they are in the input now; skipped lines give no record. A request's identity is\n"
+          "its id, else its method, URL and body. Lines in flight when the run stopped are\n"
+          "not journaled: they are redone.\n",
           out);
     fputs("\nRequest lines: an input line starting with '{' is a JSON object for one\n"
           "request: url (required), method, header, body, body_b64, body_file, json,\n"

@@ -196,7 +196,7 @@ static int exit_code(const struct batch *b)
 
 static int journal_skip_item(void *ctx, const struct item *it)
 {
-    return journal_skip(ctx, it->src, it->lineno, it->url.buf, it->url.len);
+    return journal_skip(ctx, it->ident);
 }
 
 /* The input and the journal: 0, or the exit code. */
