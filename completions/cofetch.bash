@@ -92,7 +92,7 @@ _cofetch()
             COMPREPLY=($(compgen -W 'lines vegeta' -- "$cur"))
             return
             ;;
-        --connect-timeout | -H | --header | --max-filesize | --max-redirs | -m | --max-time | \
+        --colsep | --connect-timeout | -H | --header | --max-filesize | --max-redirs | -m | --max-time | \
             -j | --parallel | --per-host | --rate | --retry | --retry-delay | --shard | \
             -Y | --speed-limit | -y | --speed-time | \
             --then | -A | --user-agent | --workers)
@@ -104,7 +104,7 @@ _cofetch()
 
     if [[ $cur == -* ]]; then
         local opts='
-            --body --cacert --capath --compare --compressed --connect-timeout -d --data --demo
+            --body --cacert --capath --colsep --compare --compressed --connect-timeout -d --data --demo
             -f --fail --fail-fast -H --header -h --help --http1.1 --http2 -i --input
             --input-format --journal -k --insecure --jsonl --jsonl-body -L --location --max-filesize --max-redirs -m --max-time
             --mode --no-clobber -o --output-dir -j --parallel --per-host --proto --rate

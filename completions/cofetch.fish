@@ -20,6 +20,7 @@ complete -c cofetch -f
 
 # Input
 complete -c cofetch -s i -l input -r -F -d "read URLs from FILE, one a line ('-' is stdin)"
+complete -c cofetch -l colsep -x -d 'lines are rows split on SEP: {1} {2} {line} in URL, -d, -H'
 complete -c cofetch -l input-format -x -d 'how request lines are read' -a '
     lines\t"JSON lines, body is text (default)"
     vegeta\t"a vegeta targets file, body is base64"'

@@ -641,6 +641,68 @@ static void test_shard_by_identity(void **state)
     sb_free(&list);
 }
 
+/* --colsep: rows of fields into requests: the URL template, -d and -H over {1}, {2} and
+ * {line}; a JSON -d keeps its braces; a field that is not there is that row's error; the
+ * other rows run. */
+static void test_colsep_rows(void **state)
+{
+    char tmpl[256], *out, *err;
+    json_t *recs, *e, *r;
+    (void)state;
+
+    snprintf(tmpl, sizeof tmpl, "%s/echo?id={1}&n={2}", cli_env.srv.url);
+    assert_int_equal(run("a1\tAlice Smith\tred\nb2\tBob\nc3\tCy\tblue\n", &out, &err, "-s",
+                         "--jsonl-body", "--colsep", "\\t", "-X", "PUT", "-d",
+                         "{\"name\":\"{2}\",\"color\":\"{3}\"}", "-H", "X-Row: {line}", "-H",
+                         "X-Fixed: 1", tmpl, NULL),
+                     1);
+    recs = records(out);
+    assert_int_equal(json_array_size(recs), 3);
+    e = echo_of(json_array_get(recs, 0));
+    assert_string_equal(echo_method(e), "PUT");
+    assert_string_equal(json_string_value(json_object_get(e, "uri")),
+                        "/echo?id=a1&n=Alice%20Smith");
+    assert_echo_body(e, "{\"name\":\"Alice Smith\",\"color\":\"red\"}", 36);
+    assert_string_equal(echo_header(e, "X-Row", 0), "a1\tAlice Smith\tred");
+    assert_string_equal(echo_header(e, "X-Fixed", 0), "1");
+    r = json_array_get(recs, 1); /* two fields, and -d wants {3} */
+    assert_true(json_is_false(json_object_get(r, "ok")));
+    assert_non_null(strstr(json_string_value(json_object_get(r, "error")),
+                           ":2: --data: {3}: the line has 2 fields"));
+    e = echo_of(json_array_get(recs, 2));
+    assert_echo_body(e, "{\"name\":\"Cy\",\"color\":\"blue\"}", 28);
+    json_decref(recs);
+    free(out);
+    free(err);
+
+    /* Without a URL template the first field is the URL; in queue mode too. */
+    {
+        char rows[512];
+        snprintf(rows, sizeof rows, "%s/echo?k=a,first\n%s/echo?k=b,second\n", cli_env.srv.url,
+                 cli_env.srv.url);
+        assert_int_equal(run(rows, &out, &err, "-s", "--jsonl-body", "--colsep", ",", "--mode",
+                             "queue", "-j", "2", "-d", "{2}", NULL),
+                         0);
+        recs = records(out);
+        assert_int_equal(json_array_size(recs), 2);
+        for (size_t i = 0; i < 2; i++) {
+            e = echo_of(json_array_get(recs, i));
+            if (strcmp(json_string_value(json_object_get(e, "uri")), "/echo?k=a") == 0)
+                assert_echo_body(e, "first", 5);
+            else
+                assert_echo_body(e, "second", 6);
+        }
+        json_decref(recs);
+        free(out);
+        free(err);
+    }
+    /* Two URL arguments with --colsep: a usage error. */
+    assert_int_equal(run(NULL, &out, &err, "--colsep", ",", tmpl, tmpl, NULL), 2);
+    assert_non_null(strstr(err, "at most one URL argument"));
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -651,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_jsonl_body),
         cmocka_unit_test(test_resume_by_identity),
         cmocka_unit_test(test_shard_by_identity),
+        cmocka_unit_test(test_colsep_rows),
     };
     return cmocka_run_group_tests(tests, setup, cli_env_teardown);
 }

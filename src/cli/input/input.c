@@ -45,6 +45,8 @@ struct input {
     int failed;
     int (*skip_line)(void *ctx, const struct item *it); /* lines already done (--journal) */
     void *skip_ctx;
+    int (*row)(void *ctx, struct item *it); /* --colsep: a row into a request */
+    void *row_ctx;
     int req_flags;                /* reqline_parse's: REQ_VEGETA */
     unsigned long unknown_keys;   /* unknown keys of request lines, all told */
     char *unknown[UNKNOWN_NAMED]; /* the distinct ones warned about (owned) */
@@ -241,11 +243,17 @@ static int next_item(struct input *in, struct source *s, struct item *it)
     it->lineno = src->lineno;
     it->bad = src->bad;
     it->is_req = src->is_req;
+    it->is_row = src->is_row;
     it->ident = src->ident;
     sb_reset(&it->why);
     if (src->bad && sb_adds(&it->why, item_why(src)))
         return CF_ENOMEM;
-    if (src->is_req && !src->bad) { /* parsed again: it parsed the first time */
+    if (src->is_row && !src->bad && in->row) {
+        int rc = in->row(in->row_ctx, it);
+        if (rc < 0)
+            return rc;
+        it->bad = rc;
+    } else if (src->is_req && !src->bad) { /* parsed again: it parsed the first time */
         int rc = request_line(in, it, 0);
         if (rc < 0)
             return rc;
@@ -305,6 +313,7 @@ int input_next(struct input *in, struct item *it)
         it->lineno = lineno;
         it->bad = 0;
         it->is_req = 0;
+        it->is_row = 0;
         it->ident = fnv1a64(line, len);
         sb_reset(&it->why);
         if (rc == CF_ETOOLONG) {
@@ -322,6 +331,19 @@ int input_next(struct input *in, struct item *it)
             rc = request_line(in, it, 1);
             if (rc < 0)
                 return rc;
+            it->bad = rc;
+            if (!it->bad)
+                it->ident = reqline_identity(it->rq);
+            if (in->shard_n && it->ident % in->shard_n != in->shard_k - 1)
+                continue;
+        } else if (in->row) {
+            /* A row of fields: its request is built from the templates. */
+            if (item_set(it, line, len))
+                return CF_ENOMEM;
+            rc = in->row(in->row_ctx, it);
+            if (rc < 0)
+                return rc;
+            it->is_req = it->is_row = 1;
             it->bad = rc;
             if (!it->bad)
                 it->ident = reqline_identity(it->rq);
@@ -352,6 +374,12 @@ void input_set_skip(struct input *in, int (*skip_line)(void *ctx, const struct i
 {
     in->skip_line = skip_line;
     in->skip_ctx = ctx;
+}
+
+void input_set_rows(struct input *in, int (*row)(void *ctx, struct item *it), void *ctx)
+{
+    in->row = row;
+    in->row_ctx = ctx;
 }
 
 unsigned long input_unknown_keys(const struct input *in)

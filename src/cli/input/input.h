@@ -25,6 +25,7 @@ struct item {
     struct strbuf url;    /* the trimmed line (owned, reused; NUL-terminated once set) */
     struct reqline *rq;   /* a request line's request (owned, reused), or NULL */
     int is_req;           /* 1: the line is a request line, rq holds it (when not bad) */
+    int is_row;           /* 1: a --colsep line: input_set_rows' function made rq from it */
     uint64_t ident;       /* the request's identity (request.h; a URL line: FNV-1a of it) */
     const char *src;      /* source name: "args", "-" or a file name (static) */
     unsigned long lineno; /* 1-based, within src */
@@ -64,6 +65,11 @@ int input_read_all(struct input *in, struct item **items, size_t *n);
  * lines already done). it is complete (url, src, lineno, bad) when skip_line sees it. */
 void input_set_skip(struct input *in, int (*skip_line)(void *ctx, const struct item *it),
                     void *ctx);
+
+/* --colsep: a line that is not a request line is a row of fields, which row(ctx, it)
+ * turns into it->rq (allocating it when NULL) before its identity, --shard and the skip
+ * are decided: 0; 1, the line is bad (it->why says why); or CF_ENOMEM. */
+void input_set_rows(struct input *in, int (*row)(void *ctx, struct item *it), void *ctx);
 
 /* Keys of request lines that were not known (and ignored), all told; each distinct one
  * was warned about once on stderr. */

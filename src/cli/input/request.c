@@ -161,6 +161,28 @@ static int parse_headers(struct reqline *rq, json_t *h, struct strbuf *why)
     return 0;
 }
 
+int reqline_add_header(struct reqline *rq, const char *h, size_t len, struct strbuf *why)
+{
+    const char *colon = memchr(h, ':', len), *v;
+
+    sb_reset(why);
+    if (!colon || !token_ok(h, (size_t)(colon - h))) {
+        sb_addf(why, "header '%.*s': \"Name: value\" expected", (int)(len > 80 ? 80 : len), h);
+        return BAD;
+    }
+    if (!value_ok(h, len)) {
+        sb_addf(why, "header '%.*s': a value holds CR, LF or NUL", (int)(colon - h), h);
+        return BAD;
+    }
+    if (rq->nheaders >= HEADERS_MAX) {
+        sb_adds(why, "more than 256 headers");
+        return BAD;
+    }
+    for (v = colon + 1; v < h + len && (*v == ' ' || *v == '\t');)
+        v++;
+    return add_header(rq, h, (size_t)(colon - h), v, len - (size_t)(v - h));
+}
+
 /* Appends ,"key":<compact JSON of v> to rq->echo (and the id to rq->id). */
 static int echo(struct reqline *rq, const char *key, json_t *v)
 {

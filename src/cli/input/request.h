@@ -64,6 +64,10 @@ void reqline_free(struct reqline *rq);
 int reqline_parse(struct reqline *rq, const char *line, size_t len, int flags, struct strbuf *why,
                   void (*unknown)(void *ctx, const char *key), void *ctx);
 
+/* Adds one "Name: value" header line to the line's own (the name an HTTP token, the
+ * value without CR, LF or NUL). 0; 1 (why says what is wrong); CF_ENOMEM. */
+int reqline_add_header(struct reqline *rq, const char *h, size_t len, struct strbuf *why);
+
 /* Builds rq->hdrv, the headers to send: the line's, then (for json) Content-Type and
  * Accept: application/json unless the line names them, then base's (the command line's
  * -H, NULL-terminated, may be NULL) whose names the line does not have. base's strings

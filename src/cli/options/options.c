@@ -26,6 +26,7 @@ enum opt {
     O_BODY,
     O_CACERT,
     O_CAPATH,
+    O_COLSEP,
     O_COMPARE,
     O_COMPRESSED,
     O_CONNECT_TIMEOUT,
@@ -92,6 +93,8 @@ static const struct option table[] = {
     {"body", 0, ARG_NONE, O_BODY, G_OUTPUT, NULL, "write the bodies alone to stdout"},
     {"cacert", 0, ARG_REQ, O_CACERT, G_FETCH, "FILE", "CA bundle to verify peers with"},
     {"capath", 0, ARG_REQ, O_CAPATH, G_FETCH, "DIR", "CA directory (hashed) to verify peers with"},
+    {"colsep", 0, ARG_REQ, O_COLSEP, G_INPUT, "SEP",
+     "lines are rows split on SEP ('\\t': tab): {1} {2} {line} in URL, -d, -H"},
     {"compare", 0, ARG_NONE, O_COMPARE, G_MODE, NULL,
      "run with --sync, then the mode; show both (fetches twice)"},
     {"compressed", 0, ARG_NONE, O_COMPRESSED, G_FETCH, NULL, "ask for a compressed response"},
@@ -411,6 +414,11 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         cfg->capath = val;
         break;
     }
+    case O_COLSEP: /* --colsep */
+        if (!val[0])
+            return BAD_VALUE("a separator");
+        cfg->colsep = strcmp(val, "\\t") == 0 || strcasecmp(val, "tab") == 0 ? "\t" : val;
+        break;
     case O_COMPARE: /* --compare */ cfg->compare = 1; break;
     case O_COMPRESSED: /* --compressed */ cfg->compressed = 1; break;
     case O_CONNECT_TIMEOUT: /* --connect-timeout */
@@ -621,6 +629,35 @@ static int is_port(const char *s)
     return 1;
 }
 
+/* --colsep: the URL argument becomes the URL template, -d and -H templates over the
+ * fields (their other braces are text). 0 or EXIT_USAGE. */
+static int compile_rows(struct parser *ps)
+{
+    struct config *cfg = ps->cfg;
+    char err[256];
+
+    if (cfg->nurls > 1)
+        return usage(ps, "--colsep reads its rows from -i or stdin: give at most one URL "
+                         "argument, the URL template (such as 'https://h/{1}?q={2}')");
+    if (cfg->nurls == 1) {
+        if (tmpl_compile(cfg->urls[0], &cfg->url_tmpl, err, sizeof err))
+            return usage(ps, "--colsep: the URL template: %s", err);
+        cfg->nurls = 0;
+    }
+    if (cfg->data && !memchr(cfg->data, '\0', cfg->data_len) &&
+        tmpl_compile_line(cfg->data, &cfg->data_tmpl))
+        return usage(ps, "out of memory");
+    if (cfg->nheaders) {
+        cfg->header_tmpls = calloc(cfg->nheaders, sizeof *cfg->header_tmpls);
+        if (!cfg->header_tmpls)
+            return usage(ps, "out of memory");
+        for (size_t i = 0; i < cfg->nheaders; i++)
+            if (tmpl_compile_line(cfg->headers[i], &cfg->header_tmpls[i]))
+                return usage(ps, "out of memory");
+    }
+    return 0;
+}
+
 /* Checks that span options; 0 or EXIT_USAGE. */
 static int check(struct parser *ps)
 {
@@ -636,6 +673,11 @@ static int check(struct parser *ps)
                          cfg->mode->name);
         if (!cfg->mode_given)
             cfg->mode = mode_find("chain");
+    }
+    if (cfg->colsep) {
+        int rc = compile_rows(ps);
+        if (rc)
+            return rc;
     }
     for (size_t i = 0; i < cfg->nurls && !cfg->help && !cfg->version; i++) {
         size_t len = strlen(cfg->urls[i]);
@@ -687,6 +729,11 @@ void config_free(struct config *cfg)
         tmpl_free(cfg->thens[i]);
     free(cfg->thens);
     writeout_free(cfg->writeout);
+    tmpl_free(cfg->url_tmpl);
+    tmpl_free(cfg->data_tmpl);
+    for (size_t i = 0; cfg->header_tmpls && i < cfg->nheaders; i++)
+        tmpl_free(cfg->header_tmpls[i]);
+    free(cfg->header_tmpls);
     free(cfg->data);
     memset(cfg, 0, sizeof *cfg);
 }
