@@ -27,7 +27,7 @@ mkdir -p "$out/obj" "$out/crashes"
 version=$(sed -n 's/^project(cofetch VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
 cflags="-g -O1 -std=c17 -D_GNU_SOURCE -DCF_SWITCH_ASM_X86_64=1 -DCF_VERSION=\"$version\"
         -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-        -I$root/include -I$root/src/cli -I$root/src/core
+        -I$root/include -I$root/src -I$root/src/cli -I$root/src/core
         $(pkg-config --cflags libcurl libevent_core libevent_extra jansson)"
 cflags=$(echo $cflags) # one line
 libs="$(pkg-config --libs libcurl libevent_core libevent_extra jansson) -lm"
