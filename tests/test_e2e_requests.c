@@ -350,7 +350,7 @@ static void test_bad_request_lines(void **state)
     sb_addf(&in, "{\"url\":\"%s/echo\",\"method\":[\"GET\"]}\n", u);
     sb_addf(&in, "{\"url\":\"%s/echo\",\"body_b64\":\"a=bc\"}\n", u);
     sb_addf(&in, "{\"url\":\"%s/echo\",\"header\":{\"X\":1}}\n", u);
-    sb_addf(&in, "{\"url\":\"%s/echo\",\"retry\":\"3\"}\n", u);
+    sb_addf(&in, "{\"url\":\"%s/echo\",\"retry\":\"3\",\"id\":\"r8\",\"meta\":[8]}\n", u);
     sb_addf(&in, "{\"url\":\"%s/echo\",\"timeout\":-1}\n", u);
     sb_addf(&in, "{\"url\":\"%s/echo\",\"body_file\":\"%s/none\"}\n", u, tmpdir);
     sb_addf(&in, "{\"url\":\"%s/echo\",\"body\":\"a\",\"json\":1}\n", u);
@@ -380,6 +380,11 @@ static void test_bad_request_lines(void **state)
     }
     assert_string_equal(json_string_value(json_object_get(by_id(recs, "last"), "url")),
                         cli_url("/echo"));
+    /* A bad line's error record still carries its id and meta, to join on. */
+    r = by_id(recs, "r8");
+    assert_int_equal(json_integer_value(json_object_get(r, "line")), 8);
+    assert_true(json_is_false(json_object_get(r, "ok")));
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(r, "meta"), 0)), 8);
     /* Unknown keys: warned once each, counted in the summary. */
     {
         const char *p = strstr(err, "unknown key \"methd\"");

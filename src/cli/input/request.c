@@ -295,6 +295,21 @@ static int parse_key(struct reqline *rq, const char *key, json_t *v, int flags,
     return UNKNOWN;
 }
 
+/* A bad line's id, meta and tag (a string), for its error record. BAD or CF_ENOMEM. */
+static int echo_identity(struct reqline *rq, json_t *root)
+{
+    static const char *const keys[] = {"id", "meta", "tag"};
+
+    sb_reset(&rq->echo);
+    sb_reset(&rq->id);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *v = json_object_get(root, keys[i]);
+        if (v && (i < 2 || json_is_string(v)) && echo(rq, keys[i], v))
+            return CF_ENOMEM;
+    }
+    return BAD;
+}
+
 int reqline_parse(struct reqline *rq, const char *line, size_t len, int flags, struct strbuf *why,
                   void (*unknown)(void *ctx, const char *key), void *ctx)
 {
@@ -329,6 +344,8 @@ int reqline_parse(struct reqline *rq, const char *line, size_t len, int flags, s
     }
     if (rc == 0 && rq->url.len == 0)
         rc = bad(why, "url", "missing (a request line needs one)");
+    if (rc == BAD) /* the error record still carries what identifies the line */
+        rc = echo_identity(rq, root);
     json_decref(root);
     if (rc == CF_ENOMEM) {
         sb_reset(why);

@@ -59,8 +59,9 @@ void reqline_free(struct reqline *rq);
 
 /* Parses line[0..len) (a JSON object) into rq. flags: REQ_VEGETA or 0. unknown (may be
  * NULL) is called with each key it does not know. 0; 1 when the line is bad: why then
- * says which key and what is wrong with it ("key \"method\": a string expected"); or
- * CF_ENOMEM. */
+ * says which key and what is wrong with it ("key \"method\": a string expected"), and
+ * rq->echo still holds its id, meta and tag when it is a JSON object that has them (for
+ * its error record); or CF_ENOMEM. */
 int reqline_parse(struct reqline *rq, const char *line, size_t len, int flags, struct strbuf *why,
                   void (*unknown)(void *ctx, const char *key), void *ctx);
 

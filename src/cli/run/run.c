@@ -63,7 +63,7 @@ void rec_from_item(struct rec *r, const struct item *it)
 {
     r->url = item_url(it);
     r->url_len = strlen(r->url);
-    r->echo = it->is_req && !it->bad && it->rq->echo.len ? it->rq->echo.buf : NULL;
+    r->echo = it->is_req && it->rq && it->rq->echo.len ? it->rq->echo.buf : NULL;
     r->echo_len = r->echo ? it->rq->echo.len : 0;
     r->line_url = it->url.buf;
     r->line_len = it->url.len;
