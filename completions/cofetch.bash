@@ -88,7 +88,11 @@ _cofetch()
             COMPREPLY=($(compgen -W 'http,https =https' -- "$cur"))
             return
             ;;
-        --connect-timeout | -H | --header | --max-filesize | --max-redirs | -m | --max-time | \
+        --input-format)
+            COMPREPLY=($(compgen -W 'lines vegeta' -- "$cur"))
+            return
+            ;;
+        --colsep | --connect-timeout | -H | --header | --max-filesize | --max-redirs | -m | --max-time | \
             -j | --parallel | --per-host | --rate | --retry | --retry-delay | --shard | \
             -Y | --speed-limit | -y | --speed-time | \
             --then | -A | --user-agent | --workers)
@@ -100,9 +104,9 @@ _cofetch()
 
     if [[ $cur == -* ]]; then
         local opts='
-            --body --cacert --capath --compare --compressed --connect-timeout -d --data --demo
+            --body --cacert --capath --colsep --compare --compressed --connect-timeout -d --data --demo
             -f --fail --fail-fast -H --header -h --help --http1.1 --http2 -i --input
-            --journal -k --insecure --jsonl -L --location --max-filesize --max-redirs -m --max-time
+            --input-format --journal -k --insecure --jsonl --jsonl-body -L --location --max-filesize --max-redirs -m --max-time
             --mode --no-clobber -o --output-dir -j --parallel --per-host --proto --rate
             -X --request --retry --retry-delay --retry-failed --serve --shard -s --silent
             -Y --speed-limit -y --speed-time --summary

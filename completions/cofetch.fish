@@ -20,6 +20,10 @@ complete -c cofetch -f
 
 # Input
 complete -c cofetch -s i -l input -r -F -d "read URLs from FILE, one a line ('-' is stdin)"
+complete -c cofetch -l colsep -x -d 'lines are rows split on SEP: {1} {2} {line} in URL, -d, -H'
+complete -c cofetch -l input-format -x -d 'how request lines are read' -a '
+    lines\t"JSON lines, body is text (default)"
+    vegeta\t"a vegeta targets file, body is base64"'
 complete -c cofetch -l journal -r -F -d 'record finished lines in FILE; a rerun skips them (resume)'
 complete -c cofetch -l retry-failed -d 'with --journal, redo the lines that failed before'
 complete -c cofetch -l proto -x -a 'http,https =https' -d 'allowed schemes, curl syntax'
@@ -39,6 +43,7 @@ complete -c cofetch -l workers -x -d 'queue mode: N workers (same as -j)'
 # Output
 complete -c cofetch -l body -d 'write the bodies alone to stdout'
 complete -c cofetch -l jsonl -d 'one JSON object per fetch (JSON Lines)'
+complete -c cofetch -l jsonl-body -d '--jsonl, with each response body in its record'
 complete -c cofetch -l no-clobber -d 'with -o, keep existing files'
 complete -c cofetch -s o -l output-dir -x -a '(__fish_complete_directories)' -d 'save each body in DIR'
 complete -c cofetch -s s -l silent -d 'no summary, no progress'

@@ -35,8 +35,17 @@ static const char *expand(const char *text, const struct tmpl_vals *v, int *rc)
 static struct tmpl_vals vals(void)
 {
     static const char body[] = "  http://h/next?x=1 \r\nsecond line\n";
-    struct tmpl_vals v = {"http://h/a?q=1", "http://h/b",     200, body,
-                          sizeof body - 1,  "http://h/a?q=1", hdr, NULL};
+    struct tmpl_vals v = {"http://h/a?q=1",
+                          "http://h/b",
+                          200,
+                          body,
+                          sizeof body - 1,
+                          "http://h/a?q=1",
+                          hdr,
+                          NULL,
+                          NULL,
+                          NULL,
+                          0};
     return v;
 }
 
@@ -132,6 +141,47 @@ static void test_body_first_line_bounded(void **state)
     assert_int_equal(len, 0);
 }
 
+/* --colsep's templates: {N} and {line} only, other braces text, values verbatim; the
+ * strict form takes {N} too and percent-encodes it past the start. */
+static void test_fields(void **state)
+{
+    static const char *const f[] = {"a b", "x/y", ""};
+    static const size_t fl[] = {3, 3, 0};
+    struct tmpl_vals v = vals();
+    struct strbuf out = STRBUF_INIT;
+    struct tmpl *t;
+    char err[256];
+    (void)state;
+
+    v.fields = f;
+    v.field_lens = fl;
+    v.nfields = 3;
+    v.line = "a b,x/y,";
+    assert_int_equal(
+        tmpl_compile_line("{\"name\":\"{1}\",\"p\":{2},\"e\":\"{3}\"} {line} {url} {", &t), 0);
+    assert_true(tmpl_has_fields(t));
+    assert_int_equal(tmpl_expand(t, &v, &out, err, sizeof err), 0);
+    assert_string_equal(sb_cstr(&out), "{\"name\":\"a b\",\"p\":x/y,\"e\":\"\"} a b,x/y, {url} {");
+    tmpl_free(t);
+    assert_int_equal(tmpl_compile_line("{\"a\":1}", &t), 0);
+    assert_false(tmpl_has_fields(t));
+    tmpl_free(t);
+    /* A field the line does not have. */
+    assert_int_equal(tmpl_compile_line("X-N: {4}", &t), 0);
+    sb_reset(&out);
+    assert_int_equal(tmpl_expand(t, &v, &out, err, sizeof err), CF_EINVAL);
+    assert_string_equal(err, "{4}: the line has 3 fields");
+    tmpl_free(t);
+    /* The strict form (a URL): verbatim at the start, encoded after. */
+    assert_int_equal(tmpl_compile("{2}/q?a={1}", &t, err, sizeof err), 0);
+    sb_reset(&out);
+    assert_int_equal(tmpl_expand(t, &v, &out, err, sizeof err), 0);
+    assert_string_equal(sb_cstr(&out), "x/y/q?a=a%20b");
+    tmpl_free(t);
+    assert_int_equal(tmpl_compile("h/{0}", &t, err, sizeof err), CF_EINVAL);
+    sb_free(&out);
+}
+
 static void test_pct_encode(void **state)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -147,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_placeholders),  cmocka_unit_test(test_step_errors),
         cmocka_unit_test(test_syntax_errors), cmocka_unit_test(test_body_first_line_bounded),
         cmocka_unit_test(test_pct_encode),    cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

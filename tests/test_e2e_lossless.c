@@ -426,7 +426,7 @@ static void test_resume_failed_and_duplicates(void **state)
     unlink(journal);
     f = fopen(list, "w");
     assert_non_null(f);
-    /* The same URL on two lines is two entries; a failure; a bad line. */
+    /* The same URL on two lines (two entries, one identity); a failure; a bad line. */
     fprintf(f, "%s/bytes?n=1\n%s/bytes?n=1\n%s/status/500\nnot a url\n", cli_env.srv.url,
             cli_env.srv.url, cli_env.srv.url);
     fclose(f);
@@ -459,7 +459,7 @@ static void test_resume_failed_and_duplicates(void **state)
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
     text[n] = '\0';
-    assert_int_equal(strncmp(text, "# cofetch journal v1", 20), 0);
+    assert_int_equal(strncmp(text, "# cofetch journal v2", 20), 0);
     assert_non_null(strstr(text, "\nok\t"));
     assert_non_null(strstr(text, "\t1\thttp://"));
     assert_non_null(strstr(text, "\t2\thttp://"));
@@ -568,7 +568,7 @@ static char *slurp(const char *path)
     return buf;
 }
 
-/* Journal entries ("ok\tSRC\tLINE\tURL"), counted; each journaled line number must have a
+/* Journal entries ("ok\tIDENTITY\tSRC\tLINE\tURL"), counted; each journaled line number must have a
  * whole record (a line ending in '\n' with "line":N) in out. Returns the entries. */
 static int journaled_lines_have_records(const char *journal_text, const char *out)
 {
@@ -581,7 +581,8 @@ static int journaled_lines_have_records(const char *journal_text, const char *ou
             const char *t = strchr(p, '\t') + 1;
             unsigned long line;
             char want[48];
-            t = strchr(t, '\t') + 1;
+            t = strchr(t, '\t') + 1; /* past the identity */
+            t = strchr(t, '\t') + 1; /* and the source */
             line = strtoul(t, NULL, 10);
             snprintf(want, sizeof want, ",\"line\":%lu,", line);
             const char *rec = strstr(out, want);
@@ -642,8 +643,8 @@ static void test_stdout_fills_up(void **state)
     unlink(journal);
     f = fopen(list, "w");
     assert_non_null(f);
-    for (int i = 0; i < 600; i++)
-        fprintf(f, "%s/bytes?n=%d\n", cli_env.srv.url, i % 50);
+    for (int i = 0; i < 600; i++) /* distinct requests: the journal keys on identity */
+        fprintf(f, "%s/bytes?n=%d&i=%d\n", cli_env.srv.url, i % 50, i);
     fclose(f);
     assert_int_equal(cli_run(&r, 60), 0);
     assert_int_equal(r.code, 3);

@@ -17,6 +17,7 @@
 
 #include "cofetch/cofetch.h"
 #include "base/config.h"
+#include "base/hash.h"
 #include "input/input.h"
 #include "input/linecheck.h"
 #include "options/options.h"
@@ -56,10 +57,13 @@ static int reader(void *arg, void **result)
         if (line_skipped(it.url.buf, it.url.len))
             abort(); /* comments and blanks are never handed out */
         char why[192];
-        if (line_check(it.url.buf, it.url.len, c->cfg->protos, why, sizeof why) != 0)
-            abort();
-        if (!shard_take(it.url.buf, it.url.len, c->cfg->shard_k, c->cfg->shard_n))
-            abort();
+        const char *url = item_url(&it);
+        if (line_check(url, strlen(url), c->cfg->protos, why, sizeof why) != 0)
+            abort(); /* a request line's url is checked like a URL line */
+        if (c->cfg->shard_n && it.ident % c->cfg->shard_n != c->cfg->shard_k - 1)
+            abort(); /* in its shard, by its identity */
+        if (!it.is_req && it.ident != fnv1a64(it.url.buf, it.url.len))
+            abort(); /* a URL line's identity is its text's hash, as before */
     }
     item_free(&it);
     return rc == CF_EOF ? 0 : rc;

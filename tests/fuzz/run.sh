@@ -28,9 +28,9 @@ version=$(sed -n 's/^project(cofetch VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLis
 cflags="-g -O1 -std=c17 -D_GNU_SOURCE -DCF_SWITCH_ASM_X86_64=1 -DCF_VERSION=\"$version\"
         -fno-omit-frame-pointer -fno-sanitize-recover=undefined
         -I$root/include -I$root/src -I$root/src/cli -I$root/src/core
-        $(pkg-config --cflags libcurl libevent_core libevent_extra)"
+        $(pkg-config --cflags libcurl libevent_core libevent_extra jansson)"
 cflags=$(echo $cflags) # one line
-libs="$(pkg-config --libs libcurl libevent_core libevent_extra) -lm"
+libs="$(pkg-config --libs libcurl libevent_core libevent_extra jansson) -lm"
 case $(uname -m) in
 x86_64) switch=$root/src/core/switch_x86_64.S ;;
 aarch64) switch=$root/src/core/switch_aarch64.S; cflags=$(echo "$cflags" | sed s/ASM_X86_64/ASM_AARCH64/) ;;

@@ -32,6 +32,12 @@ struct config {
     char protos[128];               /* allowed schemes, "http,https" */
     const char *journal;            /* --journal FILE (journal.h) */
     int retry_failed;               /* --retry-failed: redo journaled failures */
+    int input_vegeta;               /* --input-format vegeta: request lines' body is base64 */
+    const char *colsep;             /* --colsep SEP: lines are rows of fields (NULL: not) */
+    struct tmpl *url_tmpl;          /* --colsep: the URL argument, compiled (owned; NULL:
+                                       the first field is the URL) */
+    struct tmpl *data_tmpl;         /* --colsep: -d, compiled (owned; NULL: none) */
+    struct tmpl **header_tmpls;     /* --colsep: each -H, compiled (owned, nheaders) */
 
     /* mode */
     const struct mode *mode; /* run/mode.h: gather (default), queue or chain */
@@ -51,6 +57,7 @@ struct config {
     int summary; /* -1: when stderr is a terminal; 0/1 forced */
     int silent;
     int verbose;
+    int jsonl_body; /* --jsonl-body: the response body in each JSON record */
 
     /* fetch */
     const char *method;

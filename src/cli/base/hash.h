@@ -10,5 +10,7 @@
 #include <stdint.h>
 
 uint64_t fnv1a64(const void *data, size_t len);
+/* Continues hash h over data: fnv1a64(a ++ b) == fnv1a64_more(fnv1a64(a), b). */
+uint64_t fnv1a64_more(uint64_t h, const void *data, size_t len);
 
 #endif

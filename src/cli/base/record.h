@@ -11,6 +11,8 @@
 #ifndef CLI_RECORD_H
 #define CLI_RECORD_H
 
+#include <stdint.h>
+
 #include "cofetch/fetch.h"
 #include "base/strbuf.h"
 
@@ -19,9 +21,13 @@ struct rec {
     size_t url_len;
     const char *line_url; /* the input line's text (the URL of step 0) */
     size_t line_len;
+    const char *echo; /* a request line's id, meta and tag as JSON members, ",\"id\":.."
+                         (borrowed from its item; NULL: none) */
+    size_t echo_len;
     const char *src;      /* where the line came from: "args", "-" (stdin) or a file name */
     unsigned long lineno; /* 1-based line (or argument) number in src */
     unsigned long urlnum; /* 0-based index of the line in the whole input (curl's urlnum) */
+    uint64_t ident;       /* the line's request identity (--journal's key) */
     int step;             /* chain step: 0 is the input URL, 1.. the --then templates */
     int done;             /* finished: the fields below are final */
     int code;             /* 0 or CF_E* */
@@ -36,6 +42,8 @@ struct rec {
     int has_body_fd;
     int streamed;         /* --body: the body went to stdout as it arrived */
     int skipped;          /* -o --no-clobber: its file was there already: not fetched */
+    int body_member;      /* --jsonl-body: the record carries body (kept whole) */
+    int body_is_json;     /* ... and the response said its type is JSON */
     const char *saved_as; /* -o: the file name it was saved under (in saved), or NULL */
     struct strbuf saved;
 };

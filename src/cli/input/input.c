@@ -8,10 +8,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/hash.h"
 #include "cofetch/error.h"
 #include "cofetch/io.h"
 #include "input/input.h"
 #include "input/linecheck.h"
+#include "input/request.h"
+
+/* A request line's body_file is read up to this size. */
+enum { BODY_FILE_MAX = 64 << 20 };
+/* Distinct unknown keys warned about (those past it are counted, not named). */
+enum { UNKNOWN_NAMED = 64 };
 
 enum src_kind { SRC_ARGS, SRC_FD, SRC_ITEMS };
 
@@ -33,10 +40,17 @@ struct input {
     size_t nsrc, cur;
     unsigned long shard_k, shard_n;
     const char *protos;
+    const char *const *headers; /* the command line's -H, under a request line's */
     unsigned long next_urlnum;
     int failed;
     int (*skip_line)(void *ctx, const struct item *it); /* lines already done (--journal) */
     void *skip_ctx;
+    int (*row)(void *ctx, struct item *it); /* --colsep: a row into a request */
+    void *row_ctx;
+    int req_flags;                /* reqline_parse's: REQ_VEGETA */
+    unsigned long unknown_keys;   /* unknown keys of request lines, all told */
+    char *unknown[UNKNOWN_NAMED]; /* the distinct ones warned about (owned) */
+    size_t nunknown;
 };
 
 int item_set(struct item *it, const char *s, size_t len)
@@ -50,8 +64,17 @@ const char *item_why(const struct item *it)
     return it->why.len ? it->why.buf : "";
 }
 
+const char *item_url(const struct item *it)
+{
+    return it->is_req && !it->bad ? sb_cstr(&it->rq->url) : it->url.buf;
+}
+
 void item_free(struct item *it)
 {
+    if (it->rq) {
+        reqline_free(it->rq);
+        free(it->rq);
+    }
     sb_free(&it->url);
     sb_free(&it->why);
     memset(it, 0, sizeof *it);
@@ -90,6 +113,8 @@ static struct input *input_new(const struct config *cfg)
     in->shard_k = cfg->shard_k;
     in->shard_n = cfg->shard_n;
     in->protos = cfg->protos;
+    in->headers = cfg->headers;
+    in->req_flags = cfg->input_vegeta ? REQ_VEGETA : 0;
     return in;
 }
 
@@ -163,6 +188,50 @@ int input_open_items(struct input **out, const struct config *cfg, const struct 
     return 0;
 }
 
+static void unknown_key(void *ctx, const char *key)
+{
+    struct input *in = ctx;
+
+    in->unknown_keys++;
+    for (size_t i = 0; i < in->nunknown; i++)
+        if (strcmp(in->unknown[i], key) == 0)
+            return;
+    if (in->nunknown < UNKNOWN_NAMED && (in->unknown[in->nunknown] = strdup(key))) {
+        in->nunknown++;
+        fprintf(stderr, "cofetch: request lines: unknown key \"%s\" ignored\n", key);
+    }
+}
+
+/* it->url holds a request line: parse it into it->rq and check its URL. 0; 1 when the
+ * line is bad (it->why says why); or CF_ENOMEM. count: report unknown keys. */
+static int request_line(struct input *in, struct item *it, int count)
+{
+    struct reqline *rq = it->rq;
+    char why[192];
+    int rc;
+
+    if (!rq && !(rq = it->rq = calloc(1, sizeof *rq)))
+        return CF_ENOMEM;
+    it->is_req = 1;
+    rc = reqline_parse(rq, it->url.buf, it->url.len, in->req_flags, &it->why,
+                       count ? unknown_key : NULL, in);
+    if (rc == CF_ENOMEM)
+        return rc;
+    if (rc)
+        return 1;
+    if (line_check(rq->url.buf, rq->url.len, in->protos, why, sizeof why)) {
+        sb_reset(&it->why);
+        return sb_addf(&it->why, "key \"url\": %s", why) ? CF_ENOMEM : 1;
+    }
+    return reqline_merge_headers(rq, in->headers);
+}
+
+/* A request line's body_file into its body: 0, or 1 (bad: it->why says why). */
+static int read_body_file(struct item *it)
+{
+    return reqline_read_body_file(it->rq, BODY_FILE_MAX, &it->why) ? 1 : 0;
+}
+
 /* The next item of an item source: copied as it was read the first time. */
 static int next_item(struct input *in, struct source *s, struct item *it)
 {
@@ -173,9 +242,24 @@ static int next_item(struct input *in, struct source *s, struct item *it)
     it->src = src->src;
     it->lineno = src->lineno;
     it->bad = src->bad;
+    it->is_req = src->is_req;
+    it->is_row = src->is_row;
+    it->ident = src->ident;
     sb_reset(&it->why);
     if (src->bad && sb_adds(&it->why, item_why(src)))
         return CF_ENOMEM;
+    if (src->is_row && !src->bad && in->row) {
+        int rc = in->row(in->row_ctx, it);
+        if (rc < 0)
+            return rc;
+        it->bad = rc;
+    } else if (src->is_req && !src->bad) { /* parsed again: it parsed the first time */
+        int rc = request_line(in, it, 0);
+        if (rc < 0)
+            return rc;
+        if (rc || (it->rq->body_file.len && read_body_file(it)))
+            it->bad = 1; /* a body_file gone since: the line says so */
+    }
     it->urlnum = in->next_urlnum++;
     return 0;
 }
@@ -225,20 +309,50 @@ int input_next(struct input *in, struct item *it)
         line = line_trim(line, &len);
         if (rc == 0 && line_skipped(line, len))
             continue;
-        if (!shard_take(line, len, in->shard_k, in->shard_n))
-            continue;
         it->src = s->name;
         it->lineno = lineno;
         it->bad = 0;
+        it->is_req = 0;
+        it->is_row = 0;
+        it->ident = fnv1a64(line, len);
         sb_reset(&it->why);
         if (rc == CF_ETOOLONG) {
+            if (!shard_take(line, len, in->shard_k, in->shard_n))
+                continue;
             /* Keep a head of the offending text: enough to find it. */
             if (item_set(it, line, len > 80 ? 80 : len) ||
                 sb_addf(&it->why, "line longer than %d bytes", LINE_MAX_BYTES))
                 return CF_ENOMEM;
             it->bad = 1;
+        } else if (line[0] == '{') {
+            /* A request line: its shard is its identity's (a bad one's: its text's). */
+            if (item_set(it, line, len))
+                return CF_ENOMEM;
+            rc = request_line(in, it, 1);
+            if (rc < 0)
+                return rc;
+            it->bad = rc;
+            if (!it->bad)
+                it->ident = reqline_identity(it->rq);
+            if (in->shard_n && it->ident % in->shard_n != in->shard_k - 1)
+                continue;
+        } else if (in->row) {
+            /* A row of fields: its request is built from the templates. */
+            if (item_set(it, line, len))
+                return CF_ENOMEM;
+            rc = in->row(in->row_ctx, it);
+            if (rc < 0)
+                return rc;
+            it->is_req = it->is_row = 1;
+            it->bad = rc;
+            if (!it->bad)
+                it->ident = reqline_identity(it->rq);
+            if (in->shard_n && it->ident % in->shard_n != in->shard_k - 1)
+                continue;
         } else {
             char why[192];
+            if (!shard_take(line, len, in->shard_k, in->shard_n))
+                continue;
             if (item_set(it, line, len))
                 return CF_ENOMEM;
             /* The copy is NUL-terminated right after the trimmed text. */
@@ -248,6 +362,8 @@ int input_next(struct input *in, struct item *it)
         }
         if (in->skip_line && in->skip_line(in->skip_ctx, it))
             continue;
+        if (it->is_req && !it->bad && it->rq->body_file.len)
+            it->bad = read_body_file(it);
         it->urlnum = in->next_urlnum++;
         return 0;
     }
@@ -258,6 +374,17 @@ void input_set_skip(struct input *in, int (*skip_line)(void *ctx, const struct i
 {
     in->skip_line = skip_line;
     in->skip_ctx = ctx;
+}
+
+void input_set_rows(struct input *in, int (*row)(void *ctx, struct item *it), void *ctx)
+{
+    in->row = row;
+    in->row_ctx = ctx;
+}
+
+unsigned long input_unknown_keys(const struct input *in)
+{
+    return in->unknown_keys;
 }
 
 int input_failed(const struct input *in)
@@ -276,6 +403,8 @@ void input_free(struct input *in)
             close(s->fd);
     }
     free(in->src);
+    for (size_t i = 0; i < in->nunknown; i++)
+        free(in->unknown[i]);
     free(in);
 }
 

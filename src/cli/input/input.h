@@ -7,19 +7,26 @@
  * nothing is dropped silently. Descriptors are read with the runtime's cf_lines, so a
  * pipe is consumed as it arrives and input_next() suspends (in a task) while it waits.
  *
- * What a line must be, and which --shard it belongs to: linecheck.h.
+ * What a line must be, and which --shard it belongs to: linecheck.h; a line that starts
+ * with '{' is a request line (input/request.h), which --shard places by its identity.
  */
 #ifndef CLI_INPUT_H
 #define CLI_INPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/config.h"
 #include "base/strbuf.h"
+#include "input/request.h"
 
 /* One input line, in storage the caller reuses (see item_set). */
 struct item {
     struct strbuf url;    /* the trimmed line (owned, reused; NUL-terminated once set) */
+    struct reqline *rq;   /* a request line's request (owned, reused), or NULL */
+    int is_req;           /* 1: the line is a request line, rq holds it (when not bad) */
+    int is_row;           /* 1: a --colsep line: input_set_rows' function made rq from it */
+    uint64_t ident;       /* the request's identity (request.h; a URL line: FNV-1a of it) */
     const char *src;      /* source name: "args", "-" or a file name (static) */
     unsigned long lineno; /* 1-based, within src */
     unsigned long urlnum; /* 0-based index among all items handed out */
@@ -29,6 +36,8 @@ struct item {
 
 /* Why a bad line is bad ("" for a good one). */
 const char *item_why(const struct item *it);
+/* The URL to fetch: a request line's url, else the line. */
+const char *item_url(const struct item *it);
 
 struct input;
 
@@ -56,6 +65,15 @@ int input_read_all(struct input *in, struct item **items, size_t *n);
  * lines already done). it is complete (url, src, lineno, bad) when skip_line sees it. */
 void input_set_skip(struct input *in, int (*skip_line)(void *ctx, const struct item *it),
                     void *ctx);
+
+/* --colsep: a line that is not a request line is a row of fields, which row(ctx, it)
+ * turns into it->rq (allocating it when NULL) before its identity, --shard and the skip
+ * are decided: 0; 1, the line is bad (it->why says why); or CF_ENOMEM. */
+void input_set_rows(struct input *in, int (*row)(void *ctx, struct item *it), void *ctx);
+
+/* Keys of request lines that were not known (and ignored), all told; each distinct one
+ * was warned about once on stderr. */
+unsigned long input_unknown_keys(const struct input *in);
 
 /* Whether a source failed to read (exit code 3). */
 int input_failed(const struct input *in);

@@ -2,7 +2,7 @@
  * journal.c - --journal: read the finished lines of earlier runs, append this run's.
  *
  * The format and the rules are in journal.h. Entries read at start are kept in an open
- * addressing hash table keyed by "SOURCE\tLINE\tURL" (the key as written in the file).
+ * addressing hash table keyed by identity (16 bytes a slot).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,13 +19,13 @@
 #include "cofetch/error.h"
 #include "input/journal.h"
 
-static const char HEADER[] = "# cofetch journal v1: status<TAB>source<TAB>line<TAB>url "
-                             "(status ok or failed; \\xNN escapes in url)\n";
+static const char HEADER[] =
+    "# cofetch journal v2: status<TAB>identity<TAB>source<TAB>line<TAB>url "
+    "(status ok or failed; only identity is the key; \\xNN escapes)\n";
 
 struct entry {
-    char *key; /* NULL: free slot */
-    size_t len;
-    uint64_t hash;
+    uint64_t ident;
+    int used; /* 0: free slot */
     int ok;
 };
 
@@ -47,7 +47,7 @@ struct journal {
     struct strbuf buf;     /* entries not yet written */
     struct pending *marks; /* one per entry in buf, in order */
     size_t nmarks, capmarks;
-    struct strbuf key; /* scratch */
+    struct strbuf key; /* scratch: a v1 entry's URL, unescaped */
 };
 
 /* s[0..len) with '\\', bytes below 0x20 and 0x7f as \xNN. */
@@ -68,26 +68,25 @@ static int add_escaped(struct strbuf *out, const char *s, size_t len)
     return rc;
 }
 
-int journal_key(struct strbuf *out, const char *src, unsigned long lineno, const char *url,
-                size_t len)
+int journal_key(struct strbuf *out, uint64_t ident, const char *src, unsigned long lineno,
+                const char *url, size_t len)
 {
     int rc;
 
     src = src ? src : "?";
-    rc = add_escaped(out, src, strlen(src));
+    rc = sb_addf(out, "%016llx\t", (unsigned long long)ident);
+    rc = rc ? rc : add_escaped(out, src, strlen(src));
     rc = rc ? rc : sb_addf(out, "\t%lu\t", lineno);
     return rc ? rc : add_escaped(out, url, len);
 }
 
-static struct entry *find(const struct journal *j, const char *key, size_t len, uint64_t h)
+static struct entry *find(const struct journal *j, uint64_t ident)
 {
     if (!j->cap)
         return NULL;
-    for (size_t i = h & (j->cap - 1);; i = (i + 1) & (j->cap - 1)) {
+    for (size_t i = ident & (j->cap - 1);; i = (i + 1) & (j->cap - 1)) {
         struct entry *e = &j->tab[i];
-        if (!e->key)
-            return e;
-        if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
+        if (!e->used || e->ident == ident)
             return e;
     }
 }
@@ -105,9 +104,69 @@ static int grow(struct journal *j)
     }
     j->cap = cap;
     for (size_t i = 0; i < oldcap; i++)
-        if (old[i].key)
-            *find(j, old[i].key, old[i].len, old[i].hash) = old[i];
+        if (old[i].used)
+            *find(j, old[i].ident) = old[i];
     free(old);
+    return 0;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* A v1 entry's URL field, its \xNN escapes undone, into out. 0, 1 (malformed), CF_ENOMEM. */
+static int unescape(struct strbuf *out, const char *s, size_t len)
+{
+    sb_reset(out);
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '\\') {
+            int hi, lo;
+            if (i + 3 >= len)
+                return 1;
+            if (s[i + 1] != 'x' || (hi = hexval(s[i + 2])) < 0 || (lo = hexval(s[i + 3])) < 0)
+                return 1;
+            c = (char)(hi << 4 | lo);
+            i += 3;
+        }
+        if (sb_addc(out, c))
+            return CF_ENOMEM;
+    }
+    return 0;
+}
+
+/* The identity of an entry's fields after the status: v2's IDENTITY, SOURCE, LINE, URL
+ * (three tabs) or v1's SOURCE, LINE, URL (two). 0, 1 (malformed: ignored), CF_ENOMEM. */
+static int entry_ident(struct journal *j, const char *s, size_t len, uint64_t *ident)
+{
+    const char *end = s + len, *first = memchr(s, '\t', len), *p = s;
+    int tabs = 0;
+
+    while ((p = memchr(p, '\t', (size_t)(end - p))) != NULL) {
+        tabs++;
+        p++;
+    }
+    if (tabs == 2) { /* v1: the URL line's identity, the hash of its text */
+        const char *url = (const char *)memchr(first + 1, '\t', (size_t)(end - first - 1)) + 1;
+        int rc = unescape(&j->key, url, (size_t)(end - url));
+        if (rc == 0)
+            *ident = fnv1a64(sb_cstr(&j->key), j->key.len);
+        return rc;
+    }
+    if (tabs != 3 || first - s != 16)
+        return 1;
+    *ident = 0;
+    for (int i = 0; i < 16; i++) {
+        int v = hexval(s[i]);
+        if (v < 0)
+            return 1;
+        *ident = *ident << 4 | (uint64_t)v;
+    }
     return 0;
 }
 
@@ -116,8 +175,8 @@ static int load_line(struct journal *j, const char *s, size_t len)
 {
     const char *tab = memchr(s, '\t', len);
     struct entry *e;
-    int ok;
-    uint64_t h;
+    uint64_t ident;
+    int ok, rc;
 
     if (len == 0 || s[0] == '#' || !tab)
         return 0;
@@ -127,24 +186,17 @@ static int load_line(struct journal *j, const char *s, size_t len)
         ok = 0;
     else
         return 0;
-    len -= (size_t)(tab + 1 - s);
-    s = tab + 1;
+    rc = entry_ident(j, tab + 1, len - (size_t)(tab + 1 - s), &ident);
+    if (rc)
+        return rc < 0 ? rc : 0;
     if ((j->n + 1) * 2 > j->cap && grow(j))
         return CF_ENOMEM;
-    h = fnv1a64(s, len);
-    e = find(j, s, len, h);
-    if (e->key) {
+    e = find(j, ident);
+    if (e->used) {
         e->ok |= ok; /* an "ok" wins over a "failed" of an earlier run */
         return 0;
     }
-    e->key = malloc(len + 1);
-    if (!e->key)
-        return CF_ENOMEM;
-    memcpy(e->key, s, len);
-    e->key[len] = '\0';
-    e->len = len;
-    e->hash = h;
-    e->ok = ok;
+    *e = (struct entry){.ident = ident, .used = 1, .ok = ok};
     j->n++;
     return 0;
 }
@@ -240,18 +292,14 @@ int journal_open(struct journal **out, const char *path, int retry_failed)
     return 0;
 }
 
-int journal_skip(struct journal *j, const char *src, unsigned long lineno, const char *url,
-                 size_t len)
+int journal_skip(struct journal *j, uint64_t ident)
 {
     struct entry *e;
 
     if (!j->n)
         return 0;
-    sb_reset(&j->key);
-    if (journal_key(&j->key, src, lineno, url, len))
-        return 0;
-    e = find(j, j->key.buf, j->key.len, fnv1a64(j->key.buf, j->key.len));
-    if (!e || !e->key || (!e->ok && j->retry_failed))
+    e = find(j, ident);
+    if (!e || !e->used || (!e->ok && j->retry_failed))
         return 0;
     j->skipped++;
     return 1;
@@ -262,13 +310,13 @@ unsigned long journal_skipped(const struct journal *j)
     return j ? j->skipped : 0;
 }
 
-void journal_add(struct journal *j, uint64_t mark, int ok, const char *src, unsigned long lineno,
-                 const char *url, size_t len)
+void journal_add(struct journal *j, uint64_t mark, int ok, uint64_t ident, const char *src,
+                 unsigned long lineno, const char *url, size_t len)
 {
     size_t start = j->buf.len;
     int rc = sb_adds(&j->buf, ok ? "ok\t" : "failed\t");
 
-    rc = rc ? rc : journal_key(&j->buf, src, lineno, url, len);
+    rc = rc ? rc : journal_key(&j->buf, ident, src, lineno, url, len);
     rc = rc ? rc : sb_addc(&j->buf, '\n');
     rc = rc ? rc : push_mark(j, mark);
     if (rc) /* out of memory: drop the partial entry; the line is redone on a rerun */
@@ -325,8 +373,6 @@ void journal_close(struct journal *j)
         fdatasync(j->fd);
         close(j->fd);
     }
-    for (size_t i = 0; i < j->cap; i++)
-        free(j->tab[i].key);
     free(j->tab);
     sb_free(&j->buf);
     free(j->marks);

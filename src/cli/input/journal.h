@@ -5,14 +5,21 @@
  * Format: text, one entry a line, appended; lines starting with '#' are comments (a new
  * journal starts with one naming the format):
  *
- *   STATUS <TAB> SOURCE <TAB> LINE <TAB> URL
+ *   STATUS <TAB> IDENTITY <TAB> SOURCE <TAB> LINE <TAB> URL
  *
- * STATUS is "ok" or "failed"; SOURCE the input the line came from ("args", "-" for stdin,
- * or the -i file name as given); LINE its 1-based line (or argument) number; URL the line's
- * text. In SOURCE and URL, '\\', bytes below 0x20 and 0x7f are written as \xNN (so an
- * entry is always one line, and a file name with a newline in it resumes too). An entry
- * is identified by SOURCE, LINE and URL together: the same URL on two lines is two
- * entries, and a line whose text changed is not taken for done.
+ * STATUS is "ok" or "failed"; IDENTITY the request's identity (input.h: a request line's
+ * id, else its method, URL and body; a URL line's text), 16 hex digits; SOURCE the input
+ * the line came from ("args", "-" for stdin, or the -i file name as given), LINE its
+ * 1-based line (or argument) number and URL the line's text, for the reader: only
+ * IDENTITY is the key. In SOURCE and URL, '\\', bytes below 0x20 and 0x7f are written as
+ * \xNN, so an entry is always one line. A request is done wherever it is found: reordered,
+ * on another line, read from stdin instead of -i; the same request on two lines is one
+ * entry.
+ *
+ * A journal of the first format ("# cofetch journal v1", entries STATUS <TAB> SOURCE <TAB>
+ * LINE <TAB> URL, keyed on all three) is read too: an entry's identity is then its URL
+ * line's (FNV-1a of the text), which is what a URL line has now, so a rerun skips what it
+ * did; new entries are appended in this format.
  *
  * An entry is added once a line's last record has been handed to the output: a fetch
  * (ok or failed), a bad input line (failed), or in chain mode the chain's last step (ok
@@ -42,16 +49,15 @@ struct journal;
  * message on stderr (also when another cofetch holds it), CF_ENOMEM. */
 int journal_open(struct journal **out, const char *path, int retry_failed);
 
-/* Whether the line (src, lineno, url[0..len)) is already done and must be skipped; counts
- * the skipped ones. */
-int journal_skip(struct journal *j, const char *src, unsigned long lineno, const char *url,
-                 size_t len);
+/* Whether the request with identity ident is already done and must be skipped; counts the
+ * skipped ones. */
+int journal_skip(struct journal *j, uint64_t ident);
 unsigned long journal_skipped(const struct journal *j);
 
 /* Buffers an entry for a record that ends where the output's byte count reaches mark
  * (output_end()). Never suspends. */
-void journal_add(struct journal *j, uint64_t mark, int ok, const char *src, unsigned long lineno,
-                 const char *url, size_t len);
+void journal_add(struct journal *j, uint64_t mark, int ok, uint64_t ident, const char *src,
+                 unsigned long lineno, const char *url, size_t len);
 /* Bytes buffered and not yet written. */
 size_t journal_pending(const struct journal *j);
 /* Writes the entries whose records are out: those with mark <= written (blocking write).
@@ -63,10 +69,10 @@ int journal_failed(const struct journal *j);
  * out). NULL is a no-op. */
 void journal_close(struct journal *j);
 
-/* The key of a line, as written in the file after the status (pure; for the tests).
- * Appends to out; 0 or CF_ENOMEM. */
+/* An entry as written in the file after the status, without its newline (pure; for the
+ * tests). Appends to out; 0 or CF_ENOMEM. */
 struct strbuf;
-int journal_key(struct strbuf *out, const char *src, unsigned long lineno, const char *url,
-                size_t len);
+int journal_key(struct strbuf *out, uint64_t ident, const char *src, unsigned long lineno,
+                const char *url, size_t len);
 
 #endif

@@ -26,6 +26,7 @@ enum opt {
     O_BODY,
     O_CACERT,
     O_CAPATH,
+    O_COLSEP,
     O_COMPARE,
     O_COMPRESSED,
     O_CONNECT_TIMEOUT,
@@ -38,9 +39,11 @@ enum opt {
     O_HTTP1_1,
     O_HTTP2,
     O_INPUT,
+    O_INPUT_FORMAT,
     O_INSECURE,
     O_JOURNAL,
     O_JSON,
+    O_JSONL_BODY,
     O_LOCATION,
     O_MAX_FILESIZE,
     O_MAX_REDIRS,
@@ -90,6 +93,8 @@ static const struct option table[] = {
     {"body", 0, ARG_NONE, O_BODY, G_OUTPUT, NULL, "write the bodies alone to stdout"},
     {"cacert", 0, ARG_REQ, O_CACERT, G_FETCH, "FILE", "CA bundle to verify peers with"},
     {"capath", 0, ARG_REQ, O_CAPATH, G_FETCH, "DIR", "CA directory (hashed) to verify peers with"},
+    {"colsep", 0, ARG_REQ, O_COLSEP, G_INPUT, "SEP",
+     "lines are rows split on SEP ('\\t': tab): {1} {2} {line} in URL, -d, -H"},
     {"compare", 0, ARG_NONE, O_COMPARE, G_MODE, NULL,
      "run with --sync, then the mode; show both (fetches twice)"},
     {"compressed", 0, ARG_NONE, O_COMPRESSED, G_FETCH, NULL, "ask for a compressed response"},
@@ -105,10 +110,14 @@ static const struct option table[] = {
     {"http2", 0, ARG_NONE, O_HTTP2, G_FETCH, NULL, "use HTTP/2"},
     {"input", 'i', ARG_REQ, O_INPUT, G_INPUT, "FILE",
      "read URLs from FILE, one a line ('-' is stdin; repeatable)"},
+    {"input-format", 0, ARG_REQ, O_INPUT_FORMAT, G_INPUT, "FMT",
+     "lines (default) or vegeta: JSON lines' \"body\" is base64"},
     {"insecure", 'k', ARG_NONE, O_INSECURE, G_FETCH, NULL, "skip TLS certificate checks"},
     {"journal", 0, ARG_REQ, O_JOURNAL, G_INPUT, "FILE",
      "record finished lines in FILE; a rerun skips them (resume)"},
     {"jsonl", 0, ARG_NONE, O_JSON, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
+    {"jsonl-body", 0, ARG_NONE, O_JSONL_BODY, G_OUTPUT, NULL,
+     "--jsonl, with each response body in its record"},
     {"location", 'L', ARG_NONE, O_LOCATION, G_FETCH, NULL, "follow redirects (off by default)"},
     {"max-filesize", 0, ARG_REQ, O_MAX_FILESIZE, G_FETCH, "BYTES",
      "largest body accepted (k/M/G suffixes)"},
@@ -405,6 +414,11 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         cfg->capath = val;
         break;
     }
+    case O_COLSEP: /* --colsep */
+        if (!val[0])
+            return BAD_VALUE("a separator");
+        cfg->colsep = strcmp(val, "\\t") == 0 || strcasecmp(val, "tab") == 0 ? "\t" : val;
+        break;
     case O_COMPARE: /* --compare */ cfg->compare = 1; break;
     case O_COMPRESSED: /* --compressed */ cfg->compressed = 1; break;
     case O_CONNECT_TIMEOUT: /* --connect-timeout */
@@ -442,10 +456,20 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (push(&cfg->inputs, &cfg->ninputs, val, 0))
             return usage(ps, "out of memory");
         break;
+    case O_INPUT_FORMAT: /* --input-format */
+        if (strcmp(val, "lines") != 0 && strcmp(val, "vegeta") != 0)
+            return BAD_VALUE("lines or vegeta");
+        cfg->input_vegeta = strcmp(val, "vegeta") == 0;
+        break;
     case O_INSECURE: /* -k, --insecure */ cfg->insecure = 1; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
     case O_JSON: /* --jsonl */
         cfg->format = OUT_JSON;
+        ps->format_given[OUT_JSON] = 1;
+        break;
+    case O_JSONL_BODY: /* --jsonl-body */
+        cfg->format = OUT_JSON;
+        cfg->jsonl_body = 1;
         ps->format_given[OUT_JSON] = 1;
         break;
     case O_LOCATION: /* -L, --location */ cfg->location = 1; break;
@@ -605,6 +629,35 @@ static int is_port(const char *s)
     return 1;
 }
 
+/* --colsep: the URL argument becomes the URL template, -d and -H templates over the
+ * fields (their other braces are text). 0 or EXIT_USAGE. */
+static int compile_rows(struct parser *ps)
+{
+    struct config *cfg = ps->cfg;
+    char err[256];
+
+    if (cfg->nurls > 1)
+        return usage(ps, "--colsep reads its rows from -i or stdin: give at most one URL "
+                         "argument, the URL template (such as 'https://h/{1}?q={2}')");
+    if (cfg->nurls == 1) {
+        if (tmpl_compile(cfg->urls[0], &cfg->url_tmpl, err, sizeof err))
+            return usage(ps, "--colsep: the URL template: %s", err);
+        cfg->nurls = 0;
+    }
+    if (cfg->data && !memchr(cfg->data, '\0', cfg->data_len) &&
+        tmpl_compile_line(cfg->data, &cfg->data_tmpl))
+        return usage(ps, "out of memory");
+    if (cfg->nheaders) {
+        cfg->header_tmpls = calloc(cfg->nheaders, sizeof *cfg->header_tmpls);
+        if (!cfg->header_tmpls)
+            return usage(ps, "out of memory");
+        for (size_t i = 0; i < cfg->nheaders; i++)
+            if (tmpl_compile_line(cfg->headers[i], &cfg->header_tmpls[i]))
+                return usage(ps, "out of memory");
+    }
+    return 0;
+}
+
 /* Checks that span options; 0 or EXIT_USAGE. */
 static int check(struct parser *ps)
 {
@@ -620,6 +673,11 @@ static int check(struct parser *ps)
                          cfg->mode->name);
         if (!cfg->mode_given)
             cfg->mode = mode_find("chain");
+    }
+    if (cfg->colsep) {
+        int rc = compile_rows(ps);
+        if (rc)
+            return rc;
     }
     for (size_t i = 0; i < cfg->nurls && !cfg->help && !cfg->version; i++) {
         size_t len = strlen(cfg->urls[i]);
@@ -671,6 +729,11 @@ void config_free(struct config *cfg)
         tmpl_free(cfg->thens[i]);
     free(cfg->thens);
     writeout_free(cfg->writeout);
+    tmpl_free(cfg->url_tmpl);
+    tmpl_free(cfg->data_tmpl);
+    for (size_t i = 0; cfg->header_tmpls && i < cfg->nheaders; i++)
+        tmpl_free(cfg->header_tmpls[i]);
+    free(cfg->header_tmpls);
     free(cfg->data);
     memset(cfg, 0, sizeof *cfg);
 }
@@ -762,11 +825,16 @@ void options_help(FILE *out)
         }
     }
     fputs("\nResume: with --journal FILE every finished input line is appended to FILE as\n"
-          "'STATUS<TAB>SOURCE<TAB>LINE<TAB>URL' (STATUS ok or failed), right after its\n"
-          "record is written to stdout. Running the same command again skips the lines\n"
-          "journaled ok, and those journaled failed unless --retry-failed is given; skipped\n"
-          "lines give no record. Lines in flight when the run stopped are not journaled:\n"
-          "they are redone.\n",
+          "'STATUS<TAB>IDENTITY<TAB>SOURCE<TAB>LINE<TAB>URL' (STATUS ok or failed), right\n"
+          "after its record is written to stdout. Running again skips the requests\n"
+          "journaled ok, and those journaled failed unless --retry-failed is given, wherever\n"
+          "they are in the input now; skipped lines give no record. A request's identity is\n"
+          "its id, else its method, URL and body. Lines in flight when the run stopped are\n"
+          "not journaled: they are redone.\n",
+          out);
+    fputs("\nRequest lines: an input line starting with '{' is a JSON object for one\n"
+          "request: url (required), method, header, body, body_b64, body_file, json,\n"
+          "timeout, retry, id, meta, tag; its keys override the options (man cofetch).\n",
           out);
     fputs("\nExit codes: 0 every fetch succeeded, 1 at least one failed, 2 usage error,\n"
           "3 a file could not be read or written (input, stdout, journal, -o),\n"

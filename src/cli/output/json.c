@@ -1,11 +1,13 @@
 /*
  * json.c - JSON escaping and the record object of --jsonl and %{json}.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cofetch/error.h"
 #include "output/json.h"
+#include "output/json_body.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not valid. */
 static size_t utf8_seq(const unsigned char *s, size_t len)
@@ -35,6 +37,22 @@ static size_t utf8_seq(const unsigned char *s, size_t len)
         (cp >= 0xd800 && cp <= 0xdfff))
         return 0;
     return n;
+}
+
+int json_utf8_ok(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+
+    for (size_t i = 0, n; i < len; i += n) {
+        if (s[i] < 0x80) {
+            n = 1;
+            continue;
+        }
+        n = utf8_seq(s + i, len - i);
+        if (!n)
+            return 0;
+    }
+    return 1;
 }
 
 int json_str(struct strbuf *out, const char *str, size_t len)
@@ -95,7 +113,7 @@ int json_str(struct strbuf *out, const char *str, size_t len)
 
 int json_secs(struct strbuf *out, double secs)
 {
-    return sb_addf(out, "%.6f", secs < 0 ? 0.0 : secs);
+    return sb_addf(out, "%.6f", isfinite(secs) && secs > 0 ? secs : 0.0);
 }
 
 static int field_str(struct strbuf *out, const char *name, const char *s)
@@ -121,6 +139,8 @@ int json_record(struct strbuf *out, const struct rec *r, int chain)
     rc |= json_str(out, r->url, r->url_len);
     rc |= field_str(out, "input", r->src);
     rc |= sb_addf(out, ",\"line\":%lu,\"urlnum\":%lu", r->lineno, r->urlnum);
+    if (r->echo)
+        rc |= sb_add(out, r->echo, r->echo_len);
     if (chain)
         rc |= sb_addf(out, ",\"step\":%d", r->step);
     rc |=
@@ -139,6 +159,8 @@ int json_record(struct strbuf *out, const struct rec *r, int chain)
         rc |= field_str(out, "file", r->saved_as);
     if (r->skipped)
         rc |= field_str(out, "skipped", "exists");
+    if (r->body_member && r->code == 0)
+        rc |= json_body_member(out, r);
     rc |= sb_adds(out, ",\"timings\":{");
     rc |= field_secs(out, "queue", t->queue, 1);
     rc |= field_secs(out, "dns", t->dns, 0);

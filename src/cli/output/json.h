@@ -17,9 +17,14 @@
 
 /* Appends "..." (quotes included). */
 int json_str(struct strbuf *out, const char *s, size_t len);
-/* Appends a JSON number for a time in seconds (microsecond precision). */
+/* Whether s[0..len) is valid UTF-8 (as json_str judges it). */
+int json_utf8_ok(const char *s, size_t len);
+/* Appends a JSON number for a time in seconds (microsecond precision); a negative or
+ * non-finite time (which no JSON number can hold) is written as 0. */
 int json_secs(struct strbuf *out, double secs);
-/* Appends the record as one JSON object, without a newline. chain: include "step". */
+/* Appends the record as one JSON object, without a newline. chain: include "step".
+ * A request line's id, meta and tag are echoed; with r->body_member the body follows
+ * (output/json_body.h). */
 int json_record(struct strbuf *out, const struct rec *r, int chain);
 
 #endif

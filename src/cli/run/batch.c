@@ -20,6 +20,7 @@
 #include "run/mode.h"
 #include "run/openfiles.h"
 #include "run/progress.h"
+#include "run/rows.h"
 #include "run/run.h"
 #include "run/signals.h"
 
@@ -34,6 +35,7 @@ struct batch {
     int have_od;
     struct input *in;
     struct journal *journal; /* --journal */
+    struct rows rows;        /* --colsep */
     struct item *items;      /* --compare: the input, read once */
     size_t nitems;
     struct run runs[2];
@@ -144,6 +146,8 @@ static int compare(struct batch *b)
     for (int i = 0; i < 2 && !b->interrupted; i++) {
         struct input *again = NULL;
         rc = input_open_items(&again, b->cfg, b->items, b->nitems);
+        if (rc == 0 && b->cfg->colsep)
+            input_set_rows(again, rows_expand, &b->rows);
         if (rc == 0)
             rc = one_run(b, i == 0 ? &b->sync_cfg : b->cfg, again, i == 1);
         else
@@ -196,7 +200,7 @@ static int exit_code(const struct batch *b)
 
 static int journal_skip_item(void *ctx, const struct item *it)
 {
-    return journal_skip(ctx, it->src, it->lineno, it->url.buf, it->url.len);
+    return journal_skip(ctx, it->ident);
 }
 
 /* The input and the journal: 0, or the exit code. */
@@ -212,6 +216,9 @@ static int open_input(struct batch *b)
     }
     if (rc)
         return rc == CF_EIO ? EXIT_IO : EXIT_FAILED;
+    rows_init(&b->rows, cfg);
+    if (cfg->colsep)
+        input_set_rows(b->in, rows_expand, &b->rows);
     if (cfg->journal) {
         rc = journal_open(&b->journal, cfg->journal, cfg->retry_failed);
         if (rc)
@@ -255,7 +262,7 @@ static int open_loop(struct batch *b)
 int batch_main(const struct config *cfg)
 {
     struct batch b = {.cfg = cfg, .od = {.dirfd = -1}};
-    unsigned long skipped;
+    unsigned long skipped, unknown;
     int rc, code;
 
     b.show_summary =
@@ -289,6 +296,10 @@ int batch_main(const struct config *cfg)
     if (rc && rc != CF_ECANCELED)
         fprintf(stderr, "cofetch: %s%s%s\n", b.failed, b.failed[0] ? ": " : "", cf_strerror(rc));
     report(&b);
+    unknown = input_unknown_keys(b.in);
+    if (unknown && b.show_summary)
+        fprintf(stderr, "request lines: %lu unknown key%s ignored\n", unknown,
+                unknown == 1 ? "" : "s");
     code = rc && rc != CF_ECANCELED ? EXIT_FAILED : exit_code(&b);
 out:
     signals_remove(&b.sig);
@@ -303,5 +314,6 @@ out:
         outdir_close(&b.od);
     journal_close(b.journal);
     input_free(b.in);
+    rows_free(&b.rows);
     return code;
 }

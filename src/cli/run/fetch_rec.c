@@ -19,6 +19,7 @@
 #include "base/tmpfile.h"
 #include "base/writefull.h"
 #include "cofetch/error.h"
+#include "output/json_body.h"
 #include "run/fetch_rec.h"
 #include "run/template.h"
 
@@ -29,6 +30,8 @@ enum { BODY_MEM_MAX = 256 * 1024 };
 /* --body: most bytes of a body kept while it waits its turn (memory and file), unless
  * --max-filesize allows more; past it the record fails rather than fill the disk. */
 #define BODY_WAIT_MAX (1LL << 30)
+/* --jsonl-body without --max-filesize: the largest body a record takes. */
+#define JSONL_BODY_MAX (16LL << 20)
 
 /* --body: stream it, or keep it (memory, then the temporary file). 0 or 1 (abort). */
 static int keep_body(struct fetch_sink *s, const void *data, size_t len)
@@ -45,7 +48,7 @@ static int keep_body(struct fetch_sink *s, const void *data, size_t len)
         return 0;
     }
     if ((long long)len > s->wait_room) {
-        s->too_big = 1;
+        s->wait_over = 1;
         return 1;
     }
     s->wait_room -= (long long)len;
@@ -81,6 +84,17 @@ static int sink_write(void *ctx, const void *data, size_t len)
             return 1;
         }
     }
+    if (s->keep_cap) { /* --jsonl-body */
+        if ((long long)(s->rec->body.len + len) > s->keep_cap) {
+            s->too_big = 1;
+            return 1;
+        }
+        if (sb_add(&s->rec->body, data, len)) {
+            s->write_errno = ENOMEM;
+            return 1;
+        }
+        return 0;
+    }
     if (s->keep_all)
         return keep_body(s, data, len);
     else if (s->keep_head && s->rec->body.len < KEEP_HEAD) {
@@ -111,8 +125,24 @@ static int finish_now(struct run *run, struct rec *r, int code)
     return code;
 }
 
+/* A request line's keys over the run's request. */
+static void apply_line(struct cf_request *req, const struct reqline *rq)
+{
+    if (rq->method.len)
+        req->method = rq->method.buf;
+    req->headers = rq->hdrv;
+    if (rq->has_body) {
+        req->body = rq->body.len ? rq->body.buf : "";
+        req->body_len = rq->body.len;
+    }
+    if (rq->has_timeout)
+        req->timeout = rq->timeout;
+    if (rq->has_retry)
+        req->retries = rq->retry;
+}
+
 int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const char *url,
-                    int keep_head)
+                    int keep_head, const struct reqline *rq)
 {
     int rc;
 
@@ -128,9 +158,15 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
                  .wait_max = run->req.max_body > BODY_WAIT_MAX ? run->req.max_body : BODY_WAIT_MAX},
     };
     fr->sink.wait_room = fr->sink.wait_max;
+    if (run->cfg->jsonl_body) {
+        fr->sink.keep_cap = run->cfg->max_filesize ? run->cfg->max_filesize : JSONL_BODY_MAX;
+        r->body_member = 1;
+    }
     r->url = url;
     r->url_len = strlen(url);
     fr->req.url = url;
+    if (rq)
+        apply_line(&fr->req, rq);
     fr->req.sink = CF_SINK_CALLBACK;
     fr->req.sink_fn = sink_write;
     fr->req.sink_ctx = &fr->sink;
@@ -171,13 +207,19 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
 
     r->end = run_now(run);
     run->inflight--;
-    if (sink->too_big && rc != CF_ECANCELED) {
+    if (sink->wait_over && rc != CF_ECANCELED) {
         rc = CF_ETOOBIG;
         sb_reset(&r->err);
         sb_addf(&r->err,
                 "the body passed %lld bytes while waiting its turn to be written "
                 "(--max-filesize allows more)",
                 sink->wait_max);
+    } else if (sink->too_big && rc != CF_ECANCELED) {
+        rc = CF_ETOOBIG;
+        sb_reset(&r->err);
+        sb_addf(&r->err, "--jsonl-body: the body is larger than %lld bytes (%s)", sink->keep_cap,
+                run->cfg->max_filesize ? "--max-filesize"
+                                       : "the default cap; raise it with --max-filesize");
     } else if (sink->write_errno && rc != CF_ECANCELED) {
         rc = sink->write_errno == ENOMEM ? CF_ENOMEM : CF_EIO;
         sb_reset(&r->err);
@@ -199,6 +241,8 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
         free(sink->file);
         sink->file = NULL;
     }
+    if (r->body_member && rc == 0)
+        r->body_is_json = json_body_type_is_json(cf_response_header(&r->resp, "Content-Type"));
     r->code = rc;
     r->done = 1;
     run_finish(run, r);

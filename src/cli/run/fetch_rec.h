@@ -16,6 +16,7 @@
 
 #include "base/record.h"
 #include "cofetch/fetch.h"
+#include "input/request.h"
 #include "output/outdir.h"
 #include "run/run.h"
 
@@ -26,11 +27,13 @@ struct fetch_sink {
     int decided; /* --body: whether to stream was decided at the first chunk */
     int keep_all;
     int keep_head;
+    long long keep_cap;   /* --jsonl-body: keep the whole body, up to this many bytes */
+    int too_big;          /* ... and it was bigger */
     struct outfile *file; /* -o (owned, from begin to end) */
     int write_errno;
     long long wait_max;  /* --body: most bytes kept while waiting its turn ... */
     long long wait_room; /* ... and what is left of them */
-    int too_big;         /* --body: a waiting body passed its cap */
+    int wait_over;       /* --body: a waiting body passed its cap */
 };
 
 struct fetch_rec {
@@ -41,12 +44,14 @@ struct fetch_rec {
 };
 
 /* Sets fr up to fetch url into r (r's step and input fields already set); keep_head:
- * keep the first bytes of the body for a chain's next step. 0; or, when r is already
+ * keep the first bytes of the body for a chain's next step; rq: a request line's
+ * request, whose method, headers, body, timeout and retry replace the run's (NULL:
+ * none; borrowed for the fetch). 0; or, when r is already
  * final and handed to run_finish(), so that there is nothing to fetch: 1 (-o
  * --no-clobber and the file exists: r->skipped) or an error (the -o file could not be
  * created, CF_ENOMEM). */
 int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const char *url,
-                    int keep_head);
+                    int keep_head, const struct reqline *rq);
 
 /* After cf_fetch() returned rc: r is final and handed to run_finish(). Returns r->code. */
 int fetch_rec_end(struct fetch_rec *fr, int rc);

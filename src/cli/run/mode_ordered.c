@@ -225,17 +225,18 @@ static int step_begin_on_loop(void *arg)
     struct slot_step *st = arg;
     struct slot *s = st->s;
     struct rec *r = &s->recs[st->i];
-    const char *url = s->item.url.buf;
+    const struct reqline *rq = s->item.is_req ? s->item.rq : NULL;
 
     rec_from_item(r, &s->item);
     r->step = st->i;
     s->nrec = st->i + 1;
-    if (st->i > 0) {
+    if (st->i > 0) { /* a request line's keys are its first step's */
         if (step_url(s->o, s, st->i, r))
             return 1;
-        url = sb_cstr(&r->urlbuf);
+        rq = NULL;
     }
-    return fetch_rec_begin(&st->fr, s->o->run, r, url, st->i + 1 < s->o->steps) != 0;
+    return fetch_rec_begin(&st->fr, s->o->run, r, st->i > 0 ? sb_cstr(&r->urlbuf) : r->url,
+                           st->i + 1 < s->o->steps, rq) != 0;
 }
 
 /* The step's record is final. 1 when it failed: the chain ends there. */
@@ -311,7 +312,7 @@ static int reader_task(void *arg, void **result)
             char why[320];
             snprintf(why, sizeof why, "%s:%lu: %s", s->item.src, s->item.lineno,
                      item_why(&s->item));
-            slot_fail(o, s, CF_EURL, why);
+            slot_fail(o, s, s->item.is_req ? CF_EINVAL : CF_EURL, why);
             slot_done(o, s);
             continue;
         }

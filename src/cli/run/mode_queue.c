@@ -78,7 +78,7 @@ static int reader_task(void *arg, void **result)
             char why[320];
             snprintf(why, sizeof why, "%s:%lu: %s", it->item.src, it->item.lineno,
                      item_why(&it->item));
-            fail_now(m, &m->reader_rec, &it->item, CF_EURL, why);
+            fail_now(m, &m->reader_rec, &it->item, it->item.is_req ? CF_EINVAL : CF_EURL, why);
             give(m, it);
             continue;
         }
@@ -104,7 +104,7 @@ static int worker_task(void *arg, void **result)
     while (cf_queue_get(m->q, &p) == 0) {
         struct qitem *it = p;
         rec_from_item(&r, &it->item);
-        if (fetch_rec_begin(&fr, m->run, &r, it->item.url.buf, 0) == 0)
+        if (fetch_rec_begin(&fr, m->run, &r, r.url, 0, it->item.is_req ? it->item.rq : NULL) == 0)
             fetch_rec_end(&fr, cf_fetch(&fr.req, &r.resp));
         run_write(m->run, &r);
         rec_clear(&r);

@@ -19,6 +19,7 @@
 
 struct blob_head {
     int journal, ok;
+    uint64_t ident;
     const char *src;
     unsigned long lineno;
     size_t url_len, len;
@@ -77,7 +78,7 @@ void reorder_free(struct reorder *ro)
 int reorder_put(struct reorder *ro, uint64_t seq, const struct reorder_entry *e)
 {
     struct place *p = &ro->places[seq % ro->lines];
-    struct blob_head h = {e->journal, e->ok, e->src, e->lineno, e->url_len, e->len};
+    struct blob_head h = {e->journal, e->ok, e->ident, e->src, e->lineno, e->url_len, e->len};
     struct iovec parts[3] = {
         {&h, sizeof h}, {(void *)e->url, e->url_len}, {(void *)e->bytes, e->len}};
     size_t size = sizeof h + e->url_len + e->len;
@@ -155,6 +156,7 @@ int reorder_take(struct reorder *ro, uint64_t seq,
                                    .len = h.len,
                                    .journal = h.journal,
                                    .ok = h.ok,
+                                   .ident = h.ident,
                                    .src = h.src,
                                    .lineno = h.lineno,
                                    .url = b + sizeof h,

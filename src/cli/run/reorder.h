@@ -34,6 +34,7 @@ struct reorder_entry {
     size_t len;
     int journal; /* the line is journaled once its bytes are out: */
     int ok;
+    uint64_t ident;  /* the request's identity (input.h) */
     const char *src; /* (static: a source name lives as long as the run) */
     unsigned long lineno;
     const char *url; /* the line's text */

@@ -61,13 +61,16 @@ double run_now(const struct run *run)
 
 void rec_from_item(struct rec *r, const struct item *it)
 {
-    r->url = it->url.buf;
-    r->url_len = it->url.len;
+    r->url = item_url(it);
+    r->url_len = strlen(r->url);
+    r->echo = it->is_req && it->rq && it->rq->echo.len ? it->rq->echo.buf : NULL;
+    r->echo_len = r->echo ? it->rq->echo.len : 0;
     r->line_url = it->url.buf;
     r->line_len = it->url.len;
     r->src = it->src;
     r->lineno = it->lineno;
     r->urlnum = it->urlnum;
+    r->ident = it->ident;
 }
 
 static void verbose(const struct run *run, const struct rec *r)
@@ -140,10 +143,10 @@ static int completes_line(const struct run *run, const struct rec *r)
 }
 
 /* The line is out up to `end` bytes of stdout: journal it. */
-static void journal_line(struct run *run, uint64_t end, int ok, const char *src,
+static void journal_line(struct run *run, uint64_t end, int ok, uint64_t ident, const char *src,
                          unsigned long lineno, const char *url, size_t len)
 {
-    journal_add(run->journal, end, ok, src, lineno, url, len);
+    journal_add(run->journal, end, ok, ident, src, lineno, url, len);
     if (end <= run->out->written) /* that write happened already (a full buffer) */
         journal_flush(run->journal, run->out->written);
 }
@@ -159,8 +162,8 @@ void run_write(struct run *run, const struct rec *r)
         return;
     output_record(run->out, r);
     if (run->journal && completes_line(run, r))
-        journal_line(run, output_end(run->out), r->code == 0, r->src, r->lineno, r->line_url,
-                     r->line_len);
+        journal_line(run, output_end(run->out), r->code == 0, r->ident, r->src, r->lineno,
+                     r->line_url, r->line_len);
 }
 
 int run_entry(struct run *run, const struct rec *recs, int n, struct strbuf *scratch,
@@ -177,6 +180,7 @@ int run_entry(struct run *run, const struct rec *recs, int n, struct strbuf *scr
         .len = scratch->len,
         .journal = run->journal && completes_line(run, last) && !run_drops_line(run, last),
         .ok = last->code == 0,
+        .ident = last->ident,
         .src = last->src,
         .lineno = last->lineno,
         .url = last->line_url,
@@ -191,7 +195,8 @@ void run_write_entry(struct run *run, const struct reorder_entry *e)
         return;
     output_raw(run->out, e->bytes, e->len);
     if (e->journal)
-        journal_line(run, output_end(run->out), e->ok, e->src, e->lineno, e->url, e->url_len);
+        journal_line(run, output_end(run->out), e->ok, e->ident, e->src, e->lineno, e->url,
+                     e->url_len);
 }
 
 void run_stop(struct run *run, enum stop_reason why)

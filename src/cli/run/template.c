@@ -11,18 +11,34 @@
 #include "cofetch/error.h"
 #include "run/template.h"
 
-enum part_kind { P_TEXT, P_URL, P_EFFECTIVE_URL, P_STATUS, P_BODY, P_HEADER, P_LINE };
+enum part_kind { P_TEXT, P_URL, P_EFFECTIVE_URL, P_STATUS, P_BODY, P_HEADER, P_LINE, P_FIELD };
 
 struct part {
     enum part_kind kind;
     char *text; /* literal text, or the header name */
-    size_t len;
+    size_t len; /* its length; P_FIELD: the field's number, from 1 */
 };
 
 struct tmpl {
     struct part *parts;
     size_t n;
+    int verbatim; /* values never percent-encoded (tmpl_compile_line) */
 };
+
+/* {N}: a field number from 1 (at most 9 digits). 0 if name is not one. */
+static size_t field_number(const char *name, size_t len)
+{
+    size_t n = 0;
+
+    if (len == 0 || len > 9 || name[0] == '0')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return 0;
+        n = n * 10 + (size_t)(name[i] - '0');
+    }
+    return n;
+}
 
 static const struct {
     const char *name;
@@ -73,6 +89,14 @@ static int add_text(struct tmpl *t, const char *s, size_t len)
 
 static int add_placeholder(struct tmpl *t, const char *name, size_t len, char *err, size_t errlen)
 {
+    size_t field = field_number(name, len);
+
+    if (field) {
+        int rc = add_part(t, P_FIELD, NULL, 0);
+        if (rc == 0)
+            t->parts[t->n - 1].len = field;
+        return rc;
+    }
     if (len > 7 && memcmp(name, "header:", 7) == 0)
         return add_part(t, P_HEADER, name + 7, len - 7);
     for (size_t i = 0; i < sizeof placeholders / sizeof placeholders[0]; i++)
@@ -80,7 +104,7 @@ static int add_placeholder(struct tmpl *t, const char *name, size_t len, char *e
             return add_part(t, placeholders[i].kind, NULL, 0);
     snprintf(err, errlen,
              "unknown placeholder {%.*s} (use {url}, {effective_url}, {status}, "
-             "{body}, {header:NAME} or {line})",
+             "{body}, {header:NAME}, {line} or a field {1}, {2}, ...)",
              (int)(len > 64 ? 64 : len), name);
     return CF_EINVAL;
 }
@@ -125,6 +149,54 @@ int tmpl_compile(const char *text, struct tmpl **out, char *err, size_t errlen)
         return rc;
     }
     *out = t;
+    return 0;
+}
+
+int tmpl_compile_line(const char *text, struct tmpl **out)
+{
+    struct tmpl *t = calloc(1, sizeof *t);
+    const char *s = text;
+    int rc = 0;
+
+    if (!t)
+        return CF_ENOMEM;
+    t->verbatim = 1;
+    while (*s && rc == 0) {
+        const char *open = strchr(s, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        size_t name_len = close ? (size_t)(close - open - 1) : 0;
+        size_t field = close ? field_number(open + 1, name_len) : 0;
+
+        if (!close) {
+            rc = add_text(t, s, strlen(s));
+            break;
+        }
+        if (field || (name_len == 4 && memcmp(open + 1, "line", 4) == 0)) {
+            if (open > s)
+                rc = add_text(t, s, (size_t)(open - s));
+            if (rc == 0)
+                rc = add_part(t, field ? P_FIELD : P_LINE, NULL, 0);
+            if (rc == 0 && field)
+                t->parts[t->n - 1].len = field;
+            s = close + 1;
+        } else { /* not a placeholder: the '{' is text */
+            rc = add_text(t, s, (size_t)(open + 1 - s));
+            s = open + 1;
+        }
+    }
+    if (rc) {
+        tmpl_free(t);
+        return rc;
+    }
+    *out = t;
+    return 0;
+}
+
+int tmpl_has_fields(const struct tmpl *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->parts[i].kind == P_FIELD || t->parts[i].kind == P_LINE)
+            return 1;
     return 0;
 }
 
@@ -267,12 +339,21 @@ int tmpl_expand(const struct tmpl *t, const struct tmpl_vals *v, struct strbuf *
             }
             break;
         case P_LINE: val = v->line; break;
+        case P_FIELD:
+            if (p->len > v->nfields) {
+                snprintf(err, errlen, "{%zu}: the line has %zu field%s", p->len, v->nfields,
+                         v->nfields == 1 ? "" : "s");
+                return CF_EINVAL;
+            }
+            val = v->fields[p->len - 1];
+            len = v->field_lens[p->len - 1];
+            break;
         }
         if (!val)
             val = "";
-        if (p->kind != P_BODY)
+        if (p->kind != P_BODY && p->kind != P_FIELD)
             len = strlen(val);
-        rc = i == 0 ? sb_add(out, val, len) : pct_encode(out, val, len);
+        rc = i == 0 || t->verbatim ? sb_add(out, val, len) : pct_encode(out, val, len);
         if (rc)
             return rc;
     }
