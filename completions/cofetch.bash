@@ -68,15 +68,15 @@ _cofetch()
             COMPREPLY=($(compgen -W 'gather queue chain' -- "$cur"))
             return
             ;;
-        -i | --input | --journal | --cacert)
+        -i | --input | --journal | --cacert | -o | --output)
             _cofetch_files
             return
             ;;
-        -o | --output-dir | --capath)
+        --output-dir | --capath)
             _cofetch_files -d
             return
             ;;
-        -d | --data | -w | --write-out)
+        -d | --data | --data-ascii | --data-binary | --json | -w | --write-out)
             _cofetch_at_file
             return
             ;;
@@ -89,7 +89,7 @@ _cofetch()
             return
             ;;
         --connect-timeout | -H | --header | --max-filesize | --max-redirs | -m | --max-time | \
-            -j | --parallel | --per-host | --rate | --retry | --retry-delay | --shard | \
+            -j | --parallel-max | --per-host | --data-raw | --data-urlencode | --rate | --retry | --retry-delay | --shard | \
             -Y | --speed-limit | -y | --speed-time | \
             --then | -A | --user-agent | --workers)
             # A free-form value: nothing to offer.
@@ -100,11 +100,14 @@ _cofetch()
 
     if [[ $cur == -* ]]; then
         local opts='
-            --body --cacert --capath --compare --compressed --connect-timeout -d --data --demo
-            -f --fail --fail-fast -H --header -h --help --http1.1 --http2 -i --input
-            --journal -k --insecure --jsonl -L --location --max-filesize --max-redirs -m --max-time
-            --mode --no-clobber -o --output-dir -j --parallel --per-host --proto --rate
-            -X --request --retry --retry-delay --retry-failed --serve --shard -s --silent
+            --body --cacert --capath --compare --compressed --connect-timeout --create-dirs
+            -d --data --data-ascii --data-binary --data-raw --data-urlencode --demo
+            -f --fail --fail-fast -G --get -H --header -h --help --http1.1 --http2 -i --input
+            --journal -k --insecure --json --jsonl -L --location --max-filesize --max-redirs
+            -m --max-time --mode --no-clobber -o --output --output-dir -Z --parallel
+            -j --parallel-max --per-host --proto --rate -O --remote-name --remote-name-all
+            -X --request --retry --retry-delay --retry-failed --serve --shard -S --show-error
+            -s --silent
             -Y --speed-limit -y --speed-time --summary
             --sync --then --timeline -A --user-agent -v --verbose -V --version
             --workers -w --write-out'

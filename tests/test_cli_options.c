@@ -50,7 +50,7 @@ static void test_defaults(void **state)
     assert_ptr_equal(cfg.mode, &mode_gather);
     assert_int_equal(cfg.parallel, 50);
     assert_int_equal(cfg.location, 0);
-    assert_int_equal(cfg.max_redirs, 10);
+    assert_int_equal(cfg.max_redirs, 50);
     assert_string_equal(cfg.protos, "http,https");
     assert_int_equal(cfg.nurls, 1);
     assert_int_equal(cfg.format, OUT_TEXT);
@@ -111,6 +111,61 @@ static void test_proto_modifiers(void **state)
     config_free(&cfg);
 }
 
+/* curl's names mean curl's things: -o is a file per URL, -O too, --output-dir the
+ * directory; the data options join as curl joins them; -j and --parallel N agree. */
+static void test_curl_meanings(void **state)
+{
+    struct config cfg;
+    (void)state;
+    assert_int_equal(parse(&cfg, "-o", "a.html", "http://h/1", "-O", "http://h/2", "-o", "sub/c",
+                           "--output-dir", "d", NULL),
+                     0);
+    assert_int_equal(cfg.noutputs, 3);
+    assert_string_equal(cfg.outputs[0].file, "a.html");
+    assert_null(cfg.outputs[1].file); /* -O */
+    assert_string_equal(cfg.outputs[2].file, "sub/c");
+    assert_string_equal(cfg.outdir, "d");
+    assert_int_equal(cfg.nurls, 2);
+    config_free(&cfg);
+
+    assert_int_equal(parse(&cfg, "-d", "a=1", "-d", "b=2", "--data-raw", "@x", "http://h/", NULL),
+                     0);
+    assert_string_equal(cfg.data, "a=1&b=2&@x");
+    assert_int_equal(cfg.data_len, 10);
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "--data-urlencode", "n m=a b&c", "--data-urlencode", "=x y",
+                           "--data-urlencode", "plain/text", "http://h/", NULL),
+                     0);
+    assert_string_equal(cfg.data, "n m=a+b%26c&x+y&plain%2Ftext");
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "--json", "{\"a\":", "--json", "1}", "http://h/", NULL), 0);
+    assert_string_equal(cfg.data, "{\"a\":1}"); /* --json pieces join with nothing */
+    assert_int_equal(cfg.nheaders, 2);
+    assert_string_equal(cfg.headers[0], "Content-Type: application/json");
+    assert_string_equal(cfg.headers[1], "Accept: application/json");
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "-H", "content-type: text/x", "--json", "1", "http://h/", NULL),
+                     0);
+    assert_int_equal(cfg.nheaders, 2); /* -H wins; Accept is added */
+    assert_string_equal(cfg.headers[1], "Accept: application/json");
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "-G", "-d", "a=1", "-d", "b", "http://h/", NULL), 0);
+    assert_null(cfg.data);
+    assert_string_equal(cfg.query, "a=1&b");
+    config_free(&cfg);
+
+    assert_int_equal(parse(&cfg, "-fsSL", "-Z", "http://h/", NULL), 0);
+    assert_true(cfg.fail && cfg.silent && cfg.show_error && cfg.location);
+    assert_int_equal(cfg.parallel, 50);
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "--parallel", "7", "http://h/", NULL), 0);
+    assert_int_equal(cfg.parallel, 7);
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "--parallel-max", "9", "http://h/", NULL), 0);
+    assert_int_equal(cfg.parallel, 9);
+    config_free(&cfg);
+}
+
 static void expect_usage(const char *needle, const char *a, const char *b, const char *c)
 {
     struct config cfg;
@@ -125,8 +180,13 @@ static void test_usage_errors(void **state)
 {
     (void)state;
     expect_usage("--bogus: is unknown", "--bogus", NULL, NULL);
-    expect_usage("-Z: is unknown", "-Z", NULL, NULL);
-    expect_usage("--parallel: needs N", "--parallel", NULL, NULL);
+    expect_usage("-~: is unknown", "-~", NULL, NULL);
+    expect_usage("--parallel-max: needs N", "--parallel-max", NULL, NULL);
+    expect_usage("'-' is no file name (the bodies on stdout: --body)", "-o", "-", NULL);
+    expect_usage("--output-dir: a directory expected", "--output-dir", "", NULL);
+    expect_usage("option --data: cannot read '/nonexistent'", "-d", "@/nonexistent", NULL);
+    expect_usage("option --data-urlencode: cannot read '/nonexistent'", "--data-urlencode",
+                 "n@/nonexistent", NULL);
     expect_usage("a number from 0", "-j", "-3", NULL);
     expect_usage("gather, queue or chain", "--mode", "fast", NULL);
     expect_usage("K/N", "--shard", "0/3", NULL);
@@ -139,7 +199,7 @@ static void test_usage_errors(void **state)
     expect_usage("drop --sync", "--compare", "--sync", NULL);
     expect_usage("seconds", "--max-time", "soon", NULL);
     expect_usage("N, N/s", "--rate", "5/w", NULL);
-    expect_usage("needs --output-dir", "--no-clobber", NULL, NULL);
+    expect_usage("--no-clobber needs -o, -O", "--no-clobber", NULL, NULL);
     /* Command lines that did nothing and exited 0. */
     expect_usage("is a URL, not a format", "-s", "-w", "http://h/x");
     expect_usage("URL argument 2 is empty", "http://h/", "", NULL);
@@ -201,9 +261,13 @@ static void test_table_sorted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),           cmocka_unit_test(test_values),
-        cmocka_unit_test(test_then_implies_chain), cmocka_unit_test(test_proto_modifiers),
-        cmocka_unit_test(test_usage_errors),       cmocka_unit_test(test_help_names_every_option),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_then_implies_chain),
+        cmocka_unit_test(test_proto_modifiers),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_curl_meanings),
+        cmocka_unit_test(test_help_names_every_option),
         cmocka_unit_test(test_table_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

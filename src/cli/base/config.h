@@ -22,6 +22,12 @@ enum out_format { OUT_TEXT, OUT_JSON, OUT_WRITEOUT, OUT_BODY };
 /* Default -j: fetches (gather), chains (chain) or workers (queue) at once. */
 enum { DEFAULT_PARALLEL = 50 };
 
+/* -o FILE or -O, paired with the URLs in order as curl pairs them: the Nth of them is for
+ * the Nth URL (urlnum N - 1) of the whole input. */
+struct outspec {
+    const char *file; /* -o FILE, or NULL for -O (the URL's last path segment) */
+};
+
 struct config {
     /* input */
     const char **urls; /* URL arguments */
@@ -45,19 +51,27 @@ struct config {
     /* output */
     enum out_format format;
     struct writeout *writeout; /* -w, compiled (owned) */
-    const char *outdir;
+    const char *outdir;        /* --output-dir DIR */
+    struct outspec *outputs;   /* -o / -O in order (owned array) */
+    size_t noutputs;
+    int remote_name_all; /* --remote-name-all: -O for every URL without -o/-O */
+    int create_dirs;     /* --create-dirs */
     int no_clobber;
     int timeline;
     int summary; /* -1: when stderr is a terminal; 0/1 forced */
     int silent;
+    int show_error; /* -S: a failed fetch is also told on stderr */
     int verbose;
 
     /* fetch */
     const char *method;
     const char **headers; /* NULL-terminated (owned array) */
     size_t nheaders;
-    char *data; /* -d (owned) */
+    char *data; /* -d and its kin, joined as curl joins them (owned) */
     size_t data_len;
+    int json;    /* --json given: JSON Content-Type and Accept unless -H sets them */
+    int get;     /* -G: data goes in the query, the method is GET */
+    char *query; /* -G: the data, for the query (owned; data is then NULL) */
     int location;
     long max_redirs;
     double max_time;

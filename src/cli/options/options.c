@@ -13,6 +13,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include <curl/curl.h>
+
 #include "base/exitcode.h"
 #include "base/strbuf.h"
 #include "cofetch/error.h"
@@ -29,10 +31,15 @@ enum opt {
     O_COMPARE,
     O_COMPRESSED,
     O_CONNECT_TIMEOUT,
+    O_CREATE_DIRS,
     O_DATA,
+    O_DATA_BINARY,
+    O_DATA_RAW,
+    O_DATA_URLENCODE,
     O_DEMO,
     O_FAIL,
     O_FAIL_FAST,
+    O_GET,
     O_HEADER,
     O_HELP,
     O_HTTP1_1,
@@ -41,23 +48,29 @@ enum opt {
     O_INSECURE,
     O_JOURNAL,
     O_JSON,
+    O_JSONL,
     O_LOCATION,
     O_MAX_FILESIZE,
     O_MAX_REDIRS,
     O_MAX_TIME,
     O_MODE,
     O_NO_CLOBBER,
+    O_OUTPUT,
     O_OUTPUT_DIR,
     O_PARALLEL,
+    O_PARALLEL_MAX,
     O_PER_HOST,
     O_PROTO,
     O_RATE,
+    O_REMOTE_NAME,
+    O_REMOTE_NAME_ALL,
     O_REQUEST,
     O_RETRY,
     O_RETRY_DELAY,
     O_RETRY_FAILED,
     O_SERVE,
     O_SHARD,
+    O_SHOW_ERROR,
     O_SILENT,
     O_SPEED_LIMIT,
     O_SPEED_TIME,
@@ -94,11 +107,20 @@ static const struct option table[] = {
      "run with --sync, then the mode; show both (fetches twice)"},
     {"compressed", 0, ARG_NONE, O_COMPRESSED, G_FETCH, NULL, "ask for a compressed response"},
     {"connect-timeout", 0, ARG_REQ, O_CONNECT_TIMEOUT, G_FETCH, "SECS", "longest time to connect"},
-    {"data", 'd', ARG_REQ, O_DATA, G_FETCH, "DATA", "POST this body (@FILE reads a file)"},
+    {"create-dirs", 0, ARG_NONE, O_CREATE_DIRS, G_OUTPUT, NULL,
+     "create the directories -o, -O and --output-dir name"},
+    {"data", 'd', ARG_REQ, O_DATA, G_FETCH, "DATA",
+     "POST DATA (@FILE: a file, CR/LF dropped; several join with &)"},
+    {"data-ascii", 0, ARG_REQ, O_DATA, G_FETCH, "DATA", "the same as -d"},
+    {"data-binary", 0, ARG_REQ, O_DATA_BINARY, G_FETCH, "DATA", "as -d, but @FILE is sent as is"},
+    {"data-raw", 0, ARG_REQ, O_DATA_RAW, G_FETCH, "DATA", "as -d, but @ is no file"},
+    {"data-urlencode", 0, ARG_REQ, O_DATA_URLENCODE, G_FETCH, "DATA",
+     "as -d, URL-encoded: CONTENT, =CONTENT, NAME=CONTENT, @FILE, NAME@FILE"},
     {"demo", 0, ARG_NONE, O_DEMO, G_OTHER, NULL, "show sync vs gather, a queue and a chain"},
     {"fail", 'f', ARG_NONE, O_FAIL, G_FETCH, NULL, "HTTP status >= 400 is a failure"},
     {"fail-fast", 0, ARG_NONE, O_FAIL_FAST, G_FETCH, NULL,
      "stop at the first failure, cancel the rest"},
+    {"get", 'G', ARG_NONE, O_GET, G_FETCH, NULL, "send the -d data in the URL's query, with GET"},
     {"header", 'H', ARG_REQ, O_HEADER, G_FETCH, "LINE", "add a request header (repeatable)"},
     {"help", 'h', ARG_NONE, O_HELP, G_OTHER, NULL, "this help"},
     {"http1.1", 0, ARG_NONE, O_HTTP1_1, G_FETCH, NULL, "use HTTP/1.1"},
@@ -108,21 +130,33 @@ static const struct option table[] = {
     {"insecure", 'k', ARG_NONE, O_INSECURE, G_FETCH, NULL, "skip TLS certificate checks"},
     {"journal", 0, ARG_REQ, O_JOURNAL, G_INPUT, "FILE",
      "record finished lines in FILE; a rerun skips them (resume)"},
-    {"jsonl", 0, ARG_NONE, O_JSON, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
+    {"json", 0, ARG_REQ, O_JSON, G_FETCH, "DATA",
+     "POST JSON DATA (@FILE; several join) with JSON Content-Type and Accept"},
+    {"jsonl", 0, ARG_NONE, O_JSONL, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
     {"location", 'L', ARG_NONE, O_LOCATION, G_FETCH, NULL, "follow redirects (off by default)"},
     {"max-filesize", 0, ARG_REQ, O_MAX_FILESIZE, G_FETCH, "BYTES",
      "largest body accepted (k/M/G suffixes)"},
-    {"max-redirs", 0, ARG_REQ, O_MAX_REDIRS, G_FETCH, "N", "most redirects with -L (10)"},
+    {"max-redirs", 0, ARG_REQ, O_MAX_REDIRS, G_FETCH, "N", "most redirects with -L (50)"},
     {"max-time", 'm', ARG_REQ, O_MAX_TIME, G_FETCH, "SECS", "longest time for one fetch"},
     {"mode", 0, ARG_REQ, O_MODE, G_MODE, "MODE", "gather (default), queue or chain"},
-    {"no-clobber", 0, ARG_NONE, O_NO_CLOBBER, G_OUTPUT, NULL, "with -o, keep existing files"},
-    {"output-dir", 'o', ARG_REQ, O_OUTPUT_DIR, G_OUTPUT, "DIR",
-     "save each body in DIR, named after its URL"},
-    {"parallel", 'j', ARG_REQ, O_PARALLEL, G_MODE, "N", "at most N at once (50; 0 = no limit)"},
+    {"no-clobber", 0, ARG_NONE, O_NO_CLOBBER, G_OUTPUT, NULL,
+     "keep existing files: -o, -O, --output-dir"},
+    {"output", 'o', ARG_REQ, O_OUTPUT, G_OUTPUT, "FILE",
+     "save the next URL's body in FILE (one -o per URL)"},
+    {"output-dir", 0, ARG_REQ, O_OUTPUT_DIR, G_OUTPUT, "DIR",
+     "-o/-O files go in DIR; alone: every body, named after its URL"},
+    {"parallel", 'Z', ARG_OPT, O_PARALLEL, G_MODE, "[N]",
+     "curl's -Z (always on); with N the same as -j N"},
+    {"parallel-max", 'j', ARG_REQ, O_PARALLEL_MAX, G_MODE, "N",
+     "at most N at once (50; 0 = no limit)"},
     {"per-host", 0, ARG_REQ, O_PER_HOST, G_FETCH, "N", "at most N connections per host"},
     {"proto", 0, ARG_REQ, O_PROTO, G_INPUT, "LIST",
      "allowed schemes, curl syntax (default http,https)"},
     {"rate", 0, ARG_REQ, O_RATE, G_FETCH, "N[/U]", "at most N fetch starts per s (or /m, /h, /d)"},
+    {"remote-name", 'O', ARG_NONE, O_REMOTE_NAME, G_OUTPUT, NULL,
+     "save the next URL's body under its last path segment"},
+    {"remote-name-all", 0, ARG_NONE, O_REMOTE_NAME_ALL, G_OUTPUT, NULL,
+     "-O for every URL that has no -o"},
     {"request", 'X', ARG_REQ, O_REQUEST, G_FETCH, "METHOD", "request method"},
     {"retry", 0, ARG_REQ, O_RETRY, G_FETCH, "N", "retry transient failures N times"},
     {"retry-delay", 0, ARG_REQ, O_RETRY_DELAY, G_FETCH, "SECS", "first retry wait (1)"},
@@ -130,6 +164,8 @@ static const struct option table[] = {
      "with --journal, redo the lines that failed before"},
     {"serve", 0, ARG_OPT, O_SERVE, G_OTHER, "[PORT]", "run the demo server until Ctrl-C"},
     {"shard", 0, ARG_REQ, O_SHARD, G_INPUT, "K/N", "only lines in shard K of N (1 <= K <= N)"},
+    {"show-error", 'S', ARG_NONE, O_SHOW_ERROR, G_OUTPUT, NULL,
+     "each failed fetch also on stderr (with -s too)"},
     {"silent", 's', ARG_NONE, O_SILENT, G_OUTPUT, NULL, "no summary, no progress"},
     {"speed-limit", 'Y', ARG_REQ, O_SPEED_LIMIT, G_FETCH, "BYTES",
      "abort a fetch slower than BYTES/s for --speed-time (1)"},
@@ -348,6 +384,25 @@ static int push(const char ***arr, size_t *n, const char *s, int null_end)
     return 0;
 }
 
+/* -d @FILE as curl reads it (its file2string): pieces of at most 255 bytes up to a
+ * newline, each cut at its first CR or LF, and at a NUL. */
+static int slurp_text(const char *path, struct strbuf *out)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    char buf[256];
+    int rc = 0;
+
+    if (!f)
+        return CF_EIO;
+    while (rc == 0 && fgets(buf, sizeof buf, f))
+        rc = sb_add(out, buf, strcspn(buf, "\r\n"));
+    if (rc == 0 && ferror(f))
+        rc = CF_EIO;
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
 struct parser {
     struct config *cfg;
     FILE *err;
@@ -378,6 +433,105 @@ static int usage(struct parser *ps, const char *fmt, ...)
     va_end(ap);
     fputs("\ncofetch: try 'cofetch --help' for more information\n", ps->err);
     return EXIT_USAGE;
+}
+
+/* --data-urlencode VALUE as curl reads it: "NAME=CONTENT" (the first '='), else
+ * "NAME@FILE" (the first '@'), else CONTENT; an empty NAME sends only the encoded content.
+ * The content is encoded with libcurl's curl_easy_escape, a space as '+'. 0, or CF_EIO /
+ * CF_ENOMEM. */
+static int urlencode_piece(const char *val, struct strbuf *out, const char **file)
+{
+    const char *p = strchr(val, '=');
+    struct strbuf content = STRBUF_INIT;
+    size_t nlen = 0;
+    char *enc;
+    int rc;
+
+    if (!p)
+        p = strchr(val, '@');
+    if (p)
+        nlen = (size_t)(p - val);
+    *file = p && *p == '@' ? p + 1 : NULL;
+    rc = *file ? slurp(*file, &content) : sb_adds(&content, p ? p + 1 : val);
+    if (rc) {
+        sb_free(&content);
+        return rc;
+    }
+    enc = curl_easy_escape(NULL, content.buf ? content.buf : "", (int)content.len);
+    sb_free(&content);
+    if (!enc)
+        return CF_ENOMEM;
+    for (char *r = enc, *w = enc;; r++, w++) { /* "%20" as '+', as curl sends it */
+        if (strncmp(r, "%20", 3) == 0) {
+            *w = '+';
+            r += 2;
+        } else if (!(*w = *r)) {
+            break;
+        }
+    }
+    rc = nlen ? sb_addf(out, "%.*s=%s", (int)nlen, val, enc) : sb_adds(out, enc);
+    curl_free(enc);
+    return rc;
+}
+
+/* -d, --data-binary, --data-raw, --data-urlencode, --json: one piece of the body, joined
+ * to what is there as curl joins them (with '&', but a --json piece with nothing). */
+static int add_data(struct parser *ps, const struct option *o, const char *val)
+{
+    struct config *cfg = ps->cfg;
+    struct strbuf sb = STRBUF_INIT;
+    const char *file = NULL;
+    char opt[40];
+    int rc = 0;
+
+    snprintf(opt, sizeof opt, "--%s", o->lname);
+    if (cfg->data && (rc = sb_add(&sb, cfg->data, cfg->data_len)) == 0 && o->id != O_JSON)
+        rc = sb_add(&sb, "&", 1);
+    if (rc == 0 && o->id == O_DATA_URLENCODE) {
+        const char *at = strchr(val, '=') ? NULL : strchr(val, '@');
+        if (at && strcmp(at + 1, "-") == 0 && (rc = take_stdin(ps, "@-", opt)) != 0) {
+            sb_free(&sb);
+            return rc;
+        }
+        rc = urlencode_piece(val, &sb, &file);
+    } else if (rc == 0 && val[0] == '@' && o->id != O_DATA_RAW) {
+        if ((rc = take_stdin(ps, val, opt)) != 0) {
+            sb_free(&sb);
+            return rc;
+        }
+        file = val + 1;
+        rc = o->id == O_DATA ? slurp_text(file, &sb) : slurp(file, &sb);
+    } else if (rc == 0) {
+        rc = sb_adds(&sb, val);
+    }
+    if (rc) {
+        sb_free(&sb);
+        if (rc == CF_ENOMEM || !file)
+            return usage(ps, "out of memory");
+        return usage(ps, "option %s: cannot read '%s'", opt, file);
+    }
+    free(cfg->data);
+    cfg->data_len = sb.len;
+    cfg->data = sb.buf ? sb.buf : calloc(1, 1);
+    if (o->id == O_JSON)
+        cfg->json = 1;
+    return cfg->data ? 0 : usage(ps, "out of memory");
+}
+
+static int add_output(struct parser *ps, const char *file)
+{
+    struct config *cfg = ps->cfg;
+    struct outspec *p;
+
+    if (file && (!*file || strcmp(file, "-") == 0))
+        return usage(ps, "option --output: '%s' is no file name (the bodies on stdout: --body)",
+                     file);
+    p = realloc(cfg->outputs, (cfg->noutputs + 1) * sizeof *p);
+    if (!p)
+        return usage(ps, "out of memory");
+    p[cfg->noutputs++].file = file;
+    cfg->outputs = p;
+    return 0;
 }
 
 #define BAD_VALUE(what) usage(ps, "option --%s: %s expected, got '%s'", o->lname, what, val)
@@ -411,24 +565,16 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (parse_secs(val, &cfg->connect_timeout))
             return BAD_VALUE("seconds");
         break;
-    case O_DATA: { /* -d, --data */
-        struct strbuf sb = STRBUF_INIT;
-        int rc = take_stdin(ps, val, "--data");
-        if (rc)
-            return rc;
-        rc = val[0] == '@' ? slurp(val + 1, &sb) : sb_adds(&sb, val);
-        if (rc) {
-            sb_free(&sb);
-            return usage(ps, "option --data: cannot read '%s'", val + 1);
-        }
-        free(cfg->data);
-        cfg->data_len = sb.len;
-        cfg->data = sb.buf ? sb.buf : calloc(1, 1);
-        break;
-    }
+    case O_CREATE_DIRS: /* --create-dirs */ cfg->create_dirs = 1; break;
+    case O_DATA:           /* -d, --data, --data-ascii */
+    case O_DATA_BINARY:    /* --data-binary */
+    case O_DATA_RAW:       /* --data-raw */
+    case O_DATA_URLENCODE: /* --data-urlencode */
+    case O_JSON: /* --json */ return add_data(ps, o, val);
     case O_DEMO: /* --demo */ cfg->demo = 1; break;
     case O_FAIL: /* -f, --fail */ cfg->fail = 1; break;
     case O_FAIL_FAST: /* --fail-fast */ cfg->fail_fast = 1; break;
+    case O_GET: /* -G, --get */ cfg->get = 1; break;
     case O_HEADER: /* -H, --header */
         if (!strchr(val, ':') && !strchr(val, ';'))
             return usage(ps, "option --header: 'Name: value' expected, got '%s'", val);
@@ -444,7 +590,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         break;
     case O_INSECURE: /* -k, --insecure */ cfg->insecure = 1; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
-    case O_JSON: /* --jsonl */
+    case O_JSONL: /* --jsonl */
         cfg->format = OUT_JSON;
         ps->format_given[OUT_JSON] = 1;
         break;
@@ -468,9 +614,18 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         cfg->mode_given = 1;
         break;
     case O_NO_CLOBBER: /* --no-clobber */ cfg->no_clobber = 1; break;
-    case O_OUTPUT_DIR: /* -o, --output-dir */ cfg->outdir = val; break;
-    case O_PARALLEL: /* -j, --parallel */
-    case O_WORKERS:  /* --workers */
+    case O_OUTPUT: /* -o, --output */ return add_output(ps, val);
+    case O_OUTPUT_DIR: /* --output-dir */
+        if (!*val)
+            return BAD_VALUE("a directory");
+        cfg->outdir = val;
+        break;
+    case O_PARALLEL: /* -Z, --parallel [N] */
+        if (!val)
+            break; /* curl's switch: fetches are always concurrent here */
+        /* fall through */
+    case O_PARALLEL_MAX: /* -j, --parallel-max */
+    case O_WORKERS:      /* --workers */
         if (parse_long(val, 0, 1000000, &cfg->parallel))
             return BAD_VALUE("a number from 0");
         break;
@@ -486,6 +641,8 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (parse_rate(val, &cfg->rate))
             return BAD_VALUE("N, N/s, N/m, N/h or N/d");
         break;
+    case O_REMOTE_NAME: /* -O, --remote-name */ return add_output(ps, NULL);
+    case O_REMOTE_NAME_ALL: /* --remote-name-all */ cfg->remote_name_all = 1; break;
     case O_REQUEST: /* -X, --request */ cfg->method = val; break;
     case O_RETRY: /* --retry */
         if (parse_long(val, 0, 1000, &l))
@@ -507,6 +664,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (parse_shard(val, &cfg->shard_k, &cfg->shard_n))
             return BAD_VALUE("K/N with 1 <= K <= N");
         break;
+    case O_SHOW_ERROR: /* -S, --show-error */ cfg->show_error = 1; break;
     case O_SILENT: /* -s, --silent */ cfg->silent = 1; break;
     case O_SUMMARY: /* --summary */ cfg->summary = 1; break;
     case O_SPEED_LIMIT: /* -Y, --speed-limit */
@@ -641,8 +799,27 @@ static int check(struct parser *ps)
         return usage(ps, "--compare already runs the batch with --sync: drop --sync");
     if ((cfg->mode->flags & MODE_WORKERS) && cfg->parallel == 0)
         return usage(ps, "%s mode needs a number of workers (-j N with N >= 1)", cfg->mode->name);
-    if (cfg->no_clobber && !cfg->outdir)
-        return usage(ps, "--no-clobber needs --output-dir");
+    if (cfg->no_clobber && !cfg->outdir && !cfg->noutputs && !cfg->remote_name_all)
+        return usage(ps, "--no-clobber needs -o, -O, --remote-name-all or --output-dir");
+    if (cfg->json)
+        for (int i = 0; i < 2; i++) {
+            static const char *const json_headers[2][2] = {
+                {"Content-Type", "Content-Type: application/json"},
+                {"Accept", "Accept: application/json"}};
+            const char *name = json_headers[i][0];
+            size_t n = strlen(name), k;
+            for (k = 0; k < cfg->nheaders; k++)
+                if (strncasecmp(cfg->headers[k], name, n) == 0 &&
+                    (cfg->headers[k][n] == ':' || cfg->headers[k][n] == ';'))
+                    break;
+            if (k == cfg->nheaders && push(&cfg->headers, &cfg->nheaders, json_headers[i][1], 1))
+                return usage(ps, "out of memory");
+        }
+    if (cfg->get && cfg->data) { /* -G: the data is the query; no body */
+        cfg->query = cfg->data;
+        cfg->data = NULL;
+        cfg->data_len = 0;
+    }
     if (cfg->retry_failed && !cfg->journal)
         return usage(ps, "--retry-failed needs --journal");
     return 0;
@@ -654,7 +831,7 @@ void config_init(struct config *cfg)
     snprintf(cfg->protos, sizeof cfg->protos, "http,https");
     cfg->parallel = DEFAULT_PARALLEL;
     cfg->summary = -1;
-    cfg->max_redirs = 10;
+    cfg->max_redirs = 50;
     cfg->retry_delay = 1.0;
     cfg->http_version = CF_HTTP_ANY;
     cfg->mode = mode_default();
@@ -672,6 +849,8 @@ void config_free(struct config *cfg)
     free(cfg->thens);
     writeout_free(cfg->writeout);
     free(cfg->data);
+    free(cfg->query);
+    free(cfg->outputs);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -265,9 +265,9 @@ int batch_main(const struct config *cfg)
     if (code)
         goto out;
     b.parallel = openfiles_fit(cfg);
-    if (cfg->outdir) {
+    if (cfg->outdir || cfg->noutputs || cfg->remote_name_all) {
         code = EXIT_IO;
-        if (outdir_open(&b.od, cfg->outdir, cfg->no_clobber))
+        if (outdir_open(&b.od, cfg->outdir, cfg->no_clobber, cfg->create_dirs))
             goto out;
         b.have_od = 1;
     }

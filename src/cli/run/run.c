@@ -118,6 +118,9 @@ void run_finish(struct run *run, struct rec *r)
     }
     if (run->cfg->verbose)
         verbose(run, r);
+    if (run->cfg->show_error && r->code && !interrupted(run, r))
+        fprintf(stderr, "cofetch: %.*s: %s\n", (int)(r->url_len > 2000 ? 2000 : r->url_len), r->url,
+                rec_error(r));
     if (!ok && run->cfg->fail_fast && r->code != CF_ECANCELED && run->stop == STOP_NONE) {
         fprintf(stderr, "cofetch: --fail-fast: %s:%lu %.*s failed: %s; cancelling the rest\n",
                 r->src ? r->src : "?", r->lineno, (int)(r->url_len > 200 ? 200 : r->url_len),

@@ -1,0 +1,504 @@
+/*
+ * test_e2e_curlopt.c - curl's options mean what they mean in curl: the built cofetch
+ * beside the curl binary, on the same loopback URLs, writes the same files and makes the
+ * server see the same request (/echo returns it as received).
+ *
+ * Each program runs in a directory of its own under the fixture's temporary directory.
+ * Without a curl binary the comparisons skip, saying so; the checks of cofetch alone
+ * still run.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_proc.h"
+#include "support.h"
+
+#define COFETCH CF_BINARY_DIR "/cofetch"
+#define CURL    "/usr/bin/curl"
+
+enum { MAXARGS = 48 };
+
+static int have_curl;
+
+static int setup(void **state)
+{
+    (void)state;
+    have_curl = access(CURL, X_OK) == 0;
+    if (!have_curl)
+        fprintf(stderr, "SKIP (comparisons): no %s: apt-get install curl\n", CURL);
+    return cli_env_setup("curlopt");
+}
+
+struct prog {
+    char *out, *err; /* NUL-terminated (free them) */
+    int code;        /* exit code, or 128 + signal */
+};
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Reads fd to its end into a NUL-terminated buffer. */
+static char *drain(int fd)
+{
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    ssize_t n;
+
+    assert_non_null(buf);
+    while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)n;
+        if (cap - len < 2) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[len] = '\0';
+    close(fd);
+    return buf;
+}
+
+/* Runs path with argv in directory dir (stdin /dev/null); stderr goes to a file so that
+ * reading stdout to its end cannot block on it. */
+static void prog_run(struct prog *p, const char *path, const char *dir, char *const argv[])
+{
+    char errpath[128];
+    int out[2], efd, status;
+    pid_t pid;
+
+    snprintf(errpath, sizeof errpath, "%s/.stderr-%ld", cli_env.tmpdir, (long)getpid());
+    efd = open(errpath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    assert_true(efd >= 0);
+    assert_int_equal(pipe(out), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        if (in < 0 || dup2(in, 0) < 0 || dup2(out[1], 1) < 0 || dup2(efd, 2) < 0 || chdir(dir) != 0)
+            _exit(127);
+        close(out[0]);
+        execv(path, argv);
+        _exit(127);
+    }
+    close(out[1]);
+    p->out = drain(out[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    p->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    lseek(efd, 0, SEEK_SET);
+    p->err = drain(efd);
+    unlink(errpath);
+}
+
+static void prog_free(struct prog *p)
+{
+    free(p->out);
+    free(p->err);
+}
+
+/* A fresh directory under the fixture's: its path in one of 8 rotating buffers. */
+static const char *fresh_dir(const char *name)
+{
+    static char bufs[8][160];
+    static int next;
+    char *d = bufs[next++ % 8];
+    char cmd[400];
+
+    snprintf(d, sizeof bufs[0], "%s/%s", cli_env.tmpdir, name);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", d, d);
+    assert_int_equal(system(cmd), 0);
+    return d;
+}
+
+/* Every file under dir with its size and SHA-1, one a line, sorted. */
+static char *listing(const char *dir)
+{
+    char cmd[512];
+    FILE *f;
+    char *s;
+
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && find . -type f ! -name '.*' -print0 | sort -z | xargs -0 -r sha1sum", dir);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    s = drain(dup(fileno(f)));
+    pclose(f);
+    return s;
+}
+
+/* argv for prog_run: name, then the words of a NULL-terminated list, then more. */
+struct args {
+    char *v[MAXARGS];
+    int n;
+};
+
+static void args_add(struct args *a, const char *const *words)
+{
+    for (; words && *words; words++) {
+        assert_true(a->n + 1 < MAXARGS);
+        a->v[a->n++] = (char *)*words;
+    }
+    a->v[a->n] = NULL;
+}
+
+/* Runs cofetch (with extra, its own options first) and curl on the same options; both in
+ * directories of their own, named a and b, made fresh. */
+static void both(struct prog *co, struct prog *cu, const char *const *extra,
+                 const char *const *opts, const char *codir, const char *cudir)
+{
+    struct args a = {.v = {"cofetch"}, .n = 1}, b = {.v = {"curl"}, .n = 1};
+
+    args_add(&a, extra);
+    args_add(&a, opts);
+    prog_run(co, COFETCH, codir, a.v);
+    if (have_curl) {
+        args_add(&b, opts);
+        prog_run(cu, CURL, cudir, b.v);
+    }
+}
+
+/* ---- -o, -O, --output-dir, --create-dirs ---- */
+
+/* The Nth -o or -O is for the Nth URL, wherever they stand; -o names a file, -O takes
+ * the URL's last path segment (no query); a URL without one is not saved. Inside
+ * --output-dir, and its subdirectories only with --create-dirs: the same files as curl. */
+static void test_output_files_pair_with_urls(void **state)
+{
+    const char *co_dir = fresh_dir("o-co"), *cu_dir = fresh_dir("o-cu");
+    const char *opts[] = {"-s", "--output-dir",       "d",
+                          "-o", "first.txt",          cli_url("/bytes?n=3"),
+                          "-O", cli_url("/next?n=5"), cli_url("/bytes?n=7"),
+                          "-o", "sub/third",          cli_url("/bytes?n=9"),
+                          NULL};
+    const char *const extra[] = {"-w", "%{http_code} %{filename_effective}\\n", NULL};
+    struct prog co, cu;
+    char path[256];
+    (void)state;
+
+    snprintf(path, sizeof path, "%s/d", co_dir);
+    assert_int_equal(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/d", cu_dir);
+    assert_int_equal(mkdir(path, 0777), 0);
+    /* d/sub is missing: that fetch fails (cofetch: its record; curl: 23), not the others. */
+    both(&co, &cu, extra, opts, co_dir, cu_dir);
+    assert_int_equal(co.code, 1);
+    char *lc = listing(co_dir);
+    assert_non_null(strstr(lc, "./d/first.txt\n"));
+    assert_non_null(strstr(lc, "./d/next\n"));
+    assert_null(strstr(lc, "third"));
+    assert_int_equal(count_lines(lc), 2);
+    if (have_curl) {
+        char *lu = listing(cu_dir);
+        assert_string_equal(lc, lu);
+        free(lu);
+        prog_free(&cu);
+    }
+    free(lc);
+    prog_free(&co);
+
+    /* With --create-dirs, d/sub is made. */
+    const char *const extra2[] = {"--create-dirs", NULL};
+    const char *co2 = fresh_dir("o-co2"), *cu2 = fresh_dir("o-cu2");
+    const char *opts2[] = {"-s", "--output-dir",        "d",
+                           "-o", "sub/third",           cli_url("/bytes?n=9"),
+                           "-O", cli_url("/bytes?n=4"), NULL};
+    struct args a = {.v = {"cofetch"}, .n = 1}, b = {.v = {"curl"}, .n = 1};
+    args_add(&a, extra2);
+    args_add(&a, opts2);
+    prog_run(&co, COFETCH, co2, a.v);
+    assert_int_equal(co.code, 0);
+    lc = listing(co2);
+    assert_non_null(strstr(lc, "./d/sub/third\n"));
+    assert_non_null(strstr(lc, "./d/bytes\n"));
+    if (have_curl) {
+        args_add(&b, extra2);
+        args_add(&b, opts2);
+        prog_run(&cu, CURL, cu2, b.v);
+        assert_int_equal(cu.code, 0);
+        char *lu = listing(cu2);
+        assert_string_equal(lc, lu);
+        free(lu);
+        prog_free(&cu);
+    }
+    free(lc);
+    prog_free(&co);
+}
+
+/* -O on a URL whose path ends in '/': no name, so that URL fails (curl: "Remote file name
+ * has no length", 23); curl then stops, cofetch goes on with the batch. -O writes in the
+ * current directory. */
+static void test_remote_name_without_a_segment(void **state)
+{
+    const char *co_dir = fresh_dir("O-co"), *cu_dir = fresh_dir("O-cu");
+    const char *opts[] = {"-sS", "-O", cli_url("/"), NULL};
+    const char *const extra[] = {"--jsonl", NULL};
+    struct prog co, cu;
+    (void)state;
+
+    both(&co, &cu, extra, opts, co_dir, cu_dir);
+    assert_int_equal(co.code, 1);
+    assert_non_null(strstr(co.out, "remote file name has no length"));
+    assert_non_null(strstr(co.err, "remote file name has no length")); /* -S */
+    if (have_curl) {
+        assert_int_equal(cu.code, 23); /* CURLE_WRITE_ERROR, no file */
+        prog_free(&cu);
+    }
+    prog_free(&co);
+
+    char *const argv[] = {
+        "cofetch", "-s", "--jsonl", "-O", cli_url("/"), "-O", cli_url("/bytes?n=6"), NULL};
+    prog_run(&co, COFETCH, co_dir, argv);
+    assert_int_equal(co.code, 1);
+    assert_int_equal(count_lines(co.out), 2);
+    char *lc = listing(co_dir);
+    assert_non_null(strstr(lc, "./bytes\n"));
+    assert_int_equal(count_lines(lc), 1);
+    free(lc);
+    prog_free(&co);
+}
+
+/* --remote-name-all is -O for every URL, from -i too; --output-dir alone keeps the
+ * injective URL-derived names; --no-clobber keeps an -o file that is there. */
+static void test_remote_name_all_and_output_dir(void **state)
+{
+    const char *dir = fresh_dir("all");
+    char list[256], path[256];
+    struct prog co;
+    (void)state;
+
+    snprintf(list, sizeof list, "%s/list", dir);
+    FILE *f = fopen(list, "w");
+    assert_non_null(f);
+    fprintf(f, "%s\n%s\n", cli_url("/bytes?n=2"), cli_url("/next?n=3"));
+    fclose(f);
+    char *const argv[] = {"cofetch", "-s", "--remote-name-all", "-i", list, NULL};
+    prog_run(&co, COFETCH, dir, argv);
+    assert_int_equal(co.code, 0);
+    char *l = listing(dir);
+    assert_non_null(strstr(l, "./bytes\n"));
+    assert_non_null(strstr(l, "./next\n"));
+    free(l);
+    prog_free(&co);
+
+    char *const argv2[] = {"cofetch", "-s", "--output-dir", "od", cli_url("/bytes?n=2"), NULL};
+    prog_run(&co, COFETCH, dir, argv2);
+    assert_int_equal(co.code, 0);
+    snprintf(path, sizeof path, "%s/od/127.0.0.1_3A%d_2Fbytes_3Fn_3D2", dir, cli_env.srv.port);
+    assert_int_equal(access(path, F_OK), 0);
+    prog_free(&co);
+
+    snprintf(path, sizeof path, "%s/keep", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("old", f);
+    fclose(f);
+    char *const argv3[] = {"cofetch", "-s", "--no-clobber", "-o", "keep", cli_url("/bytes?n=9"),
+                           NULL};
+    prog_run(&co, COFETCH, dir, argv3);
+    assert_int_equal(co.code, 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 3);
+    prog_free(&co);
+}
+
+/* ---- the request body ---- */
+
+/* One command line's request, as /echo saw it, is curl's. */
+static void same_request(const char *const *opts)
+{
+    const char *const extra[] = {"-s", "--body", "-A", "t", NULL};
+    const char *dir = cli_env.tmpdir;
+    struct args a = {.v = {"cofetch"}, .n = 1}, b = {.v = {"curl"}, .n = 1};
+    const char *const curl_extra[] = {"-s", "-A", "t", NULL};
+    struct prog co, cu;
+
+    args_add(&a, extra);
+    args_add(&a, opts);
+    prog_run(&co, COFETCH, dir, a.v);
+    assert_int_equal(co.code, 0);
+    assert_non_null(strstr(co.out, "\"uri\":\"/echo"));
+    if (have_curl) {
+        args_add(&b, curl_extra);
+        args_add(&b, opts);
+        prog_run(&cu, CURL, dir, b.v);
+        assert_int_equal(cu.code, 0);
+        if (strcmp(co.out, cu.out) != 0)
+            fail_msg("%s ...: cofetch sent\n%s\ncurl sent\n%s", opts[0], co.out, cu.out);
+        prog_free(&cu);
+    }
+    prog_free(&co);
+}
+
+static void test_data_options_like_curl(void **state)
+{
+    char text[256], bin[256];
+    (void)state;
+
+    snprintf(text, sizeof text, "@%s/text", cli_env.tmpdir);
+    snprintf(bin, sizeof bin, "n@%s/text", cli_env.tmpdir);
+    FILE *f = fopen(text + 1, "w");
+    assert_non_null(f);
+    fputs("a=1\r\nb=2\n&c=3 4\n", f);
+    fclose(f);
+    const char *url = cli_url("/echo");
+    const char *qurl = cli_url("/echo?x=1");
+    {
+        const char *o[] = {"-d", "a=1", "-d", "b=2", url, NULL}; /* joined with & */
+        same_request(o);
+    }
+    {
+        const char *o[] = {"-d", text, url, NULL}; /* CR and LF dropped */
+        same_request(o);
+    }
+    {
+        const char *o[] = {"--data-binary", text, "--data-ascii", "z", url, NULL};
+        same_request(o);
+    }
+    {
+        const char *o[] = {"--data-raw", text, url, NULL}; /* '@' is no file */
+        same_request(o);
+    }
+    {
+        const char *o[] = {"--data-urlencode",
+                           "n m=a b&c",
+                           "--data-urlencode",
+                           "=x y",
+                           "--data-urlencode",
+                           "pl/ain",
+                           "--data-urlencode",
+                           text,
+                           "--data-urlencode",
+                           bin,
+                           url,
+                           NULL};
+        same_request(o);
+    }
+    {
+        const char *o[] = {"--json", "{\"a\":1", "--json", ",\"b\":2}", url, NULL};
+        same_request(o);
+    }
+    {
+        const char *o[] = {"-H", "Content-Type: text/x-json", "--json", text, url, NULL};
+        same_request(o);
+    }
+    {
+        const char *o[] = {"-G", "-d", "a=1", "--data-urlencode", "q=a b", qurl, NULL};
+        same_request(o);
+    }
+    {
+        const char *o[] = {"-G", "-d", "a=1", url, NULL};
+        same_request(o);
+    }
+    {
+        const char *o[] = {"-X", "PUT", "-d", "x", url, NULL};
+        same_request(o);
+    }
+}
+
+/* ---- -S, -fsSL; --max-redirs; a URL without a scheme ---- */
+
+static void test_show_error_and_fssl(void **state)
+{
+    struct prog co;
+    const char *bad = cli_url("/status/404");
+    (void)state;
+
+    char *const argv[] = {
+        "cofetch", "-fsSL", "-w", "%{http_code}\\n", (char *)bad, cli_url("/bytes?n=1"), NULL};
+    prog_run(&co, COFETCH, cli_env.tmpdir, argv);
+    assert_int_equal(co.code, 1); /* a failed fetch, not a usage error */
+    assert_string_equal(co.out, "404\n200\n");
+    char want[600];
+    snprintf(want, sizeof want, "cofetch: %s: ", bad);
+    assert_non_null(strstr(co.err, want));
+    assert_int_equal(count_lines(co.err), 1);
+    prog_free(&co);
+
+    char *const argv2[] = {"cofetch", "-fs", "-w", "%{http_code}\\n", (char *)bad, NULL};
+    prog_run(&co, COFETCH, cli_env.tmpdir, argv2);
+    assert_int_equal(co.code, 1);
+    assert_string_equal(co.err, ""); /* -s alone: nothing on stderr */
+    prog_free(&co);
+}
+
+/* -L follows up to 50 redirects by default, as curl does; the 51st fails, in both. */
+static void test_max_redirs_default_is_curls(void **state)
+{
+    const char *const extra[] = {NULL};
+    struct prog co, cu;
+    (void)state;
+
+    const char *ok[] = {"-sL", "-w", "%{http_code} %{num_redirects}\\n", cli_url("/redirect?n=50"),
+                        NULL};
+    both(&co, &cu, extra, ok, cli_env.tmpdir, cli_env.tmpdir);
+    assert_int_equal(co.code, 0);
+    assert_string_equal(co.out, "200 50\n");
+    if (have_curl) {
+        assert_int_equal(cu.code, 0);
+        assert_string_equal(strstr(cu.out, "200 50\n"), "200 50\n");
+        prog_free(&cu);
+    }
+    prog_free(&co);
+    const char *bad[] = {"-sL", "-o", "/dev/null", cli_url("/redirect?n=51"), NULL};
+    both(&co, &cu, extra, bad, cli_env.tmpdir, cli_env.tmpdir);
+    assert_int_equal(co.code, 1);
+    if (have_curl) {
+        assert_int_equal(cu.code, 47); /* CURLE_TOO_MANY_REDIRECTS */
+        prog_free(&cu);
+    }
+    prog_free(&co);
+}
+
+/* "127.0.0.1:PORT/path" is fetched over http, as curl assumes. */
+static void test_url_without_scheme(void **state)
+{
+    char bare[128];
+    const char *const extra[] = {NULL};
+    struct prog co, cu;
+    (void)state;
+
+    snprintf(bare, sizeof bare, "127.0.0.1:%d/bytes?n=3", cli_env.srv.port);
+    const char *o[] = {"-s", "-w", "%{http_code} %{url_effective}\\n", "-o", "/dev/null",
+                       bare, NULL};
+    both(&co, &cu, extra, o, cli_env.tmpdir, cli_env.tmpdir);
+    assert_int_equal(co.code, 0);
+    char want[160];
+    snprintf(want, sizeof want, "200 http://%s\n", bare);
+    assert_string_equal(co.out, want);
+    if (have_curl) {
+        assert_string_equal(cu.out, want);
+        prog_free(&cu);
+    }
+    prog_free(&co);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_output_files_pair_with_urls),
+        cmocka_unit_test(test_remote_name_without_a_segment),
+        cmocka_unit_test(test_remote_name_all_and_output_dir),
+        cmocka_unit_test(test_data_options_like_curl),
+        cmocka_unit_test(test_show_error_and_fssl),
+        cmocka_unit_test(test_max_redirs_default_is_curls),
+        cmocka_unit_test(test_url_without_scheme),
+    };
+    return cmocka_run_group_tests(tests, setup, cli_env_teardown);
+}
