@@ -68,7 +68,8 @@ _cofetch()
             COMPREPLY=($(compgen -W 'gather queue chain' -- "$cur"))
             return
             ;;
-        -i | --input | --journal | --cacert | -o | --output)
+        -i | --input | --journal | --cacert | -o | --output | -E | --cert | --key | -b | \
+            --cookie | -c | --cookie-jar | -z | --time-cond)
             _cofetch_files
             return
             ;;
@@ -89,7 +90,10 @@ _cofetch()
             return
             ;;
         --connect-timeout | -H | --header | --max-filesize | --max-redirs | -m | --max-time | \
-            -j | --parallel-max | --per-host | --data-raw | --data-urlencode | --rate | --retry | --retry-delay | --shard | \
+            -j | --parallel-max | --per-host | --data-raw | --data-urlencode | --connect-to | \
+            --interface | --limit-rate | --noproxy | --oauth2-bearer | -x | --proxy | -U | \
+            --proxy-user | -r | --range | -e | --referer | --resolve | --retry-max-time | \
+            -u | --user | --rate | --retry | --retry-delay | --shard | \
             -Y | --speed-limit | -y | --speed-time | \
             --then | -A | --user-agent | --workers)
             # A free-form value: nothing to offer.
@@ -110,7 +114,9 @@ _cofetch()
             -s --silent
             -Y --speed-limit -y --speed-time --summary
             --sync --then --timeline -A --user-agent -v --verbose -V --version
-            --workers -w --write-out'
+            --workers -w --write-out
+            -E --cert --connect-to -b --cookie -c --cookie-jar --interface -4 --ipv4 -6 --ipv6 --key --limit-rate --noproxy --oauth2-bearer
+            -x --proxy -U --proxy-user -r --range -e --referer --resolve --retry-all-errors --retry-connrefused --retry-max-time -z --time-cond -u --user'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
     fi

@@ -166,6 +166,33 @@ static void test_curl_meanings(void **state)
     config_free(&cfg);
 }
 
+/* curl options that libcurl does: values kept for the request hook (run/curlopts.c). */
+static void test_libcurl_options(void **state)
+{
+    struct config cfg;
+    (void)state;
+    assert_int_equal(parse(&cfg, "http://h/", NULL), 0);
+    assert_int_equal(cfg.curlopts, 0); /* none given: no hook */
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "-x", "http://p:3128", "-u", "a:b", "--resolve", "h:80:127.0.0.1",
+                           "--resolve", "[::1]:443:::1", "-e", "http://r/;auto", "-4",
+                           "--limit-rate", "1M", "-z", "-Tue, 01 Dec 2026 10:00:00 GMT",
+                           "http://h/", NULL),
+                     0);
+    assert_int_equal(cfg.curlopts, 1);
+    assert_string_equal(cfg.proxy, "http://p:3128");
+    assert_string_equal(cfg.user, "a:b");
+    assert_string_equal(cfg.resolve->data, "h:80:127.0.0.1");
+    assert_string_equal(cfg.resolve->next->data, "[::1]:443:::1");
+    assert_string_equal(cfg.referer, "http://r/");
+    assert_true(cfg.autoreferer);
+    assert_int_equal(cfg.ipresolve, CURL_IPRESOLVE_V4);
+    assert_int_equal(cfg.limit_rate, 1 << 20);
+    assert_int_equal(cfg.time_cond, CURL_TIMECOND_IFUNMODSINCE);
+    assert_int_equal(cfg.time_value, 1796119200LL);
+    config_free(&cfg);
+}
+
 static void expect_usage(const char *needle, const char *a, const char *b, const char *c)
 {
     struct config cfg;
@@ -185,6 +212,16 @@ static void test_usage_errors(void **state)
     expect_usage("'-' is no file name (the bodies on stdout: --body)", "-o", "-", NULL);
     expect_usage("--output-dir: a directory expected", "--output-dir", "", NULL);
     expect_usage("option --data: cannot read '/nonexistent'", "-d", "@/nonexistent", NULL);
+    expect_usage("option --resolve: 'HOST:PORT:ADDRESS' expected, got 'h:80'", "--resolve", "h:80",
+                 NULL);
+    expect_usage("option --connect-to: 'HOST:PORT:CONNECT-TO-HOST:PORT' expected", "--connect-to",
+                 "a:1:b", NULL);
+    expect_usage("option --time-cond: 'soonish' is neither a date nor a file", "-z", "soonish",
+                 NULL);
+    expect_usage("option --range: a range like 0-499", "-r", "abc", NULL);
+    expect_usage("option --limit-rate: bytes per second", "--limit-rate", "fast", NULL);
+    expect_usage("option --cookie: cannot read '/nonexistent'", "-b", "/nonexistent", NULL);
+    expect_usage("option --retry-max-time: seconds expected", "--retry-max-time", "x", NULL);
     expect_usage("option --data-urlencode: cannot read '/nonexistent'", "--data-urlencode",
                  "n@/nonexistent", NULL);
     expect_usage("a number from 0", "-j", "-3", NULL);
@@ -261,13 +298,10 @@ static void test_table_sorted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_values),
-        cmocka_unit_test(test_then_implies_chain),
-        cmocka_unit_test(test_proto_modifiers),
-        cmocka_unit_test(test_usage_errors),
-        cmocka_unit_test(test_curl_meanings),
-        cmocka_unit_test(test_help_names_every_option),
+        cmocka_unit_test(test_defaults),           cmocka_unit_test(test_values),
+        cmocka_unit_test(test_then_implies_chain), cmocka_unit_test(test_proto_modifiers),
+        cmocka_unit_test(test_usage_errors),       cmocka_unit_test(test_curl_meanings),
+        cmocka_unit_test(test_libcurl_options),    cmocka_unit_test(test_help_names_every_option),
         cmocka_unit_test(test_table_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

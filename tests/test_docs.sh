@@ -153,7 +153,7 @@ comp() {
     fi
 }
 comp '--summary' 'cofetch --summ' cofetch --summ
-comp '--no-clobber' 'cofetch --no' cofetch --no
+comp '--no-clobber' 'cofetch --no-' cofetch --no-
 comp '--http1.1 --http2' 'cofetch --htt' cofetch --htt
 comp "$HELP_LONG" 'cofetch --' cofetch --
 comp 'chain gather queue' 'cofetch --mode ' cofetch --mode ''
@@ -242,7 +242,7 @@ zpty -d z
 EOF
     local -a lines=("cofetch --summ" "cofetch --no-c" "cofetch --mode q" "cofetch --mode=ch"
         "cofetch -i li" "cofetch --input=li" "cofetch --output-dir ou" "cofetch --cacert c"
-        "cofetch -d @bo" "cofetch -X PU" "cofetch -s --time")
+        "cofetch -d @bo" "cofetch -X PU" "cofetch -s --timel")
     local -a want=("<cofetch --summary >" "<cofetch --no-clobber >" "<cofetch --mode queue >"
         "<cofetch --mode=chain >" "<cofetch -i list.txt >" "<cofetch --input=list.txt >"
         "<cofetch --output-dir outd/>" "<cofetch --cacert ca.pem >" "<cofetch -d @body.json >"

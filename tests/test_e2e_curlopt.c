@@ -333,7 +333,7 @@ static void same_request(const char *const *opts)
     args_add(&a, opts);
     prog_run(&co, COFETCH, dir, a.v);
     assert_int_equal(co.code, 0);
-    assert_non_null(strstr(co.out, "\"uri\":\"/echo"));
+    assert_non_null(strstr(co.out, "{\"method\":\""));
     if (have_curl) {
         args_add(&b, curl_extra);
         args_add(&b, opts);
@@ -489,6 +489,185 @@ static void test_url_without_scheme(void **state)
     prog_free(&co);
 }
 
+/* ---- curl's options through libcurl's (the request hook) ---- */
+
+/* The proxy (the loopback server as one: it sees the absolute-form request line) and its
+ * credentials, server credentials, a bearer token, cookies given, a referer, a range and
+ * a time condition: the request the server sees is curl's. */
+static void test_request_options_like_curl(void **state)
+{
+    char resolve[128], connect_to[128], rurl[128], curl_date[64];
+    (void)state;
+
+    {
+        const char *o[] = {"-x", cli_env.srv.url, "-U", "pu:pp", "http://example.invalid/echo",
+                           NULL};
+        same_request(o);
+    }
+    {
+        /* --noproxy: the proxy (a closed port) is not used for 127.0.0.1 */
+        const char *o[] = {"-x",        "http://127.0.0.1:1", "--noproxy",
+                           "127.0.0.1", cli_url("/echo"),     NULL};
+        same_request(o);
+    }
+    {
+        const char *o[] = {"-u",       "a:b", "-e",  "http://ref.test/", "-b",
+                           "x=1; y=2", "-r",  "0-3", cli_url("/echo"),   NULL};
+        same_request(o);
+    }
+    {
+        const char *o[] = {"--oauth2-bearer", "t0k", cli_url("/echo"), NULL};
+        same_request(o);
+    }
+    snprintf(curl_date, sizeof curl_date, "Tue, 01 Dec 2026 10:00:00 GMT");
+    {
+        const char *o[] = {"-z", curl_date, cli_url("/echo"), NULL};
+        same_request(o);
+    }
+    {
+        const char *o[] = {"-z", "-1 Jan 2020 00:00:00 GMT", cli_url("/echo"), NULL};
+        same_request(o);
+    }
+    snprintf(resolve, sizeof resolve, "name.test:%d:127.0.0.1", cli_env.srv.port);
+    snprintf(rurl, sizeof rurl, "http://name.test:%d/echo", cli_env.srv.port);
+    {
+        const char *o[] = {"--resolve", resolve, rurl, NULL};
+        same_request(o);
+    }
+    snprintf(connect_to, sizeof connect_to, "other.test:80:127.0.0.1:%d", cli_env.srv.port);
+    {
+        const char *o[] = {"--connect-to", connect_to, "http://other.test/echo", NULL};
+        same_request(o);
+    }
+}
+
+/* -c: one cookie engine for the batch: the cookie a chain's first step is given goes
+ * with its next step, and the jar written at the end is curl's; -b FILE reads it back. */
+static void test_cookies_across_steps_like_curl(void **state)
+{
+    char jar[160], jar2[160], then[160];
+    const char *set = cli_url("/setcookie?c=sid%%3Dabc%%3B%%20Path%%3D%%2F");
+    struct prog co, cu;
+    (void)state;
+
+    snprintf(jar, sizeof jar, "%s/jar-co", cli_env.tmpdir);
+    snprintf(jar2, sizeof jar2, "%s/jar-cu", cli_env.tmpdir);
+    snprintf(then, sizeof then, "%s", cli_url("/echo"));
+    char *const argv[] = {"cofetch", "-s", "--body", "-c", jar, "--then", then, (char *)set, NULL};
+    prog_run(&co, COFETCH, cli_env.tmpdir, argv);
+    assert_int_equal(co.code, 0);
+    assert_non_null(strstr(co.out, "[\"Cookie\",\"sid=abc\"]"));
+    prog_free(&co);
+    char *const argv2[] = {"cofetch", "-s", "--body", "-b", jar, then, NULL};
+    prog_run(&co, COFETCH, cli_env.tmpdir, argv2);
+    assert_int_equal(co.code, 0);
+    assert_non_null(strstr(co.out, "[\"Cookie\",\"sid=abc\"]"));
+    prog_free(&co);
+    /* Without -b or -c there is no engine: nothing is kept. */
+    char *const argv3[] = {"cofetch", "-s", "--body", "--then", then, (char *)set, NULL};
+    prog_run(&co, COFETCH, cli_env.tmpdir, argv3);
+    assert_null(strstr(co.out, "Cookie"));
+    prog_free(&co);
+    if (have_curl) {
+        char *const cargv[] = {"curl", "-s", "-o", "/dev/null", "-c", jar2, (char *)set, NULL};
+        prog_run(&cu, CURL, cli_env.tmpdir, cargv);
+        assert_int_equal(cu.code, 0);
+        prog_free(&cu);
+        char cmd[400];
+        snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", jar, jar2);
+        assert_int_equal(system(cmd), 0);
+    }
+}
+
+/* -4/-6 and --interface go to libcurl: an IPv4 address with -6 and an interface that
+ * is not there fail, in curl too; --limit-rate slows a body down. */
+static void test_connection_options(void **state)
+{
+    const char *const extra[] = {NULL};
+    const char *url = cli_url("/bytes?n=1");
+    struct prog co, cu;
+    (void)state;
+
+    const char *v6[] = {"-s", "-6", "-o", "/dev/null", url, NULL};
+    both(&co, &cu, extra, v6, cli_env.tmpdir, cli_env.tmpdir);
+    assert_int_equal(co.code, 1);
+    if (have_curl) {
+        assert_int_not_equal(cu.code, 0);
+        prog_free(&cu);
+    }
+    prog_free(&co);
+    const char *ifc[] = {"-s", "--interface", "nosuch0", "-o", "/dev/null", url, NULL};
+    both(&co, &cu, extra, ifc, cli_env.tmpdir, cli_env.tmpdir);
+    assert_int_equal(co.code, 1);
+    if (have_curl) {
+        assert_int_equal(cu.code, 45); /* CURLE_INTERFACE_FAILED */
+        prog_free(&cu);
+    }
+    prog_free(&co);
+    const char *ok[] = {"-s", "-4", "--interface", "127.0.0.1", "-o", "/dev/null", url, NULL};
+    both(&co, &cu, extra, ok, cli_env.tmpdir, cli_env.tmpdir);
+    assert_int_equal(co.code, 0);
+    if (have_curl) {
+        assert_int_equal(cu.code, 0);
+        prog_free(&cu);
+    }
+    prog_free(&co);
+
+    char *const slow[] = {"cofetch", "-s", "--limit-rate", "500k", cli_url("/bytes?n=2000000"),
+                          NULL};
+    double t0 = t_now();
+    prog_run(&co, COFETCH, cli_env.tmpdir, slow);
+    assert_int_equal(co.code, 0);
+    if (t_now() - t0 < 0.5) /* 2 MB at 500 kB/s: about 4 s */
+        fail_msg("--limit-rate 500k: 2 MB in %.3f s (%d %s)", t_now() - t0, co.code, co.out);
+    prog_free(&co);
+}
+
+/* --retry-all-errors retries what -f fails; --retry-max-time ends the retries. */
+static void test_retry_options(void **state)
+{
+    struct prog co;
+    char url[200];
+    (void)state;
+
+    char *const all[] = {"cofetch",
+                         "-s",
+                         "--jsonl",
+                         "-f",
+                         "--retry",
+                         "2",
+                         "--retry-delay",
+                         "0",
+                         "--retry-all-errors",
+                         cli_url("/status/404"),
+                         NULL};
+    prog_run(&co, COFETCH, cli_env.tmpdir, all);
+    assert_int_equal(co.code, 1);
+    assert_non_null(strstr(co.out, "\"attempts\":3"));
+    prog_free(&co);
+    char *const plain[] = {"cofetch",
+                           "-s",
+                           "--jsonl",
+                           "-f",
+                           "--retry",
+                           "2",
+                           "--retry-delay",
+                           "0",
+                           "--retry-connrefused",
+                           cli_url("/status/404"),
+                           NULL};
+    prog_run(&co, COFETCH, cli_env.tmpdir, plain);
+    assert_non_null(strstr(co.out, "\"attempts\":1"));
+    prog_free(&co);
+    snprintf(url, sizeof url, "%s", cli_url("/retry?fail=5&id=maxtime%d", (int)getpid()));
+    char *const capped[] = {
+        "cofetch",          "-s",  "--jsonl", "--retry", "5", "--retry-delay", "1",
+        "--retry-max-time", "0.5", url,       NULL};
+    prog_run(&co, COFETCH, cli_env.tmpdir, capped);
+    assert_non_null(strstr(co.out, "\"attempts\":2")); /* the second began past 0.5 s */
+    prog_free(&co);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +678,10 @@ int main(void)
         cmocka_unit_test(test_show_error_and_fssl),
         cmocka_unit_test(test_max_redirs_default_is_curls),
         cmocka_unit_test(test_url_without_scheme),
+        cmocka_unit_test(test_request_options_like_curl),
+        cmocka_unit_test(test_cookies_across_steps_like_curl),
+        cmocka_unit_test(test_connection_options),
+        cmocka_unit_test(test_retry_options),
     };
     return cmocka_run_group_tests(tests, setup, cli_env_teardown);
 }

@@ -231,6 +231,17 @@ static void handle_headers(struct evhttp_request *req)
     evbuffer_free(body);
 }
 
+/* /setcookie?c=COOKIE: 200 "ok\n" with a Set-Cookie: COOKIE header (one per c). */
+static void handle_setcookie(struct evhttp_request *req, const struct evkeyvalq *q)
+{
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+
+    for (const struct evkeyval *h = q->tqh_first; h != NULL; h = h->next.tqe_next)
+        if (strcmp(h->key, "c") == 0)
+            evhttp_add_header(out, "Set-Cookie", h->value);
+    srv_reply_text(req, 200, "ok\n");
+}
+
 /* /echo: the request as the server saw it, one JSON object: method, uri (as sent), headers
  * (an array of [name, value] pairs in arrival order), body (bytes >= 0x80 and control bytes
  * as \u00XX, so a byte string round-trips) and body_len. */
@@ -382,6 +393,7 @@ void srv_route_dispatch(cf_server *srv, struct srv_conn *conn, struct evhttp_req
     case SRV_ROUTE_RESET: handle_reset(conn, req, q); break;
     case SRV_ROUTE_HEADERS: handle_headers(req); break;
     case SRV_ROUTE_ECHO: handle_echo(req); break;
+    case SRV_ROUTE_SETCOOKIE: handle_setcookie(req, q); break;
     case SRV_ROUTE_NEXT: handle_next(srv, conn, req, q); break;
     case SRV_ROUTE_RETRY: handle_retry(srv, req, q); break;
     case SRV_ROUTE_COUNT: handle_count(srv, req, q); break;

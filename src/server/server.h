@@ -37,6 +37,7 @@
  *                              "body_len":N,"body":B}; headers in arrival order; in U and B
  *                              control bytes and bytes >= 0x7f are \u00XX (one per byte),
  *                              so the bytes sent can be compared exactly. application/json.
+ *   /setcookie?c=COOKIE        200 "ok\n" with "Set-Cookie: COOKIE" (one per c parameter).
  *   /next?n=N[&s=S][&then=T]   after S seconds (default 0), body "<url>/bytes?n=N\n", or
  *                              "<url>/delay?s=T\n" with then=T; <url> is cf_server_url().
  *   /retry?fail=K[&id=ID][&after=S]  per ID (default ""), the first K requests get 503 with

@@ -13,6 +13,7 @@
 
 #include "cofetch/fetch.h"
 
+struct curl_slist;
 struct mode;
 struct tmpl;
 struct writeout;
@@ -91,6 +92,33 @@ struct config {
     long long max_filesize;
     int fail;
     int fail_fast;
+    int retry_all_errors;  /* --retry-all-errors */
+    double retry_max_time; /* --retry-max-time SECS (0: no limit) */
+
+    /* curl options set through libcurl on each attempt (run/curlopts.c); NULL or 0
+     * when not given */
+    const char *proxy;             /* -x */
+    const char *noproxy;           /* --noproxy */
+    const char *proxy_user;        /* -U, --proxy-user */
+    const char *user;              /* -u, --user */
+    const char *bearer;            /* --oauth2-bearer */
+    const char *cookie;            /* -b NAME=VALUE...: sent as they are */
+    const char *cookie_file;       /* -b FILE: read into the batch's cookie engine */
+    const char *cookie_jar;        /* -c FILE: the engine's cookies written at the end */
+    struct curl_slist *resolve;    /* --resolve (owned) */
+    struct curl_slist *connect_to; /* --connect-to (owned) */
+    const char *referer;           /* -e, without ";auto" */
+    char *referer_buf;             /* -e's text before ";auto" (owned) */
+    int autoreferer;               /* -e ...;auto */
+    long long limit_rate;          /* --limit-rate, bytes per second */
+    long ipresolve;                /* -4 / -6: CURL_IPRESOLVE_V4 / _V6 (0: whatever) */
+    const char *interface;         /* --interface */
+    const char *cert;              /* -E, --cert */
+    const char *key;               /* --key */
+    const char *range;             /* -r, --range */
+    long time_cond;                /* -z: CURL_TIMECOND_IFMODSINCE / _IFUNMODSINCE (0: none) */
+    long long time_value;          /* -z: the time, seconds since the epoch */
+    int curlopts;                  /* any of the above given: the hook is set */
 
     /* actions */
     int help;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -27,10 +28,14 @@
 enum opt {
     O_BODY,
     O_CACERT,
+    O_CERT,
     O_CAPATH,
     O_COMPARE,
     O_COMPRESSED,
     O_CONNECT_TIMEOUT,
+    O_CONNECT_TO,
+    O_COOKIE,
+    O_COOKIE_JAR,
     O_CREATE_DIRS,
     O_DATA,
     O_DATA_BINARY,
@@ -46,28 +51,43 @@ enum opt {
     O_HTTP2,
     O_INPUT,
     O_INSECURE,
+    O_INTERFACE,
+    O_IPV4,
+    O_IPV6,
     O_JOURNAL,
     O_JSON,
     O_JSONL,
+    O_KEY,
+    O_LIMIT_RATE,
     O_LOCATION,
     O_MAX_FILESIZE,
     O_MAX_REDIRS,
     O_MAX_TIME,
     O_MODE,
     O_NO_CLOBBER,
+    O_NOPROXY,
+    O_OAUTH2_BEARER,
     O_OUTPUT,
     O_OUTPUT_DIR,
     O_PARALLEL,
     O_PARALLEL_MAX,
     O_PER_HOST,
     O_PROTO,
+    O_PROXY,
+    O_PROXY_USER,
+    O_RANGE,
     O_RATE,
+    O_REFERER,
     O_REMOTE_NAME,
     O_REMOTE_NAME_ALL,
     O_REQUEST,
+    O_RESOLVE,
     O_RETRY,
+    O_RETRY_ALL_ERRORS,
+    O_RETRY_CONNREFUSED,
     O_RETRY_DELAY,
     O_RETRY_FAILED,
+    O_RETRY_MAX_TIME,
     O_SERVE,
     O_SHARD,
     O_SHOW_ERROR,
@@ -77,7 +97,9 @@ enum opt {
     O_SUMMARY,
     O_SYNC,
     O_THEN,
+    O_TIME_COND,
     O_TIMELINE,
+    O_USER,
     O_USER_AGENT,
     O_VERBOSE,
     O_VERSION,
@@ -103,19 +125,26 @@ static const struct option table[] = {
     {"body", 0, ARG_NONE, O_BODY, G_OUTPUT, NULL, "write the bodies alone to stdout"},
     {"cacert", 0, ARG_REQ, O_CACERT, G_FETCH, "FILE", "CA bundle to verify peers with"},
     {"capath", 0, ARG_REQ, O_CAPATH, G_FETCH, "DIR", "CA directory (hashed) to verify peers with"},
+    {"cert", 'E', ARG_REQ, O_CERT, G_FETCH, "FILE", "TLS client certificate (PEM)"},
     {"compare", 0, ARG_NONE, O_COMPARE, G_MODE, NULL,
      "run with --sync, then the mode; show both (fetches twice)"},
     {"compressed", 0, ARG_NONE, O_COMPRESSED, G_FETCH, NULL, "ask for a compressed response"},
     {"connect-timeout", 0, ARG_REQ, O_CONNECT_TIMEOUT, G_FETCH, "SECS", "longest time to connect"},
+    {"connect-to", 0, ARG_REQ, O_CONNECT_TO, G_FETCH, "H:P:H2:P2",
+     "connect to H2:P2 for H:P (repeatable)"},
+    {"cookie", 'b', ARG_REQ, O_COOKIE, G_FETCH, "DATA|FILE",
+     "send cookies NAME=V; ... or start from a cookie FILE"},
+    {"cookie-jar", 'c', ARG_REQ, O_COOKIE_JAR, G_FETCH, "FILE",
+     "write the batch's cookies to FILE at the end"},
     {"create-dirs", 0, ARG_NONE, O_CREATE_DIRS, G_OUTPUT, NULL,
      "create the directories -o, -O and --output-dir name"},
     {"data", 'd', ARG_REQ, O_DATA, G_FETCH, "DATA",
-     "POST DATA (@FILE: a file, CR/LF dropped; several join with &)"},
+     "POST DATA (@FILE: CR/LF dropped; pieces join with &)"},
     {"data-ascii", 0, ARG_REQ, O_DATA, G_FETCH, "DATA", "the same as -d"},
     {"data-binary", 0, ARG_REQ, O_DATA_BINARY, G_FETCH, "DATA", "as -d, but @FILE is sent as is"},
     {"data-raw", 0, ARG_REQ, O_DATA_RAW, G_FETCH, "DATA", "as -d, but @ is no file"},
     {"data-urlencode", 0, ARG_REQ, O_DATA_URLENCODE, G_FETCH, "DATA",
-     "as -d, URL-encoded: CONTENT, =CONTENT, NAME=CONTENT, @FILE, NAME@FILE"},
+     "as -d, URL-encoded (TEXT, NAME=TEXT, NAME@FILE, @FILE)"},
     {"demo", 0, ARG_NONE, O_DEMO, G_OTHER, NULL, "show sync vs gather, a queue and a chain"},
     {"fail", 'f', ARG_NONE, O_FAIL, G_FETCH, NULL, "HTTP status >= 400 is a failure"},
     {"fail-fast", 0, ARG_NONE, O_FAIL_FAST, G_FETCH, NULL,
@@ -128,11 +157,17 @@ static const struct option table[] = {
     {"input", 'i', ARG_REQ, O_INPUT, G_INPUT, "FILE",
      "read URLs from FILE, one a line ('-' is stdin; repeatable)"},
     {"insecure", 'k', ARG_NONE, O_INSECURE, G_FETCH, NULL, "skip TLS certificate checks"},
+    {"interface", 0, ARG_REQ, O_INTERFACE, G_FETCH, "NAME", "send from this interface or address"},
+    {"ipv4", '4', ARG_NONE, O_IPV4, G_FETCH, NULL, "resolve names to IPv4 addresses only"},
+    {"ipv6", '6', ARG_NONE, O_IPV6, G_FETCH, NULL, "resolve names to IPv6 addresses only"},
     {"journal", 0, ARG_REQ, O_JOURNAL, G_INPUT, "FILE",
      "record finished lines in FILE; a rerun skips them (resume)"},
     {"json", 0, ARG_REQ, O_JSON, G_FETCH, "DATA",
-     "POST JSON DATA (@FILE; several join) with JSON Content-Type and Accept"},
+     "POST JSON DATA (@FILE) with JSON Content-Type, Accept"},
     {"jsonl", 0, ARG_NONE, O_JSONL, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
+    {"key", 0, ARG_REQ, O_KEY, G_FETCH, "FILE", "private key of --cert"},
+    {"limit-rate", 0, ARG_REQ, O_LIMIT_RATE, G_FETCH, "SPEED",
+     "at most SPEED bytes/s per fetch (k/M/G suffixes)"},
     {"location", 'L', ARG_NONE, O_LOCATION, G_FETCH, NULL, "follow redirects (off by default)"},
     {"max-filesize", 0, ARG_REQ, O_MAX_FILESIZE, G_FETCH, "BYTES",
      "largest body accepted (k/M/G suffixes)"},
@@ -141,6 +176,9 @@ static const struct option table[] = {
     {"mode", 0, ARG_REQ, O_MODE, G_MODE, "MODE", "gather (default), queue or chain"},
     {"no-clobber", 0, ARG_NONE, O_NO_CLOBBER, G_OUTPUT, NULL,
      "keep existing files: -o, -O, --output-dir"},
+    {"noproxy", 0, ARG_REQ, O_NOPROXY, G_FETCH, "HOSTS", "hosts reached without the proxy"},
+    {"oauth2-bearer", 0, ARG_REQ, O_OAUTH2_BEARER, G_FETCH, "TOKEN",
+     "send Authorization: Bearer TOKEN"},
     {"output", 'o', ARG_REQ, O_OUTPUT, G_OUTPUT, "FILE",
      "save the next URL's body in FILE (one -o per URL)"},
     {"output-dir", 0, ARG_REQ, O_OUTPUT_DIR, G_OUTPUT, "DIR",
@@ -152,16 +190,27 @@ static const struct option table[] = {
     {"per-host", 0, ARG_REQ, O_PER_HOST, G_FETCH, "N", "at most N connections per host"},
     {"proto", 0, ARG_REQ, O_PROTO, G_INPUT, "LIST",
      "allowed schemes, curl syntax (default http,https)"},
+    {"proxy", 'x', ARG_REQ, O_PROXY, G_FETCH, "URL", "use this proxy (SCHEME://HOST:PORT)"},
+    {"proxy-user", 'U', ARG_REQ, O_PROXY_USER, G_FETCH, "USER:PASS", "the proxy's credentials"},
+    {"range", 'r', ARG_REQ, O_RANGE, G_FETCH, "RANGE", "only these bytes (0-499, 500-, -500)"},
     {"rate", 0, ARG_REQ, O_RATE, G_FETCH, "N[/U]", "at most N fetch starts per s (or /m, /h, /d)"},
+    {"referer", 'e', ARG_REQ, O_REFERER, G_FETCH, "URL", "send this Referer (;auto: and follow)"},
     {"remote-name", 'O', ARG_NONE, O_REMOTE_NAME, G_OUTPUT, NULL,
      "save the next URL's body under its last path segment"},
     {"remote-name-all", 0, ARG_NONE, O_REMOTE_NAME_ALL, G_OUTPUT, NULL,
      "-O for every URL that has no -o"},
     {"request", 'X', ARG_REQ, O_REQUEST, G_FETCH, "METHOD", "request method"},
+    {"resolve", 0, ARG_REQ, O_RESOLVE, G_FETCH, "H:P:ADDR", "resolve H:P to ADDR (repeatable)"},
     {"retry", 0, ARG_REQ, O_RETRY, G_FETCH, "N", "retry transient failures N times"},
+    {"retry-all-errors", 0, ARG_NONE, O_RETRY_ALL_ERRORS, G_FETCH, NULL,
+     "with --retry, retry every failure"},
+    {"retry-connrefused", 0, ARG_NONE, O_RETRY_CONNREFUSED, G_FETCH, NULL,
+     "with --retry, retry a refused connect (always done)"},
     {"retry-delay", 0, ARG_REQ, O_RETRY_DELAY, G_FETCH, "SECS", "first retry wait (1)"},
     {"retry-failed", 0, ARG_NONE, O_RETRY_FAILED, G_INPUT, NULL,
      "with --journal, redo the lines that failed before"},
+    {"retry-max-time", 0, ARG_REQ, O_RETRY_MAX_TIME, G_FETCH, "SECS",
+     "no retry past SECS since the first attempt"},
     {"serve", 0, ARG_OPT, O_SERVE, G_OTHER, "[PORT]", "run the demo server until Ctrl-C"},
     {"shard", 0, ARG_REQ, O_SHARD, G_INPUT, "K/N", "only lines in shard K of N (1 <= K <= N)"},
     {"show-error", 'S', ARG_NONE, O_SHOW_ERROR, G_OUTPUT, NULL,
@@ -174,7 +223,10 @@ static const struct option table[] = {
     {"sync", 0, ARG_NONE, O_SYNC, G_MODE, NULL, "one fetch at a time, in order (the baseline)"},
     {"then", 0, ARG_REQ, O_THEN, G_MODE, "TEMPLATE",
      "chain step: {url} {effective_url} {status} {body} {header:N} {line}"},
+    {"time-cond", 'z', ARG_REQ, O_TIME_COND, G_FETCH, "TIME|FILE",
+     "only if modified since (-TIME: unmodified)"},
     {"timeline", 0, ARG_NONE, O_TIMELINE, G_OUTPUT, NULL, "timing table and Gantt chart"},
+    {"user", 'u', ARG_REQ, O_USER, G_FETCH, "USER:PASS", "server credentials (Basic)"},
     {"user-agent", 'A', ARG_REQ, O_USER_AGENT, G_FETCH, "NAME", "User-Agent to send"},
     {"verbose", 'v', ARG_NONE, O_VERBOSE, G_OUTPUT, NULL, "details of each fetch on stderr"},
     {"version", 'V', ARG_NONE, O_VERSION, G_OTHER, NULL, "versions of cofetch and its libraries"},
@@ -534,6 +586,55 @@ static int add_output(struct parser *ps, const char *file)
     return 0;
 }
 
+/* --resolve HOST:PORT:ADDR[,ADDR] (also +HOST... and -HOST:PORT) and --connect-to
+ * HOST:PORT:HOST2:PORT2 (parts may be empty): at least fields - 1 colons, then onto the
+ * list for libcurl (CURLOPT_RESOLVE, CURLOPT_CONNECT_TO), which reads the rest. */
+static int add_list(struct parser *ps, struct curl_slist **list, const char *val, int fields)
+{
+    const char *opt = fields == 3 ? "--resolve" : "--connect-to";
+    int colons = 0;
+    struct curl_slist *l;
+
+    for (const char *p = val; *p; p++)
+        colons += *p == ':';
+    if (fields == 3 && val[0] == '-' ? colons < 1 : colons < fields - 1)
+        return usage(ps, "option %s: '%s' expected, got '%s'", opt,
+                     fields == 3 ? "HOST:PORT:ADDRESS" : "HOST:PORT:CONNECT-TO-HOST:PORT", val);
+    l = curl_slist_append(*list, val);
+    if (!l)
+        return usage(ps, "out of memory");
+    *list = l;
+    ps->cfg->curlopts = 1;
+    return 0;
+}
+
+/* -z [+|-|=]DATE or FILE, as curl reads it: a date curl_getdate() knows, else the file's
+ * modification time. Neither: a usage error (curl warns and drops the condition). */
+static int time_cond(struct parser *ps, const char *val)
+{
+    struct config *cfg = ps->cfg;
+    const char *when = val;
+    time_t now = time(NULL), t;
+    struct stat st;
+
+    cfg->time_cond = CURL_TIMECOND_IFMODSINCE;
+    if (*when == '+' || *when == '-' || *when == '=') {
+        cfg->time_cond = *when == '-'   ? CURL_TIMECOND_IFUNMODSINCE
+                         : *when == '=' ? CURL_TIMECOND_LASTMOD
+                                        : CURL_TIMECOND_IFMODSINCE;
+        when++;
+    }
+    t = curl_getdate(when, &now);
+    if (t != (time_t)-1)
+        cfg->time_value = (long long)t;
+    else if (stat(when, &st) == 0)
+        cfg->time_value = (long long)st.st_mtime;
+    else
+        return usage(ps, "option --time-cond: '%s' is neither a date nor a file", val);
+    cfg->curlopts = 1;
+    return 0;
+}
+
 #define BAD_VALUE(what) usage(ps, "option --%s: %s expected, got '%s'", o->lname, what, val)
 
 static int apply(struct parser *ps, const struct option *o, const char *val)
@@ -559,11 +660,29 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         cfg->capath = val;
         break;
     }
+    case O_CERT: /* -E, --cert */ cfg->cert = val, cfg->curlopts = 1; break;
     case O_COMPARE: /* --compare */ cfg->compare = 1; break;
     case O_COMPRESSED: /* --compressed */ cfg->compressed = 1; break;
     case O_CONNECT_TIMEOUT: /* --connect-timeout */
         if (parse_secs(val, &cfg->connect_timeout))
             return BAD_VALUE("seconds");
+        break;
+    case O_CONNECT_TO: /* --connect-to */ return add_list(ps, &cfg->connect_to, val, 4);
+    case O_COOKIE: /* -b, --cookie */
+        if (strchr(val, '=')) {
+            cfg->cookie = val, cfg->curlopts = 1;
+        } else {
+            FILE *f = strcmp(val, "-") == 0 ? NULL : fopen(val, "r");
+            if (!f)
+                return usage(ps, "option --cookie: cannot read '%s'", val);
+            fclose(f);
+            cfg->cookie_file = val;
+        }
+        break;
+    case O_COOKIE_JAR: /* -c, --cookie-jar */
+        if (!*val || strcmp(val, "-") == 0)
+            return BAD_VALUE("a file");
+        cfg->cookie_jar = val;
         break;
     case O_CREATE_DIRS: /* --create-dirs */ cfg->create_dirs = 1; break;
     case O_DATA:           /* -d, --data, --data-ascii */
@@ -589,10 +708,19 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
             return usage(ps, "out of memory");
         break;
     case O_INSECURE: /* -k, --insecure */ cfg->insecure = 1; break;
+    case O_INTERFACE: /* --interface */ cfg->interface = val, cfg->curlopts = 1; break;
+    case O_IPV4: /* -4, --ipv4 */ cfg->ipresolve = CURL_IPRESOLVE_V4, cfg->curlopts = 1; break;
+    case O_IPV6: /* -6, --ipv6 */ cfg->ipresolve = CURL_IPRESOLVE_V6, cfg->curlopts = 1; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
     case O_JSONL: /* --jsonl */
         cfg->format = OUT_JSON;
         ps->format_given[OUT_JSON] = 1;
+        break;
+    case O_KEY: /* --key */ cfg->key = val, cfg->curlopts = 1; break;
+    case O_LIMIT_RATE: /* --limit-rate */
+        if (parse_size(val, &cfg->limit_rate))
+            return BAD_VALUE("bytes per second (k/M/G suffixes)");
+        cfg->curlopts = 1;
         break;
     case O_LOCATION: /* -L, --location */ cfg->location = 1; break;
     case O_MAX_FILESIZE: /* --max-filesize */
@@ -614,6 +742,8 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         cfg->mode_given = 1;
         break;
     case O_NO_CLOBBER: /* --no-clobber */ cfg->no_clobber = 1; break;
+    case O_NOPROXY: /* --noproxy */ cfg->noproxy = val, cfg->curlopts = 1; break;
+    case O_OAUTH2_BEARER: /* --oauth2-bearer */ cfg->bearer = val, cfg->curlopts = 1; break;
     case O_OUTPUT: /* -o, --output */ return add_output(ps, val);
     case O_OUTPUT_DIR: /* --output-dir */
         if (!*val)
@@ -637,10 +767,31 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (parse_proto(val, cfg->protos, sizeof cfg->protos))
             return BAD_VALUE("a list like '=https' or 'http,https'");
         break;
+    case O_PROXY: /* -x, --proxy */ cfg->proxy = val, cfg->curlopts = 1; break;
+    case O_PROXY_USER: /* -U, --proxy-user */ cfg->proxy_user = val, cfg->curlopts = 1; break;
+    case O_RANGE: /* -r, --range */
+        if (!*val || strspn(val, "0123456789-,") != strlen(val) || !strchr(val, '-'))
+            return BAD_VALUE("a range like 0-499, 500- or -500");
+        cfg->range = val, cfg->curlopts = 1;
+        break;
     case O_RATE: /* --rate */
         if (parse_rate(val, &cfg->rate))
             return BAD_VALUE("N, N/s, N/m, N/h or N/d");
         break;
+    case O_REFERER: { /* -e, --referer */
+        const char *semi = strstr(val, ";auto");
+        cfg->autoreferer = semi && semi[5] == '\0';
+        if (cfg->autoreferer) { /* the text before ";auto", kept in the config */
+            free(cfg->referer_buf);
+            cfg->referer_buf = strndup(val, (size_t)(semi - val));
+            if (!cfg->referer_buf)
+                return usage(ps, "out of memory");
+            val = cfg->referer_buf;
+        }
+        cfg->referer = *val ? val : NULL;
+        cfg->curlopts = 1;
+        break;
+    }
     case O_REMOTE_NAME: /* -O, --remote-name */ return add_output(ps, NULL);
     case O_REMOTE_NAME_ALL: /* --remote-name-all */ cfg->remote_name_all = 1; break;
     case O_REQUEST: /* -X, --request */ cfg->method = val; break;
@@ -648,6 +799,13 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (parse_long(val, 0, 1000, &l))
             return BAD_VALUE("a number");
         cfg->retry = (int)l;
+        break;
+    case O_RESOLVE: /* --resolve */ return add_list(ps, &cfg->resolve, val, 3);
+    case O_RETRY_ALL_ERRORS: /* --retry-all-errors */ cfg->retry_all_errors = 1; break;
+    case O_RETRY_CONNREFUSED: /* --retry-connrefused: a refused connect is retried anyway */ break;
+    case O_RETRY_MAX_TIME: /* --retry-max-time */
+        if (parse_secs(val, &cfg->retry_max_time))
+            return BAD_VALUE("seconds");
         break;
     case O_RETRY_DELAY: /* --retry-delay */
         if (parse_secs(val, &cfg->retry_delay))
@@ -691,7 +849,9 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         cfg->thens = p;
         break;
     }
+    case O_TIME_COND: /* -z, --time-cond */ return time_cond(ps, val);
     case O_TIMELINE: /* --timeline */ cfg->timeline = 1; break;
+    case O_USER: /* -u, --user */ cfg->user = val, cfg->curlopts = 1; break;
     case O_USER_AGENT: /* -A, --user-agent */ cfg->user_agent = val; break;
     case O_VERBOSE: /* -v, --verbose */ cfg->verbose = 1; break;
     case O_VERSION: /* -V, --version */ cfg->version = 1; break;
@@ -851,6 +1011,9 @@ void config_free(struct config *cfg)
     free(cfg->data);
     free(cfg->query);
     free(cfg->outputs);
+    free(cfg->referer_buf);
+    curl_slist_free_all(cfg->resolve);
+    curl_slist_free_all(cfg->connect_to);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -249,6 +249,7 @@ int outdir_begin_file(struct outdir *od, const char *name, struct outfile *f, st
     f->fd = -1;
     f->dirfd = od->dirfd;
     f->own_dirfd = 0;
+    f->direct = 0;
     if (strlen(name) >= sizeof f->name) {
         errno = ENAMETOOLONG;
         goto fail;

@@ -231,6 +231,8 @@ static int open_loop(struct batch *b)
         .rate = cfg->rate,
         /* -j lowered to fit the open-files limit: connections too */
         .max_total_connections = b->parallel != cfg->parallel ? b->parallel : 0,
+        .cookie_file = cfg->cookie_file,
+        .cookie_jar = cfg->cookie_jar,
     };
     int rc;
 
@@ -292,7 +294,11 @@ int batch_main(const struct config *cfg)
     code = rc && rc != CF_ECANCELED ? EXIT_FAILED : exit_code(&b);
 out:
     signals_remove(&b.sig);
-    cf_client_free(b.client);
+    if (cf_client_close(b.client) != 0) { /* the cookie jar */
+        fprintf(stderr, "cofetch: --cookie-jar: cannot write %s\n", cfg->cookie_jar);
+        if (code < EXIT_IO)
+            code = EXIT_IO;
+    }
     cf_loop_free(b.loop);
     for (int i = 0; i < 2; i++)
         timeline_free(&b.tls[i]);

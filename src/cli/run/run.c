@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cofetch/error.h"
+#include "run/curlopts.h"
 #include "run/mode.h"
 #include "run/run.h"
 
@@ -36,6 +37,12 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
     req->fail_on_http_error = cfg->fail;
     req->retries = cfg->retry;
     req->retry_delay = cfg->retry_delay;
+    req->retry_all_errors = cfg->retry_all_errors;
+    req->retry_max_time = cfg->retry_max_time;
+    if (cfg->curlopts) {
+        req->easy_fn = curlopts_apply;
+        req->easy_ctx = (void *)cfg;
+    }
 }
 
 void run_init(struct run *run, const struct config *cfg, long parallel, struct input *in,
