@@ -208,6 +208,16 @@ static void test_usage_errors(void **state)
     (void)state;
     expect_usage("--bogus: is unknown", "--bogus", NULL, NULL);
     expect_usage("-~: is unknown", "-~", NULL, NULL);
+    /* curl's own options that cofetch does not take say so (curl 7.88's names). */
+    expect_usage("option --compressed-ssh: is a curl option that cofetch does not support",
+                 "--compressed-ssh", NULL, NULL);
+    expect_usage("option --abstract-unix-socket: is a curl option", "--abstract-unix-socket", "/s",
+                 NULL);
+    expect_usage("option --xattr: is a curl option", "--xattr", NULL, NULL);
+    expect_usage("option --no-keepalive: is a curl option", "--no-keepalive", NULL, NULL);
+    expect_usage("option -F: is a curl option that cofetch does not support", "-F", "a=b", NULL);
+    expect_usage("option -#: is a curl option", "-s#", NULL, NULL);
+    expect_usage("option --nokeepalive: is unknown", "--nokeepalive", NULL, NULL);
     expect_usage("--parallel-max: needs N", "--parallel-max", NULL, NULL);
     expect_usage("'-' is no file name (the bodies on stdout: --body)", "-o", "-", NULL);
     expect_usage("--output-dir: a directory expected", "--output-dir", "", NULL);

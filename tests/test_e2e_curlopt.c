@@ -668,6 +668,37 @@ static void test_retry_options(void **state)
     prog_free(&co);
 }
 
+/* Every long option of the curl binary is either taken or refused as a curl option that
+ * cofetch does not support; none is "unknown". */
+static void test_every_curl_option_is_known(void **state)
+{
+    FILE *f;
+    char line[512], name[80];
+    int n = 0;
+    (void)state;
+
+    if (!have_curl)
+        skip();
+    f = popen(CURL " --help all", "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f)) {
+        struct prog co;
+        char *dash = strstr(line, "--");
+        if (!dash || sscanf(dash + 2, "%70[a-z0-9.-]", name) != 1 || dash - line > 8)
+            continue;
+        char opt[96];
+        snprintf(opt, sizeof opt, "--%s", name);
+        char *const argv[] = {"cofetch", opt, NULL};
+        prog_run(&co, COFETCH, cli_env.tmpdir, argv);
+        if (strstr(co.err, "is unknown"))
+            fail_msg("curl's %s: %s", opt, co.err);
+        n++;
+        prog_free(&co);
+    }
+    pclose(f);
+    assert_true(n > 200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -682,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_cookies_across_steps_like_curl),
         cmocka_unit_test(test_connection_options),
         cmocka_unit_test(test_retry_options),
+        cmocka_unit_test(test_every_curl_option_is_known),
     };
     return cmocka_run_group_tests(tests, setup, cli_env_teardown);
 }

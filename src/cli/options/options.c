@@ -20,6 +20,7 @@
 #include "base/strbuf.h"
 #include "cofetch/error.h"
 #include "input/linecheck.h"
+#include "options/curlnames.h"
 #include "options/options.h"
 #include "output/writeout.h"
 #include "run/mode.h"
@@ -1042,6 +1043,9 @@ int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
             const char *eq = strchr(name, '=');
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
             o = find_long(name, len);
+            if (!o && curl_long_option(name, len))
+                return usage(&ps, "option --%.*s: is a curl option that cofetch does not support",
+                             (int)len, name);
             if (!o)
                 return usage(&ps, "option --%.*s: is unknown", (int)len, name);
             if (eq && o->arg == ARG_NONE)
@@ -1062,6 +1066,8 @@ int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
         /* A cluster of short options: -sL, -j4, -j 4, -Hfoo. */
         for (const char *p = a + 1; *p; p++) {
             o = find_short(*p);
+            if (!o && curl_short_option(*p))
+                return usage(&ps, "option -%c: is a curl option that cofetch does not support", *p);
             if (!o)
                 return usage(&ps, "option -%c: is unknown", *p);
             val = NULL;
