@@ -19,6 +19,8 @@ end
 complete -c cofetch -f
 
 # Input
+complete -c cofetch -s K -l config -r -F -d "read options (and url = lines) from FILE, curl's syntax"
+complete -c cofetch -l url -x -d 'a URL to fetch (as an argument is)'
 complete -c cofetch -s i -l input -r -F -d "read URLs from FILE, one a line ('-' is stdin)"
 complete -c cofetch -l journal -r -F -d 'record finished lines in FILE; a rerun skips them (resume)'
 complete -c cofetch -l retry-failed -d 'with --journal, redo the lines that failed before'

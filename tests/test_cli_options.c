@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -193,6 +194,72 @@ static void test_libcurl_options(void **state)
     config_free(&cfg);
 }
 
+/* -K FILE: curl's config syntax; a bad line names the file and the line. */
+static void test_config_file(void **state)
+{
+    char path[] = "/tmp/cofetch-curlrc-XXXXXX";
+    struct config cfg;
+    FILE *f;
+    int fd = mkstemp(path);
+    (void)state;
+
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("# comment\n"
+          "\n"
+          "  silent\n"
+          "-L\n"
+          "--max-time 2.5\n"
+          "url = \"http://h/a b\"\n"
+          "url: http://h/c   # after a space: ignored\n"
+          "header = \"X-Q: \\\"q\\\" \\t tab\"\n"
+          "-H \"Y: 1\"\n"
+          "data=a=1\n"
+          "parallel-max=7\n",
+          f);
+    fclose(f);
+    assert_int_equal(parse(&cfg, "-K", path, "http://h/last", NULL), 0);
+    assert_true(cfg.silent && cfg.location);
+    assert_true(cfg.max_time == 2.5);
+    assert_int_equal(cfg.nurls, 3);
+    assert_string_equal(cfg.urls[0], "http://h/a b");
+    assert_string_equal(cfg.urls[1], "http://h/c");
+    assert_string_equal(cfg.urls[2], "http://h/last");
+    assert_int_equal(cfg.nheaders, 2);
+    assert_string_equal(cfg.headers[0], "X-Q: \"q\" \t tab");
+    assert_string_equal(cfg.headers[1], "Y: 1");
+    assert_string_equal(cfg.data, "a=1");
+    assert_int_equal(cfg.parallel, 7);
+    config_free(&cfg);
+
+    static const char *const bad[][2] = {
+        {"silent\nnope\n", ":2: option --nope: is unknown"},
+        {"silent\n\nxattr\n", ":3: option --xattr: is a curl option that cofetch does not"},
+        {"url = \"http://h/\n", ":1: the value of url has no closing quote"},
+        {"silent = yes\n", ":1: option --silent: takes no value"},
+        {"-s yes\n", ":1: option -s: takes no value"},
+        {"max-time = soon\n", ":1: option --max-time: seconds expected, got 'soon'"},
+        {"max-time\n", ":1: option --max-time: needs SECS"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char want[128];
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(bad[i][0], f);
+        fclose(f);
+        snprintf(want, sizeof want, "cofetch: %s%s", path, bad[i][1]);
+        assert_int_equal(parse(&cfg, "-K", path, "http://h/", NULL), EXIT_USAGE);
+        if (!strstr(errbuf, want))
+            fail_msg("'%s' lacks '%s'", errbuf, want);
+        config_free(&cfg);
+    }
+    unlink(path);
+    assert_int_equal(parse(&cfg, "-K", "/nonexistent.cfg", NULL), EXIT_USAGE);
+    assert_non_null(strstr(errbuf, "option --config: cannot read '/nonexistent.cfg'"));
+    config_free(&cfg);
+}
+
 static void expect_usage(const char *needle, const char *a, const char *b, const char *c)
 {
     struct config cfg;
@@ -308,10 +375,15 @@ static void test_table_sorted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),           cmocka_unit_test(test_values),
-        cmocka_unit_test(test_then_implies_chain), cmocka_unit_test(test_proto_modifiers),
-        cmocka_unit_test(test_usage_errors),       cmocka_unit_test(test_curl_meanings),
-        cmocka_unit_test(test_libcurl_options),    cmocka_unit_test(test_help_names_every_option),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_then_implies_chain),
+        cmocka_unit_test(test_proto_modifiers),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_curl_meanings),
+        cmocka_unit_test(test_libcurl_options),
+        cmocka_unit_test(test_config_file),
+        cmocka_unit_test(test_help_names_every_option),
         cmocka_unit_test(test_table_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -412,6 +412,28 @@ static void test_data_options_like_curl(void **state)
     }
 }
 
+/* A curl -K file runs unchanged: the same request. */
+static void test_config_file_like_curl(void **state)
+{
+    char path[160];
+    (void)state;
+
+    snprintf(path, sizeof path, "%s/curl.cfg", cli_env.tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "# as curl reads it\n"
+            "url = \"%s\"\n"
+            "header = \"X-Spaced: a  b\"\n"
+            "--data-raw \"q=\\\"x\\\"&t=1\\t2\"\n"
+            "request: PUT\n"
+            "  referer http://r.test/\n",
+            cli_url("/echo"));
+    fclose(f);
+    const char *o[] = {"-K", path, NULL};
+    same_request(o);
+}
+
 /* ---- -S, -fsSL; --max-redirs; a URL without a scheme ---- */
 
 static void test_show_error_and_fssl(void **state)
@@ -706,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_remote_name_without_a_segment),
         cmocka_unit_test(test_remote_name_all_and_output_dir),
         cmocka_unit_test(test_data_options_like_curl),
+        cmocka_unit_test(test_config_file_like_curl),
         cmocka_unit_test(test_show_error_and_fssl),
         cmocka_unit_test(test_max_redirs_default_is_curls),
         cmocka_unit_test(test_url_without_scheme),

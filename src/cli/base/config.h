@@ -120,6 +120,9 @@ struct config {
     long long time_value;          /* -z: the time, seconds since the epoch */
     int curlopts;                  /* any of the above given: the hook is set */
 
+    char **owned; /* what -K files said (owned): strings above may point into them */
+    size_t nowned;
+
     /* actions */
     int help;
     int version;

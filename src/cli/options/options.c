@@ -21,6 +21,7 @@
 #include "cofetch/error.h"
 #include "input/linecheck.h"
 #include "options/curlnames.h"
+#include "options/curlrc.h"
 #include "options/options.h"
 #include "output/writeout.h"
 #include "run/mode.h"
@@ -33,6 +34,7 @@ enum opt {
     O_CAPATH,
     O_COMPARE,
     O_COMPRESSED,
+    O_CONFIG,
     O_CONNECT_TIMEOUT,
     O_CONNECT_TO,
     O_COOKIE,
@@ -100,6 +102,7 @@ enum opt {
     O_THEN,
     O_TIME_COND,
     O_TIMELINE,
+    O_URL,
     O_USER,
     O_USER_AGENT,
     O_VERBOSE,
@@ -130,6 +133,8 @@ static const struct option table[] = {
     {"compare", 0, ARG_NONE, O_COMPARE, G_MODE, NULL,
      "run with --sync, then the mode; show both (fetches twice)"},
     {"compressed", 0, ARG_NONE, O_COMPRESSED, G_FETCH, NULL, "ask for a compressed response"},
+    {"config", 'K', ARG_REQ, O_CONFIG, G_INPUT, "FILE",
+     "read options (and url = lines) from FILE, curl's syntax"},
     {"connect-timeout", 0, ARG_REQ, O_CONNECT_TIMEOUT, G_FETCH, "SECS", "longest time to connect"},
     {"connect-to", 0, ARG_REQ, O_CONNECT_TO, G_FETCH, "H:P:H2:P2",
      "connect to H2:P2 for H:P (repeatable)"},
@@ -227,6 +232,7 @@ static const struct option table[] = {
     {"time-cond", 'z', ARG_REQ, O_TIME_COND, G_FETCH, "TIME|FILE",
      "only if modified since (-TIME: unmodified)"},
     {"timeline", 0, ARG_NONE, O_TIMELINE, G_OUTPUT, NULL, "timing table and Gantt chart"},
+    {"url", 0, ARG_REQ, O_URL, G_INPUT, "URL", "a URL to fetch (as an argument is)"},
     {"user", 'u', ARG_REQ, O_USER, G_FETCH, "USER:PASS", "server credentials (Basic)"},
     {"user-agent", 'A', ARG_REQ, O_USER_AGENT, G_FETCH, "NAME", "User-Agent to send"},
     {"verbose", 'v', ARG_NONE, O_VERBOSE, G_OUTPUT, NULL, "details of each fetch on stderr"},
@@ -461,7 +467,13 @@ struct parser {
     FILE *err;
     int format_given[4];
     const char *stdin_by; /* the option that read stdin (-d @-, -w @-), or NULL */
+    const char *file;     /* -K: the file being read, and its line */
+    unsigned long lineno;
+    int depth; /* -K files within -K files */
 };
+
+static int parse_args(struct parser *ps, int n, char **args);
+static const struct option *find_short(char c);
 
 /* An option value "@-" reads stdin: once at most. 0 or EXIT_USAGE. */
 static int usage(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -481,6 +493,8 @@ static int usage(struct parser *ps, const char *fmt, ...)
 {
     va_list ap;
     fputs("cofetch: ", ps->err);
+    if (ps->file)
+        fprintf(ps->err, "%s:%lu: ", ps->file, ps->lineno);
     va_start(ap, fmt);
     vfprintf(ps->err, fmt, ap);
     va_end(ap);
@@ -636,6 +650,83 @@ static int time_cond(struct parser *ps, const char *val)
     return 0;
 }
 
+/* Keeps s (a -K file's text) until config_free. 0 or -1. */
+static int keep(struct config *cfg, char *s)
+{
+    char **p = s ? realloc(cfg->owned, (cfg->nowned + 1) * sizeof *p) : NULL;
+
+    if (!p) {
+        free(s);
+        return -1;
+    }
+    p[cfg->nowned++] = s;
+    cfg->owned = p;
+    return 0;
+}
+
+/* One option line of a -K file, applied as the command line's are. */
+static int config_line(void *ctx, unsigned long lineno, const char *opt, const char *value)
+{
+    struct parser *ps = ctx;
+    char *args[2];
+    int n = 1;
+
+    ps->lineno = lineno;
+    if (value && opt[1] == '-') { /* --name=value: a switch given a value is refused */
+        char *a = malloc(strlen(opt) + strlen(value) + 2);
+        if (a)
+            sprintf(a, "%s=%s", opt, value);
+        if (keep(ps->cfg, a))
+            return usage(ps, "out of memory");
+        args[0] = a;
+    } else {
+        if (value) {
+            const struct option *o = opt[1] && !opt[2] ? find_short(opt[1]) : NULL;
+            if (o && o->arg == ARG_NONE)
+                return usage(ps, "option %s: takes no value", opt);
+            if (keep(ps->cfg, strdup(value)))
+                return usage(ps, "out of memory");
+            args[n++] = ps->cfg->owned[ps->cfg->nowned - 1];
+        }
+        if (keep(ps->cfg, strdup(opt)))
+            return usage(ps, "out of memory");
+        args[0] = ps->cfg->owned[ps->cfg->nowned - 1];
+    }
+    return parse_args(ps, n, args);
+}
+
+/* -K FILE ("-": stdin): its lines, each naming its file and line when it is bad. */
+static int read_config(struct parser *ps, const char *path)
+{
+    const char *file = ps->file;
+    unsigned long lineno = ps->lineno;
+    FILE *f;
+    char why[160];
+    unsigned long at;
+    int rc;
+
+    if (ps->depth >= 8)
+        return usage(ps, "option --config: '%s': -K files nested too deep", path);
+    if (strcmp(path, "-") == 0 && (rc = take_stdin(ps, "@-", "--config")) != 0)
+        return rc;
+    f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!f)
+        return usage(ps, "option --config: cannot read '%s': %s", path, strerror(errno));
+    ps->depth++;
+    ps->file = strcmp(path, "-") == 0 ? "(stdin)" : path;
+    rc = curlrc_read(f, config_line, ps, &at, why, sizeof why);
+    if (rc == -1) {
+        ps->lineno = at;
+        rc = at ? usage(ps, "%s", why) : usage(ps, "option --config: cannot read '%s'", path);
+    }
+    if (f != stdin)
+        fclose(f);
+    ps->depth--;
+    ps->file = file;
+    ps->lineno = lineno;
+    return rc;
+}
+
 #define BAD_VALUE(what) usage(ps, "option --%s: %s expected, got '%s'", o->lname, what, val)
 
 static int apply(struct parser *ps, const struct option *o, const char *val)
@@ -664,6 +755,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
     case O_CERT: /* -E, --cert */ cfg->cert = val, cfg->curlopts = 1; break;
     case O_COMPARE: /* --compare */ cfg->compare = 1; break;
     case O_COMPRESSED: /* --compressed */ cfg->compressed = 1; break;
+    case O_CONFIG: /* -K, --config */ return read_config(ps, val);
     case O_CONNECT_TIMEOUT: /* --connect-timeout */
         if (parse_secs(val, &cfg->connect_timeout))
             return BAD_VALUE("seconds");
@@ -852,6 +944,10 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
     }
     case O_TIME_COND: /* -z, --time-cond */ return time_cond(ps, val);
     case O_TIMELINE: /* --timeline */ cfg->timeline = 1; break;
+    case O_URL: /* --url */
+        if (push(&cfg->urls, &cfg->nurls, val, 0))
+            return usage(ps, "out of memory");
+        break;
     case O_USER: /* -u, --user */ cfg->user = val, cfg->curlopts = 1; break;
     case O_USER_AGENT: /* -A, --user-agent */ cfg->user_agent = val; break;
     case O_VERBOSE: /* -v, --verbose */ cfg->verbose = 1; break;
@@ -1013,17 +1109,21 @@ void config_free(struct config *cfg)
     free(cfg->query);
     free(cfg->outputs);
     free(cfg->referer_buf);
+    for (size_t i = 0; i < cfg->nowned; i++)
+        free(cfg->owned[i]);
+    free(cfg->owned);
     curl_slist_free_all(cfg->resolve);
     curl_slist_free_all(cfg->connect_to);
     memset(cfg, 0, sizeof *cfg);
 }
 
-int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
+/* Options and URLs, args[0..n): 0 or EXIT_USAGE. */
+static int parse_args(struct parser *ps, int argc, char **argv)
 {
-    struct parser ps = {.cfg = cfg, .err = err};
+    struct config *cfg = ps->cfg;
     int only_urls = 0;
 
-    for (int i = 1; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const struct option *o;
         const char *val = NULL;
@@ -1031,7 +1131,7 @@ int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
 
         if (only_urls || a[0] != '-' || a[1] == '\0') {
             if (push(&cfg->urls, &cfg->nurls, a, 0))
-                return usage(&ps, "out of memory");
+                return usage(ps, "out of memory");
             continue;
         }
         if (strcmp(a, "--") == 0) {
@@ -1044,21 +1144,21 @@ int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
             o = find_long(name, len);
             if (!o && curl_long_option(name, len))
-                return usage(&ps, "option --%.*s: is a curl option that cofetch does not support",
+                return usage(ps, "option --%.*s: is a curl option that cofetch does not support",
                              (int)len, name);
             if (!o)
-                return usage(&ps, "option --%.*s: is unknown", (int)len, name);
+                return usage(ps, "option --%.*s: is unknown", (int)len, name);
             if (eq && o->arg == ARG_NONE)
-                return usage(&ps, "option --%s: takes no value", o->lname);
+                return usage(ps, "option --%s: takes no value", o->lname);
             if (eq)
                 val = eq + 1;
             else if (o->arg == ARG_REQ) {
                 if (i + 1 >= argc)
-                    return usage(&ps, "option --%s: needs %s", o->lname, o->argname);
+                    return usage(ps, "option --%s: needs %s", o->lname, o->argname);
                 val = argv[++i];
             } else if (o->arg == ARG_OPT && i + 1 < argc && is_port(argv[i + 1]))
                 val = argv[++i];
-            rc = apply(&ps, o, val);
+            rc = apply(ps, o, val);
             if (rc)
                 return rc;
             continue;
@@ -1067,9 +1167,9 @@ int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
         for (const char *p = a + 1; *p; p++) {
             o = find_short(*p);
             if (!o && curl_short_option(*p))
-                return usage(&ps, "option -%c: is a curl option that cofetch does not support", *p);
+                return usage(ps, "option -%c: is a curl option that cofetch does not support", *p);
             if (!o)
-                return usage(&ps, "option -%c: is unknown", *p);
+                return usage(ps, "option -%c: is unknown", *p);
             val = NULL;
             if (o->arg == ARG_REQ) {
                 if (p[1])
@@ -1077,16 +1177,24 @@ int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
                 else if (i + 1 < argc)
                     val = argv[++i];
                 else
-                    return usage(&ps, "option -%c: needs %s", *p, o->argname);
+                    return usage(ps, "option -%c: needs %s", *p, o->argname);
             }
-            rc = apply(&ps, o, val);
+            rc = apply(ps, o, val);
             if (rc)
                 return rc;
             if (val)
                 break;
         }
     }
-    return check(&ps);
+    return 0;
+}
+
+int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
+{
+    struct parser ps = {.cfg = cfg, .err = err};
+    int rc = parse_args(&ps, argc - 1, argv + 1);
+
+    return rc ? rc : check(&ps);
 }
 
 void options_help(FILE *out)
