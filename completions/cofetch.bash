@@ -93,7 +93,7 @@ _cofetch()
             -j | --parallel-max | --per-host | --data-raw | --data-urlencode | --connect-to | \
             --interface | --limit-rate | --noproxy | --oauth2-bearer | -x | --proxy | -U | \
             --proxy-user | -r | --range | -e | --referer | --resolve | --retry-max-time | \
-            -u | --user | --url | --rate | --retry | --retry-delay | --shard | \
+            -u | --user | --url | -C | --continue-at | --rate | --retry | --retry-delay | --shard | \
             -Y | --speed-limit | -y | --speed-time | \
             --then | -A | --user-agent | --workers)
             # A free-form value: nothing to offer.
@@ -114,7 +114,7 @@ _cofetch()
             -s --silent
             -Y --speed-limit -y --speed-time --summary
             --sync --then --timeline -A --user-agent -v --verbose -V --version
-            --workers -w --write-out -K --config --url
+            --workers -w --write-out -K --config --url -C --continue-at
             -E --cert --connect-to -b --cookie -c --cookie-jar --interface -4 --ipv4 -6 --ipv6 --key --limit-rate --noproxy --oauth2-bearer
             -x --proxy -U --proxy-user -r --range -e --referer --resolve --retry-all-errors --retry-connrefused --retry-max-time -z --time-cond -u --user'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -299,6 +299,8 @@ static void test_usage_errors(void **state)
     expect_usage("option --limit-rate: bytes per second", "--limit-rate", "fast", NULL);
     expect_usage("option --cookie: cannot read '/nonexistent'", "-b", "/nonexistent", NULL);
     expect_usage("option --retry-max-time: seconds expected", "--retry-max-time", "x", NULL);
+    expect_usage("-C - takes the offset from the saved file", "-C", "-", "http://h/");
+    expect_usage("option --continue-at: a byte offset or '-' expected", "-C", "x", NULL);
     expect_usage("option --data-urlencode: cannot read '/nonexistent'", "--data-urlencode",
                  "n@/nonexistent", NULL);
     expect_usage("a number from 0", "-j", "-3", NULL);

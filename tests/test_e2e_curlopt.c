@@ -412,6 +412,64 @@ static void test_data_options_like_curl(void **state)
     }
 }
 
+/* -C - continues a partial -o file from its size (the server answers 206), and a
+ * complete one stays as it is (416); -C N and -r ask for those bytes: what is written
+ * is curl's. */
+static void test_continue_and_range_like_curl(void **state)
+{
+    const char *co_dir = fresh_dir("C-co"), *cu_dir = fresh_dir("C-cu");
+    const char *const extra[] = {NULL};
+    struct prog co, cu;
+    char path[256];
+    (void)state;
+
+    for (int d = 0; d < 2; d++) {
+        snprintf(path, sizeof path, "%s/part", d ? cu_dir : co_dir);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs("abcdefghij", f);
+        fclose(f);
+    }
+    const char *opts[] = {"-s", "-C", "-", "-o", "part", cli_url("/bytes?n=30"), NULL};
+    for (int run = 0; run < 2; run++) { /* 206, then 416: the file is whole */
+        both(&co, &cu, extra, opts, co_dir, cu_dir);
+        assert_int_equal(co.code, 0);
+        char *lc = listing(co_dir);
+        assert_non_null(strstr(lc, "./part\n"));
+        if (have_curl) {
+            assert_int_equal(cu.code, 0);
+            char *lu = listing(cu_dir);
+            assert_string_equal(lc, lu);
+            free(lu);
+            prog_free(&cu);
+        }
+        free(lc);
+        prog_free(&co);
+    }
+    snprintf(path, sizeof path, "%s/part", co_dir);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 30);
+
+    const char *const body[] = {"--body", NULL};
+    const char *at[] = {"-s", "-C", "5", cli_url("/bytes?n=12"), NULL};
+    both(&co, &cu, body, at, co_dir, cu_dir);
+    assert_string_equal(co.out, "fghijkl");
+    if (have_curl) {
+        assert_string_equal(cu.out, co.out);
+        prog_free(&cu);
+    }
+    prog_free(&co);
+    const char *range[] = {"-s", "-r", "3-6", cli_url("/bytes?n=12"), NULL};
+    both(&co, &cu, body, range, co_dir, cu_dir);
+    assert_string_equal(co.out, "defg");
+    if (have_curl) {
+        assert_string_equal(cu.out, co.out);
+        prog_free(&cu);
+    }
+    prog_free(&co);
+}
+
 /* A curl -K file runs unchanged: the same request. */
 static void test_config_file_like_curl(void **state)
 {
@@ -729,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_remote_name_all_and_output_dir),
         cmocka_unit_test(test_data_options_like_curl),
         cmocka_unit_test(test_config_file_like_curl),
+        cmocka_unit_test(test_continue_and_range_like_curl),
         cmocka_unit_test(test_show_error_and_fssl),
         cmocka_unit_test(test_max_redirs_default_is_curls),
         cmocka_unit_test(test_url_without_scheme),

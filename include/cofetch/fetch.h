@@ -133,9 +133,13 @@ struct cf_request {
     int sink_fd;
     cf_sink_fn *sink_fn;
     void *sink_ctx;
-    int verbose;         /* libcurl's verbose trace on stderr */
-    cf_easy_fn *easy_fn; /* more easy-handle options, or NULL (the default) */
-    void *easy_ctx;      /* easy_fn's first argument (borrowed until cf_fetch returns) */
+    int verbose;           /* libcurl's verbose trace on stderr */
+    long long resume_from; /* ask for the body from this byte on (CURLOPT_RESUME_FROM_LARGE;
+                              0, the default: all of it). A server that answers with
+                              the whole body fails the fetch (CF_EPROTO); a 416 is
+                              libcurl's success: nothing was left to fetch */
+    cf_easy_fn *easy_fn;   /* more easy-handle options, or NULL (the default) */
+    void *easy_ctx;        /* easy_fn's first argument (borrowed until cf_fetch returns) */
 };
 
 /* Fill *req with the defaults above and the given URL. Never fails. */

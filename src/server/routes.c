@@ -82,6 +82,44 @@ static void handle_delay(struct srv_conn *conn, struct evhttp_request *req,
     srv_job_start_delay(conn, req, s, NULL);
 }
 
+/* A "Range: bytes=A-[B]" request for an n-byte /bytes body (up to 1 MiB): 206 with
+ * those bytes, or 416 when A is past the end. 1 when it answered, 0 (no such header, or
+ * another form): the whole body. */
+static int bytes_range(struct evhttp_request *req, uint64_t n)
+{
+    const char *r = evhttp_find_header(evhttp_request_get_input_headers(req), "Range");
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    unsigned long long a, b = n ? n - 1 : 0;
+    char cr[80];
+    int end = 0;
+    struct evbuffer *buf;
+
+    if (!r || (sscanf(r, "bytes=%llu-%n", &a, &end) != 1 || end == 0))
+        return 0;
+    if (r[end] && (sscanf(r + end, "%llu", &b) != 1 || b < a))
+        return 0;
+    if (a >= n) {
+        snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)n);
+        evhttp_add_header(out, "Content-Range", cr);
+        srv_reply_text(req, 416, "range not satisfiable\n");
+        return 1;
+    }
+    if (b >= n)
+        b = n - 1;
+    buf = evbuffer_new();
+    if (!buf || srv_add_pattern(buf, a, (size_t)(b - a + 1)) != 0) {
+        evhttp_send_reply(req, 500, NULL, NULL);
+    } else {
+        snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", a, b, (unsigned long long)n);
+        evhttp_add_header(out, "Content-Range", cr);
+        evhttp_add_header(out, "Content-Type", "application/octet-stream");
+        evhttp_send_reply(req, 206, "Partial Content", buf);
+    }
+    if (buf)
+        evbuffer_free(buf);
+    return 1;
+}
+
 static void handle_bytes(struct srv_conn *conn, struct evhttp_request *req,
                          const struct evkeyvalq *q)
 {
@@ -91,6 +129,8 @@ static void handle_bytes(struct srv_conn *conn, struct evhttp_request *req,
         srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
         return;
     }
+    if (n <= 1024 * 1024 && bytes_range(req, n))
+        return;
     srv_job_start_bytes(conn, req, n);
 }
 

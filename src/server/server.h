@@ -12,7 +12,8 @@
  * 1 MiB; other methods get libevent's 501, larger bodies 413; unknown paths get 404):
  *   /delay?s=SECONDS           200 "slept S\n" (S printed with %g) after S seconds
  *                              (plain decimal, fractions allowed, 0..3600).
- *   /bytes?n=N                 200 with N bytes (0..10 GiB), byte i = 'a' + i % 26,
+ *   /bytes?n=N                 200 with N bytes (0..10 GiB), byte i = 'a' + i % 26
+ *                              (up to 1 MiB: "Range: bytes=A-[B]" gets 206 or 416),
  *                              Content-Length N; large bodies stream in 128 KiB pieces
  *                              as the connection drains.
  *   /status/CODE[?retry_after=S]  that status (100..599, else 400), body "status CODE\n"

@@ -36,6 +36,7 @@ enum opt {
     O_COMPRESSED,
     O_CONFIG,
     O_CONNECT_TIMEOUT,
+    O_CONTINUE_AT,
     O_CONNECT_TO,
     O_COOKIE,
     O_COOKIE_JAR,
@@ -138,6 +139,8 @@ static const struct option table[] = {
     {"connect-timeout", 0, ARG_REQ, O_CONNECT_TIMEOUT, G_FETCH, "SECS", "longest time to connect"},
     {"connect-to", 0, ARG_REQ, O_CONNECT_TO, G_FETCH, "H:P:H2:P2",
      "connect to H2:P2 for H:P (repeatable)"},
+    {"continue-at", 'C', ARG_REQ, O_CONTINUE_AT, G_FETCH, "OFFSET",
+     "resume at byte OFFSET ('-': the size of the -o/-O file)"},
     {"cookie", 'b', ARG_REQ, O_COOKIE, G_FETCH, "DATA|FILE",
      "send cookies NAME=V; ... or start from a cookie FILE"},
     {"cookie-jar", 'c', ARG_REQ, O_COOKIE_JAR, G_FETCH, "FILE",
@@ -760,6 +763,11 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (parse_secs(val, &cfg->connect_timeout))
             return BAD_VALUE("seconds");
         break;
+    case O_CONTINUE_AT: /* -C, --continue-at */
+        cfg->resume_auto = strcmp(val, "-") == 0;
+        if (!cfg->resume_auto && parse_size(val, &cfg->resume_from))
+            return BAD_VALUE("a byte offset or '-'");
+        break;
     case O_CONNECT_TO: /* --connect-to */ return add_list(ps, &cfg->connect_to, val, 4);
     case O_COOKIE: /* -b, --cookie */
         if (strchr(val, '=')) {
@@ -1058,6 +1066,9 @@ static int check(struct parser *ps)
         return usage(ps, "%s mode needs a number of workers (-j N with N >= 1)", cfg->mode->name);
     if (cfg->no_clobber && !cfg->outdir && !cfg->noutputs && !cfg->remote_name_all)
         return usage(ps, "--no-clobber needs -o, -O, --remote-name-all or --output-dir");
+    if (cfg->resume_auto && !cfg->noutputs && !cfg->remote_name_all)
+        return usage(ps, "-C - takes the offset from the saved file: give -o, -O or "
+                         "--remote-name-all");
     if (cfg->json)
         for (int i = 0; i < 2; i++) {
             static const char *const json_headers[2][2] = {

@@ -302,6 +302,35 @@ fail:
     return CF_EIO;
 }
 
+int outdir_begin_append(struct outdir *od, const char *name, struct outfile *f, long long *size,
+                        struct strbuf *err)
+{
+    struct stat st;
+    const char *slash = strrchr(name, '/');
+    int e = 0;
+
+    f->dirfd = -1;
+    f->own_dirfd = 0;
+    f->direct = 1;
+    snprintf(f->name, sizeof f->name, "%s", name);
+    f->base = slash ? (size_t)(slash + 1 - name) : 0;
+    if (slash && od->create_dirs)
+        e = make_dirs(od->dirfd, name, slash == name ? 1 : (size_t)(slash - name));
+    f->fd = e ? -1 : openat(od->dirfd, name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (f->fd < 0 || fstat(f->fd, &st) != 0) {
+        e = e ? e : errno;
+        if (f->fd >= 0)
+            close(f->fd);
+        f->fd = -1;
+        sb_reset(err);
+        sb_addf(err, "cannot open %s/%s: %s", od->path, name, strerror(e));
+        return CF_EIO;
+    }
+    *size = S_ISREG(st.st_mode) ? (long long)st.st_size : 0;
+    bw_init(&f->body, f->fd, &od->buffers);
+    return 0;
+}
+
 int outdir_write(struct outfile *f, const void *data, size_t len)
 {
     return bw_write(&f->body, data, len);

@@ -75,6 +75,10 @@ int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct s
 /* The same for a file name relative to the directory (-o, -O); its missing directories
  * are made first with create_dirs. */
 int outdir_begin_file(struct outdir *od, const char *name, struct outfile *f, struct strbuf *err);
+/* -C: opens the file name for appending (made if missing, its directories too with
+ * create_dirs), written in place; *size is what it holds already. 0 or CF_EIO. */
+int outdir_begin_append(struct outdir *od, const char *name, struct outfile *f, long long *size,
+                        struct strbuf *err);
 /* Writes a piece of the body. 0 or an errno value. */
 int outdir_write(struct outfile *f, const void *data, size_t len);
 /* Writes what is left of the body and renames the file to its final name. 0, 1 if

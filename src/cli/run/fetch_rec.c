@@ -192,7 +192,14 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
             rc = CF_ENOMEM;
         } else {
             file->fd = -1;
-            rc = outdir_begin_file(run->od, name, file, &r->err);
+            if (run->cfg->resume_auto || run->cfg->resume_from) { /* -C: appended to */
+                long long size = 0;
+                rc = outdir_begin_append(run->od, name, file, &size, &r->err);
+                if (run->cfg->resume_auto)
+                    fr->req.resume_from = size;
+            } else {
+                rc = outdir_begin_file(run->od, name, file, &r->err);
+            }
         }
         if (rc) {
             free(file);

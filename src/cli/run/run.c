@@ -39,6 +39,7 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
     req->retry_delay = cfg->retry_delay;
     req->retry_all_errors = cfg->retry_all_errors;
     req->retry_max_time = cfg->retry_max_time;
+    req->resume_from = cfg->resume_from;
     if (cfg->curlopts) {
         req->easy_fn = curlopts_apply;
         req->easy_ctx = (void *)cfg;
