@@ -155,11 +155,49 @@ static const char *with_query(struct rec *r, const char *url, const char *query)
     return out;
 }
 
+/* -o, -O, --output-dir: the file r's body goes in (fr->sink.file), if any. 0: fetch it;
+ * else r is finished: 1 (--no-clobber kept the file) or a CF_E* code. Apart from
+ * fetch_rec_begin, so that the name's buffer is on the stack only when bodies are saved. */
+static __attribute__((noinline)) int save_begin(struct fetch_rec *fr, struct run *run,
+                                                struct rec *r, const char *url)
+{
+    char name[sizeof((struct outfile *)0)->name];
+    struct outfile *file;
+    int rc = target(run->cfg, r, url, name, sizeof name);
+
+    if (rc <= 0)
+        return rc < 0 ? finish_now(run, r, rc) : 0;
+    if (run->od->no_clobber && outdir_file_exists(run->od, name)) {
+        r->skipped = 1; /* kept: a record that says so, no fetch */
+        set_saved(r, name);
+        finish_now(run, r, 0);
+        return 1;
+    }
+    file = calloc(1, sizeof *file);
+    if (!file) {
+        rc = CF_ENOMEM;
+    } else if (run->cfg->resume_auto || run->cfg->resume_from) { /* -C: appended to */
+        long long size = 0;
+        file->fd = -1;
+        rc = outdir_begin_append(run->od, name, file, &size, &r->err);
+        if (run->cfg->resume_auto)
+            fr->req.resume_from = size;
+    } else {
+        file->fd = -1;
+        rc = outdir_begin_file(run->od, name, file, &r->err);
+    }
+    if (rc) {
+        free(file);
+        return finish_now(run, r, rc);
+    }
+    fr->sink.file = file;
+    return 0;
+}
+
 int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const char *url,
                     int keep_head)
 {
-    char name[sizeof((struct outfile *)0)->name];
-    int rc, save = 0;
+    int rc;
 
     *fr = (struct fetch_rec){
         .run = run,
@@ -178,35 +216,8 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
     fr->req.sink_fn = sink_write;
     fr->req.sink_ctx = &fr->sink;
     sb_reset(&r->body);
-    if (run->od && (save = target(run->cfg, r, url, name, sizeof name)) < 0)
-        return finish_now(run, r, save);
-    if (save && run->od->no_clobber && outdir_file_exists(run->od, name)) {
-        r->skipped = 1; /* kept: a record that says so, no fetch */
-        set_saved(r, name);
-        finish_now(run, r, 0);
-        return 1;
-    }
-    if (save) {
-        struct outfile *file = calloc(1, sizeof *file);
-        if (!file) {
-            rc = CF_ENOMEM;
-        } else {
-            file->fd = -1;
-            if (run->cfg->resume_auto || run->cfg->resume_from) { /* -C: appended to */
-                long long size = 0;
-                rc = outdir_begin_append(run->od, name, file, &size, &r->err);
-                if (run->cfg->resume_auto)
-                    fr->req.resume_from = size;
-            } else {
-                rc = outdir_begin_file(run->od, name, file, &r->err);
-            }
-        }
-        if (rc) {
-            free(file);
-            return finish_now(run, r, rc);
-        }
-        fr->sink.file = file;
-    }
+    if (run->od && (rc = save_begin(fr, run, r, url)) != 0)
+        return rc;
     run->inflight++;
     r->start = run_now(run);
     return 0;
