@@ -22,6 +22,7 @@
 #include "input/linecheck.h"
 #include "options/curlnames.h"
 #include "options/curlrc.h"
+#include "options/data.h"
 #include "options/options.h"
 #include "output/writeout.h"
 #include "run/mode.h"
@@ -398,7 +399,6 @@ static int parse_proto(const char *s, char *protos, size_t cap)
     return 0;
 }
 
-/* Reads a whole file ("-": stdin) for -d @FILE and -w @FILE. */
 /* Whether path is a readable file holding a PEM certificate: 0, or -1. A bad CA file
  * fails here, naming it, instead of failing every https fetch on its own. */
 static int check_pem(const char *path)
@@ -416,24 +416,6 @@ static int check_pem(const char *path)
     return found ? 0 : -1;
 }
 
-static int slurp(const char *path, struct strbuf *out)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    char buf[8192];
-    size_t n;
-    int rc = 0;
-
-    if (!f)
-        return CF_EIO;
-    while (rc == 0 && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        rc = sb_add(out, buf, n);
-    if (rc == 0 && ferror(f))
-        rc = CF_EIO;
-    if (f != stdin)
-        fclose(f);
-    return rc;
-}
-
 static int push(const char ***arr, size_t *n, const char *s, int null_end)
 {
     const char **p = realloc(*arr, (*n + 1 + (null_end ? 1 : 0)) * sizeof *p);
@@ -444,25 +426,6 @@ static int push(const char ***arr, size_t *n, const char *s, int null_end)
         p[*n] = NULL;
     *arr = p;
     return 0;
-}
-
-/* -d @FILE as curl reads it (its file2string): pieces of at most 255 bytes up to a
- * newline, each cut at its first CR or LF, and at a NUL. */
-static int slurp_text(const char *path, struct strbuf *out)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    char buf[256];
-    int rc = 0;
-
-    if (!f)
-        return CF_EIO;
-    while (rc == 0 && fgets(buf, sizeof buf, f))
-        rc = sb_add(out, buf, strcspn(buf, "\r\n"));
-    if (rc == 0 && ferror(f))
-        rc = CF_EIO;
-    if (f != stdin)
-        fclose(f);
-    return rc;
 }
 
 struct parser {
@@ -505,45 +468,6 @@ static int usage(struct parser *ps, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/* --data-urlencode VALUE as curl reads it: "NAME=CONTENT" (the first '='), else
- * "NAME@FILE" (the first '@'), else CONTENT; an empty NAME sends only the encoded content.
- * The content is encoded with libcurl's curl_easy_escape, a space as '+'. 0, or CF_EIO /
- * CF_ENOMEM. */
-static int urlencode_piece(const char *val, struct strbuf *out, const char **file)
-{
-    const char *p = strchr(val, '=');
-    struct strbuf content = STRBUF_INIT;
-    size_t nlen = 0;
-    char *enc;
-    int rc;
-
-    if (!p)
-        p = strchr(val, '@');
-    if (p)
-        nlen = (size_t)(p - val);
-    *file = p && *p == '@' ? p + 1 : NULL;
-    rc = *file ? slurp(*file, &content) : sb_adds(&content, p ? p + 1 : val);
-    if (rc) {
-        sb_free(&content);
-        return rc;
-    }
-    enc = curl_easy_escape(NULL, content.buf ? content.buf : "", (int)content.len);
-    sb_free(&content);
-    if (!enc)
-        return CF_ENOMEM;
-    for (char *r = enc, *w = enc;; r++, w++) { /* "%20" as '+', as curl sends it */
-        if (strncmp(r, "%20", 3) == 0) {
-            *w = '+';
-            r += 2;
-        } else if (!(*w = *r)) {
-            break;
-        }
-    }
-    rc = nlen ? sb_addf(out, "%.*s=%s", (int)nlen, val, enc) : sb_adds(out, enc);
-    curl_free(enc);
-    return rc;
-}
-
 /* -d, --data-binary, --data-raw, --data-urlencode, --json: one piece of the body, joined
  * to what is there as curl joins them (with '&', but a --json piece with nothing). */
 static int add_data(struct parser *ps, const struct option *o, const char *val)
@@ -563,14 +487,14 @@ static int add_data(struct parser *ps, const struct option *o, const char *val)
             sb_free(&sb);
             return rc;
         }
-        rc = urlencode_piece(val, &sb, &file);
+        rc = data_urlencode(val, &sb, &file);
     } else if (rc == 0 && val[0] == '@' && o->id != O_DATA_RAW) {
         if ((rc = take_stdin(ps, val, opt)) != 0) {
             sb_free(&sb);
             return rc;
         }
         file = val + 1;
-        rc = o->id == O_DATA ? slurp_text(file, &sb) : slurp(file, &sb);
+        rc = o->id == O_DATA ? data_read_text(file, &sb) : data_read(file, &sb);
     } else if (rc == 0) {
         rc = sb_adds(&sb, val);
     }
@@ -972,7 +896,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
                          "first (-w FORMAT URL...)",
                          val);
         if (val[0] == '@') {
-            if (slurp(val + 1, &sb)) {
+            if (data_read(val + 1, &sb)) {
                 sb_free(&sb);
                 return usage(ps, "option --write-out: cannot read '%s'", val + 1);
             }
