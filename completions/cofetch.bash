@@ -69,7 +69,7 @@ _cofetch()
             return
             ;;
         -i | --input | --journal | --cacert | -o | --output | -E | --cert | --key | -b | -K | --config | \
-            --cookie | -c | --cookie-jar | -z | --time-cond)
+            --cookie | -c | --cookie-jar | -z | --time-cond | --etag-compare | --etag-save)
             _cofetch_files
             return
             ;;
@@ -114,7 +114,8 @@ _cofetch()
             -s --silent
             -Y --speed-limit -y --speed-time --summary
             --sync --then --timeline -A --user-agent -v --verbose -V --version
-            --workers -w --write-out -K --config --url -C --continue-at
+            --workers -w --write-out -K --config --url -C --continue-at --etag-compare
+            --etag-save
             -E --cert --connect-to -b --cookie -c --cookie-jar --interface -4 --ipv4 -6 --ipv6 --key --limit-rate --noproxy --oauth2-bearer
             -x --proxy -U --proxy-user -r --range -e --referer --resolve --retry-all-errors --retry-connrefused --retry-max-time -z --time-cond -u --user'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

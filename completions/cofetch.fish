@@ -106,6 +106,8 @@ complete -c cofetch -l retry-all-errors -d 'with --retry, retry every failure'
 complete -c cofetch -l retry-connrefused -d 'with --retry, retry a refused connect (always done)'
 complete -c cofetch -l retry-max-time -x -d 'no retry past SECS since the first attempt'
 complete -c cofetch -s C -l continue-at -x -a '-' -d "resume at byte OFFSET ('-': the size of the -o/-O file)"
+complete -c cofetch -l etag-compare -r -F -d 'send If-None-Match with the ETag in FILE'
+complete -c cofetch -l etag-save -r -F -d "write the response's ETag to FILE"
 complete -c cofetch -s z -l time-cond -r -F -d 'only if modified since (-TIME: unmodified)'
 complete -c cofetch -s u -l user -x -d 'server credentials (Basic)'
 

@@ -470,6 +470,53 @@ static void test_continue_and_range_like_curl(void **state)
     prog_free(&co);
 }
 
+/* --etag-save writes the ETag as curl does (an empty file without one); --etag-compare
+ * sends it back as If-None-Match, read as curl reads it: the server answers 304. */
+static void test_etags_like_curl(void **state)
+{
+    char co_tag[160], cu_tag[160], cmd[400];
+    const char *url = cli_url("/etag?v=%%22t1%%22");
+    struct prog co, cu;
+    (void)state;
+
+    snprintf(co_tag, sizeof co_tag, "%s/etag-co", cli_env.tmpdir);
+    snprintf(cu_tag, sizeof cu_tag, "%s/etag-cu", cli_env.tmpdir);
+    char *const save[] = {"cofetch", "-s", "--etag-save", co_tag, (char *)url, NULL};
+    prog_run(&co, COFETCH, cli_env.tmpdir, save);
+    assert_int_equal(co.code, 0);
+    prog_free(&co);
+    char *const cmp[] = {"cofetch",        "-s",   "-w",        "%{http_code}\\n",
+                         "--etag-compare", co_tag, (char *)url, NULL};
+    prog_run(&co, COFETCH, cli_env.tmpdir, cmp);
+    assert_string_equal(co.out, "304\n");
+    prog_free(&co);
+    if (have_curl) {
+        char *const csave[] = {"curl",        "-s",   "-o",        "/dev/null",
+                               "--etag-save", cu_tag, (char *)url, NULL};
+        prog_run(&cu, CURL, cli_env.tmpdir, csave);
+        prog_free(&cu);
+        snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", co_tag, cu_tag);
+        assert_int_equal(system(cmd), 0);
+    }
+    char *const none[] = {"cofetch", "-s", "--etag-save", co_tag, cli_url("/bytes?n=1"), NULL};
+    prog_run(&co, COFETCH, cli_env.tmpdir, none);
+    struct stat st;
+    assert_int_equal(stat(co_tag, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    prog_free(&co);
+    /* Read as -d @FILE is: CR and LF out; an empty file sends "". */
+    FILE *f = fopen(co_tag, "w");
+    assert_non_null(f);
+    fputs("W/\"x y\"\r\nmore\n", f);
+    fclose(f);
+    const char *o[] = {"--etag-compare", co_tag, cli_url("/echo"), NULL};
+    same_request(o);
+    f = fopen(co_tag, "w");
+    assert_non_null(f);
+    fclose(f);
+    same_request(o);
+}
+
 /* A curl -K file runs unchanged: the same request. */
 static void test_config_file_like_curl(void **state)
 {
@@ -787,6 +834,7 @@ int main(void)
         cmocka_unit_test(test_remote_name_all_and_output_dir),
         cmocka_unit_test(test_data_options_like_curl),
         cmocka_unit_test(test_config_file_like_curl),
+        cmocka_unit_test(test_etags_like_curl),
         cmocka_unit_test(test_continue_and_range_like_curl),
         cmocka_unit_test(test_show_error_and_fssl),
         cmocka_unit_test(test_max_redirs_default_is_curls),

@@ -271,6 +271,23 @@ static void handle_headers(struct evhttp_request *req)
     evbuffer_free(body);
 }
 
+/* /etag?v=TAG: 200 "etag\n" with ETag: TAG, or 304 when If-None-Match is TAG. */
+static void handle_etag(struct evhttp_request *req, const struct evkeyvalq *q)
+{
+    const char *v = evhttp_find_header(q, "v");
+    const char *inm = evhttp_find_header(evhttp_request_get_input_headers(req), "If-None-Match");
+
+    if (!v) {
+        srv_reply_text(req, 400, "bad parameter: v is the ETag\n");
+        return;
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(req), "ETag", v);
+    if (inm && strcmp(inm, v) == 0)
+        evhttp_send_reply(req, 304, "Not Modified", NULL);
+    else
+        srv_reply_text(req, 200, "etag\n");
+}
+
 /* /setcookie?c=COOKIE: 200 "ok\n" with a Set-Cookie: COOKIE header (one per c). */
 static void handle_setcookie(struct evhttp_request *req, const struct evkeyvalq *q)
 {
@@ -434,6 +451,7 @@ void srv_route_dispatch(cf_server *srv, struct srv_conn *conn, struct evhttp_req
     case SRV_ROUTE_HEADERS: handle_headers(req); break;
     case SRV_ROUTE_ECHO: handle_echo(req); break;
     case SRV_ROUTE_SETCOOKIE: handle_setcookie(req, q); break;
+    case SRV_ROUTE_ETAG: handle_etag(req, q); break;
     case SRV_ROUTE_NEXT: handle_next(srv, conn, req, q); break;
     case SRV_ROUTE_RETRY: handle_retry(srv, req, q); break;
     case SRV_ROUTE_COUNT: handle_count(srv, req, q); break;

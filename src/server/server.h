@@ -38,6 +38,8 @@
  *                              "body_len":N,"body":B}; headers in arrival order; in U and B
  *                              control bytes and bytes >= 0x7f are \u00XX (one per byte),
  *                              so the bytes sent can be compared exactly. application/json.
+ *   /etag?v=TAG                200 "etag\n" with "ETag: TAG", or 304 (no body) when the
+ *                              request's If-None-Match is TAG.
  *   /setcookie?c=COOKIE        200 "ok\n" with "Set-Cookie: COOKIE" (one per c parameter).
  *   /next?n=N[&s=S][&then=T]   after S seconds (default 0), body "<url>/bytes?n=N\n", or
  *                              "<url>/delay?s=T\n" with then=T; <url> is cf_server_url().

@@ -24,6 +24,7 @@ const char *const srv_route_names[SRV_ROUTE_N] = {
     [SRV_ROUTE_GZIP] = "/gzip",
     [SRV_ROUTE_ECHO] = "/echo",
     [SRV_ROUTE_SETCOOKIE] = "/setcookie",
+    [SRV_ROUTE_ETAG] = "/etag",
     [SRV_ROUTE_STALL] = "/stall",
     [SRV_ROUTE_CHUNKED] = "/chunked",
     [SRV_ROUTE_SHORT] = "/short",

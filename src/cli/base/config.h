@@ -118,6 +118,7 @@ struct config {
     const char *range;             /* -r, --range */
     long time_cond;                /* -z: CURL_TIMECOND_IFMODSINCE / _IFUNMODSINCE (0: none) */
     long long time_value;          /* -z: the time, seconds since the epoch */
+    const char *etag_save;         /* --etag-save FILE: each response's ETag written there */
     long long resume_from;         /* -C N */
     int resume_auto;               /* -C -: from the size of the -o/-O file */
     int curlopts;                  /* any of the above given: the hook is set */

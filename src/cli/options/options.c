@@ -47,6 +47,8 @@ enum opt {
     O_DATA_RAW,
     O_DATA_URLENCODE,
     O_DEMO,
+    O_ETAG_COMPARE,
+    O_ETAG_SAVE,
     O_FAIL,
     O_FAIL_FAST,
     O_GET,
@@ -156,6 +158,9 @@ static const struct option table[] = {
     {"data-urlencode", 0, ARG_REQ, O_DATA_URLENCODE, G_FETCH, "DATA",
      "as -d, URL-encoded (TEXT, NAME=TEXT, NAME@FILE, @FILE)"},
     {"demo", 0, ARG_NONE, O_DEMO, G_OTHER, NULL, "show sync vs gather, a queue and a chain"},
+    {"etag-compare", 0, ARG_REQ, O_ETAG_COMPARE, G_FETCH, "FILE",
+     "send If-None-Match with the ETag in FILE"},
+    {"etag-save", 0, ARG_REQ, O_ETAG_SAVE, G_FETCH, "FILE", "write the response's ETag to FILE"},
     {"fail", 'f', ARG_NONE, O_FAIL, G_FETCH, NULL, "HTTP status >= 400 is a failure"},
     {"fail-fast", 0, ARG_NONE, O_FAIL_FAST, G_FETCH, NULL,
      "stop at the first failure, cancel the rest"},
@@ -716,6 +721,25 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
     case O_DATA_URLENCODE: /* --data-urlencode */
     case O_JSON: /* --json */ return add_data(ps, o, val);
     case O_DEMO: /* --demo */ cfg->demo = 1; break;
+    case O_ETAG_COMPARE: { /* --etag-compare: the file as curl reads it, "" when empty */
+        struct strbuf sb = STRBUF_INIT;
+        if (data_read_text(val, &sb) != 0) {
+            sb_free(&sb);
+            return usage(ps, "option --etag-compare: cannot read '%s'", val);
+        }
+        char *h = malloc(sb.len + 32);
+        if (h)
+            sprintf(h, "If-None-Match: %s", sb.len ? sb_cstr(&sb) : "\"\"");
+        sb_free(&sb);
+        if (keep(cfg, h) || push(&cfg->headers, &cfg->nheaders, h, 1))
+            return usage(ps, "out of memory");
+        break;
+    }
+    case O_ETAG_SAVE: /* --etag-save */
+        if (!*val)
+            return BAD_VALUE("a file");
+        cfg->etag_save = val;
+        break;
     case O_FAIL: /* -f, --fail */ cfg->fail = 1; break;
     case O_FAIL_FAST: /* --fail-fast */ cfg->fail_fast = 1; break;
     case O_GET: /* -G, --get */ cfg->get = 1; break;

@@ -223,6 +223,23 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
     return 0;
 }
 
+/* --etag-save: the response's ETag and a newline, or nothing when it has none, as curl
+ * writes it. 0 or an errno value. */
+static int save_etag(const char *path, struct cf_response *resp)
+{
+    const char *tag = cf_response_header(resp, "ETag");
+    FILE *f = fopen(path, "w");
+    int err = 0;
+
+    if (!f)
+        return errno;
+    if (tag && fprintf(f, "%s\n", tag) < 0)
+        err = errno ? errno : EIO;
+    if (fclose(f) != 0 && !err)
+        err = errno;
+    return err;
+}
+
 int fetch_rec_end(struct fetch_rec *fr, int rc)
 {
     struct run *run = fr->run;
@@ -239,6 +256,11 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
     } else if (rc) {
         sb_reset(&r->err);
         sb_adds(&r->err, r->resp.error && r->resp.error[0] ? r->resp.error : cf_strerror(rc));
+    }
+    if (rc == 0 && run->cfg->etag_save && (rc = save_etag(run->cfg->etag_save, &r->resp))) {
+        sb_reset(&r->err);
+        sb_addf(&r->err, "--etag-save: writing %s: %s", run->cfg->etag_save, strerror(rc));
+        rc = CF_EIO;
     }
     if (sink->file) {
         if (rc == 0) {
