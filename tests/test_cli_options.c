@@ -300,6 +300,8 @@ static void test_usage_errors(void **state)
     expect_usage("option --cookie: cannot read '/nonexistent'", "-b", "/nonexistent", NULL);
     expect_usage("option --retry-max-time: seconds expected", "--retry-max-time", "x", NULL);
     expect_usage("-C - takes the offset from the saved file", "-C", "-", "http://h/");
+    expect_usage("--data @- and --write-out @- would both read stdin", "-d", "@-", "-w@-");
+    expect_usage("--json @- and --write-out @- would both read stdin", "--json", "@-", "-w@-");
     expect_usage("option --etag-compare: cannot read '/nonexistent'", "--etag-compare",
                  "/nonexistent", NULL);
     expect_usage("option --continue-at: a byte offset or '-' expected", "-C", "x", NULL);

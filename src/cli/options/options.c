@@ -480,10 +480,14 @@ static int add_data(struct parser *ps, const struct option *o, const char *val)
     struct config *cfg = ps->cfg;
     struct strbuf sb = STRBUF_INIT;
     const char *file = NULL;
-    char opt[40];
+    /* a literal: take_stdin keeps it to name the option later */
+    const char *opt = o->id == O_DATA_BINARY      ? "--data-binary"
+                      : o->id == O_DATA_RAW       ? "--data-raw"
+                      : o->id == O_DATA_URLENCODE ? "--data-urlencode"
+                      : o->id == O_JSON           ? "--json"
+                                                  : "--data";
     int rc = 0;
 
-    snprintf(opt, sizeof opt, "--%s", o->lname);
     if (cfg->data && (rc = sb_add(&sb, cfg->data, cfg->data_len)) == 0 && o->id != O_JSON)
         rc = sb_add(&sb, "&", 1);
     if (rc == 0 && o->id == O_DATA_URLENCODE) {
