@@ -72,7 +72,7 @@ B5) echo "== B5" >&2
     }
     run_curl() { timed curl curl -sS -Z --no-progress-meter --parallel-immediate \
         --parallel-max 50 -K "$tmp/curl.cfg"; }
-    run_cofetch() { timed cofetch "$COFETCH" -s -j 50 -o "$tmp/c" -i "$dir/big100.txt"; }
+    run_cofetch() { timed cofetch "$COFETCH" -s -j 50 --output-dir "$tmp/c" -i "$dir/big100.txt"; }
     for r in $(seq 1 "$r5"); do
         rm -rf "$tmp/c" "$tmp/z"; mkdir -p "$tmp/c" "$tmp/z"
         if [ $((r % 2)) -eq 1 ]; then run_curl; run_cofetch; else run_cofetch; run_curl; fi

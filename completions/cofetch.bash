@@ -68,15 +68,16 @@ _cofetch()
             COMPREPLY=($(compgen -W 'gather queue chain' -- "$cur"))
             return
             ;;
-        -i | --input | --journal | --cacert)
+        -i | --input | --journal | --cacert | -o | --output | -E | --cert | --key | -b | -K | --config | \
+            --cookie | -c | --cookie-jar | -z | --time-cond | --etag-compare | --etag-save)
             _cofetch_files
             return
             ;;
-        -o | --output-dir | --capath)
+        --output-dir | --capath)
             _cofetch_files -d
             return
             ;;
-        -d | --data | -w | --write-out)
+        -d | --data | --data-ascii | --data-binary | --json | -w | --write-out)
             _cofetch_at_file
             return
             ;;
@@ -93,7 +94,10 @@ _cofetch()
             return
             ;;
         --colsep | --connect-timeout | -H | --header | --max-filesize | --max-redirs | -m | --max-time | \
-            -j | --parallel | --per-host | --rate | --retry | --retry-delay | --shard | \
+            -j | --parallel-max | --per-host | --data-raw | --data-urlencode | --connect-to | \
+            --interface | --limit-rate | --noproxy | --oauth2-bearer | -x | --proxy | -U | \
+            --proxy-user | -r | --range | -e | --referer | --resolve | --retry-max-time | \
+            -u | --user | --url | -C | --continue-at | --rate | --retry | --retry-delay | --shard | \
             -Y | --speed-limit | -y | --speed-time | \
             --then | -A | --user-agent | --workers)
             # A free-form value: nothing to offer.
@@ -104,14 +108,20 @@ _cofetch()
 
     if [[ $cur == -* ]]; then
         local opts='
-            --body --cacert --capath --colsep --compare --compressed --connect-timeout -d --data --demo
-            -f --fail --fail-fast -H --header -h --help --http1.1 --http2 -i --input
-            --input-format --journal -k --insecure --jsonl --jsonl-body -L --location --max-filesize --max-redirs -m --max-time
-            --mode --no-clobber -o --output-dir -j --parallel --per-host --proto --rate
-            -X --request --retry --retry-delay --retry-failed --serve --shard -s --silent
+            --body --cacert --capath --colsep --compare --compressed --connect-timeout --create-dirs
+            -d --data --data-ascii --data-binary --data-raw --data-urlencode --demo
+            -f --fail --fail-fast -G --get -H --header -h --help --http1.1 --http2 -i --input
+            --input-format --journal -k --insecure --json --jsonl --jsonl-body -L --location --max-filesize --max-redirs
+            -m --max-time --mode --no-clobber -o --output --output-dir -Z --parallel
+            -j --parallel-max --per-host --proto --rate -O --remote-name --remote-name-all
+            -X --request --retry --retry-delay --retry-failed --serve --shard -S --show-error
+            -s --silent
             -Y --speed-limit -y --speed-time --summary
             --sync --then --timeline -A --user-agent -v --verbose -V --version
-            --workers -w --write-out'
+            --workers -w --write-out -K --config --url -C --continue-at --etag-compare
+            --etag-save
+            -E --cert --connect-to -b --cookie -c --cookie-jar --interface -4 --ipv4 -6 --ipv6 --key --limit-rate --noproxy --oauth2-bearer
+            -x --proxy -U --proxy-user -r --range -e --referer --resolve --retry-all-errors --retry-connrefused --retry-max-time -z --time-cond -u --user'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
     fi

@@ -238,7 +238,7 @@ static void test_commit_reports_a_failed_flush(void **state)
     (void)state;
 
     assert_non_null(mkdtemp(dir));
-    assert_int_equal(outdir_open(&od, dir, 0), 0);
+    assert_int_equal(outdir_open(&od, dir, 0, 0), 0);
 
     /* Whole: the body under its name, the buffer back. */
     assert_int_equal(outdir_begin(&od, "http://h/a", &f, &err), 0);

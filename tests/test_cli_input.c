@@ -58,7 +58,10 @@ static void test_line_check(void **state)
                      0);
     assert_int_equal(line_check("HTTPS://example.com", 19, "http,https", why, sizeof why), 0);
     expect_bad("not a url", 9, "http,https", "not a URL");
-    expect_bad("example.com/path", 16, "http,https", "not a URL");
+    /* No scheme: libcurl's guess, as curl makes it (http, or ftp for an "ftp." host). */
+    assert_int_equal(line_check("example.com/path", 16, "http,https", why, sizeof why), 0);
+    assert_int_equal(line_check("127.0.0.1:8080/x", 16, "http,https", why, sizeof why), 0);
+    expect_bad("ftp.example.com/f", 17, "http,https", "scheme 'ftp' not allowed");
     expect_bad("http://", 7, "http,https", "not a URL");
     expect_bad("ftp://host/file", 15, "http,https", "scheme 'ftp' not allowed");
     expect_bad("http://a/", 9, "https", "scheme 'http' not allowed");

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -50,7 +51,7 @@ static void test_defaults(void **state)
     assert_ptr_equal(cfg.mode, &mode_gather);
     assert_int_equal(cfg.parallel, 50);
     assert_int_equal(cfg.location, 0);
-    assert_int_equal(cfg.max_redirs, 10);
+    assert_int_equal(cfg.max_redirs, 50);
     assert_string_equal(cfg.protos, "http,https");
     assert_int_equal(cfg.nurls, 1);
     assert_int_equal(cfg.format, OUT_TEXT);
@@ -111,6 +112,154 @@ static void test_proto_modifiers(void **state)
     config_free(&cfg);
 }
 
+/* curl's names mean curl's things: -o is a file per URL, -O too, --output-dir the
+ * directory; the data options join as curl joins them; -j and --parallel N agree. */
+static void test_curl_meanings(void **state)
+{
+    struct config cfg;
+    (void)state;
+    assert_int_equal(parse(&cfg, "-o", "a.html", "http://h/1", "-O", "http://h/2", "-o", "sub/c",
+                           "--output-dir", "d", NULL),
+                     0);
+    assert_int_equal(cfg.noutputs, 3);
+    assert_string_equal(cfg.outputs[0].file, "a.html");
+    assert_null(cfg.outputs[1].file); /* -O */
+    assert_string_equal(cfg.outputs[2].file, "sub/c");
+    assert_string_equal(cfg.outdir, "d");
+    assert_int_equal(cfg.nurls, 2);
+    config_free(&cfg);
+
+    assert_int_equal(parse(&cfg, "-d", "a=1", "-d", "b=2", "--data-raw", "@x", "http://h/", NULL),
+                     0);
+    assert_string_equal(cfg.data, "a=1&b=2&@x");
+    assert_int_equal(cfg.data_len, 10);
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "--data-urlencode", "n m=a b&c", "--data-urlencode", "=x y",
+                           "--data-urlencode", "plain/text", "http://h/", NULL),
+                     0);
+    assert_string_equal(cfg.data, "n m=a+b%26c&x+y&plain%2Ftext");
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "--json", "{\"a\":", "--json", "1}", "http://h/", NULL), 0);
+    assert_string_equal(cfg.data, "{\"a\":1}"); /* --json pieces join with nothing */
+    assert_int_equal(cfg.nheaders, 2);
+    assert_string_equal(cfg.headers[0], "Content-Type: application/json");
+    assert_string_equal(cfg.headers[1], "Accept: application/json");
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "-H", "content-type: text/x", "--json", "1", "http://h/", NULL),
+                     0);
+    assert_int_equal(cfg.nheaders, 2); /* -H wins; Accept is added */
+    assert_string_equal(cfg.headers[1], "Accept: application/json");
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "-G", "-d", "a=1", "-d", "b", "http://h/", NULL), 0);
+    assert_null(cfg.data);
+    assert_string_equal(cfg.query, "a=1&b");
+    config_free(&cfg);
+
+    assert_int_equal(parse(&cfg, "-fsSL", "-Z", "http://h/", NULL), 0);
+    assert_true(cfg.fail && cfg.silent && cfg.show_error && cfg.location);
+    assert_int_equal(cfg.parallel, 50);
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "--parallel", "7", "http://h/", NULL), 0);
+    assert_int_equal(cfg.parallel, 7);
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "--parallel-max", "9", "http://h/", NULL), 0);
+    assert_int_equal(cfg.parallel, 9);
+    config_free(&cfg);
+}
+
+/* curl options that libcurl does: values kept for the request hook (run/curlopts.c). */
+static void test_libcurl_options(void **state)
+{
+    struct config cfg;
+    (void)state;
+    assert_int_equal(parse(&cfg, "http://h/", NULL), 0);
+    assert_int_equal(cfg.curlopts, 0); /* none given: no hook */
+    config_free(&cfg);
+    assert_int_equal(parse(&cfg, "-x", "http://p:3128", "-u", "a:b", "--resolve", "h:80:127.0.0.1",
+                           "--resolve", "[::1]:443:::1", "-e", "http://r/;auto", "-4",
+                           "--limit-rate", "1M", "-z", "-Tue, 01 Dec 2026 10:00:00 GMT",
+                           "http://h/", NULL),
+                     0);
+    assert_int_equal(cfg.curlopts, 1);
+    assert_string_equal(cfg.proxy, "http://p:3128");
+    assert_string_equal(cfg.user, "a:b");
+    assert_string_equal(cfg.resolve->data, "h:80:127.0.0.1");
+    assert_string_equal(cfg.resolve->next->data, "[::1]:443:::1");
+    assert_string_equal(cfg.referer, "http://r/");
+    assert_true(cfg.autoreferer);
+    assert_int_equal(cfg.ipresolve, CURL_IPRESOLVE_V4);
+    assert_int_equal(cfg.limit_rate, 1 << 20);
+    assert_int_equal(cfg.time_cond, CURL_TIMECOND_IFUNMODSINCE);
+    assert_int_equal(cfg.time_value, 1796119200LL);
+    config_free(&cfg);
+}
+
+/* -K FILE: curl's config syntax; a bad line names the file and the line. */
+static void test_config_file(void **state)
+{
+    char path[] = "/tmp/cofetch-curlrc-XXXXXX";
+    struct config cfg;
+    FILE *f;
+    int fd = mkstemp(path);
+    (void)state;
+
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("# comment\n"
+          "\n"
+          "  silent\n"
+          "-L\n"
+          "--max-time 2.5\n"
+          "url = \"http://h/a b\"\n"
+          "url: http://h/c   # after a space: ignored\n"
+          "header = \"X-Q: \\\"q\\\" \\t tab\"\n"
+          "-H \"Y: 1\"\n"
+          "data=a=1\n"
+          "parallel-max=7\n",
+          f);
+    fclose(f);
+    assert_int_equal(parse(&cfg, "-K", path, "http://h/last", NULL), 0);
+    assert_true(cfg.silent && cfg.location);
+    assert_true(cfg.max_time == 2.5);
+    assert_int_equal(cfg.nurls, 3);
+    assert_string_equal(cfg.urls[0], "http://h/a b");
+    assert_string_equal(cfg.urls[1], "http://h/c");
+    assert_string_equal(cfg.urls[2], "http://h/last");
+    assert_int_equal(cfg.nheaders, 2);
+    assert_string_equal(cfg.headers[0], "X-Q: \"q\" \t tab");
+    assert_string_equal(cfg.headers[1], "Y: 1");
+    assert_string_equal(cfg.data, "a=1");
+    assert_int_equal(cfg.parallel, 7);
+    config_free(&cfg);
+
+    static const char *const bad[][2] = {
+        {"silent\nnope\n", ":2: option --nope: is unknown"},
+        {"silent\n\nxattr\n", ":3: option --xattr: is a curl option that cofetch does not"},
+        {"url = \"http://h/\n", ":1: the value of url has no closing quote"},
+        {"silent = yes\n", ":1: option --silent: takes no value"},
+        {"-s yes\n", ":1: option -s: takes no value"},
+        {"max-time = soon\n", ":1: option --max-time: seconds expected, got 'soon'"},
+        {"max-time\n", ":1: option --max-time: needs SECS"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char want[128];
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(bad[i][0], f);
+        fclose(f);
+        snprintf(want, sizeof want, "cofetch: %s%s", path, bad[i][1]);
+        assert_int_equal(parse(&cfg, "-K", path, "http://h/", NULL), EXIT_USAGE);
+        if (!strstr(errbuf, want))
+            fail_msg("'%s' lacks '%s'", errbuf, want);
+        config_free(&cfg);
+    }
+    unlink(path);
+    assert_int_equal(parse(&cfg, "-K", "/nonexistent.cfg", NULL), EXIT_USAGE);
+    assert_non_null(strstr(errbuf, "option --config: cannot read '/nonexistent.cfg'"));
+    config_free(&cfg);
+}
+
 static void expect_usage(const char *needle, const char *a, const char *b, const char *c)
 {
     struct config cfg;
@@ -125,8 +274,39 @@ static void test_usage_errors(void **state)
 {
     (void)state;
     expect_usage("--bogus: is unknown", "--bogus", NULL, NULL);
-    expect_usage("-Z: is unknown", "-Z", NULL, NULL);
-    expect_usage("--parallel: needs N", "--parallel", NULL, NULL);
+    expect_usage("-~: is unknown", "-~", NULL, NULL);
+    /* curl's own options that cofetch does not take say so (curl 7.88's names). */
+    expect_usage("option --compressed-ssh: is a curl option that cofetch does not support",
+                 "--compressed-ssh", NULL, NULL);
+    expect_usage("option --abstract-unix-socket: is a curl option", "--abstract-unix-socket", "/s",
+                 NULL);
+    expect_usage("option --xattr: is a curl option", "--xattr", NULL, NULL);
+    expect_usage("option --no-keepalive: is a curl option", "--no-keepalive", NULL, NULL);
+    expect_usage("option -F: is a curl option that cofetch does not support", "-F", "a=b", NULL);
+    expect_usage("option -#: is a curl option", "-s#", NULL, NULL);
+    expect_usage("option --nokeepalive: is unknown", "--nokeepalive", NULL, NULL);
+    expect_usage("--parallel-max: needs N", "--parallel-max", NULL, NULL);
+    expect_usage("'-' is no file name (the bodies on stdout: --body)", "-o", "-", NULL);
+    expect_usage("--output-dir: a directory expected", "--output-dir", "", NULL);
+    expect_usage("option --data: cannot read '/nonexistent'", "-d", "@/nonexistent", NULL);
+    expect_usage("option --resolve: 'HOST:PORT:ADDRESS' expected, got 'h:80'", "--resolve", "h:80",
+                 NULL);
+    expect_usage("option --connect-to: 'HOST:PORT:CONNECT-TO-HOST:PORT' expected", "--connect-to",
+                 "a:1:b", NULL);
+    expect_usage("option --time-cond: 'soonish' is neither a date nor a file", "-z", "soonish",
+                 NULL);
+    expect_usage("option --range: a range like 0-499", "-r", "abc", NULL);
+    expect_usage("option --limit-rate: bytes per second", "--limit-rate", "fast", NULL);
+    expect_usage("option --cookie: cannot read '/nonexistent'", "-b", "/nonexistent", NULL);
+    expect_usage("option --retry-max-time: seconds expected", "--retry-max-time", "x", NULL);
+    expect_usage("-C - takes the offset from the saved file", "-C", "-", "http://h/");
+    expect_usage("--data @- and --write-out @- would both read stdin", "-d", "@-", "-w@-");
+    expect_usage("--json @- and --write-out @- would both read stdin", "--json", "@-", "-w@-");
+    expect_usage("option --etag-compare: cannot read '/nonexistent'", "--etag-compare",
+                 "/nonexistent", NULL);
+    expect_usage("option --continue-at: a byte offset or '-' expected", "-C", "x", NULL);
+    expect_usage("option --data-urlencode: cannot read '/nonexistent'", "--data-urlencode",
+                 "n@/nonexistent", NULL);
     expect_usage("a number from 0", "-j", "-3", NULL);
     expect_usage("gather, queue or chain", "--mode", "fast", NULL);
     expect_usage("K/N", "--shard", "0/3", NULL);
@@ -139,7 +319,7 @@ static void test_usage_errors(void **state)
     expect_usage("drop --sync", "--compare", "--sync", NULL);
     expect_usage("seconds", "--max-time", "soon", NULL);
     expect_usage("N, N/s", "--rate", "5/w", NULL);
-    expect_usage("needs --output-dir", "--no-clobber", NULL, NULL);
+    expect_usage("--no-clobber needs -o, -O", "--no-clobber", NULL, NULL);
     /* Command lines that did nothing and exited 0. */
     expect_usage("is a URL, not a format", "-s", "-w", "http://h/x");
     expect_usage("URL argument 2 is empty", "http://h/", "", NULL);
@@ -201,9 +381,15 @@ static void test_table_sorted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),           cmocka_unit_test(test_values),
-        cmocka_unit_test(test_then_implies_chain), cmocka_unit_test(test_proto_modifiers),
-        cmocka_unit_test(test_usage_errors),       cmocka_unit_test(test_help_names_every_option),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_then_implies_chain),
+        cmocka_unit_test(test_proto_modifiers),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_curl_meanings),
+        cmocka_unit_test(test_libcurl_options),
+        cmocka_unit_test(test_config_file),
+        cmocka_unit_test(test_help_names_every_option),
         cmocka_unit_test(test_table_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "base/hash.h"
 #include "input/linecheck.h"
 #include "output/outdir.h"
@@ -199,6 +201,22 @@ static void canonical(const char *url, struct buf *out)
 
     out->n = 0;
     out->s[0] = '\0';
+    if (!sep) { /* as fetched: with the scheme libcurl guesses */
+        CURLU *u = curl_url();
+        char *scheme = NULL;
+        struct buf full;
+        assert_int_equal(curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME), CURLUE_OK);
+        assert_int_equal(curl_url_get(u, CURLUPART_SCHEME, &scheme, 0), CURLUE_OK);
+        full.n = 0;
+        full.s[0] = '\0';
+        puts_(&full, scheme);
+        puts_(&full, "://");
+        puts_(&full, url);
+        curl_free(scheme);
+        curl_url_cleanup(u);
+        canonical(full.s, out);
+        return;
+    }
     if (sep) {
         const char *auth = sep + 3;
         size_t alen = strcspn(auth, "/?#");
@@ -300,7 +318,7 @@ static void test_generated_files(void **state)
     (void)state;
 
     assert_non_null(mkdtemp(dir));
-    assert_int_equal(outdir_open(&od, dir, 0), 0);
+    assert_int_equal(outdir_open(&od, dir, 0, 0), 0);
     for (int i = 0; i < 1500; i++) {
         struct outfile f = {.fd = -1};
         gen(&b);

@@ -153,7 +153,7 @@ comp() {
     fi
 }
 comp '--summary' 'cofetch --summ' cofetch --summ
-comp '--no-clobber' 'cofetch --no' cofetch --no
+comp '--no-clobber' 'cofetch --no-' cofetch --no-
 comp '--http1.1 --http2' 'cofetch --htt' cofetch --htt
 comp "$HELP_LONG" 'cofetch --' cofetch --
 comp 'chain gather queue' 'cofetch --mode ' cofetch --mode ''
@@ -162,7 +162,8 @@ comp 'chain' 'cofetch -s --mode=ch' cofetch -s --mode = ch
 comp 'list.txt' 'cofetch -i li' cofetch -i li
 comp 'list.txt' 'cofetch --input li' cofetch --input li
 comp 'list.txt' 'cofetch --journal li' cofetch --journal li
-comp 'outd' 'cofetch -o ou' cofetch -o ou
+comp 'outd' 'cofetch --output-dir ou' cofetch --output-dir ou
+comp 'outfile' 'cofetch -o outf' cofetch -o outf
 comp 'outd' 'cofetch --output-dir=ou' cofetch --output-dir = ou
 comp 'ca.pem' 'cofetch --cacert ca' cofetch --cacert ca
 comp '@body.json' 'cofetch -d @bo' cofetch -d @bo
@@ -240,11 +241,11 @@ done
 zpty -d z
 EOF
     local -a lines=("cofetch --summ" "cofetch --no-c" "cofetch --mode q" "cofetch --mode=ch"
-        "cofetch -i li" "cofetch --input=li" "cofetch -o ou" "cofetch --cacert c"
-        "cofetch -d @bo" "cofetch -X PU" "cofetch -s --time")
+        "cofetch -i li" "cofetch --input=li" "cofetch --output-dir ou" "cofetch --cacert c"
+        "cofetch -d @bo" "cofetch -X PU" "cofetch -s --timel")
     local -a want=("<cofetch --summary >" "<cofetch --no-clobber >" "<cofetch --mode queue >"
         "<cofetch --mode=chain >" "<cofetch -i list.txt >" "<cofetch --input=list.txt >"
-        "<cofetch -o outd/>" "<cofetch --cacert ca.pem >" "<cofetch -d @body.json >"
+        "<cofetch --output-dir outd/>" "<cofetch --cacert ca.pem >" "<cofetch -d @body.json >"
         "<cofetch -X PUT >" "<cofetch -s --timeline >")
     (cd "$tmp" && timeout 60 zsh -f drive.zsh "$tmp/out" "${lines[@]}")
     local i got
@@ -278,7 +279,8 @@ check_fish() {
     fcomp '--mode=chain' 'cofetch --mode=ch'
     fcomp 'list.txt' 'cofetch -i li'
     fcomp 'list.txt' 'cofetch --journal li'
-    fcomp 'outd/' 'cofetch -o ou'
+    fcomp 'outd/' 'cofetch --output-dir ou'
+    fcomp 'outfile' 'cofetch -o outf'
     fcomp 'ca.pem' 'cofetch --cacert c'
     fcomp '@body.json' 'cofetch -d @bo'
     fcomp '--data=@body.json' 'cofetch --data=@bo'

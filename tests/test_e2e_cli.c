@@ -305,13 +305,14 @@ static void test_no_clobber_skips(void **state)
     (void)state;
 
     assert_non_null(mkdtemp(dir));
-    assert_int_equal(run(NULL, &out, &err, "-s", "-o", dir, "--no-clobber", url, NULL), 0);
+    assert_int_equal(run(NULL, &out, &err, "-s", "--output-dir", dir, "--no-clobber", url, NULL),
+                     0);
     free(out);
     free(err);
     assert_int_equal(cf_test_http_get(cli_env.srv.port, "/count?reset=1", NULL, &resp), 0);
     cf_test_response_free(&resp);
-    assert_int_equal(run(NULL, &out, &err, "-s", "--jsonl", "-o", dir, "--no-clobber", url, NULL),
-                     0);
+    assert_int_equal(
+        run(NULL, &out, &err, "-s", "--jsonl", "--output-dir", dir, "--no-clobber", url, NULL), 0);
     assert_non_null(strstr(out, "\"skipped\":\"exists\""));
     assert_non_null(strstr(out, "\"ok\":true"));
     free(out);
@@ -644,7 +645,7 @@ static void test_sigint_mid_batch(void **state)
     char dir[] = "/tmp/cofetch-e2e-out-XXXXXX";
     char *argv[] = {"cofetch",
                     "--summary",
-                    "-o",
+                    "--output-dir",
                     dir,
                     "-w",
                     "%{urlnum} %{exitcode}\\n",
@@ -688,9 +689,9 @@ static void test_output_dir_hostile(void **state)
     char *out, *err;
     (void)state;
     assert_non_null(mkdtemp(dir));
-    int rc =
-        run(NULL, &out, &err, "-o", dir, "--jsonl", cli_url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"),
-            cli_url("/status/404?/../../.hidden"), NULL);
+    int rc = run(NULL, &out, &err, "--output-dir", dir, "--jsonl",
+                 cli_url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"), cli_url("/status/404?/../../.hidden"),
+                 NULL);
     assert_int_equal(rc, 0);
     assert_int_equal(t_count_files(dir), 2);
     DIR *d = opendir(dir);
@@ -729,7 +730,7 @@ static void test_output_dir_whole_bodies(void **state)
         n += (size_t)snprintf(in + n, sizeof in - n, "%s\n", cli_url("/bytes?n=%ld", sizes[i]));
     n += (size_t)snprintf(in + n, sizeof in - n, "%s\n", cli_url("/chunked?n=300&size=999"));
     snprintf(in + n, sizeof in - n, "%s\n", cli_url("/chunked?n=70&size=1000&truncate=1"));
-    int rc = run(in, &out, &err, "-o", dir, "-j", "20", "-w",
+    int rc = run(in, &out, &err, "--output-dir", dir, "-j", "20", "-w",
                  "%{exitcode} %{filename_effective}\\n", NULL);
     assert_int_equal(rc, 1); /* the truncated one failed */
     for (line = out; *line; line = strchr(line, '\n') + 1) {

@@ -87,8 +87,8 @@ static void test_parallel_over_open_files_limit(void **state)
 
     /* Queue mode and -o (two files a fetch) under the same hard limit. */
     char dir[160];
-    char *argv2[] = {"cofetch", "-i", list, "--mode",  "queue", "-j",
-                     "500",     "-o", dir,  "--jsonl", NULL};
+    char *argv2[] = {"cofetch", "-i",           list, "--mode",  "queue", "-j",
+                     "500",     "--output-dir", dir,  "--jsonl", NULL};
     snprintf(dir, sizeof dir, "%s/out-nofile", cli_env.tmpdir);
     memset(&r, 0, sizeof r);
     r.argv = argv2;
@@ -266,7 +266,7 @@ static void test_output_dir_sigint_during_bodies(void **state)
 {
     char dir[160];
     char *argv[40] = {
-        "cofetch", "-o", dir, "-j", "20", "-w", "%{exitcode} %{filename_effective}\\n"};
+        "cofetch", "--output-dir", dir, "-j", "20", "-w", "%{exitcode} %{filename_effective}\\n"};
     int argc = 7;
     struct cli_run r;
     (void)state;

@@ -9,6 +9,7 @@
  * tasks can wait in cf_fetch at once on one loop.
  *
  *   cf_client_new / _free     one client per loop; cf_fetch uses the loop's client
+ *   cf_client_close           write the cookie jar, then free the client
  *   cf_request_init           a request with safe defaults
  *   cf_fetch                  perform a request (may suspend)
  *   cf_response_header        a response header by name
@@ -47,6 +48,15 @@ struct cf_client_opts {
                                    Each transfer in flight holds one: small values save
                                    memory with many small bodies, and cost read calls
                                    with big ones */
+    /* Cookies: one engine for every fetch of the client (libcurl's, in a CURLSH sharing
+     * CURL_LOCK_DATA_COOKIE), on when any of these is set: what a response sets, every
+     * later request to that site sends, across fetches (a chain's login step and the
+     * next). */
+    int cookies;             /* on, starting empty */
+    const char *cookie_file; /* cookies to start with (curl's -b FILE: Netscape format or
+                                Set-Cookie lines), read by cf_client_new (a file that
+                                cannot be read adds none, as in libcurl) */
+    const char *cookie_jar;  /* written by cf_client_close (curl's -c FILE) */
 };
 
 /* Create the loop's client and register it with the loop (one per loop; cf_fetch
@@ -57,8 +67,22 @@ struct cf_client_opts {
 int cf_client_new(cf_client **out, cf_loop *loop, const struct cf_client_opts *opts);
 
 /* Free a client with no fetch in flight (tasks in cf_fetch must have finished:
- * cf_loop_run() returns only after they have). NULL is a no-op. */
+ * cf_loop_run() returns only after they have). NULL is a no-op. The cookie jar is not
+ * written: see cf_client_close. */
 void cf_client_free(cf_client *c);
+
+/* cf_client_free after writing the cookie jar (cookie_jar), if any. Returns 0, or
+ * CF_EIO when the jar could not be written (the client is freed all the same). NULL is
+ * a no-op returning 0. Never suspends. */
+int cf_client_close(cf_client *c);
+
+/* Sets more options on an attempt's easy handle (a CURL *): called before each attempt,
+ * after every option the request's fields set, so it may set any CURLOPT_* through
+ * libcurl itself (proxy, credentials, --resolve lists ...) and override those. What it
+ * points libcurl at must outlive the fetch; the handle is reset after the attempt.
+ * Runs on the loop's stack; it must not suspend nor touch the handle's callbacks or
+ * private data. Returns 0, or a CF_E* code: the fetch then fails with it. */
+typedef int cf_easy_fn(void *ctx, void *easy);
 
 /* Where a response body goes. */
 enum cf_sink {
@@ -104,11 +128,21 @@ struct cf_request {
     int retries;            /* extra attempts for transient failures (default 0) */
     double retry_delay;     /* first backoff, seconds (default 1; doubles, jittered) */
     int retry_all_5xx;      /* also retry 500, 502, 504 ... (429/503 always are) */
+    int retry_all_errors;   /* retry every failure but a cancel, whatever the method
+                               (curl --retry-all-errors) */
+    double retry_max_time;  /* no retry once this many seconds have passed since the
+                               first attempt began (0 = no limit) */
     enum cf_sink sink;
     int sink_fd;
     cf_sink_fn *sink_fn;
     void *sink_ctx;
-    int verbose; /* libcurl's verbose trace on stderr */
+    int verbose;           /* libcurl's verbose trace on stderr */
+    long long resume_from; /* ask for the body from this byte on (CURLOPT_RESUME_FROM_LARGE;
+                              0, the default: all of it). A server that answers with
+                              the whole body fails the fetch (CF_EPROTO); a 416 is
+                              libcurl's success: nothing was left to fetch */
+    cf_easy_fn *easy_fn;   /* more easy-handle options, or NULL (the default) */
+    void *easy_ctx;        /* easy_fn's first argument (borrowed until cf_fetch returns) */
 };
 
 /* Fill *req with the defaults above and the given URL. Never fails. */
@@ -157,11 +191,12 @@ struct cf_response {
 
 /* Retries (req->retries > 0): a connect failure, HTTP 429 or 503, and for an idempotent
  * method (GET, HEAD, PUT, DELETE, OPTIONS, TRACE; a POST is sent once) a timeout or, with
- * retry_all_5xx, any 5xx, is tried again after retry_delay * 2^(k-1) seconds (k = 1, 2, ...),
- * capped at 30 s, with equal jitter (a uniform pick in [d/2, d]); a Retry-After header
- * (seconds or HTTP-date) is a minimum, and one above 300 s ends the retries. The body of
- * a response that will be retried is not delivered; a fetch whose fd/callback sink has
- * already received bytes is not retried. The backoff sleeps (cancellable) without a slot.
+ * retry_all_5xx, any 5xx (with retry_all_errors: any failure, an HTTP status >= 400 under
+ * fail_on_http_error too, whatever the method), is tried again after retry_delay * 2^(k-1) seconds
+ * (k = 1, 2, ...), capped at 30 s, with equal jitter (a uniform pick in [d/2, d]); a Retry-After
+ * header (seconds or HTTP-date) is a minimum, and one above 300 s ends the retries. The body of a
+ * response that will be retried is not delivered; a fetch whose fd/callback sink has already
+ * received bytes is not retried. The backoff sleeps (cancellable) without a slot.
  *
  * Fairness: a transfer takes at most 1 MiB of body per call into libcurl and is paused
  * until the loop has run the others (a body that decodes to gigabytes cannot freeze

@@ -111,6 +111,9 @@ int cf_client_new(cf_client **out, cf_loop *loop, const struct cf_client_opts *o
                            opts->max_host_connections > 0 ? (size_t)opts->max_host_connections : 0);
     if (rc)
         goto fail;
+    rc = cf_cookies_init(&c->cookies, opts);
+    if (rc)
+        goto fail;
     rc = cf_multi_init(c, opts);
     if (rc)
         goto fail;
@@ -123,6 +126,7 @@ int cf_client_new(cf_client **out, cf_loop *loop, const struct cf_client_opts *o
 fail_multi:
     cf_multi_cleanup(c);
 fail:
+    cf_cookies_free(&c->cookies);
     cf_ratelimit_free(&c->rate);
     cf_sem_free(c->slots);
     free(c);
@@ -137,10 +141,22 @@ void cf_client_free(cf_client *c)
         cf_loop_set_local(c->loop, &client_key, NULL);
     cf_multi_cleanup(c);
     cf_easy_pool_free(&c->pool);
+    cf_cookies_free(&c->cookies); /* after the pool: no handle uses it now */
     cf_ratelimit_free(&c->rate);
     cf_sem_free(c->slots);
     free(c);
     cf_curl_mem_release();
+}
+
+int cf_client_close(cf_client *c)
+{
+    int rc;
+
+    if (!c)
+        return 0;
+    rc = cf_cookies_save(&c->cookies);
+    cf_client_free(c);
+    return rc;
 }
 
 cf_client *cf_client_current(void)

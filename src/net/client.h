@@ -13,6 +13,7 @@
 #include "cofetch/fetch.h"
 #include "cofetch/sem.h"
 #include "connections.h"
+#include "cookies.h"
 #include "easy_pool.h"
 #include "ratelimit.h"
 #include "sockets.h"
@@ -41,6 +42,7 @@ struct cf_client {
     /* libcurl's default CA bundle is a readable file (as of cf_client_new): then its
      * default CA directory is not used, so the CA store is built once and cached. */
     int default_ca_file;
+    struct cf_cookies cookies; /* the cookie engine, when asked for (cookies.c) */
     /* Limits (fetch.c waits for them). */
     cf_sem *slots; /* max_in_flight permits, or NULL */
     struct cf_ratelimit rate;

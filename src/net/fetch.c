@@ -158,6 +158,8 @@ static int fetch_again_on_loop(void *arg)
     f->wait = -1;
     if (f->x.may_retry && !f->x.delivered && cf_retry_transient(f->req, f->rc, resp->status))
         f->wait = cf_retry_backoff(f->c, f->req, resp->attempts + 1, cf_retry_after(resp));
+    if (f->req->retry_max_time > 0 && resp->end - resp->start >= f->req->retry_max_time)
+        f->wait = -1;
     f->last = f->wait < 0;
     if (!f->last)
         a->wait = f->wait;

@@ -4,7 +4,8 @@
  * Transient: a failed connect (nothing was sent), HTTP 429 and 503 (the server asks to
  * come back); for an idempotent method (RFC 9110: not POST or PATCH, say) also a timeout
  * and, with retry_all_5xx, every other 5xx, which may follow a request the server acted
- * on. The wait before attempt k (k = 2, 3, ...) is exponential with
+ * on. With retry_all_errors every failure is (-f's HTTP errors too) but a cancel.
+ * The wait before attempt k (k = 2, 3, ...) is exponential with
  * "equal jitter": d = retry_delay * 2^(k-2), capped at CF_RETRY_MAX_BACKOFF (30 s),
  * then a uniform pick in [d/2, d]. A Retry-After header (seconds or HTTP-date) is a
  * minimum on top of that; one asking for more than CF_RETRY_MAX_AFTER (300 s) is taken
@@ -36,6 +37,9 @@ static int idempotent(const struct cf_request *req)
 
 int cf_retry_transient(const struct cf_request *req, int code, long status)
 {
+    if (req->retry_all_errors && code != CF_ECANCELED &&
+        (code != 0 || (req->fail_on_http_error && status >= 400)))
+        return 1;            /* a status that -f makes a failure: known before the body arrives */
     if (code == CF_ECONNECT) /* nothing was sent */
         return 1;
     if (code == CF_ETIMEDOUT)

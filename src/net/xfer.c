@@ -84,6 +84,7 @@ int cf_xfer_end(struct cf_xfer *x, struct cf_attempt *a, int rc)
         describe_failure(x, rc);
     curl_slist_free_all(x->headers);
     x->headers = NULL;
+    cf_cookies_unuse(&x->client->cookies, x->easy);
     cf_easy_put(&x->client->pool, x->easy);
     x->easy = NULL;
     return rc;

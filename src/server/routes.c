@@ -82,6 +82,44 @@ static void handle_delay(struct srv_conn *conn, struct evhttp_request *req,
     srv_job_start_delay(conn, req, s, NULL);
 }
 
+/* A "Range: bytes=A-[B]" request for an n-byte /bytes body (up to 1 MiB): 206 with
+ * those bytes, or 416 when A is past the end. 1 when it answered, 0 (no such header, or
+ * another form): the whole body. */
+static int bytes_range(struct evhttp_request *req, uint64_t n)
+{
+    const char *r = evhttp_find_header(evhttp_request_get_input_headers(req), "Range");
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    unsigned long long a, b = n ? n - 1 : 0;
+    char cr[80];
+    int end = 0;
+    struct evbuffer *buf;
+
+    if (!r || (sscanf(r, "bytes=%llu-%n", &a, &end) != 1 || end == 0))
+        return 0;
+    if (r[end] && (sscanf(r + end, "%llu", &b) != 1 || b < a))
+        return 0;
+    if (a >= n) {
+        snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)n);
+        evhttp_add_header(out, "Content-Range", cr);
+        srv_reply_text(req, 416, "range not satisfiable\n");
+        return 1;
+    }
+    if (b >= n)
+        b = n - 1;
+    buf = evbuffer_new();
+    if (!buf || srv_add_pattern(buf, a, (size_t)(b - a + 1)) != 0) {
+        evhttp_send_reply(req, 500, NULL, NULL);
+    } else {
+        snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", a, b, (unsigned long long)n);
+        evhttp_add_header(out, "Content-Range", cr);
+        evhttp_add_header(out, "Content-Type", "application/octet-stream");
+        evhttp_send_reply(req, 206, "Partial Content", buf);
+    }
+    if (buf)
+        evbuffer_free(buf);
+    return 1;
+}
+
 static void handle_bytes(struct srv_conn *conn, struct evhttp_request *req,
                          const struct evkeyvalq *q)
 {
@@ -91,6 +129,8 @@ static void handle_bytes(struct srv_conn *conn, struct evhttp_request *req,
         srv_reply_text(req, 400, "bad parameter: n must be an integer in [0, 10737418240]\n");
         return;
     }
+    if (n <= 1024 * 1024 && bytes_range(req, n))
+        return;
     srv_job_start_bytes(conn, req, n);
 }
 
@@ -229,6 +269,34 @@ static void handle_headers(struct evhttp_request *req)
     evbuffer_add(body, "}\n", 2);
     reply_json(req, body);
     evbuffer_free(body);
+}
+
+/* /etag?v=TAG: 200 "etag\n" with ETag: TAG, or 304 when If-None-Match is TAG. */
+static void handle_etag(struct evhttp_request *req, const struct evkeyvalq *q)
+{
+    const char *v = evhttp_find_header(q, "v");
+    const char *inm = evhttp_find_header(evhttp_request_get_input_headers(req), "If-None-Match");
+
+    if (!v) {
+        srv_reply_text(req, 400, "bad parameter: v is the ETag\n");
+        return;
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(req), "ETag", v);
+    if (inm && strcmp(inm, v) == 0)
+        evhttp_send_reply(req, 304, "Not Modified", NULL);
+    else
+        srv_reply_text(req, 200, "etag\n");
+}
+
+/* /setcookie?c=COOKIE: 200 "ok\n" with a Set-Cookie: COOKIE header (one per c). */
+static void handle_setcookie(struct evhttp_request *req, const struct evkeyvalq *q)
+{
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+
+    for (const struct evkeyval *h = q->tqh_first; h != NULL; h = h->next.tqe_next)
+        if (strcmp(h->key, "c") == 0)
+            evhttp_add_header(out, "Set-Cookie", h->value);
+    srv_reply_text(req, 200, "ok\n");
 }
 
 /* /echo: the request as the server saw it, one JSON object: method, uri (as sent), headers
@@ -382,6 +450,8 @@ void srv_route_dispatch(cf_server *srv, struct srv_conn *conn, struct evhttp_req
     case SRV_ROUTE_RESET: handle_reset(conn, req, q); break;
     case SRV_ROUTE_HEADERS: handle_headers(req); break;
     case SRV_ROUTE_ECHO: handle_echo(req); break;
+    case SRV_ROUTE_SETCOOKIE: handle_setcookie(req, q); break;
+    case SRV_ROUTE_ETAG: handle_etag(req, q); break;
     case SRV_ROUTE_NEXT: handle_next(srv, conn, req, q); break;
     case SRV_ROUTE_RETRY: handle_retry(srv, req, q); break;
     case SRV_ROUTE_COUNT: handle_count(srv, req, q); break;

@@ -12,7 +12,8 @@
  * 1 MiB; other methods get libevent's 501, larger bodies 413; unknown paths get 404):
  *   /delay?s=SECONDS           200 "slept S\n" (S printed with %g) after S seconds
  *                              (plain decimal, fractions allowed, 0..3600).
- *   /bytes?n=N                 200 with N bytes (0..10 GiB), byte i = 'a' + i % 26,
+ *   /bytes?n=N                 200 with N bytes (0..10 GiB), byte i = 'a' + i % 26
+ *                              (up to 1 MiB: "Range: bytes=A-[B]" gets 206 or 416),
  *                              Content-Length N; large bodies stream in 128 KiB pieces
  *                              as the connection drains.
  *   /status/CODE[?retry_after=S]  that status (100..599, else 400), body "status CODE\n"
@@ -37,6 +38,9 @@
  *                              "body_len":N,"body":B}; headers in arrival order; in U and B
  *                              control bytes and bytes >= 0x7f are \u00XX (one per byte),
  *                              so the bytes sent can be compared exactly. application/json.
+ *   /etag?v=TAG                200 "etag\n" with "ETag: TAG", or 304 (no body) when the
+ *                              request's If-None-Match is TAG.
+ *   /setcookie?c=COOKIE        200 "ok\n" with "Set-Cookie: COOKIE" (one per c parameter).
  *   /next?n=N[&s=S][&then=T]   after S seconds (default 0), body "<url>/bytes?n=N\n", or
  *                              "<url>/delay?s=T\n" with then=T; <url> is cf_server_url().
  *   /retry?fail=K[&id=ID][&after=S]  per ID (default ""), the first K requests get 503 with

@@ -32,6 +32,8 @@ enum srv_route {
     SRV_ROUTE_COUNT,
     SRV_ROUTE_GZIP,
     SRV_ROUTE_ECHO,
+    SRV_ROUTE_SETCOOKIE,
+    SRV_ROUTE_ETAG,
     SRV_ROUTE_STALL, /* the fault endpoints (faults.c) */
     SRV_ROUTE_CHUNKED,
     SRV_ROUTE_SHORT,

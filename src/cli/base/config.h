@@ -13,6 +13,7 @@
 
 #include "cofetch/fetch.h"
 
+struct curl_slist;
 struct mode;
 struct tmpl;
 struct writeout;
@@ -21,6 +22,12 @@ enum out_format { OUT_TEXT, OUT_JSON, OUT_WRITEOUT, OUT_BODY };
 
 /* Default -j: fetches (gather), chains (chain) or workers (queue) at once. */
 enum { DEFAULT_PARALLEL = 50 };
+
+/* -o FILE or -O, paired with the URLs in order as curl pairs them: the Nth of them is for
+ * the Nth URL (urlnum N - 1) of the whole input. */
+struct outspec {
+    const char *file; /* -o FILE, or NULL for -O (the URL's last path segment) */
+};
 
 struct config {
     /* input */
@@ -51,11 +58,16 @@ struct config {
     /* output */
     enum out_format format;
     struct writeout *writeout; /* -w, compiled (owned) */
-    const char *outdir;
+    const char *outdir;        /* --output-dir DIR */
+    struct outspec *outputs;   /* -o / -O in order (owned array) */
+    size_t noutputs;
+    int remote_name_all; /* --remote-name-all: -O for every URL without -o/-O */
+    int create_dirs;     /* --create-dirs */
     int no_clobber;
     int timeline;
     int summary; /* -1: when stderr is a terminal; 0/1 forced */
     int silent;
+    int show_error; /* -S: a failed fetch is also told on stderr */
     int verbose;
     int jsonl_body; /* --jsonl-body: the response body in each JSON record */
 
@@ -63,8 +75,11 @@ struct config {
     const char *method;
     const char **headers; /* NULL-terminated (owned array) */
     size_t nheaders;
-    char *data; /* -d (owned) */
+    char *data; /* -d and its kin, joined as curl joins them (owned) */
     size_t data_len;
+    int json;    /* --json given: JSON Content-Type and Accept unless -H sets them */
+    int get;     /* -G: data goes in the query, the method is GET */
+    char *query; /* -G: the data, for the query (owned; data is then NULL) */
     int location;
     long max_redirs;
     double max_time;
@@ -84,6 +99,39 @@ struct config {
     long long max_filesize;
     int fail;
     int fail_fast;
+    int retry_all_errors;  /* --retry-all-errors */
+    double retry_max_time; /* --retry-max-time SECS (0: no limit) */
+
+    /* curl options set through libcurl on each attempt (run/curlopts.c); NULL or 0
+     * when not given */
+    const char *proxy;             /* -x */
+    const char *noproxy;           /* --noproxy */
+    const char *proxy_user;        /* -U, --proxy-user */
+    const char *user;              /* -u, --user */
+    const char *bearer;            /* --oauth2-bearer */
+    const char *cookie;            /* -b NAME=VALUE...: sent as they are */
+    const char *cookie_file;       /* -b FILE: read into the batch's cookie engine */
+    const char *cookie_jar;        /* -c FILE: the engine's cookies written at the end */
+    struct curl_slist *resolve;    /* --resolve (owned) */
+    struct curl_slist *connect_to; /* --connect-to (owned) */
+    const char *referer;           /* -e, without ";auto" */
+    char *referer_buf;             /* -e's text before ";auto" (owned) */
+    int autoreferer;               /* -e ...;auto */
+    long long limit_rate;          /* --limit-rate, bytes per second */
+    long ipresolve;                /* -4 / -6: CURL_IPRESOLVE_V4 / _V6 (0: whatever) */
+    const char *interface;         /* --interface */
+    const char *cert;              /* -E, --cert */
+    const char *key;               /* --key */
+    const char *range;             /* -r, --range */
+    long time_cond;                /* -z: CURL_TIMECOND_IFMODSINCE / _IFUNMODSINCE (0: none) */
+    long long time_value;          /* -z: the time, seconds since the epoch */
+    const char *etag_save;         /* --etag-save FILE: each response's ETag written there */
+    long long resume_from;         /* -C N */
+    int resume_auto;               /* -C -: from the size of the -o/-O file */
+    int curlopts;                  /* any of the above given: the hook is set */
+
+    char **owned; /* what -K files said (owned): strings above may point into them */
+    size_t nowned;
 
     /* actions */
     int help;

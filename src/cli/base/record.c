@@ -16,7 +16,8 @@ void rec_init(struct rec *r)
 
 void rec_clear(struct rec *r)
 {
-    struct strbuf body = r->body, urlbuf = r->urlbuf, err = r->err, saved = r->saved;
+    struct strbuf body = r->body, urlbuf = r->urlbuf, err = r->err, saved = r->saved,
+                  requrl = r->requrl;
 
     cf_response_free(&r->resp);
     if (r->has_body_fd)
@@ -25,11 +26,13 @@ void rec_clear(struct rec *r)
     sb_reset(&urlbuf);
     sb_reset(&err);
     sb_reset(&saved);
+    sb_reset(&requrl);
     memset(r, 0, sizeof *r);
     r->body = body;
     r->urlbuf = urlbuf;
     r->err = err;
     r->saved = saved;
+    r->requrl = requrl;
 }
 
 void rec_free(struct rec *r)
@@ -42,6 +45,7 @@ void rec_free(struct rec *r)
     sb_free(&r->urlbuf);
     sb_free(&r->err);
     sb_free(&r->saved);
+    sb_free(&r->requrl);
 }
 
 void rec_fail(struct rec *r, int code, const char *fmt, ...)

@@ -37,6 +37,7 @@ struct rec {
     struct cf_response resp;
     struct strbuf body;   /* the body, when kept (--body, or a chain's next step) */
     struct strbuf urlbuf; /* a chain step's URL, built from its template */
+    struct strbuf requrl; /* -G: the URL fetched, the data in its query */
     int body_fd;          /* --body: the body past BODY_MEM_MAX, in an unlinked temporary
                              file (-1 or 0 when none: see rec_init; owned) */
     int has_body_fd;

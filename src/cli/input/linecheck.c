@@ -113,7 +113,8 @@ int line_check(const char *s, size_t len, const char *protos, char *why, size_t 
         snprintf(why, whylen, "out of memory");
         return -1;
     }
-    uc = curl_url_set(u, CURLUPART_URL, s, 0);
+    /* No "scheme://": libcurl guesses it as curl does (http, or ftp for "ftp.host"...). */
+    uc = curl_url_set(u, CURLUPART_URL, s, CURLU_GUESS_SCHEME);
     if (uc) {
         snprintf(why, whylen, "not a URL (%s)", curl_url_strerror(uc));
         goto out;

@@ -12,11 +12,17 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
+
+#include <curl/curl.h>
 
 #include "base/exitcode.h"
 #include "base/strbuf.h"
 #include "cofetch/error.h"
 #include "input/linecheck.h"
+#include "options/curlnames.h"
+#include "options/curlrc.h"
+#include "options/data.h"
 #include "options/options.h"
 #include "output/writeout.h"
 #include "run/mode.h"
@@ -25,15 +31,28 @@
 enum opt {
     O_BODY,
     O_CACERT,
+    O_CERT,
     O_CAPATH,
     O_COLSEP,
     O_COMPARE,
     O_COMPRESSED,
+    O_CONFIG,
     O_CONNECT_TIMEOUT,
+    O_CONTINUE_AT,
+    O_CONNECT_TO,
+    O_COOKIE,
+    O_COOKIE_JAR,
+    O_CREATE_DIRS,
     O_DATA,
+    O_DATA_BINARY,
+    O_DATA_RAW,
+    O_DATA_URLENCODE,
     O_DEMO,
+    O_ETAG_COMPARE,
+    O_ETAG_SAVE,
     O_FAIL,
     O_FAIL_FAST,
+    O_GET,
     O_HEADER,
     O_HELP,
     O_HTTP1_1,
@@ -41,33 +60,57 @@ enum opt {
     O_INPUT,
     O_INPUT_FORMAT,
     O_INSECURE,
+    O_INTERFACE,
+    O_IPV4,
+    O_IPV6,
     O_JOURNAL,
     O_JSON,
+    O_JSONL,
     O_JSONL_BODY,
+    O_KEY,
+    O_LIMIT_RATE,
     O_LOCATION,
     O_MAX_FILESIZE,
     O_MAX_REDIRS,
     O_MAX_TIME,
     O_MODE,
     O_NO_CLOBBER,
+    O_NOPROXY,
+    O_OAUTH2_BEARER,
+    O_OUTPUT,
     O_OUTPUT_DIR,
     O_PARALLEL,
+    O_PARALLEL_MAX,
     O_PER_HOST,
     O_PROTO,
+    O_PROXY,
+    O_PROXY_USER,
+    O_RANGE,
     O_RATE,
+    O_REFERER,
+    O_REMOTE_NAME,
+    O_REMOTE_NAME_ALL,
     O_REQUEST,
+    O_RESOLVE,
     O_RETRY,
+    O_RETRY_ALL_ERRORS,
+    O_RETRY_CONNREFUSED,
     O_RETRY_DELAY,
     O_RETRY_FAILED,
+    O_RETRY_MAX_TIME,
     O_SERVE,
     O_SHARD,
+    O_SHOW_ERROR,
     O_SILENT,
     O_SPEED_LIMIT,
     O_SPEED_TIME,
     O_SUMMARY,
     O_SYNC,
     O_THEN,
+    O_TIME_COND,
     O_TIMELINE,
+    O_URL,
+    O_USER,
     O_USER_AGENT,
     O_VERBOSE,
     O_VERSION,
@@ -93,17 +136,40 @@ static const struct option table[] = {
     {"body", 0, ARG_NONE, O_BODY, G_OUTPUT, NULL, "write the bodies alone to stdout"},
     {"cacert", 0, ARG_REQ, O_CACERT, G_FETCH, "FILE", "CA bundle to verify peers with"},
     {"capath", 0, ARG_REQ, O_CAPATH, G_FETCH, "DIR", "CA directory (hashed) to verify peers with"},
+    {"cert", 'E', ARG_REQ, O_CERT, G_FETCH, "FILE", "TLS client certificate (PEM)"},
     {"colsep", 0, ARG_REQ, O_COLSEP, G_INPUT, "SEP",
      "lines are rows split on SEP ('\\t': tab): {1} {2} {line} in URL, -d, -H"},
     {"compare", 0, ARG_NONE, O_COMPARE, G_MODE, NULL,
      "run with --sync, then the mode; show both (fetches twice)"},
     {"compressed", 0, ARG_NONE, O_COMPRESSED, G_FETCH, NULL, "ask for a compressed response"},
+    {"config", 'K', ARG_REQ, O_CONFIG, G_INPUT, "FILE",
+     "read options (and url = lines) from FILE, curl's syntax"},
     {"connect-timeout", 0, ARG_REQ, O_CONNECT_TIMEOUT, G_FETCH, "SECS", "longest time to connect"},
-    {"data", 'd', ARG_REQ, O_DATA, G_FETCH, "DATA", "POST this body (@FILE reads a file)"},
+    {"connect-to", 0, ARG_REQ, O_CONNECT_TO, G_FETCH, "H:P:H2:P2",
+     "connect to H2:P2 for H:P (repeatable)"},
+    {"continue-at", 'C', ARG_REQ, O_CONTINUE_AT, G_FETCH, "OFFSET",
+     "resume at byte OFFSET ('-': the size of the -o/-O file)"},
+    {"cookie", 'b', ARG_REQ, O_COOKIE, G_FETCH, "DATA|FILE",
+     "send cookies NAME=V; ... or start from a cookie FILE"},
+    {"cookie-jar", 'c', ARG_REQ, O_COOKIE_JAR, G_FETCH, "FILE",
+     "write the batch's cookies to FILE at the end"},
+    {"create-dirs", 0, ARG_NONE, O_CREATE_DIRS, G_OUTPUT, NULL,
+     "create the directories -o, -O and --output-dir name"},
+    {"data", 'd', ARG_REQ, O_DATA, G_FETCH, "DATA",
+     "POST DATA (@FILE: CR/LF dropped; pieces join with &)"},
+    {"data-ascii", 0, ARG_REQ, O_DATA, G_FETCH, "DATA", "the same as -d"},
+    {"data-binary", 0, ARG_REQ, O_DATA_BINARY, G_FETCH, "DATA", "as -d, but @FILE is sent as is"},
+    {"data-raw", 0, ARG_REQ, O_DATA_RAW, G_FETCH, "DATA", "as -d, but @ is no file"},
+    {"data-urlencode", 0, ARG_REQ, O_DATA_URLENCODE, G_FETCH, "DATA",
+     "as -d, URL-encoded (TEXT, NAME=TEXT, NAME@FILE, @FILE)"},
     {"demo", 0, ARG_NONE, O_DEMO, G_OTHER, NULL, "show sync vs gather, a queue and a chain"},
+    {"etag-compare", 0, ARG_REQ, O_ETAG_COMPARE, G_FETCH, "FILE",
+     "send If-None-Match with the ETag in FILE"},
+    {"etag-save", 0, ARG_REQ, O_ETAG_SAVE, G_FETCH, "FILE", "write the response's ETag to FILE"},
     {"fail", 'f', ARG_NONE, O_FAIL, G_FETCH, NULL, "HTTP status >= 400 is a failure"},
     {"fail-fast", 0, ARG_NONE, O_FAIL_FAST, G_FETCH, NULL,
      "stop at the first failure, cancel the rest"},
+    {"get", 'G', ARG_NONE, O_GET, G_FETCH, NULL, "send the -d data in the URL's query, with GET"},
     {"header", 'H', ARG_REQ, O_HEADER, G_FETCH, "LINE", "add a request header (repeatable)"},
     {"help", 'h', ARG_NONE, O_HELP, G_OTHER, NULL, "this help"},
     {"http1.1", 0, ARG_NONE, O_HTTP1_1, G_FETCH, NULL, "use HTTP/1.1"},
@@ -113,32 +179,66 @@ static const struct option table[] = {
     {"input-format", 0, ARG_REQ, O_INPUT_FORMAT, G_INPUT, "FMT",
      "lines (default) or vegeta: JSON lines' \"body\" is base64"},
     {"insecure", 'k', ARG_NONE, O_INSECURE, G_FETCH, NULL, "skip TLS certificate checks"},
+    {"interface", 0, ARG_REQ, O_INTERFACE, G_FETCH, "NAME", "send from this interface or address"},
+    {"ipv4", '4', ARG_NONE, O_IPV4, G_FETCH, NULL, "resolve names to IPv4 addresses only"},
+    {"ipv6", '6', ARG_NONE, O_IPV6, G_FETCH, NULL, "resolve names to IPv6 addresses only"},
     {"journal", 0, ARG_REQ, O_JOURNAL, G_INPUT, "FILE",
      "record finished lines in FILE; a rerun skips them (resume)"},
-    {"jsonl", 0, ARG_NONE, O_JSON, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
+    {"json", 0, ARG_REQ, O_JSON, G_FETCH, "DATA",
+     "POST JSON DATA (@FILE) with JSON Content-Type, Accept"},
+    {"jsonl", 0, ARG_NONE, O_JSONL, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
     {"jsonl-body", 0, ARG_NONE, O_JSONL_BODY, G_OUTPUT, NULL,
      "--jsonl, with each response body in its record"},
+    {"key", 0, ARG_REQ, O_KEY, G_FETCH, "FILE", "private key of --cert"},
+    {"limit-rate", 0, ARG_REQ, O_LIMIT_RATE, G_FETCH, "SPEED",
+     "at most SPEED bytes/s per fetch (k/M/G suffixes)"},
     {"location", 'L', ARG_NONE, O_LOCATION, G_FETCH, NULL, "follow redirects (off by default)"},
     {"max-filesize", 0, ARG_REQ, O_MAX_FILESIZE, G_FETCH, "BYTES",
      "largest body accepted (k/M/G suffixes)"},
-    {"max-redirs", 0, ARG_REQ, O_MAX_REDIRS, G_FETCH, "N", "most redirects with -L (10)"},
+    {"max-redirs", 0, ARG_REQ, O_MAX_REDIRS, G_FETCH, "N", "most redirects with -L (50)"},
     {"max-time", 'm', ARG_REQ, O_MAX_TIME, G_FETCH, "SECS", "longest time for one fetch"},
     {"mode", 0, ARG_REQ, O_MODE, G_MODE, "MODE", "gather (default), queue or chain"},
-    {"no-clobber", 0, ARG_NONE, O_NO_CLOBBER, G_OUTPUT, NULL, "with -o, keep existing files"},
-    {"output-dir", 'o', ARG_REQ, O_OUTPUT_DIR, G_OUTPUT, "DIR",
-     "save each body in DIR, named after its URL"},
-    {"parallel", 'j', ARG_REQ, O_PARALLEL, G_MODE, "N", "at most N at once (50; 0 = no limit)"},
+    {"no-clobber", 0, ARG_NONE, O_NO_CLOBBER, G_OUTPUT, NULL,
+     "keep existing files: -o, -O, --output-dir"},
+    {"noproxy", 0, ARG_REQ, O_NOPROXY, G_FETCH, "HOSTS", "hosts reached without the proxy"},
+    {"oauth2-bearer", 0, ARG_REQ, O_OAUTH2_BEARER, G_FETCH, "TOKEN",
+     "send Authorization: Bearer TOKEN"},
+    {"output", 'o', ARG_REQ, O_OUTPUT, G_OUTPUT, "FILE",
+     "save the next URL's body in FILE (one -o per URL)"},
+    {"output-dir", 0, ARG_REQ, O_OUTPUT_DIR, G_OUTPUT, "DIR",
+     "-o/-O files go in DIR; alone: every body, named after its URL"},
+    {"parallel", 'Z', ARG_OPT, O_PARALLEL, G_MODE, "[N]",
+     "curl's -Z (always on); with N the same as -j N"},
+    {"parallel-max", 'j', ARG_REQ, O_PARALLEL_MAX, G_MODE, "N",
+     "at most N at once (50; 0 = no limit)"},
     {"per-host", 0, ARG_REQ, O_PER_HOST, G_FETCH, "N", "at most N connections per host"},
     {"proto", 0, ARG_REQ, O_PROTO, G_INPUT, "LIST",
      "allowed schemes, curl syntax (default http,https)"},
+    {"proxy", 'x', ARG_REQ, O_PROXY, G_FETCH, "URL", "use this proxy (SCHEME://HOST:PORT)"},
+    {"proxy-user", 'U', ARG_REQ, O_PROXY_USER, G_FETCH, "USER:PASS", "the proxy's credentials"},
+    {"range", 'r', ARG_REQ, O_RANGE, G_FETCH, "RANGE", "only these bytes (0-499, 500-, -500)"},
     {"rate", 0, ARG_REQ, O_RATE, G_FETCH, "N[/U]", "at most N fetch starts per s (or /m, /h, /d)"},
+    {"referer", 'e', ARG_REQ, O_REFERER, G_FETCH, "URL", "send this Referer (;auto: and follow)"},
+    {"remote-name", 'O', ARG_NONE, O_REMOTE_NAME, G_OUTPUT, NULL,
+     "save the next URL's body under its last path segment"},
+    {"remote-name-all", 0, ARG_NONE, O_REMOTE_NAME_ALL, G_OUTPUT, NULL,
+     "-O for every URL that has no -o"},
     {"request", 'X', ARG_REQ, O_REQUEST, G_FETCH, "METHOD", "request method"},
+    {"resolve", 0, ARG_REQ, O_RESOLVE, G_FETCH, "H:P:ADDR", "resolve H:P to ADDR (repeatable)"},
     {"retry", 0, ARG_REQ, O_RETRY, G_FETCH, "N", "retry transient failures N times"},
+    {"retry-all-errors", 0, ARG_NONE, O_RETRY_ALL_ERRORS, G_FETCH, NULL,
+     "with --retry, retry every failure"},
+    {"retry-connrefused", 0, ARG_NONE, O_RETRY_CONNREFUSED, G_FETCH, NULL,
+     "with --retry, retry a refused connect (always done)"},
     {"retry-delay", 0, ARG_REQ, O_RETRY_DELAY, G_FETCH, "SECS", "first retry wait (1)"},
     {"retry-failed", 0, ARG_NONE, O_RETRY_FAILED, G_INPUT, NULL,
      "with --journal, redo the lines that failed before"},
+    {"retry-max-time", 0, ARG_REQ, O_RETRY_MAX_TIME, G_FETCH, "SECS",
+     "no retry past SECS since the first attempt"},
     {"serve", 0, ARG_OPT, O_SERVE, G_OTHER, "[PORT]", "run the demo server until Ctrl-C"},
     {"shard", 0, ARG_REQ, O_SHARD, G_INPUT, "K/N", "only lines in shard K of N (1 <= K <= N)"},
+    {"show-error", 'S', ARG_NONE, O_SHOW_ERROR, G_OUTPUT, NULL,
+     "each failed fetch also on stderr (with -s too)"},
     {"silent", 's', ARG_NONE, O_SILENT, G_OUTPUT, NULL, "no summary, no progress"},
     {"speed-limit", 'Y', ARG_REQ, O_SPEED_LIMIT, G_FETCH, "BYTES",
      "abort a fetch slower than BYTES/s for --speed-time (1)"},
@@ -147,7 +247,11 @@ static const struct option table[] = {
     {"sync", 0, ARG_NONE, O_SYNC, G_MODE, NULL, "one fetch at a time, in order (the baseline)"},
     {"then", 0, ARG_REQ, O_THEN, G_MODE, "TEMPLATE",
      "chain step: {url} {effective_url} {status} {body} {header:N} {line}"},
+    {"time-cond", 'z', ARG_REQ, O_TIME_COND, G_FETCH, "TIME|FILE",
+     "only if modified since (-TIME: unmodified)"},
     {"timeline", 0, ARG_NONE, O_TIMELINE, G_OUTPUT, NULL, "timing table and Gantt chart"},
+    {"url", 0, ARG_REQ, O_URL, G_INPUT, "URL", "a URL to fetch (as an argument is)"},
+    {"user", 'u', ARG_REQ, O_USER, G_FETCH, "USER:PASS", "server credentials (Basic)"},
     {"user-agent", 'A', ARG_REQ, O_USER_AGENT, G_FETCH, "NAME", "User-Agent to send"},
     {"verbose", 'v', ARG_NONE, O_VERBOSE, G_OUTPUT, NULL, "details of each fetch on stderr"},
     {"version", 'V', ARG_NONE, O_VERSION, G_OTHER, NULL, "versions of cofetch and its libraries"},
@@ -309,7 +413,6 @@ static int parse_proto(const char *s, char *protos, size_t cap)
     return 0;
 }
 
-/* Reads a whole file ("-": stdin) for -d @FILE and -w @FILE. */
 /* Whether path is a readable file holding a PEM certificate: 0, or -1. A bad CA file
  * fails here, naming it, instead of failing every https fetch on its own. */
 static int check_pem(const char *path)
@@ -325,24 +428,6 @@ static int check_pem(const char *path)
                 strncmp(line, "-----BEGIN TRUSTED CERTIFICATE-----", 35) == 0;
     fclose(f);
     return found ? 0 : -1;
-}
-
-static int slurp(const char *path, struct strbuf *out)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    char buf[8192];
-    size_t n;
-    int rc = 0;
-
-    if (!f)
-        return CF_EIO;
-    while (rc == 0 && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        rc = sb_add(out, buf, n);
-    if (rc == 0 && ferror(f))
-        rc = CF_EIO;
-    if (f != stdin)
-        fclose(f);
-    return rc;
 }
 
 static int push(const char ***arr, size_t *n, const char *s, int null_end)
@@ -362,7 +447,13 @@ struct parser {
     FILE *err;
     int format_given[4];
     const char *stdin_by; /* the option that read stdin (-d @-, -w @-), or NULL */
+    const char *file;     /* -K: the file being read, and its line */
+    unsigned long lineno;
+    int depth; /* -K files within -K files */
 };
+
+static int parse_args(struct parser *ps, int n, char **args);
+static const struct option *find_short(char c);
 
 /* An option value "@-" reads stdin: once at most. 0 or EXIT_USAGE. */
 static int usage(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -382,11 +473,203 @@ static int usage(struct parser *ps, const char *fmt, ...)
 {
     va_list ap;
     fputs("cofetch: ", ps->err);
+    if (ps->file)
+        fprintf(ps->err, "%s:%lu: ", ps->file, ps->lineno);
     va_start(ap, fmt);
     vfprintf(ps->err, fmt, ap);
     va_end(ap);
     fputs("\ncofetch: try 'cofetch --help' for more information\n", ps->err);
     return EXIT_USAGE;
+}
+
+/* -d, --data-binary, --data-raw, --data-urlencode, --json: one piece of the body, joined
+ * to what is there as curl joins them (with '&', but a --json piece with nothing). */
+static int add_data(struct parser *ps, const struct option *o, const char *val)
+{
+    struct config *cfg = ps->cfg;
+    struct strbuf sb = STRBUF_INIT;
+    const char *file = NULL;
+    /* a literal: take_stdin keeps it to name the option later */
+    const char *opt = o->id == O_DATA_BINARY      ? "--data-binary"
+                      : o->id == O_DATA_RAW       ? "--data-raw"
+                      : o->id == O_DATA_URLENCODE ? "--data-urlencode"
+                      : o->id == O_JSON           ? "--json"
+                                                  : "--data";
+    int rc = 0;
+
+    if (cfg->data && (rc = sb_add(&sb, cfg->data, cfg->data_len)) == 0 && o->id != O_JSON)
+        rc = sb_add(&sb, "&", 1);
+    if (rc == 0 && o->id == O_DATA_URLENCODE) {
+        const char *at = strchr(val, '=') ? NULL : strchr(val, '@');
+        if (at && strcmp(at + 1, "-") == 0 && (rc = take_stdin(ps, "@-", opt)) != 0) {
+            sb_free(&sb);
+            return rc;
+        }
+        rc = data_urlencode(val, &sb, &file);
+    } else if (rc == 0 && val[0] == '@' && o->id != O_DATA_RAW) {
+        if ((rc = take_stdin(ps, val, opt)) != 0) {
+            sb_free(&sb);
+            return rc;
+        }
+        file = val + 1;
+        rc = o->id == O_DATA ? data_read_text(file, &sb) : data_read(file, &sb);
+    } else if (rc == 0) {
+        rc = sb_adds(&sb, val);
+    }
+    if (rc) {
+        sb_free(&sb);
+        if (rc == CF_ENOMEM || !file)
+            return usage(ps, "out of memory");
+        return usage(ps, "option %s: cannot read '%s'", opt, file);
+    }
+    free(cfg->data);
+    cfg->data_len = sb.len;
+    cfg->data = sb.buf ? sb.buf : calloc(1, 1);
+    if (o->id == O_JSON)
+        cfg->json = 1;
+    return cfg->data ? 0 : usage(ps, "out of memory");
+}
+
+static int add_output(struct parser *ps, const char *file)
+{
+    struct config *cfg = ps->cfg;
+    struct outspec *p;
+
+    if (file && (!*file || strcmp(file, "-") == 0))
+        return usage(ps, "option --output: '%s' is no file name (the bodies on stdout: --body)",
+                     file);
+    p = realloc(cfg->outputs, (cfg->noutputs + 1) * sizeof *p);
+    if (!p)
+        return usage(ps, "out of memory");
+    p[cfg->noutputs++].file = file;
+    cfg->outputs = p;
+    return 0;
+}
+
+/* --resolve HOST:PORT:ADDR[,ADDR] (also +HOST... and -HOST:PORT) and --connect-to
+ * HOST:PORT:HOST2:PORT2 (parts may be empty): at least fields - 1 colons, then onto the
+ * list for libcurl (CURLOPT_RESOLVE, CURLOPT_CONNECT_TO), which reads the rest. */
+static int add_list(struct parser *ps, struct curl_slist **list, const char *val, int fields)
+{
+    const char *opt = fields == 3 ? "--resolve" : "--connect-to";
+    int colons = 0;
+    struct curl_slist *l;
+
+    for (const char *p = val; *p; p++)
+        colons += *p == ':';
+    if (fields == 3 && val[0] == '-' ? colons < 1 : colons < fields - 1)
+        return usage(ps, "option %s: '%s' expected, got '%s'", opt,
+                     fields == 3 ? "HOST:PORT:ADDRESS" : "HOST:PORT:CONNECT-TO-HOST:PORT", val);
+    l = curl_slist_append(*list, val);
+    if (!l)
+        return usage(ps, "out of memory");
+    *list = l;
+    ps->cfg->curlopts = 1;
+    return 0;
+}
+
+/* -z [+|-|=]DATE or FILE, as curl reads it: a date curl_getdate() knows, else the file's
+ * modification time. Neither: a usage error (curl warns and drops the condition). */
+static int time_cond(struct parser *ps, const char *val)
+{
+    struct config *cfg = ps->cfg;
+    const char *when = val;
+    time_t now = time(NULL), t;
+    struct stat st;
+
+    cfg->time_cond = CURL_TIMECOND_IFMODSINCE;
+    if (*when == '+' || *when == '-' || *when == '=') {
+        cfg->time_cond = *when == '-'   ? CURL_TIMECOND_IFUNMODSINCE
+                         : *when == '=' ? CURL_TIMECOND_LASTMOD
+                                        : CURL_TIMECOND_IFMODSINCE;
+        when++;
+    }
+    t = curl_getdate(when, &now);
+    if (t != (time_t)-1)
+        cfg->time_value = (long long)t;
+    else if (stat(when, &st) == 0)
+        cfg->time_value = (long long)st.st_mtime;
+    else
+        return usage(ps, "option --time-cond: '%s' is neither a date nor a file", val);
+    cfg->curlopts = 1;
+    return 0;
+}
+
+/* Keeps s (a -K file's text) until config_free. 0 or -1. */
+static int keep(struct config *cfg, char *s)
+{
+    char **p = s ? realloc(cfg->owned, (cfg->nowned + 1) * sizeof *p) : NULL;
+
+    if (!p) {
+        free(s);
+        return -1;
+    }
+    p[cfg->nowned++] = s;
+    cfg->owned = p;
+    return 0;
+}
+
+/* One option line of a -K file, applied as the command line's are. */
+static int config_line(void *ctx, unsigned long lineno, const char *opt, const char *value)
+{
+    struct parser *ps = ctx;
+    char *args[2];
+    int n = 1;
+
+    ps->lineno = lineno;
+    if (value && opt[1] == '-') { /* --name=value: a switch given a value is refused */
+        char *a = malloc(strlen(opt) + strlen(value) + 2);
+        if (a)
+            sprintf(a, "%s=%s", opt, value);
+        if (keep(ps->cfg, a))
+            return usage(ps, "out of memory");
+        args[0] = a;
+    } else {
+        if (value) {
+            const struct option *o = opt[1] && !opt[2] ? find_short(opt[1]) : NULL;
+            if (o && o->arg == ARG_NONE)
+                return usage(ps, "option %s: takes no value", opt);
+            if (keep(ps->cfg, strdup(value)))
+                return usage(ps, "out of memory");
+            args[n++] = ps->cfg->owned[ps->cfg->nowned - 1];
+        }
+        if (keep(ps->cfg, strdup(opt)))
+            return usage(ps, "out of memory");
+        args[0] = ps->cfg->owned[ps->cfg->nowned - 1];
+    }
+    return parse_args(ps, n, args);
+}
+
+/* -K FILE ("-": stdin): its lines, each naming its file and line when it is bad. */
+static int read_config(struct parser *ps, const char *path)
+{
+    const char *file = ps->file;
+    unsigned long lineno = ps->lineno;
+    FILE *f;
+    char why[160];
+    unsigned long at;
+    int rc;
+
+    if (ps->depth >= 8)
+        return usage(ps, "option --config: '%s': -K files nested too deep", path);
+    if (strcmp(path, "-") == 0 && (rc = take_stdin(ps, "@-", "--config")) != 0)
+        return rc;
+    f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!f)
+        return usage(ps, "option --config: cannot read '%s': %s", path, strerror(errno));
+    ps->depth++;
+    ps->file = strcmp(path, "-") == 0 ? "(stdin)" : path;
+    rc = curlrc_read(f, config_line, ps, &at, why, sizeof why);
+    if (rc == -1) {
+        ps->lineno = at;
+        rc = at ? usage(ps, "%s", why) : usage(ps, "option --config: cannot read '%s'", path);
+    }
+    if (f != stdin)
+        fclose(f);
+    ps->depth--;
+    ps->file = file;
+    ps->lineno = lineno;
+    return rc;
 }
 
 #define BAD_VALUE(what) usage(ps, "option --%s: %s expected, got '%s'", o->lname, what, val)
@@ -414,6 +697,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         cfg->capath = val;
         break;
     }
+    case O_CERT: /* -E, --cert */ cfg->cert = val, cfg->curlopts = 1; break;
     case O_COLSEP: /* --colsep */
         if (!val[0])
             return BAD_VALUE("a separator");
@@ -421,28 +705,62 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         break;
     case O_COMPARE: /* --compare */ cfg->compare = 1; break;
     case O_COMPRESSED: /* --compressed */ cfg->compressed = 1; break;
+    case O_CONFIG: /* -K, --config */ return read_config(ps, val);
     case O_CONNECT_TIMEOUT: /* --connect-timeout */
         if (parse_secs(val, &cfg->connect_timeout))
             return BAD_VALUE("seconds");
         break;
-    case O_DATA: { /* -d, --data */
-        struct strbuf sb = STRBUF_INIT;
-        int rc = take_stdin(ps, val, "--data");
-        if (rc)
-            return rc;
-        rc = val[0] == '@' ? slurp(val + 1, &sb) : sb_adds(&sb, val);
-        if (rc) {
-            sb_free(&sb);
-            return usage(ps, "option --data: cannot read '%s'", val + 1);
+    case O_CONTINUE_AT: /* -C, --continue-at */
+        cfg->resume_auto = strcmp(val, "-") == 0;
+        if (!cfg->resume_auto && parse_size(val, &cfg->resume_from))
+            return BAD_VALUE("a byte offset or '-'");
+        break;
+    case O_CONNECT_TO: /* --connect-to */ return add_list(ps, &cfg->connect_to, val, 4);
+    case O_COOKIE: /* -b, --cookie */
+        if (strchr(val, '=')) {
+            cfg->cookie = val, cfg->curlopts = 1;
+        } else {
+            FILE *f = strcmp(val, "-") == 0 ? NULL : fopen(val, "r");
+            if (!f)
+                return usage(ps, "option --cookie: cannot read '%s'", val);
+            fclose(f);
+            cfg->cookie_file = val;
         }
-        free(cfg->data);
-        cfg->data_len = sb.len;
-        cfg->data = sb.buf ? sb.buf : calloc(1, 1);
+        break;
+    case O_COOKIE_JAR: /* -c, --cookie-jar */
+        if (!*val || strcmp(val, "-") == 0)
+            return BAD_VALUE("a file");
+        cfg->cookie_jar = val;
+        break;
+    case O_CREATE_DIRS: /* --create-dirs */ cfg->create_dirs = 1; break;
+    case O_DATA:           /* -d, --data, --data-ascii */
+    case O_DATA_BINARY:    /* --data-binary */
+    case O_DATA_RAW:       /* --data-raw */
+    case O_DATA_URLENCODE: /* --data-urlencode */
+    case O_JSON: /* --json */ return add_data(ps, o, val);
+    case O_DEMO: /* --demo */ cfg->demo = 1; break;
+    case O_ETAG_COMPARE: { /* --etag-compare: the file as curl reads it, "" when empty */
+        struct strbuf sb = STRBUF_INIT;
+        if (data_read_text(val, &sb) != 0) {
+            sb_free(&sb);
+            return usage(ps, "option --etag-compare: cannot read '%s'", val);
+        }
+        char *h = malloc(sb.len + 32);
+        if (h)
+            sprintf(h, "If-None-Match: %s", sb.len ? sb_cstr(&sb) : "\"\"");
+        sb_free(&sb);
+        if (keep(cfg, h) || push(&cfg->headers, &cfg->nheaders, h, 1))
+            return usage(ps, "out of memory");
         break;
     }
-    case O_DEMO: /* --demo */ cfg->demo = 1; break;
+    case O_ETAG_SAVE: /* --etag-save */
+        if (!*val)
+            return BAD_VALUE("a file");
+        cfg->etag_save = val;
+        break;
     case O_FAIL: /* -f, --fail */ cfg->fail = 1; break;
     case O_FAIL_FAST: /* --fail-fast */ cfg->fail_fast = 1; break;
+    case O_GET: /* -G, --get */ cfg->get = 1; break;
     case O_HEADER: /* -H, --header */
         if (!strchr(val, ':') && !strchr(val, ';'))
             return usage(ps, "option --header: 'Name: value' expected, got '%s'", val);
@@ -462,8 +780,11 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         cfg->input_vegeta = strcmp(val, "vegeta") == 0;
         break;
     case O_INSECURE: /* -k, --insecure */ cfg->insecure = 1; break;
+    case O_INTERFACE: /* --interface */ cfg->interface = val, cfg->curlopts = 1; break;
+    case O_IPV4: /* -4, --ipv4 */ cfg->ipresolve = CURL_IPRESOLVE_V4, cfg->curlopts = 1; break;
+    case O_IPV6: /* -6, --ipv6 */ cfg->ipresolve = CURL_IPRESOLVE_V6, cfg->curlopts = 1; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
-    case O_JSON: /* --jsonl */
+    case O_JSONL: /* --jsonl */
         cfg->format = OUT_JSON;
         ps->format_given[OUT_JSON] = 1;
         break;
@@ -471,6 +792,12 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         cfg->format = OUT_JSON;
         cfg->jsonl_body = 1;
         ps->format_given[OUT_JSON] = 1;
+        break;
+    case O_KEY: /* --key */ cfg->key = val, cfg->curlopts = 1; break;
+    case O_LIMIT_RATE: /* --limit-rate */
+        if (parse_size(val, &cfg->limit_rate))
+            return BAD_VALUE("bytes per second (k/M/G suffixes)");
+        cfg->curlopts = 1;
         break;
     case O_LOCATION: /* -L, --location */ cfg->location = 1; break;
     case O_MAX_FILESIZE: /* --max-filesize */
@@ -492,9 +819,20 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         cfg->mode_given = 1;
         break;
     case O_NO_CLOBBER: /* --no-clobber */ cfg->no_clobber = 1; break;
-    case O_OUTPUT_DIR: /* -o, --output-dir */ cfg->outdir = val; break;
-    case O_PARALLEL: /* -j, --parallel */
-    case O_WORKERS:  /* --workers */
+    case O_NOPROXY: /* --noproxy */ cfg->noproxy = val, cfg->curlopts = 1; break;
+    case O_OAUTH2_BEARER: /* --oauth2-bearer */ cfg->bearer = val, cfg->curlopts = 1; break;
+    case O_OUTPUT: /* -o, --output */ return add_output(ps, val);
+    case O_OUTPUT_DIR: /* --output-dir */
+        if (!*val)
+            return BAD_VALUE("a directory");
+        cfg->outdir = val;
+        break;
+    case O_PARALLEL: /* -Z, --parallel [N] */
+        if (!val)
+            break; /* curl's switch: fetches are always concurrent here */
+        /* fall through */
+    case O_PARALLEL_MAX: /* -j, --parallel-max */
+    case O_WORKERS:      /* --workers */
         if (parse_long(val, 0, 1000000, &cfg->parallel))
             return BAD_VALUE("a number from 0");
         break;
@@ -506,15 +844,45 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (parse_proto(val, cfg->protos, sizeof cfg->protos))
             return BAD_VALUE("a list like '=https' or 'http,https'");
         break;
+    case O_PROXY: /* -x, --proxy */ cfg->proxy = val, cfg->curlopts = 1; break;
+    case O_PROXY_USER: /* -U, --proxy-user */ cfg->proxy_user = val, cfg->curlopts = 1; break;
+    case O_RANGE: /* -r, --range */
+        if (!*val || strspn(val, "0123456789-,") != strlen(val) || !strchr(val, '-'))
+            return BAD_VALUE("a range like 0-499, 500- or -500");
+        cfg->range = val, cfg->curlopts = 1;
+        break;
     case O_RATE: /* --rate */
         if (parse_rate(val, &cfg->rate))
             return BAD_VALUE("N, N/s, N/m, N/h or N/d");
         break;
+    case O_REFERER: { /* -e, --referer */
+        const char *semi = strstr(val, ";auto");
+        cfg->autoreferer = semi && semi[5] == '\0';
+        if (cfg->autoreferer) { /* the text before ";auto", kept in the config */
+            free(cfg->referer_buf);
+            cfg->referer_buf = strndup(val, (size_t)(semi - val));
+            if (!cfg->referer_buf)
+                return usage(ps, "out of memory");
+            val = cfg->referer_buf;
+        }
+        cfg->referer = *val ? val : NULL;
+        cfg->curlopts = 1;
+        break;
+    }
+    case O_REMOTE_NAME: /* -O, --remote-name */ return add_output(ps, NULL);
+    case O_REMOTE_NAME_ALL: /* --remote-name-all */ cfg->remote_name_all = 1; break;
     case O_REQUEST: /* -X, --request */ cfg->method = val; break;
     case O_RETRY: /* --retry */
         if (parse_long(val, 0, 1000, &l))
             return BAD_VALUE("a number");
         cfg->retry = (int)l;
+        break;
+    case O_RESOLVE: /* --resolve */ return add_list(ps, &cfg->resolve, val, 3);
+    case O_RETRY_ALL_ERRORS: /* --retry-all-errors */ cfg->retry_all_errors = 1; break;
+    case O_RETRY_CONNREFUSED: /* --retry-connrefused: a refused connect is retried anyway */ break;
+    case O_RETRY_MAX_TIME: /* --retry-max-time */
+        if (parse_secs(val, &cfg->retry_max_time))
+            return BAD_VALUE("seconds");
         break;
     case O_RETRY_DELAY: /* --retry-delay */
         if (parse_secs(val, &cfg->retry_delay))
@@ -531,6 +899,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (parse_shard(val, &cfg->shard_k, &cfg->shard_n))
             return BAD_VALUE("K/N with 1 <= K <= N");
         break;
+    case O_SHOW_ERROR: /* -S, --show-error */ cfg->show_error = 1; break;
     case O_SILENT: /* -s, --silent */ cfg->silent = 1; break;
     case O_SUMMARY: /* --summary */ cfg->summary = 1; break;
     case O_SPEED_LIMIT: /* -Y, --speed-limit */
@@ -557,7 +926,13 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         cfg->thens = p;
         break;
     }
+    case O_TIME_COND: /* -z, --time-cond */ return time_cond(ps, val);
     case O_TIMELINE: /* --timeline */ cfg->timeline = 1; break;
+    case O_URL: /* --url */
+        if (push(&cfg->urls, &cfg->nurls, val, 0))
+            return usage(ps, "out of memory");
+        break;
+    case O_USER: /* -u, --user */ cfg->user = val, cfg->curlopts = 1; break;
     case O_USER_AGENT: /* -A, --user-agent */ cfg->user_agent = val; break;
     case O_VERBOSE: /* -v, --verbose */ cfg->verbose = 1; break;
     case O_VERSION: /* -V, --version */ cfg->version = 1; break;
@@ -573,7 +948,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
                          "first (-w FORMAT URL...)",
                          val);
         if (val[0] == '@') {
-            if (slurp(val + 1, &sb)) {
+            if (data_read(val + 1, &sb)) {
                 sb_free(&sb);
                 return usage(ps, "option --write-out: cannot read '%s'", val + 1);
             }
@@ -699,8 +1074,30 @@ static int check(struct parser *ps)
         return usage(ps, "--compare already runs the batch with --sync: drop --sync");
     if ((cfg->mode->flags & MODE_WORKERS) && cfg->parallel == 0)
         return usage(ps, "%s mode needs a number of workers (-j N with N >= 1)", cfg->mode->name);
-    if (cfg->no_clobber && !cfg->outdir)
-        return usage(ps, "--no-clobber needs --output-dir");
+    if (cfg->no_clobber && !cfg->outdir && !cfg->noutputs && !cfg->remote_name_all)
+        return usage(ps, "--no-clobber needs -o, -O, --remote-name-all or --output-dir");
+    if (cfg->resume_auto && !cfg->noutputs && !cfg->remote_name_all)
+        return usage(ps, "-C - takes the offset from the saved file: give -o, -O or "
+                         "--remote-name-all");
+    if (cfg->json)
+        for (int i = 0; i < 2; i++) {
+            static const char *const json_headers[2][2] = {
+                {"Content-Type", "Content-Type: application/json"},
+                {"Accept", "Accept: application/json"}};
+            const char *name = json_headers[i][0];
+            size_t n = strlen(name), k;
+            for (k = 0; k < cfg->nheaders; k++)
+                if (strncasecmp(cfg->headers[k], name, n) == 0 &&
+                    (cfg->headers[k][n] == ':' || cfg->headers[k][n] == ';'))
+                    break;
+            if (k == cfg->nheaders && push(&cfg->headers, &cfg->nheaders, json_headers[i][1], 1))
+                return usage(ps, "out of memory");
+        }
+    if (cfg->get && cfg->data) { /* -G: the data is the query; no body */
+        cfg->query = cfg->data;
+        cfg->data = NULL;
+        cfg->data_len = 0;
+    }
     if (cfg->retry_failed && !cfg->journal)
         return usage(ps, "--retry-failed needs --journal");
     return 0;
@@ -712,7 +1109,7 @@ void config_init(struct config *cfg)
     snprintf(cfg->protos, sizeof cfg->protos, "http,https");
     cfg->parallel = DEFAULT_PARALLEL;
     cfg->summary = -1;
-    cfg->max_redirs = 10;
+    cfg->max_redirs = 50;
     cfg->retry_delay = 1.0;
     cfg->http_version = CF_HTTP_ANY;
     cfg->mode = mode_default();
@@ -735,15 +1132,24 @@ void config_free(struct config *cfg)
         tmpl_free(cfg->header_tmpls[i]);
     free(cfg->header_tmpls);
     free(cfg->data);
+    free(cfg->query);
+    free(cfg->outputs);
+    free(cfg->referer_buf);
+    for (size_t i = 0; i < cfg->nowned; i++)
+        free(cfg->owned[i]);
+    free(cfg->owned);
+    curl_slist_free_all(cfg->resolve);
+    curl_slist_free_all(cfg->connect_to);
     memset(cfg, 0, sizeof *cfg);
 }
 
-int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
+/* Options and URLs, args[0..n): 0 or EXIT_USAGE. */
+static int parse_args(struct parser *ps, int argc, char **argv)
 {
-    struct parser ps = {.cfg = cfg, .err = err};
+    struct config *cfg = ps->cfg;
     int only_urls = 0;
 
-    for (int i = 1; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const struct option *o;
         const char *val = NULL;
@@ -751,7 +1157,7 @@ int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
 
         if (only_urls || a[0] != '-' || a[1] == '\0') {
             if (push(&cfg->urls, &cfg->nurls, a, 0))
-                return usage(&ps, "out of memory");
+                return usage(ps, "out of memory");
             continue;
         }
         if (strcmp(a, "--") == 0) {
@@ -763,19 +1169,22 @@ int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
             const char *eq = strchr(name, '=');
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
             o = find_long(name, len);
+            if (!o && curl_long_option(name, len))
+                return usage(ps, "option --%.*s: is a curl option that cofetch does not support",
+                             (int)len, name);
             if (!o)
-                return usage(&ps, "option --%.*s: is unknown", (int)len, name);
+                return usage(ps, "option --%.*s: is unknown", (int)len, name);
             if (eq && o->arg == ARG_NONE)
-                return usage(&ps, "option --%s: takes no value", o->lname);
+                return usage(ps, "option --%s: takes no value", o->lname);
             if (eq)
                 val = eq + 1;
             else if (o->arg == ARG_REQ) {
                 if (i + 1 >= argc)
-                    return usage(&ps, "option --%s: needs %s", o->lname, o->argname);
+                    return usage(ps, "option --%s: needs %s", o->lname, o->argname);
                 val = argv[++i];
             } else if (o->arg == ARG_OPT && i + 1 < argc && is_port(argv[i + 1]))
                 val = argv[++i];
-            rc = apply(&ps, o, val);
+            rc = apply(ps, o, val);
             if (rc)
                 return rc;
             continue;
@@ -783,8 +1192,10 @@ int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
         /* A cluster of short options: -sL, -j4, -j 4, -Hfoo. */
         for (const char *p = a + 1; *p; p++) {
             o = find_short(*p);
+            if (!o && curl_short_option(*p))
+                return usage(ps, "option -%c: is a curl option that cofetch does not support", *p);
             if (!o)
-                return usage(&ps, "option -%c: is unknown", *p);
+                return usage(ps, "option -%c: is unknown", *p);
             val = NULL;
             if (o->arg == ARG_REQ) {
                 if (p[1])
@@ -792,16 +1203,24 @@ int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
                 else if (i + 1 < argc)
                     val = argv[++i];
                 else
-                    return usage(&ps, "option -%c: needs %s", *p, o->argname);
+                    return usage(ps, "option -%c: needs %s", *p, o->argname);
             }
-            rc = apply(&ps, o, val);
+            rc = apply(ps, o, val);
             if (rc)
                 return rc;
             if (val)
                 break;
         }
     }
-    return check(&ps);
+    return 0;
+}
+
+int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
+{
+    struct parser ps = {.cfg = cfg, .err = err};
+    int rc = parse_args(&ps, argc - 1, argv + 1);
+
+    return rc ? rc : check(&ps);
 }
 
 void options_help(FILE *out)

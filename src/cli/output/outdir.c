@@ -1,5 +1,6 @@
 /*
- * outdir.c - safe names and temp-then-rename files under -o DIR.
+ * outdir.c - where bodies are saved: safe names and temp-then-rename files under
+ * --output-dir DIR (or the current directory), for -o FILE, -O and URL-derived names.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -7,10 +8,13 @@
 #include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "base/hash.h"
 #include "base/scheme.h"
@@ -41,11 +45,45 @@ static void sweep_parts(int dirfd)
     closedir(d);
 }
 
-int outdir_open(struct outdir *od, const char *path, int no_clobber)
+/* mkdir -p of the first len bytes of path, relative to dirfd. 0 or an errno value. */
+static int make_dirs(int dirfd, const char *path, size_t len)
 {
-    od->path = path;
+    char buf[PATH_MAX];
+
+    if (len >= sizeof buf)
+        return ENAMETOOLONG;
+    memcpy(buf, path, len);
+    buf[len] = '\0';
+    for (size_t i = 1; i <= len; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        buf[i] = '\0';
+        if (mkdirat(dirfd, buf, 0777) != 0 && errno != EEXIST)
+            return errno;
+        if (i < len)
+            buf[i] = '/';
+    }
+    return 0;
+}
+
+int outdir_open(struct outdir *od, const char *path, int no_clobber, int create_dirs)
+{
+    od->path = path ? path : ".";
     od->no_clobber = no_clobber;
+    od->create_dirs = create_dirs;
     od->buffers.held = 0;
+    if (!path) {
+        od->dirfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (od->dirfd < 0) {
+            fprintf(stderr, "cofetch: cannot open the current directory: %s\n", strerror(errno));
+            return CF_EIO;
+        }
+        return 0;
+    }
+    if (create_dirs && (errno = make_dirs(AT_FDCWD, path, strlen(path))) != 0) {
+        fprintf(stderr, "cofetch: cannot create %s: %s\n", path, strerror(errno));
+        return CF_EIO;
+    }
     if (mkdir(path, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "cofetch: cannot create %s: %s\n", path, strerror(errno));
         return CF_EIO;
@@ -79,6 +117,28 @@ static int looks_like_url(const char *s)
     return n && s[n + 1] == '/';
 }
 
+/* A URL without "scheme://" is named as the URL with the scheme libcurl guesses for it
+ * (as the fetch does): "host/x" as "http://host/x", "ftp.host/x" as "ftp://ftp.host/x". 0,
+ * or -1 (no guess: named as it is). */
+static int name_guessed(const char *url, char *out)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *full = NULL;
+    int rc = -1;
+
+    if (u && curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK && scheme &&
+        (full = malloc(strlen(scheme) + 3 + strlen(url) + 1)) != NULL) {
+        sprintf(full, "%s://%s", scheme, url);
+        outdir_name(full, out);
+        rc = 0;
+    }
+    free(full);
+    curl_free(scheme);
+    curl_url_cleanup(u);
+    return rc;
+}
+
 void outdir_name(const char *url, char *out)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -88,6 +148,8 @@ void outdir_name(const char *url, char *out)
     size_t n = 0;
     int cut = 0;
 
+    if (!sep && name_guessed(url, out) == 0)
+        return;
     /* Drop "http://" (keep other schemes), and the user info of every URL: credentials
      * never reach a file name. */
     if (sep && (size_t)(sep - url) == 4 && strncasecmp(url, "http", 4) == 0)
@@ -138,20 +200,90 @@ void outdir_name(const char *url, char *out)
     out[n] = '\0';
 }
 
+int outdir_remote_name(const char *url, char *out, size_t cap)
+{
+    CURLU *u = curl_url();
+    char *path = NULL;
+    const char *seg;
+    int rc = -1;
+
+    if (u && curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && path) {
+        seg = strrchr(path, '/');
+        seg = seg ? seg + 1 : path;
+        if (*seg && strcmp(seg, ".") != 0 && strcmp(seg, "..") != 0 && strlen(seg) < cap) {
+            snprintf(out, cap, "%s", seg);
+            rc = 0;
+        }
+    }
+    curl_free(path);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+int outdir_file_exists(struct outdir *od, const char *name)
+{
+    return faccessat(od->dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 int outdir_exists(struct outdir *od, const char *url, char *out)
 {
     outdir_name(url, out);
-    return faccessat(od->dirfd, out, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+    return outdir_file_exists(od, out);
 }
 
 int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct strbuf *err)
 {
-    static unsigned long counter;
+    char name[OUTDIR_NAME_MAX + 1];
 
-    outdir_name(url, f->name);
+    outdir_name(url, name);
+    return outdir_begin_file(od, name, f, err);
+}
+
+int outdir_begin_file(struct outdir *od, const char *name, struct outfile *f, struct strbuf *err)
+{
+    static unsigned long counter;
+    const char *slash = strrchr(name, '/');
+    int e;
+
+    f->fd = -1;
+    f->dirfd = od->dirfd;
+    f->own_dirfd = 0;
+    f->direct = 0;
+    if (strlen(name) >= sizeof f->name) {
+        errno = ENAMETOOLONG;
+        goto fail;
+    }
+    snprintf(f->name, sizeof f->name, "%s", name);
+    f->base = slash ? (size_t)(slash + 1 - name) : 0;
+    if (slash) { /* -o a/b/c: the file goes in a/b */
+        size_t dlen = slash == name ? 1 : (size_t)(slash - name);
+        char dir[sizeof f->name];
+        if (od->create_dirs && (e = make_dirs(od->dirfd, name, dlen)) != 0) {
+            errno = e;
+            goto fail;
+        }
+        snprintf(dir, sizeof dir, "%.*s", (int)dlen, name);
+        f->dirfd = openat(od->dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (f->dirfd < 0)
+            goto fail;
+        f->own_dirfd = 1;
+    }
+    {
+        struct stat st; /* a device or a FIFO (-o /dev/null) is written, never replaced */
+        if (fstatat(f->dirfd, name + f->base, &st, 0) == 0 && !S_ISREG(st.st_mode) &&
+            !S_ISDIR(st.st_mode)) {
+            f->fd = openat(f->dirfd, name + f->base, O_WRONLY | O_CLOEXEC);
+            if (f->fd < 0)
+                goto fail;
+            f->direct = 1;
+            bw_init(&f->body, f->fd, &od->buffers);
+            return 0;
+        }
+    }
     for (int tries = 0; tries < 100; tries++) {
         snprintf(f->tmp, sizeof f->tmp, ".cofetch-%ld-%lu.part", (long)getpid(), ++counter);
-        f->fd = openat(od->dirfd, f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        f->fd = openat(f->dirfd, f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (f->fd >= 0) {
             bw_init(&f->body, f->fd, &od->buffers);
             return 0;
@@ -159,9 +291,44 @@ int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct s
         if (errno != EEXIST)
             break;
     }
+fail:
+    e = errno;
+    if (f->own_dirfd)
+        close(f->dirfd);
+    f->own_dirfd = 0;
+    f->dirfd = -1;
     sb_reset(err);
-    sb_addf(err, "cannot create a file in %s: %s", od->path, strerror(errno));
+    sb_addf(err, "cannot create %s/%s: %s", od->path, name, strerror(e));
     return CF_EIO;
+}
+
+int outdir_begin_append(struct outdir *od, const char *name, struct outfile *f, long long *size,
+                        struct strbuf *err)
+{
+    struct stat st;
+    const char *slash = strrchr(name, '/');
+    int e = 0;
+
+    f->dirfd = -1;
+    f->own_dirfd = 0;
+    f->direct = 1;
+    snprintf(f->name, sizeof f->name, "%s", name);
+    f->base = slash ? (size_t)(slash + 1 - name) : 0;
+    if (slash && od->create_dirs)
+        e = make_dirs(od->dirfd, name, slash == name ? 1 : (size_t)(slash - name));
+    f->fd = e ? -1 : openat(od->dirfd, name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (f->fd < 0 || fstat(f->fd, &st) != 0) {
+        e = e ? e : errno;
+        if (f->fd >= 0)
+            close(f->fd);
+        f->fd = -1;
+        sb_reset(err);
+        sb_addf(err, "cannot open %s/%s: %s", od->path, name, strerror(e));
+        return CF_EIO;
+    }
+    *size = S_ISREG(st.st_mode) ? (long long)st.st_size : 0;
+    bw_init(&f->body, f->fd, &od->buffers);
+    return 0;
 }
 
 int outdir_write(struct outfile *f, const void *data, size_t len)
@@ -182,7 +349,8 @@ int outdir_commit(struct outdir *od, struct outfile *f, struct strbuf *err)
         outdir_abort(od, f);
         return CF_EIO;
     }
-    if (renameat2(od->dirfd, f->tmp, od->dirfd, f->name, od->no_clobber ? RENAME_NOREPLACE : 0)) {
+    if (!f->direct && renameat2(f->dirfd, f->tmp, f->dirfd, f->name + f->base,
+                                od->no_clobber ? RENAME_NOREPLACE : 0)) {
         if (od->no_clobber && errno == EEXIST) {
             rc = 1;
         } else {
@@ -190,8 +358,12 @@ int outdir_commit(struct outdir *od, struct outfile *f, struct strbuf *err)
             sb_addf(err, "renaming to %s/%s: %s", od->path, f->name, strerror(errno));
             rc = CF_EIO;
         }
-        unlinkat(od->dirfd, f->tmp, 0);
+        unlinkat(f->dirfd, f->tmp, 0);
     }
+    if (f->own_dirfd)
+        close(f->dirfd);
+    f->own_dirfd = 0;
+    f->dirfd = -1;
     return rc;
 }
 
@@ -202,5 +374,11 @@ void outdir_abort(struct outdir *od, struct outfile *f)
         close(f->fd);
     }
     f->fd = -1;
-    unlinkat(od->dirfd, f->tmp, 0);
+    (void)od;
+    if (f->dirfd >= 0 && !f->direct)
+        unlinkat(f->dirfd, f->tmp, 0);
+    if (f->own_dirfd)
+        close(f->dirfd);
+    f->own_dirfd = 0;
+    f->dirfd = -1;
 }

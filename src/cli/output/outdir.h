@@ -1,7 +1,9 @@
 /*
- * outdir.h - -o DIR: each body saved under a name derived from its URL.
+ * outdir.h - where bodies are saved: under --output-dir DIR (or the current directory),
+ * in the file -o names, under the URL's last path segment (-O), or, with --output-dir
+ * alone, under a name derived from the whole URL.
  *
- * The name: the URL without its scheme when that is http (other schemes are kept, and so
+ * The derived name: the URL without its scheme when that is http (other schemes are kept, and so
  * is http when what follows would read as a URL itself, "http://ftp:/x"), without its
  * user info (whatever the scheme: credentials never reach a file name) and its fragment,
  * every byte outside [A-Za-z0-9.-] written as "_XX" (hex; '_' itself too), and a leading
@@ -22,6 +24,7 @@
 #ifndef CLI_OUTDIR_H
 #define CLI_OUTDIR_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "output/blockwrite.h"
@@ -32,30 +35,50 @@ enum { OUTDIR_NAME_MAX = 200 };
 struct outdir {
     int dirfd;
     int no_clobber;
+    int create_dirs; /* --create-dirs: a name's missing directories are made */
     const char *path;
     struct bw_budget buffers;
 };
 
 struct outfile {
     int fd;
+    int dirfd;     /* the directory the file goes in: the outdir's, or its own */
+    int own_dirfd; /* dirfd is this file's to close */
+    int direct;    /* written in place: the name is no regular file (-o /dev/null) */
     struct blockwriter body;
     char tmp[64];
-    char name[OUTDIR_NAME_MAX + 24];
+    char name[PATH_MAX]; /* relative to the outdir (absolute for an absolute -o) */
+    size_t base;         /* where the last component of name starts */
 };
 
-/* Opens (creating it if missing) DIR, and removes the temporary files that runs which are
- * gone (SIGKILL, a crash) left there. 0, or CF_EIO with a message on stderr. */
-int outdir_open(struct outdir *od, const char *path, int no_clobber);
+/* Opens DIR (creating it if missing, and its parents too with create_dirs), and removes
+ * the temporary files that runs which are gone (SIGKILL, a crash) left there; path NULL
+ * is the current directory, left as it is. 0, or CF_EIO with a message on stderr. */
+int outdir_open(struct outdir *od, const char *path, int no_clobber, int create_dirs);
 void outdir_close(struct outdir *od);
 
 /* The file name for url (pure). out must hold OUTDIR_NAME_MAX + 1 bytes. */
 void outdir_name(const char *url, char *out);
 
+/* -O: url's last path segment, as curl takes it (not decoded, no query), into out (cap
+ * bytes). 0, or -1 when there is none (the path is empty or ends in '/'). */
+int outdir_remote_name(const char *url, char *out, size_t cap);
+
 /* --no-clobber: whether url's file is in the directory already (its name put in out,
  * OUTDIR_NAME_MAX + 1 bytes): then it is not fetched. */
 int outdir_exists(struct outdir *od, const char *url, char *out);
-/* Creates the temporary file for url. 0 or CF_EIO (the reason replaces err's text). */
+/* The same for a file name (-o, -O), relative to the directory. */
+int outdir_file_exists(struct outdir *od, const char *name);
+/* Creates the temporary file for url's derived name. 0 or CF_EIO (the reason replaces
+ * err's text). */
 int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct strbuf *err);
+/* The same for a file name relative to the directory (-o, -O); its missing directories
+ * are made first with create_dirs. */
+int outdir_begin_file(struct outdir *od, const char *name, struct outfile *f, struct strbuf *err);
+/* -C: opens the file name for appending (made if missing, its directories too with
+ * create_dirs), written in place; *size is what it holds already. 0 or CF_EIO. */
+int outdir_begin_append(struct outdir *od, const char *name, struct outfile *f, long long *size,
+                        struct strbuf *err);
 /* Writes a piece of the body. 0 or an errno value. */
 int outdir_write(struct outfile *f, const void *data, size_t len);
 /* Writes what is left of the body and renames the file to its final name. 0, 1 if

@@ -238,6 +238,8 @@ static int open_loop(struct batch *b)
         .rate = cfg->rate,
         /* -j lowered to fit the open-files limit: connections too */
         .max_total_connections = b->parallel != cfg->parallel ? b->parallel : 0,
+        .cookie_file = cfg->cookie_file,
+        .cookie_jar = cfg->cookie_jar,
     };
     int rc;
 
@@ -272,9 +274,9 @@ int batch_main(const struct config *cfg)
     if (code)
         goto out;
     b.parallel = openfiles_fit(cfg);
-    if (cfg->outdir) {
+    if (cfg->outdir || cfg->noutputs || cfg->remote_name_all) {
         code = EXIT_IO;
-        if (outdir_open(&b.od, cfg->outdir, cfg->no_clobber))
+        if (outdir_open(&b.od, cfg->outdir, cfg->no_clobber, cfg->create_dirs))
             goto out;
         b.have_od = 1;
     }
@@ -303,7 +305,11 @@ int batch_main(const struct config *cfg)
     code = rc && rc != CF_ECANCELED ? EXIT_FAILED : exit_code(&b);
 out:
     signals_remove(&b.sig);
-    cf_client_free(b.client);
+    if (cf_client_close(b.client) != 0) { /* the cookie jar */
+        fprintf(stderr, "cofetch: --cookie-jar: cannot write %s\n", cfg->cookie_jar);
+        if (code < EXIT_IO)
+            code = EXIT_IO;
+    }
     cf_loop_free(b.loop);
     for (int i = 0; i < 2; i++)
         timeline_free(&b.tls[i]);

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "base/tmpfile.h"
 #include "base/writefull.h"
 #include "cofetch/error.h"
@@ -141,6 +143,95 @@ static void apply_line(struct cf_request *req, const struct reqline *rq)
         req->retries = rq->retry;
 }
 
+/* Where r's body is saved, relative to the run's directory, into name (cap bytes): 1,
+ * 0 for nowhere, or a CF_E* code (r->err says why). A line's first fetch takes the -o
+ * or -O paired with its URL (curl's order: the Nth for the Nth URL), or -O with
+ * --remote-name-all; with --output-dir alone every fetch gets its URL's derived name. */
+static int target(const struct config *cfg, struct rec *r, const char *url, char *name, size_t cap)
+{
+    int remote = cfg->remote_name_all && r->step == 0;
+
+    if (r->step == 0 && r->urlnum < cfg->noutputs) {
+        const char *file = cfg->outputs[r->urlnum].file;
+        if (file) {
+            snprintf(name, cap, "%s", file);
+            return 1;
+        }
+        remote = 1;
+    }
+    if (remote) {
+        if (outdir_remote_name(url, name, cap) == 0)
+            return 1;
+        sb_reset(&r->err);
+        sb_adds(&r->err, "-O: remote file name has no length (the URL's path ends in '/')");
+        return CF_EIO;
+    }
+    if (cfg->outdir && !cfg->noutputs && !cfg->remote_name_all) {
+        outdir_name(url, name);
+        return 1;
+    }
+    return 0;
+}
+
+/* -G: url with the data appended to its query, by libcurl's URL API, in r->requrl.
+ * Returns the URL to fetch (url itself when libcurl cannot parse it: it fails there). */
+static const char *with_query(struct rec *r, const char *url, const char *query)
+{
+    CURLU *u = curl_url();
+    char *full = NULL;
+    const char *out = url;
+
+    if (u && curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_QUERY, query, CURLU_APPENDQUERY) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK) {
+        sb_reset(&r->requrl);
+        if (sb_adds(&r->requrl, full) == 0)
+            out = r->requrl.buf;
+    }
+    curl_free(full);
+    curl_url_cleanup(u);
+    return out;
+}
+
+/* -o, -O, --output-dir: the file r's body goes in (fr->sink.file), if any. 0: fetch it;
+ * else r is finished: 1 (--no-clobber kept the file) or a CF_E* code. Apart from
+ * fetch_rec_begin, so that the name's buffer is on the stack only when bodies are saved. */
+static __attribute__((noinline)) int save_begin(struct fetch_rec *fr, struct run *run,
+                                                struct rec *r, const char *url)
+{
+    char name[sizeof((struct outfile *)0)->name];
+    struct outfile *file;
+    int rc = target(run->cfg, r, url, name, sizeof name);
+
+    if (rc <= 0)
+        return rc < 0 ? finish_now(run, r, rc) : 0;
+    if (run->od->no_clobber && outdir_file_exists(run->od, name)) {
+        r->skipped = 1; /* kept: a record that says so, no fetch */
+        set_saved(r, name);
+        finish_now(run, r, 0);
+        return 1;
+    }
+    file = calloc(1, sizeof *file);
+    if (!file) {
+        rc = CF_ENOMEM;
+    } else if (run->cfg->resume_auto || run->cfg->resume_from) { /* -C: appended to */
+        long long size = 0;
+        file->fd = -1;
+        rc = outdir_begin_append(run->od, name, file, &size, &r->err);
+        if (run->cfg->resume_auto)
+            fr->req.resume_from = size;
+    } else {
+        file->fd = -1;
+        rc = outdir_begin_file(run->od, name, file, &r->err);
+    }
+    if (rc) {
+        free(file);
+        return finish_now(run, r, rc);
+    }
+    fr->sink.file = file;
+    return 0;
+}
+
 int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const char *url,
                     int keep_head, const struct reqline *rq)
 {
@@ -164,39 +255,35 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
     }
     r->url = url;
     r->url_len = strlen(url);
-    fr->req.url = url;
+    fr->req.url = run->cfg->query ? with_query(r, url, run->cfg->query) : url;
     if (rq)
         apply_line(&fr->req, rq);
     fr->req.sink = CF_SINK_CALLBACK;
     fr->req.sink_fn = sink_write;
     fr->req.sink_ctx = &fr->sink;
     sb_reset(&r->body);
-    if (run->od && run->od->no_clobber) {
-        char name[OUTDIR_NAME_MAX + 1];
-        if (outdir_exists(run->od, url, name)) { /* kept: a record that says so, no fetch */
-            r->skipped = 1;
-            set_saved(r, name);
-            finish_now(run, r, 0);
-            return 1;
-        }
-    }
-    if (run->od) {
-        struct outfile *file = calloc(1, sizeof *file);
-        if (!file) {
-            rc = CF_ENOMEM;
-        } else {
-            file->fd = -1;
-            rc = outdir_begin(run->od, r->url, file, &r->err);
-        }
-        if (rc) {
-            free(file);
-            return finish_now(run, r, rc);
-        }
-        fr->sink.file = file;
-    }
+    if (run->od && (rc = save_begin(fr, run, r, url)) != 0)
+        return rc;
     run->inflight++;
     r->start = run_now(run);
     return 0;
+}
+
+/* --etag-save: the response's ETag and a newline, or nothing when it has none, as curl
+ * writes it. 0 or an errno value. */
+static int save_etag(const char *path, struct cf_response *resp)
+{
+    const char *tag = cf_response_header(resp, "ETag");
+    FILE *f = fopen(path, "w");
+    int err = 0;
+
+    if (!f)
+        return errno;
+    if (tag && fprintf(f, "%s\n", tag) < 0)
+        err = errno ? errno : EIO;
+    if (fclose(f) != 0 && !err)
+        err = errno;
+    return err;
 }
 
 int fetch_rec_end(struct fetch_rec *fr, int rc)
@@ -228,6 +315,11 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
     } else if (rc) {
         sb_reset(&r->err);
         sb_adds(&r->err, r->resp.error && r->resp.error[0] ? r->resp.error : cf_strerror(rc));
+    }
+    if (rc == 0 && run->cfg->etag_save && (rc = save_etag(run->cfg->etag_save, &r->resp))) {
+        sb_reset(&r->err);
+        sb_addf(&r->err, "--etag-save: writing %s: %s", run->cfg->etag_save, strerror(rc));
+        rc = CF_EIO;
     }
     if (sink->file) {
         if (rc == 0) {

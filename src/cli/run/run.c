@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cofetch/error.h"
+#include "run/curlopts.h"
 #include "run/mode.h"
 #include "run/run.h"
 
@@ -36,6 +37,13 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
     req->fail_on_http_error = cfg->fail;
     req->retries = cfg->retry;
     req->retry_delay = cfg->retry_delay;
+    req->retry_all_errors = cfg->retry_all_errors;
+    req->retry_max_time = cfg->retry_max_time;
+    req->resume_from = cfg->resume_from;
+    if (cfg->curlopts) {
+        req->easy_fn = curlopts_apply;
+        req->easy_ctx = (void *)cfg;
+    }
 }
 
 void run_init(struct run *run, const struct config *cfg, long parallel, struct input *in,
@@ -121,11 +129,13 @@ void run_finish(struct run *run, struct rec *r)
     }
     if (run->cfg->verbose)
         verbose(run, r);
-    else if (!ok && !run->cfg->silent && !interrupted(run, r) && r->code != CF_ECANCELED &&
-             (run->cfg->format == OUT_BODY || run->cfg->format == OUT_WRITEOUT))
-        /* Records of these formats may not show the error: say it on stderr, as curl does. */
+    /* Records of --body and -w may not show the error: say it on stderr, as curl does
+     * (without -s, or with -S). */
+    if (!ok && !interrupted(run, r) && r->code != CF_ECANCELED && !run->cfg->verbose &&
+        (run->cfg->show_error ||
+         (!run->cfg->silent && (run->cfg->format == OUT_BODY || run->cfg->format == OUT_WRITEOUT))))
         fprintf(stderr, "cofetch: %s:%lu %.*s: %s\n", r->src ? r->src : "?", r->lineno,
-                (int)(r->url_len > 200 ? 200 : r->url_len), r->url, rec_error(r));
+                (int)(r->url_len > 2000 ? 2000 : r->url_len), r->url, rec_error(r));
     if (!ok && run->cfg->fail_fast && r->code != CF_ECANCELED && run->stop == STOP_NONE) {
         fprintf(stderr, "cofetch: --fail-fast: %s:%lu %.*s failed: %s; cancelling the rest\n",
                 r->src ? r->src : "?", r->lineno, (int)(r->url_len > 200 ? 200 : r->url_len),

@@ -1,0 +1,17 @@
+/*
+ * curlnames.h - whether a name is one of curl's options (curl 7.88), for the message
+ * that says a curl option is not supported here rather than unknown.
+ */
+#ifndef CLI_CURLNAMES_H
+#define CLI_CURLNAMES_H
+
+#include <stddef.h>
+
+/* Whether the first len bytes of name (without "--") are a long option of curl, or
+ * "no-" and one. */
+int curl_long_option(const char *name, size_t len);
+
+/* Whether c is a short option of curl. */
+int curl_short_option(char c);
+
+#endif

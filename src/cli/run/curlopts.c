@@ -1,0 +1,65 @@
+/*
+ * curlopts.c - curl's options by libcurl's own options: each a CURLOPT_* of the same
+ * meaning, set on every attempt. The request gets this hook only when one of them was
+ * given (config.curlopts), so a command line without them costs nothing.
+ */
+#include <curl/curl.h>
+
+#include "base/config.h"
+#include "cofetch/error.h"
+#include "run/curlopts.h"
+
+int curlopts_apply(void *ctx, void *easy)
+{
+    const struct config *cfg = ctx;
+    CURL *e = easy;
+    CURLcode rc = CURLE_OK;
+
+#define SET(opt, val)                                                                              \
+    do {                                                                                           \
+        if (rc == CURLE_OK)                                                                        \
+            rc = curl_easy_setopt(e, opt, val);                                                    \
+    } while (0)
+    if (cfg->proxy)
+        SET(CURLOPT_PROXY, cfg->proxy);
+    if (cfg->noproxy)
+        SET(CURLOPT_NOPROXY, cfg->noproxy);
+    if (cfg->proxy_user)
+        SET(CURLOPT_PROXYUSERPWD, cfg->proxy_user);
+    if (cfg->user)
+        SET(CURLOPT_USERPWD, cfg->user);
+    if (cfg->bearer) {
+        SET(CURLOPT_XOAUTH2_BEARER, cfg->bearer);
+        SET(CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
+    }
+    if (cfg->cookie)
+        SET(CURLOPT_COOKIE, cfg->cookie);
+    if (cfg->resolve)
+        SET(CURLOPT_RESOLVE, cfg->resolve);
+    if (cfg->connect_to)
+        SET(CURLOPT_CONNECT_TO, cfg->connect_to);
+    if (cfg->referer)
+        SET(CURLOPT_REFERER, cfg->referer);
+    if (cfg->autoreferer)
+        SET(CURLOPT_AUTOREFERER, 1L);
+    if (cfg->limit_rate > 0) {
+        SET(CURLOPT_MAX_RECV_SPEED_LARGE, (curl_off_t)cfg->limit_rate);
+        SET(CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)cfg->limit_rate);
+    }
+    if (cfg->ipresolve)
+        SET(CURLOPT_IPRESOLVE, cfg->ipresolve);
+    if (cfg->interface)
+        SET(CURLOPT_INTERFACE, cfg->interface);
+    if (cfg->cert)
+        SET(CURLOPT_SSLCERT, cfg->cert);
+    if (cfg->key)
+        SET(CURLOPT_SSLKEY, cfg->key);
+    if (cfg->range)
+        SET(CURLOPT_RANGE, cfg->range);
+    if (cfg->time_cond) {
+        SET(CURLOPT_TIMECONDITION, cfg->time_cond);
+        SET(CURLOPT_TIMEVALUE_LARGE, (curl_off_t)cfg->time_value);
+    }
+#undef SET
+    return rc == CURLE_OK ? 0 : rc == CURLE_OUT_OF_MEMORY ? CF_ENOMEM : CF_EINVAL;
+}
