@@ -140,10 +140,51 @@ static void test_writeout_variables(void **state)
     assert_string_equal(out, want);
     free(out);
     free(err);
-    rc = run(NULL, &out, &err, "-w", "%{bogus}", cli_url("/bytes?n=1"), NULL);
-    assert_int_equal(rc, 2);
-    assert_non_null(strstr(err, "unknown write-out variable %{bogus}"));
-    assert_string_equal(out, "");
+    /* as curl: an unknown variable is warned about on stderr, and the fetch goes on */
+    rc = run(NULL, &out, &err, "-w", "<%{bogus}%{http_code}>", cli_url("/bytes?n=1"), NULL);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(err, "cofetch: unknown --write-out variable: 'bogus'\n"));
+    assert_string_equal(out, "<200>");
+    free(out);
+    free(err);
+    /* a rejected line: url_effective echoes the input, as curl does */
+    rc = run("not a url\n", &out, &err, "-w", "%{exitcode}|%{url_effective}\n", NULL);
+    assert_int_equal(rc, 1);
+    assert_string_equal(out, "3|not a url\n");
+    free(out);
+    free(err);
+    /* --compressed: size_download counts the bytes on the wire, as curl does */
+    rc = run(NULL, &out, &err, "--compressed", "-w", "%{size_download}\n",
+             cli_url("/gzip?n=100000"), NULL);
+    assert_int_equal(rc, 0);
+    assert_true(atol(out) > 0 && atol(out) < 1000);
+    free(out);
+    free(err);
+    /* --rate: time_total is the fetch, not the wait for its turn (that is timings.queue) */
+    rc = run(NULL, &out, &err, "--rate", "2", "-j", "1", "-w", "%{time_total}\n",
+             cli_url("/bytes?n=1&a"), cli_url("/bytes?n=1&b"), cli_url("/bytes?n=1&c"), NULL);
+    assert_int_equal(rc, 0);
+    assert_int_equal(count_lines(out), 3);
+    for (const char *p = out; *p; p = strchr(p, '\n') + 1)
+        assert_true(strtod(p, NULL) < 0.4); /* the last two waited 0.5 s each */
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "--rate", "2", "-j", "1", "--jsonl", cli_url("/bytes?n=1&a"),
+             cli_url("/bytes?n=1&b"), cli_url("/bytes?n=1&c"), NULL);
+    assert_int_equal(rc, 0);
+    {
+        double queued = 0;
+        for (const char *p = strstr(out, "\"queue\":"); p; p = strstr(p + 1, "\"queue\":"))
+            queued += strtod(p + 8, NULL);
+        assert_true(queued >= 0.8); /* two turns of 0.5 s waited */
+    }
+    free(out);
+    free(err);
+    /* -f on >= 400: curl's code, curl's message, nothing counted */
+    rc = run(NULL, &out, &err, "-f", "-w", "%{exitcode}|%{size_download}|%{errormsg}\n",
+             cli_url("/status/404"), NULL);
+    assert_int_equal(rc, 1);
+    assert_string_equal(out, "22|0|The requested URL returned error: 404\n");
     free(out);
     free(err);
 }
@@ -662,8 +703,9 @@ static void test_output_dir_hostile(void **state)
     char *out, *err;
     (void)state;
     assert_non_null(mkdtemp(dir));
-    int rc = run(NULL, &out, &err, "-o", dir, "--jsonl", cli_url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"),
-                 cli_url("/status/404?/../../.hidden"), NULL);
+    int rc =
+        run(NULL, &out, &err, "-o", dir, "--jsonl", cli_url("/bytes?n=4&x=%%2e%%2e%%2f..%%2fx"),
+            cli_url("/status/404?/../../.hidden"), NULL);
     assert_int_equal(rc, 0);
     assert_int_equal(t_count_files(dir), 2);
     DIR *d = opendir(dir);

@@ -94,8 +94,11 @@ static void connection_refused(void **state)
     assert_int_equal(o.rc, CF_ECONNECT);
     assert_int_equal(o.resp.code, CF_ECONNECT);
     assert_int_equal(o.resp.status, 0);
-    assert_true(strncmp(o.resp.error, "could not connect: ", 19) == 0);
-    assert_true(strlen(o.resp.error) > 19); /* curl's own message follows */
+    /* libcurl's own message, once (no "could not connect: " before it), and curl's code */
+    assert_true(strncmp(o.resp.error, "Failed to connect to 127.0.0.1 port ", 36) == 0);
+    assert_null(strstr(o.resp.error, "could not connect"));
+    assert_int_equal(o.resp.curl_code, 7);
+    assert_int_equal(o.resp.attempt[0].curl_code, 7);
     cf_response_free(&o.resp);
 }
 
@@ -184,7 +187,8 @@ static void total_timeout(void **state)
     assert_int_equal(o.rc, CF_ETIMEDOUT);
     assert_true(o.elapsed >= 0.28);
     assert_true(o.elapsed < 1.5);
-    assert_true(strncmp(o.resp.error, "timed out: ", 11) == 0);
+    assert_true(strncmp(o.resp.error, "Operation timed out after ", 26) == 0);
+    assert_int_equal(o.resp.curl_code, 28);
     cf_response_free(&o.resp);
 }
 
@@ -234,7 +238,8 @@ static void body_over_cap(void **state)
     o.req.max_body = 1000;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_ETOOBIG);
-    assert_non_null(strstr(o.resp.error, "response too large"));
+    assert_non_null(strstr(o.resp.error, "Maximum file size exceeded"));
+    assert_int_equal(o.resp.curl_code, 63);
     cf_response_free(&o.resp);
 
     /* At the cap exactly is fine. */
@@ -319,7 +324,9 @@ static void http_status_and_fail(void **state)
     o.req.fail_on_http_error = 1;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_EHTTP);
-    assert_string_equal(o.resp.error, "HTTP error status: HTTP 404");
+    assert_string_equal(o.resp.error, "The requested URL returned error: 404");
+    assert_int_equal(o.resp.curl_code, 22);
+    assert_int_equal(o.resp.bytes, 0); /* as curl -f: the failed response's body is not counted */
     cf_response_free(&o.resp);
 
     /* The method and the body are sent as asked (/echo shows what arrived). */

@@ -97,7 +97,8 @@ struct cf_request {
                                64 MiB for CF_SINK_MEMORY, 1 GiB for a compressed body,
                                no limit otherwise) */
     const char *protocols;  /* allowed schemes, for redirects too (default "http,https") */
-    int fail_on_http_error; /* HTTP >= 400 is CF_EHTTP (curl -f) */
+    int fail_on_http_error; /* HTTP >= 400 is CF_EHTTP (curl -f); as in curl, that
+                               response's body is neither delivered nor counted */
     int retries;            /* extra attempts for transient failures (default 0) */
     double retry_delay;     /* first backoff, seconds (default 1; doubles, jittered) */
     int retry_all_5xx;      /* also retry 500, 502, 504 ... (429/503 always are) */
@@ -121,19 +122,26 @@ struct cf_timings {
 };
 
 struct cf_attempt {
-    int code;     /* 0 or CF_E* */
-    long status;  /* HTTP status, 0 if none */
-    double start; /* seconds since the client's epoch */
-    double total; /* seconds */
-    double wait;  /* backoff slept before the next attempt */
+    int code;      /* 0 or CF_E* */
+    int curl_code; /* the CURLcode curl would exit with for this attempt (0 on success;
+                      22 for fail_on_http_error on >= 400, 63 for a body over max_body) */
+    long status;   /* HTTP status, 0 if none */
+    double start;  /* seconds since the client's epoch */
+    double total;  /* seconds */
+    double wait;   /* backoff slept before the next attempt */
 };
 
 struct cf_response {
     int code;            /* 0 or CF_E*: the same value cf_fetch returned */
-    const char *error;   /* what went wrong, with curl's own message (at most 255
-                            bytes), or "" on success; never NULL once cf_fetch has
-                            returned. Owned by the response: valid until
-                            cf_response_free */
+    int curl_code;       /* the last attempt's CURLcode as curl reports it (curl_code of
+                            struct cf_attempt; 42, aborted, for a fetch cancelled before
+                            its transfer); 0 on success */
+    const char *error;   /* what went wrong, or "" on success: libcurl's own message
+                            when libcurl failed the transfer (curl's "The requested URL
+                            returned error: 404" for fail_on_http_error), else cofetch's
+                            "<what failed>: <detail>"; at most 255 bytes; never NULL
+                            once cf_fetch has returned. Owned by the response: valid
+                            until cf_response_free */
     long status;         /* HTTP status of the last response, 0 if none; set before
                             the first body byte reaches the sink, so a sink may look */
     char *effective_url; /* after redirects (owned) */
@@ -141,7 +149,11 @@ struct cf_response {
     long redirects;      /* redirects followed */
     char *body;          /* CF_SINK_MEMORY: the body, NUL-terminated (owned) */
     size_t body_len;
-    long long bytes; /* body bytes received (every sink) */
+    long long bytes;         /* body bytes received (every sink), as decoded */
+    long long size_download; /* body bytes of the last attempt as curl counts them
+                                (CURLINFO_SIZE_DOWNLOAD_T: on the wire, before decoding;
+                                a followed redirect's body too); 0 for a response failed
+                                by fail_on_http_error, as in curl */
     struct cf_timings t;
     double start, end;          /* first attempt start, last attempt end: seconds since epoch */
     int attempts;               /* 1 + retries made */
@@ -184,6 +196,11 @@ const char *cf_response_header(struct cf_response *resp, const char *name);
 
 /* Release what resp owns and zero it. */
 void cf_response_free(struct cf_response *resp);
+
+/* The CURLcode curl reports for a failure code: what a fetch that failed before libcurl
+ * had a result of its own (cancelled, a bad URL, out of memory) and a caller's own
+ * failures (a write error: 23) report. 0 for 0. Never fails. */
+int cf_curl_code(int code);
 
 /* The libcurl version string, for --version. */
 const char *cf_curl_version(void);

@@ -46,6 +46,7 @@ void cf_response_begin_attempt(struct cf_xfer *x)
 
     resp->body_len = 0;
     resp->bytes = 0;
+    resp->size_download = 0;
     resp->headers_len = 0;
     if (resp->body)
         resp->body[0] = '\0';
@@ -132,6 +133,9 @@ size_t cf_response_on_body(char *data, size_t size, size_t n, void *ctx)
         x->status_checked = 1;
         resp->status = status; /* known from here on: a sink may look (final at the end) */
         x->discard = x->may_retry && cf_retry_transient(req, 0, status);
+        if (req->fail_on_http_error && status >= 400)
+            x->discard = 1; /* as curl -f: a failed response's body is neither counted
+                               nor delivered */
     }
     if (x->discard)
         return len;
@@ -190,6 +194,13 @@ int cf_response_collect(struct cf_xfer *x)
     resp->t.tls = us(e, CURLINFO_APPCONNECT_TIME_T);
     resp->t.ttfb = us(e, CURLINFO_STARTTRANSFER_TIME_T);
     resp->t.total = us(e, CURLINFO_TOTAL_TIME_T);
+    if (x->req->fail_on_http_error && resp->status >= 400) {
+        resp->size_download = 0;
+    } else {
+        curl_off_t size = 0;
+        curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &size);
+        resp->size_download = size;
+    }
 
     free(resp->effective_url);
     resp->effective_url = NULL;

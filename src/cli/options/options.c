@@ -557,10 +557,10 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         }
         writeout_free(cfg->writeout);
         cfg->writeout = NULL;
-        rc = writeout_compile(fmt, &cfg->writeout, err, sizeof err);
+        rc = writeout_compile(fmt, &cfg->writeout, stderr);
         sb_free(&sb);
         if (rc)
-            return usage(ps, "option --write-out: %s", err);
+            return usage(ps, "out of memory");
         cfg->format = OUT_WRITEOUT;
         ps->format_given[OUT_WRITEOUT] = 1;
         break;

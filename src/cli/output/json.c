@@ -127,6 +127,7 @@ int json_record(struct strbuf *out, const struct rec *r, int chain)
         sb_addf(out, ",\"ok\":%s,\"status\":%ld", r->code == 0 ? "true" : "false", r->resp.status);
     rc |= field_str(out, "error", r->code ? rec_error(r) : NULL);
     rc |= field_str(out, "code", r->code ? cf_strerror(r->code) : NULL);
+    rc |= sb_addf(out, ",\"exitcode\":%d", rec_exitcode(r));
     rc |= sb_addf(out, ",\"bytes\":%lld", r->resp.bytes);
     rc |= field_secs(out, "time", rec_time(r), 0);
     rc |= field_secs(out, "start", r->start, 0);

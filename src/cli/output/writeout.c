@@ -12,6 +12,7 @@
 enum var {
     V_TEXT,
     V_ERRORMSG,
+    V_ERROR_KIND,
     V_EXITCODE,
     V_FILENAME,
     V_HTTP_CODE,
@@ -40,6 +41,7 @@ static const struct {
     const char *name;
     enum var var;
 } vars[] = {
+    {"error_kind", V_ERROR_KIND},
     {"errormsg", V_ERRORMSG},
     {"exitcode", V_EXITCODE},
     {"filename_effective", V_FILENAME},
@@ -112,7 +114,7 @@ static int wo_lookup(const char *name, size_t len, enum var *out)
     return CF_EINVAL;
 }
 
-int writeout_compile(const char *f, struct writeout **out, char *err, size_t errlen)
+int writeout_compile(const char *f, struct writeout **out, FILE *warn)
 {
     struct writeout *w = calloc(1, sizeof *w);
     int rc = 0;
@@ -126,13 +128,14 @@ int writeout_compile(const char *f, struct writeout **out, char *err, size_t err
         } else if (f[0] == '%' && f[1] == '{') {
             const char *end = strchr(f + 2, '}');
             enum var v;
-            if (!end) {
-                snprintf(err, errlen, "unclosed %%{ in the write-out format");
-                rc = CF_EINVAL;
+            if (!end) { /* as curl: the rest is text */
+                rc = wo_add_text(w, f, strlen(f));
+                f += strlen(f);
             } else if (wo_lookup(f + 2, (size_t)(end - f - 2), &v)) {
-                snprintf(err, errlen, "unknown write-out variable %%{%.*s}",
-                         (int)(end - f - 2 > 64 ? 64 : end - f - 2), f + 2);
-                rc = CF_EINVAL;
+                if (warn) /* as curl: a warning, and the variable gives nothing */
+                    fprintf(warn, "cofetch: unknown --write-out variable: '%.*s'\n",
+                            (int)(end - f - 2), f + 2);
+                f = end + 1;
             } else {
                 rc = wo_add(w, v, 0, 0);
                 f = end + 1;
@@ -179,6 +182,7 @@ int writeout_render(const struct writeout *w, const struct rec *r, int chain, st
         switch (p->var) {
         case V_TEXT: rc = sb_add(out, w->text.buf + p->off, p->len); break;
         case V_ERRORMSG: rc = sb_adds(out, r->code ? rec_error(r) : ""); break;
+        case V_ERROR_KIND: rc = sb_adds(out, r->code ? cf_strerror(r->code) : ""); break;
         case V_EXITCODE: rc = sb_addf(out, "%d", rec_exitcode(r)); break;
         case V_FILENAME: rc = sb_adds(out, r->saved_as ? r->saved_as : ""); break;
         case V_HTTP_CODE: rc = sb_addf(out, "%03ld", resp->status); break;
@@ -193,7 +197,7 @@ int writeout_render(const struct writeout *w, const struct rec *r, int chain, st
             rc = sb_addf(out, "%d", resp->attempts > 0 ? resp->attempts - 1 : 0);
             break;
         case V_ORDER: rc = sb_addf(out, "%lu", r->order); break;
-        case V_SIZE_DOWNLOAD: rc = sb_addf(out, "%lld", resp->bytes); break;
+        case V_SIZE_DOWNLOAD: rc = sb_addf(out, "%lld", resp->size_download); break;
         case V_STEP: rc = sb_addf(out, "%d", r->step); break;
         case V_TIME_APPCONNECT: rc = wo_secs(out, resp->t.tls); break;
         case V_TIME_CONNECT: rc = wo_secs(out, resp->t.connect); break;
@@ -201,10 +205,11 @@ int writeout_render(const struct writeout *w, const struct rec *r, int chain, st
         case V_TIME_NAMELOOKUP: rc = wo_secs(out, resp->t.dns); break;
         case V_TIME_START: rc = wo_secs(out, r->start); break;
         case V_TIME_STARTTRANSFER: rc = wo_secs(out, resp->t.ttfb); break;
-        case V_TIME_TOTAL: rc = wo_secs(out, rec_time(r)); break;
+        case V_TIME_TOTAL: rc = wo_secs(out, rec_time(r) - resp->t.queue); break;
         case V_URL: rc = sb_add(out, r->url, r->url_len); break;
         case V_URL_EFFECTIVE:
-            rc = sb_adds(out, resp->effective_url ? resp->effective_url : "");
+            rc = resp->effective_url ? sb_adds(out, resp->effective_url)
+                                     : sb_add(out, r->url, r->url_len); /* as curl: the input */
             break;
         case V_URLNUM: rc = sb_addf(out, "%lu", r->urlnum); break;
         }

@@ -6,21 +6,24 @@
  * %{time_connect} %{time_appconnect} %{time_starttransfer} %{size_download}
  * %{num_redirects} %{num_retries} %{errormsg} %{exitcode} %{urlnum} %{json}
  * and cofetch's own %{line} %{input} %{step} %{order} %{time_start} %{time_end}
- * %{filename_effective}. Escapes: \n \t \r \\ and %%. An unknown variable is a usage
- * error. "@FILE" reads the format from FILE ("@-": stdin), as curl does.
+ * %{filename_effective} %{error_kind}. Escapes: \n \t \r \\ and %%. An unknown variable is warned
+ * about, as in curl. "@FILE" reads the format from FILE ("@-": stdin), as curl does.
  */
 #ifndef CLI_WRITEOUT_H
 #define CLI_WRITEOUT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/record.h"
 #include "base/strbuf.h"
 
 struct writeout;
 
-/* 0, CF_EINVAL (reason in err), CF_ENOMEM. */
-int writeout_compile(const char *format, struct writeout **out, char *err, size_t errlen);
+/* Compile a format: 0 or CF_ENOMEM. As in curl, an unknown variable is warned about on
+ * warn (when not NULL: "cofetch: unknown --write-out variable: 'NAME'") and gives
+ * nothing, and a "%{" without its "}" is text. */
+int writeout_compile(const char *format, struct writeout **out, FILE *warn);
 int writeout_render(const struct writeout *w, const struct rec *r, int chain, struct strbuf *out);
 void writeout_free(struct writeout *w);
 
