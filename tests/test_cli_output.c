@@ -115,6 +115,14 @@ static void test_writeout(void **state)
     /* a record's own failure: the CURLcode curl gives for it (28 for a timeout) */
     assert_string_equal(render("%{exitcode} %{errormsg}|%{error_kind}", &r),
                         "28 too slow|timed out");
+    /* only a format that names one asks the fetch for libcurl's other figures */
+    assert_int_equal(writeout_compile("%{http_code} %{size_download} %header{x}", &w, NULL), 0);
+    assert_int_equal(writeout_wants_info(w), 0);
+    writeout_free(w);
+    assert_int_equal(writeout_compile("%{remote_ip}", &w, NULL), 0);
+    assert_int_equal(writeout_wants_info(w), 1);
+    assert_string_equal(render("[%{remote_ip}|%{remote_port}|%{content_type}]", &r), "[|0|]");
+    writeout_free(w);
     /* as curl: an unknown variable gives nothing (and a warning), "%{" unclosed is text */
     assert_string_equal(render("a%{nope}b", &r), "ab");
     assert_string_equal(render("%{url", &r), "%{url");

@@ -189,6 +189,67 @@ static void test_writeout_variables(void **state)
     free(err);
 }
 
+/* curl's other variables: what libcurl measured, the response's headers, %{onerror},
+ * %{stderr}. */
+static void test_writeout_curl_variables(void **state)
+{
+    char *out, *err, want[1024];
+    int port = 0;
+    (void)state;
+    sscanf(strrchr(cli_env.srv.url, ':') + 1, "%d", &port);
+    int rc = run(NULL, &out, &err, "-w",
+                 "[%{content_type}|%{redirect_url}|%{remote_ip}|%{remote_port}|%{local_ip}|"
+                 "%{scheme}|%{num_connects}|%{num_headers}|%{method}|%{http_connect}|"
+                 "%{ssl_verify_result}|%header{Location}|%header{nope}]\n",
+                 cli_url("/redirect?n=1"), NULL);
+    assert_int_equal(rc, 0);
+    snprintf(want, sizeof want,
+             "[text/plain|%s/redirect?n=0|127.0.0.1|%d|127.0.0.1|HTTP|1|4|GET|000|0|"
+             "/redirect?n=0|]\n",
+             cli_env.srv.url, port);
+    assert_string_equal(out, want);
+    free(out);
+    free(err);
+    /* sizes: the upload, the request and the header block as sent and received */
+    rc = run(NULL, &out, &err, "-d", "abcde", "-w",
+             "%{method} %{size_upload} %{size_request} %{size_header} %{local_port}\n",
+             cli_url("/echo"), NULL);
+    assert_int_equal(rc, 0);
+    {
+        char method[16];
+        long up = -1, req = -1, hdr = -1, lport = -1;
+        assert_int_equal(sscanf(out, "%15s %ld %ld %ld %ld", method, &up, &req, &hdr, &lport), 5);
+        assert_string_equal(method, "POST");
+        assert_int_equal(up, 5);
+        assert_true(req > 60 && req < 400);
+        assert_true(hdr > 40 && hdr < 400);
+        assert_true(lport > 0 && lport < 65536 && lport != port);
+    }
+    free(out);
+    free(err);
+    /* %{header_json}: curl's layout, names lowercased */
+    rc = run(NULL, &out, &err, "-w", "%{header_json}", cli_url("/bytes?n=3"), NULL);
+    assert_int_equal(rc, 0);
+    assert_true(strncmp(out, "{\"content-type\":[\"application/octet-stream\"],\n", 45) == 0);
+    assert_non_null(strstr(out, ",\n\"content-length\":[\"3\"]"));
+    assert_string_equal(out + strlen(out) - 2, "\n}");
+    free(out);
+    free(err);
+    /* %{onerror}: the rest only for a failed fetch; %{stderr} switches the stream */
+    rc = run(NULL, &out, &err, "-w", "%{http_code}%{onerror} failed\n", cli_url("/bytes?n=1"),
+             "http://127.0.0.1:1/", NULL);
+    assert_int_equal(rc, 1);
+    assert_string_equal(out, "200000 failed\n");
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "-w", "a%{stderr}b%{stdout}c", cli_url("/bytes?n=1"), NULL);
+    assert_int_equal(rc, 0);
+    assert_string_equal(out, "ac");
+    assert_string_equal(err, "b");
+    free(out);
+    free(err);
+}
+
 static void test_modes(void **state)
 {
     char *out, *err, in[1024];
@@ -866,6 +927,7 @@ int main(void)
         cmocka_unit_test(test_gather_input_order_and_exit_0),
         cmocka_unit_test(test_json_fields),
         cmocka_unit_test(test_writeout_variables),
+        cmocka_unit_test(test_writeout_curl_variables),
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_text_and_body),
         cmocka_unit_test(test_then_relative_and_long_body),

@@ -16,6 +16,25 @@
 
 #include "net_fixture.h"
 
+/* want_info: what curl's -w reads of libcurl, for the last attempt */
+static void want_info(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    nf_one_init(&o, nf_url("/bytes?n=10"));
+    o.req.want_info = 1;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_non_null(o.resp.info);
+    assert_string_equal(o.resp.info->remote_ip, "127.0.0.1");
+    assert_true(o.resp.info->remote_port > 0);
+    assert_string_equal(o.resp.info->method, "GET");
+    assert_string_equal(o.resp.info->content_type, "application/octet-stream");
+    assert_true(o.resp.info->num_connects >= 0);
+    assert_true(o.resp.info->size_header > 0);
+    cf_response_free(&o.resp);
+}
+
 static void get_ok(void **state)
 {
     struct nf_one o;
@@ -33,6 +52,8 @@ static void get_ok(void **state)
     assert_int_equal(o.resp.body[1000], '\0');
     assert_string_equal(cf_response_header(&o.resp, "Content-Length"), "1000");
     assert_string_equal(cf_response_header(&o.resp, "content-LENGTH"), "1000");
+    assert_null(o.resp.info); /* not asked for: not collected */
+    assert_int_equal(o.resp.size_download, 1000);
     assert_null(cf_response_header(&o.resp, "X-Not-There"));
     assert_string_equal(o.resp.effective_url, nf_url("/bytes?n=1000"));
     assert_int_equal(o.resp.http_version, 11);
@@ -587,6 +608,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         // clang-format off
         cmocka_unit_test(get_ok),
+        cmocka_unit_test(want_info),
         cmocka_unit_test(empty_body_is_empty_string),
         cmocka_unit_test(request_headers_and_user_agent),
         cmocka_unit_test(connection_refused),

@@ -106,7 +106,9 @@ struct cf_request {
     int sink_fd;
     cf_sink_fn *sink_fn;
     void *sink_ctx;
-    int verbose; /* libcurl's verbose trace on stderr */
+    int verbose;   /* libcurl's verbose trace on stderr */
+    int want_info; /* fill resp->info (curl's -w variables beyond the basics); off, a
+                      fetch queries nothing more of libcurl */
 };
 
 /* Fill *req with the defaults above and the given URL. Never fails. */
@@ -119,6 +121,27 @@ struct cf_timings {
     double tls;     /* TLS handshake done (APPCONNECT; 0 for plain http) */
     double ttfb;    /* first response byte (STARTTRANSFER) */
     double total;   /* whole request, last attempt (TOTAL) */
+};
+
+/* What libcurl measured beyond the basics, as curl's -w reports it; the last attempt's.
+ * Filled only for a request with want_info. Strings are "" when libcurl had none. */
+struct cf_info {
+    char remote_ip[48], local_ip[48]; /* CURLINFO_PRIMARY_IP, _LOCAL_IP */
+    long remote_port, local_port;     /* CURLINFO_PRIMARY_PORT, _LOCAL_PORT */
+    char scheme[16];                  /* CURLINFO_SCHEME, as libcurl spells it ("HTTP") */
+    char method[32];                  /* CURLINFO_EFFECTIVE_METHOD (cut at 31 bytes) */
+    long num_connects;                /* new connections made (CURLINFO_NUM_CONNECTS) */
+    long size_header, size_request;   /* CURLINFO_HEADER_SIZE, _REQUEST_SIZE */
+    long long size_upload;            /* CURLINFO_SIZE_UPLOAD_T */
+    long long speed_download;         /* bytes per second (CURLINFO_SPEED_DOWNLOAD_T) */
+    long long speed_upload;           /* CURLINFO_SPEED_UPLOAD_T */
+    long ssl_verify_result;           /* CURLINFO_SSL_VERIFYRESULT */
+    long proxy_ssl_verify_result;     /* CURLINFO_PROXY_SSL_VERIFYRESULT */
+    long http_connect;                /* CURLINFO_HTTP_CONNECTCODE */
+    double pretransfer, redirect;     /* seconds: CURLINFO_PRETRANSFER_TIME_T, _REDIRECT_ */
+    char *content_type;               /* CURLINFO_CONTENT_TYPE (owned), or NULL */
+    char *redirect_url;               /* CURLINFO_REDIRECT_URL (owned), or NULL */
+    char *referer;                    /* CURLINFO_REFERER (owned), or NULL */
 };
 
 struct cf_attempt {
@@ -158,6 +181,7 @@ struct cf_response {
     double start, end;          /* first attempt start, last attempt end: seconds since epoch */
     int attempts;               /* 1 + retries made */
     struct cf_attempt *attempt; /* attempts entries (owned) */
+    struct cf_info *info;       /* with req->want_info, once a transfer ran (owned) */
     char *headers;              /* raw header block of the last response (owned) */
     size_t headers_len;
     char *header_index_; /* private to cf_response_header (owned) */

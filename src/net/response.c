@@ -9,6 +9,7 @@
  */
 #include <curl/curl.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -172,6 +173,73 @@ static double us(CURL *e, CURLINFO what)
     return (double)v * 1e-6;
 }
 
+static void info_free(struct cf_info *i)
+{
+    if (!i)
+        return;
+    free(i->content_type);
+    free(i->redirect_url);
+    free(i->referer);
+    memset(i, 0, sizeof *i);
+}
+
+/* A string libcurl owns into buf (cut to fit). */
+static void copy_str(CURL *e, CURLINFO what, char *buf, size_t size)
+{
+    char *s = NULL;
+    curl_easy_getinfo(e, what, &s);
+    snprintf(buf, size, "%s", s ? s : "");
+}
+
+static int dup_str(CURL *e, CURLINFO what, char **out)
+{
+    char *s = NULL;
+    curl_easy_getinfo(e, what, &s);
+    *out = s ? strdup(s) : NULL;
+    return s && !*out ? CF_ENOMEM : 0;
+}
+
+static long long off(CURL *e, CURLINFO what)
+{
+    curl_off_t v = 0;
+    curl_easy_getinfo(e, what, &v);
+    return (long long)v;
+}
+
+/* The request asked for curl's other -w variables: resp->info. */
+static int collect_info(struct cf_xfer *x)
+{
+    struct cf_response *resp = x->resp;
+    struct cf_info *i = resp->info;
+    CURL *e = x->easy;
+    int rc = 0;
+
+    if (!i && !(i = resp->info = calloc(1, sizeof *i)))
+        return CF_ENOMEM;
+    info_free(i);
+    copy_str(e, CURLINFO_PRIMARY_IP, i->remote_ip, sizeof i->remote_ip);
+    copy_str(e, CURLINFO_LOCAL_IP, i->local_ip, sizeof i->local_ip);
+    copy_str(e, CURLINFO_SCHEME, i->scheme, sizeof i->scheme);
+    copy_str(e, CURLINFO_EFFECTIVE_METHOD, i->method, sizeof i->method);
+    curl_easy_getinfo(e, CURLINFO_PRIMARY_PORT, &i->remote_port);
+    curl_easy_getinfo(e, CURLINFO_LOCAL_PORT, &i->local_port);
+    curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &i->num_connects);
+    curl_easy_getinfo(e, CURLINFO_HEADER_SIZE, &i->size_header);
+    curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &i->size_request);
+    curl_easy_getinfo(e, CURLINFO_SSL_VERIFYRESULT, &i->ssl_verify_result);
+    curl_easy_getinfo(e, CURLINFO_PROXY_SSL_VERIFYRESULT, &i->proxy_ssl_verify_result);
+    curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &i->http_connect);
+    i->size_upload = off(e, CURLINFO_SIZE_UPLOAD_T);
+    i->speed_download = off(e, CURLINFO_SPEED_DOWNLOAD_T);
+    i->speed_upload = off(e, CURLINFO_SPEED_UPLOAD_T);
+    i->pretransfer = us(e, CURLINFO_PRETRANSFER_TIME_T);
+    i->redirect = us(e, CURLINFO_REDIRECT_TIME_T);
+    rc |= dup_str(e, CURLINFO_CONTENT_TYPE, &i->content_type);
+    rc |= dup_str(e, CURLINFO_REDIRECT_URL, &i->redirect_url);
+    rc |= dup_str(e, CURLINFO_REFERER, &i->referer);
+    return rc ? CF_ENOMEM : 0;
+}
+
 int cf_response_collect(struct cf_xfer *x)
 {
     struct cf_response *resp = x->resp;
@@ -207,7 +275,7 @@ int cf_response_collect(struct cf_xfer *x)
     curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &url);
     if (url && !(resp->effective_url = strdup(url)))
         return CF_ENOMEM;
-    return 0;
+    return x->req->want_info ? collect_info(x) : 0;
 }
 
 /* The header block as "name\0value\0" pairs, then an empty name. */
@@ -268,6 +336,8 @@ void cf_response_free(struct cf_response *resp)
     free(resp->effective_url);
     free(resp->body);
     free(resp->attempt);
+    info_free(resp->info);
+    free(resp->info);
     free(resp->headers);
     free(resp->header_index_);
     free(resp->error_owned_);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cofetch/error.h"
+#include "output/writeout.h"
 #include "run/mode.h"
 #include "run/run.h"
 
@@ -36,6 +37,7 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
     req->fail_on_http_error = cfg->fail;
     req->retries = cfg->retry;
     req->retry_delay = cfg->retry_delay;
+    req->want_info = writeout_wants_info(cfg->writeout);
 }
 
 void run_init(struct run *run, const struct config *cfg, long parallel, struct input *in,
