@@ -40,6 +40,18 @@ static int next(const char **p, const char *end, struct hdr *h)
     return 0;
 }
 
+/* The last response's header block, as libcurl's header API gives it: none when the
+ * fetch ended on too many redirects (the headers then belong to a request not made). */
+static const char *block(const struct cf_response *resp, const char **end)
+{
+    if (!resp->headers || resp->curl_code == 47 /* CURLE_TOO_MANY_REDIRECTS */) {
+        *end = NULL;
+        return NULL;
+    }
+    *end = resp->headers + resp->headers_len;
+    return resp->headers;
+}
+
 static int same(const struct hdr *h, const char *name, size_t len)
 {
     return h->nlen == len && strncasecmp(h->name, name, len) == 0;
@@ -58,7 +70,7 @@ long rh_count(const struct cf_response *resp)
 
 int rh_value(struct strbuf *out, const struct cf_response *resp, const char *name, size_t len)
 {
-    const char *p = resp->headers, *end = p ? p + resp->headers_len : NULL;
+    const char *end, *p = block(resp, &end);
     struct hdr h;
     int first = 1, rc = 0;
 
@@ -86,12 +98,12 @@ static int lower_name(struct strbuf *out, const struct hdr *h)
 
 int rh_json(struct strbuf *out, const struct cf_response *resp, int pretty)
 {
-    const char *p = resp->headers, *end = p ? p + resp->headers_len : NULL;
+    const char *end, *p = block(resp, &end);
     struct hdr h;
     int rc = sb_addc(out, '{'), members = 0;
 
     while (p && rc == 0 && next(&p, end, &h)) {
-        const char *q = resp->headers;
+        const char *q = resp->headers; /* block()'s start */
         struct hdr o;
         int seen = 0;
 
@@ -117,6 +129,6 @@ int rh_json(struct strbuf *out, const struct cf_response *resp, int pretty)
         rc |= sb_addc(out, ']');
     }
     if (rc == 0)
-        rc = sb_adds(out, pretty && members ? "\n}" : "}");
+        rc = sb_adds(out, pretty ? "\n}" : "}");
     return rc ? CF_ENOMEM : 0;
 }

@@ -297,7 +297,10 @@ static int wo_var(struct strbuf *out, const struct writeout *w, const struct wo_
     case V_FILENAME: return sb_adds(out, r->saved_as ? r->saved_as : "");
     case V_HEADER_JSON: return rh_json(out, resp, 1);
     case V_HTTP_CODE: return sb_addf(out, "%03ld", resp->status);
-    case V_HTTP_VERSION: return sb_adds(out, resp->http_version ? rec_http_version(r) : "0");
+    case V_HTTP_VERSION: /* curl's: 1, 1.1, 2, 3 or 0 */
+        return sb_adds(out, resp->http_version == 10 ? "1"
+                            : resp->http_version     ? rec_http_version(r)
+                                                     : "0");
     case V_INPUT: return sb_adds(out, r->src ? r->src : "");
     case V_JSON: return json_record(out, r, chain);
     case V_LINE: return sb_addf(out, "%lu", r->lineno);
