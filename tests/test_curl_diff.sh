@@ -16,6 +16,7 @@
 # A row is: NAME | FLAGS | URL | ARGS BOTH | ARGS CURL ONLY | ARGS COFETCH ONLY
 # ($S is the HTTP server's URL, $T the HTTPS one, $CA the certificate, $CLOSED a closed
 # port; ARGS are shell words). FLAGS: "-", or "tls" (needs the HTTPS server), or
+# "dump" (-D FILE given to both, and the files compared, Date lines masked), or
 # "nobytes" (the bytes are not compared, for a deliberate difference: HEAD, where curl's
 # -I writes the headers; a body cut short, which cofetch does not keep, where curl keeps
 # what came; the man page's DIFFERENCES FROM CURL).
@@ -44,6 +45,8 @@ status_503_f   | -       | $S/status/503                           | -f         
 redirect       | -       | $S/redirect?n=2                         |                         |                 |
 redirect_L     | -       | $S/redirect?n=2                         | -L                      |                 |
 redirect_echo  | -       | $S/redirect?n=1&to=%2Fecho%3Fr%3D1      | -L                      |                 |
+dump_header    | dump    | $S/redirect?n=2                         | -L                      |                 |
+dump_404_f     | dump    | $S/status/404                           | -f                      |                 |
 redirect_max   | -       | $S/redirect?n=5                         | -L --max-redirs 2       |                 |
 head           | nobytes | $S/echo                                 |                         | -I              | -X HEAD
 post_d         | -       | $S/echo                                 | -d 'a=1&b=2'            |                 |
@@ -168,11 +171,20 @@ while IFS='|' read -r name flags url both conly fonly; do
     eval "b=($(trim "$both"))"
     eval "c=($(trim "$conly"))"
     eval "f=($(trim "$fonly"))"
-    "$curl" -s -A "$UA" -o "$d/c/body" -w "$W" "${b[@]}" "${c[@]}" "$url" >"$d/curl.w" 2>"$d/curl.err"
+    cd_=() fd_=()
+    [ "$flags" = dump ] && cd_=(-D "$d/curl.hdr") fd_=(-D "$d/cofetch.hdr")
+    "$curl" -s -A "$UA" -o "$d/c/body" -w "$W" "${cd_[@]}" "${b[@]}" "${c[@]}" "$url" \
+        >"$d/curl.w" 2>"$d/curl.err"
     crc=$?
-    "$bin" -s -A "$UA" --output-dir "$d/f/out" -w "$W" "${b[@]}" "${f[@]}" "$url" \
+    "$bin" -s -A "$UA" --output-dir "$d/f/out" -w "$W" "${fd_[@]}" "${b[@]}" "${f[@]}" "$url" \
         >"$d/cofetch.w" 2>"$d/cofetch.err"
     frc=$?
+    if [ "$flags" = dump ] &&
+        ! diff -u <(grep -v '^Date:' "$d/curl.hdr") <(grep -v '^Date:' "$d/cofetch.hdr") \
+            >"$d/hdr.diff"; then
+        fail "$name: the -D files differ (- curl, + cofetch):"
+        sed -n '3,$p' "$d/hdr.diff"
+    fi
     if ! diff -u <(normalize "$d/curl.w") <(normalize "$d/cofetch.w") >"$d/w.diff"; then
         fail "$name: -w differs (- curl, + cofetch):"
         sed -n '3,$p' "$d/w.diff"

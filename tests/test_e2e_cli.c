@@ -250,6 +250,60 @@ static void test_writeout_curl_variables(void **state)
     free(err);
 }
 
+/* -D: one file for the batch, made empty once, every fetch's header blocks (a followed
+ * redirect's too) added whole; --jsonl-headers: the last response's, in the record. */
+static void test_response_headers(void **state)
+{
+    char *out, *err, path[] = "/tmp/cofetch-e2e-dump-XXXXXX", *text;
+    struct strbuf sb = STRBUF_INIT;
+    FILE *f;
+    int fd = mkstemp(path);
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "old\n", 4), 4);
+    close(fd);
+    int rc = run(NULL, &out, &err, "--sync", "-L", "-D", path, "-w", "%{http_code}\n",
+                 cli_url("/redirect?n=1"), cli_url("/status/404"), NULL);
+    assert_int_equal(rc, 0);
+    assert_string_equal(out, "200\n404\n");
+    free(out);
+    free(err);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    for (int c; (c = fgetc(f)) != EOF;)
+        sb_addc(&sb, (char)c);
+    fclose(f);
+    text = sb.buf;
+    assert_true(strncmp(text, "HTTP/1.1 302 Found\r\n", 20) == 0); /* "old" is gone */
+    assert_non_null(strstr(text, "\r\nLocation: /redirect?n=0\r\n"));
+    assert_non_null(strstr(text, "\r\n\r\nHTTP/1.1 200 OK\r\n"));
+    assert_non_null(strstr(text, "\r\n\r\nHTTP/1.1 404 Not Found\r\n"));
+    assert_string_equal(text + sb.len - 4, "\r\n\r\n");
+    sb_free(&sb);
+    unlink(path);
+    /* -D in a directory that is not there: said, and nothing is fetched */
+    rc = run(NULL, &out, &err, "-D", "/nonexistent/dir/h", cli_url("/bytes?n=1"), NULL);
+    assert_int_equal(rc, 3);
+    assert_non_null(strstr(err, "-D: cannot create /nonexistent/dir/h"));
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "--jsonl", "--jsonl-headers", cli_url("/bytes?n=2"), NULL);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, ",\"headers\":{\"content-type\":[\"application/octet-stream\"],"));
+    assert_non_null(strstr(out, "\"content-length\":[\"2\"]}}\n"));
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "--jsonl", cli_url("/bytes?n=2"), NULL);
+    assert_null(strstr(out, "\"headers\""));
+    free(out);
+    free(err);
+    assert_int_equal(run(NULL, &out, &err, "--jsonl-headers", cli_url("/bytes?n=2"), NULL), 2);
+    assert_non_null(strstr(err, "give --jsonl too"));
+    free(out);
+    free(err);
+}
+
 static void test_modes(void **state)
 {
     char *out, *err, in[1024];
@@ -928,6 +982,7 @@ int main(void)
         cmocka_unit_test(test_json_fields),
         cmocka_unit_test(test_writeout_variables),
         cmocka_unit_test(test_writeout_curl_variables),
+        cmocka_unit_test(test_response_headers),
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_text_and_body),
         cmocka_unit_test(test_then_relative_and_long_body),

@@ -106,9 +106,11 @@ struct cf_request {
     int sink_fd;
     cf_sink_fn *sink_fn;
     void *sink_ctx;
-    int verbose;   /* libcurl's verbose trace on stderr */
-    int want_info; /* fill resp->info (curl's -w variables beyond the basics); off, a
-                      fetch queries nothing more of libcurl */
+    int verbose;     /* libcurl's verbose trace on stderr */
+    int all_headers; /* resp->headers keeps every response's header block (each redirect
+                        and 1xx one too, as curl -D writes them), not the last only */
+    int want_info;   /* fill resp->info (curl's -w variables beyond the basics); off, a
+                        fetch queries nothing more of libcurl */
 };
 
 /* Fill *req with the defaults above and the given URL. Never fails. */
@@ -182,8 +184,11 @@ struct cf_response {
     int attempts;               /* 1 + retries made */
     struct cf_attempt *attempt; /* attempts entries (owned) */
     struct cf_info *info;       /* with req->want_info, once a transfer ran (owned) */
-    char *headers;              /* raw header block of the last response (owned) */
+    char *headers;              /* raw header block of the last response, or with
+                                   req->all_headers every response's (owned) */
     size_t headers_len;
+    size_t headers_last; /* where the last response's block starts in headers (0 unless
+                            all_headers); cf_response_header reads that block */
     char *header_index_; /* private to cf_response_header (owned) */
     char *error_owned_;  /* private: error's text when allocated */
 };

@@ -49,6 +49,7 @@ void cf_response_begin_attempt(struct cf_xfer *x)
     resp->bytes = 0;
     resp->size_download = 0;
     resp->headers_len = 0;
+    resp->headers_last = 0;
     if (resp->body)
         resp->body[0] = '\0';
     if (resp->headers)
@@ -69,8 +70,11 @@ size_t cf_response_on_header(char *data, size_t size, size_t n, void *ctx)
     if (x->cancelled)
         return 0;
     x->heard = 1;
-    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
-        resp->headers_len = 0; /* a new response (redirect, 1xx): keep the last only */
+    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) { /* a new response (redirect, 1xx) */
+        if (!x->req->all_headers)
+            resp->headers_len = 0; /* keep the last only */
+        resp->headers_last = resp->headers_len;
+    }
     if (reserve(&resp->headers, &x->headers_cap, resp->headers_len + len, HEADERS_MIN)) {
         x->sink_err = CF_ENOMEM;
         return 0;
@@ -318,7 +322,8 @@ const char *cf_response_header(struct cf_response *resp, const char *name)
     if (!resp || !name || !resp->headers)
         return NULL;
     if (!resp->header_index_ &&
-        !(resp->header_index_ = index_headers(resp->headers, resp->headers_len)))
+        !(resp->header_index_ = index_headers(resp->headers + resp->headers_last,
+                                              resp->headers_len - resp->headers_last)))
         return NULL;
     for (p = resp->header_index_; *p;) {
         const char *value = p + strlen(p) + 1;

@@ -45,6 +45,8 @@ struct config {
     /* output */
     enum out_format format;
     struct writeout *writeout; /* -w, compiled (owned) */
+    int jsonl_headers;         /* --jsonl-headers: a "headers" object in each record */
+    const char *dump_header;   /* -D FILE: every fetch's response headers ("-": stdout) */
     const char *outdir;
     int no_clobber;
     int timeline;

@@ -31,6 +31,7 @@ enum opt {
     O_CONNECT_TIMEOUT,
     O_DATA,
     O_DEMO,
+    O_DUMP_HEADER,
     O_FAIL,
     O_FAIL_FAST,
     O_HEADER,
@@ -41,6 +42,7 @@ enum opt {
     O_INSECURE,
     O_JOURNAL,
     O_JSON,
+    O_JSONL_HEADERS,
     O_LOCATION,
     O_MAX_FILESIZE,
     O_MAX_REDIRS,
@@ -96,6 +98,8 @@ static const struct option table[] = {
     {"connect-timeout", 0, ARG_REQ, O_CONNECT_TIMEOUT, G_FETCH, "SECS", "longest time to connect"},
     {"data", 'd', ARG_REQ, O_DATA, G_FETCH, "DATA", "POST this body (@FILE reads a file)"},
     {"demo", 0, ARG_NONE, O_DEMO, G_OTHER, NULL, "show sync vs gather, a queue and a chain"},
+    {"dump-header", 'D', ARG_REQ, O_DUMP_HEADER, G_OUTPUT, "FILE",
+     "write every fetch's response headers to FILE ('-': stdout)"},
     {"fail", 'f', ARG_NONE, O_FAIL, G_FETCH, NULL, "HTTP status >= 400 is a failure"},
     {"fail-fast", 0, ARG_NONE, O_FAIL_FAST, G_FETCH, NULL,
      "stop at the first failure, cancel the rest"},
@@ -109,6 +113,8 @@ static const struct option table[] = {
     {"journal", 0, ARG_REQ, O_JOURNAL, G_INPUT, "FILE",
      "record finished lines in FILE; a rerun skips them (resume)"},
     {"jsonl", 0, ARG_NONE, O_JSON, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
+    {"jsonl-headers", 0, ARG_NONE, O_JSONL_HEADERS, G_OUTPUT, NULL,
+     "with --jsonl, each record's response headers too"},
     {"location", 'L', ARG_NONE, O_LOCATION, G_FETCH, NULL, "follow redirects (off by default)"},
     {"max-filesize", 0, ARG_REQ, O_MAX_FILESIZE, G_FETCH, "BYTES",
      "largest body accepted (k/M/G suffixes)"},
@@ -444,6 +450,8 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         break;
     case O_INSECURE: /* -k, --insecure */ cfg->insecure = 1; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
+    case O_JSONL_HEADERS: /* --jsonl-headers */ cfg->jsonl_headers = 1; break;
+    case O_DUMP_HEADER: /* -D, --dump-header */ cfg->dump_header = val; break;
     case O_JSON: /* --jsonl */
         cfg->format = OUT_JSON;
         ps->format_given[OUT_JSON] = 1;
@@ -614,6 +622,8 @@ static int check(struct parser *ps)
 
     if (formats > 1)
         return usage(ps, "--jsonl, --write-out and --body each take stdout: choose one");
+    if (cfg->jsonl_headers && cfg->format != OUT_JSON)
+        return usage(ps, "--jsonl-headers adds to --jsonl's records: give --jsonl too");
     if (cfg->nthens) {
         if (cfg->mode_given && !(cfg->mode->flags & MODE_STEPS))
             return usage(ps, "--then makes a chain: it cannot be used with --mode %s",

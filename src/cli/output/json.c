@@ -6,6 +6,7 @@
 
 #include "cofetch/error.h"
 #include "output/json.h"
+#include "output/respheaders.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not valid. */
 static size_t utf8_seq(const unsigned char *s, size_t len)
@@ -112,8 +113,9 @@ static int field_secs(struct strbuf *out, const char *name, double v, int first)
     return rc ? rc : json_secs(out, v);
 }
 
-int json_record(struct strbuf *out, const struct rec *r, int chain)
+int json_record(struct strbuf *out, const struct rec *r, int flags)
 {
+    int chain = flags & JSON_CHAIN;
     const struct cf_timings *t = &r->resp.t;
     int rc = 0;
 
@@ -147,6 +149,11 @@ int json_record(struct strbuf *out, const struct rec *r, int chain)
     rc |= field_secs(out, "tls", t->tls, 0);
     rc |= field_secs(out, "ttfb", t->ttfb, 0);
     rc |= field_secs(out, "total", t->total, 0);
-    rc |= sb_adds(out, "}}");
+    rc |= sb_adds(out, "}");
+    if (flags & JSON_HEADERS) {
+        rc |= sb_adds(out, ",\"headers\":");
+        rc |= rh_json(out, &r->resp, 0);
+    }
+    rc |= sb_adds(out, "}");
     return rc ? CF_ENOMEM : 0;
 }

@@ -19,7 +19,9 @@
 int json_str(struct strbuf *out, const char *s, size_t len);
 /* Appends a JSON number for a time in seconds (microsecond precision). */
 int json_secs(struct strbuf *out, double secs);
-/* Appends the record as one JSON object, without a newline. chain: include "step". */
-int json_record(struct strbuf *out, const struct rec *r, int chain);
+/* Appends the record as one JSON object, without a newline. flags: JSON_CHAIN includes
+ * "step", JSON_HEADERS the "headers" object (--jsonl-headers). */
+enum { JSON_CHAIN = 1, JSON_HEADERS = 2 };
+int json_record(struct strbuf *out, const struct rec *r, int flags);
 
 #endif

@@ -49,7 +49,7 @@ static const char *block(const struct cf_response *resp, const char **end)
         return NULL;
     }
     *end = resp->headers + resp->headers_len;
-    return resp->headers;
+    return resp->headers + resp->headers_last;
 }
 
 static int same(const struct hdr *h, const char *name, size_t len)
@@ -59,7 +59,8 @@ static int same(const struct hdr *h, const char *name, size_t len)
 
 long rh_count(const struct cf_response *resp)
 {
-    const char *p = resp->headers, *end = p ? p + resp->headers_len : NULL;
+    const char *p = resp->headers ? resp->headers + resp->headers_last : NULL;
+    const char *end = p ? resp->headers + resp->headers_len : NULL;
     struct hdr h;
     long n = 0;
 
@@ -103,7 +104,7 @@ int rh_json(struct strbuf *out, const struct cf_response *resp, int pretty)
     int rc = sb_addc(out, '{'), members = 0;
 
     while (p && rc == 0 && next(&p, end, &h)) {
-        const char *q = resp->headers; /* block()'s start */
+        const char *q = resp->headers + resp->headers_last; /* block()'s start */
         struct hdr o;
         int seen = 0;
 

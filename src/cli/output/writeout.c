@@ -302,7 +302,7 @@ static int wo_var(struct strbuf *out, const struct writeout *w, const struct wo_
                             : resp->http_version     ? rec_http_version(r)
                                                      : "0");
     case V_INPUT: return sb_adds(out, r->src ? r->src : "");
-    case V_JSON: return json_record(out, r, chain);
+    case V_JSON: return json_record(out, r, chain ? JSON_CHAIN : 0);
     case V_LINE: return sb_addf(out, "%lu", r->lineno);
     case V_NUM_HEADERS: return sb_addf(out, "%ld", rh_count(resp));
     case V_NUM_REDIRECTS: return sb_addf(out, "%ld", resp->redirects);
