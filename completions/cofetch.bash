@@ -101,7 +101,7 @@ _cofetch()
     if [[ $cur == -* ]]; then
         local opts='
             --body --cacert --capath --compare --compressed --connect-timeout -d --data --demo
-            -D --dump-header --jsonl-headers
+            -D --dump-header --jsonl-headers -I --head --include
             -f --fail --fail-fast -H --header -h --help --http1.1 --http2 -i --input
             --journal -k --insecure --jsonl -L --location --max-filesize --max-redirs -m --max-time
             --mode --no-clobber -o --output-dir -j --parallel --per-host --proto --rate

@@ -39,6 +39,8 @@ complete -c cofetch -l workers -x -d 'queue mode: N workers (same as -j)'
 # Output
 complete -c cofetch -l body -d 'write the bodies alone to stdout'
 complete -c cofetch -l jsonl -d 'one JSON object per fetch (JSON Lines)'
+complete -c cofetch -l include -d 'the response headers before each body (--body, -o)'
+complete -c cofetch -s I -l head -d 'HEAD requests; the headers go where bodies go (--include)'
 complete -c cofetch -l jsonl-headers -d "with --jsonl, each record's response headers too"
 complete -c cofetch -s D -l dump-header -r -F -d "write every fetch's response headers to FILE"
 complete -c cofetch -l no-clobber -d 'with -o, keep existing files'

@@ -16,10 +16,11 @@
 # A row is: NAME | FLAGS | URL | ARGS BOTH | ARGS CURL ONLY | ARGS COFETCH ONLY
 # ($S is the HTTP server's URL, $T the HTTPS one, $CA the certificate, $CLOSED a closed
 # port; ARGS are shell words). FLAGS: "-", or "tls" (needs the HTTPS server), or
+# "hdrbody" (the bytes hold headers: compared with their Date lines masked), or
 # "dump" (-D FILE given to both, and the files compared, Date lines masked), or
-# "nobytes" (the bytes are not compared, for a deliberate difference: HEAD, where curl's
-# -I writes the headers; a body cut short, which cofetch does not keep, where curl keeps
-# what came; the man page's DIFFERENCES FROM CURL).
+# "nobytes" (the bytes are not compared, for a deliberate difference: a body cut short,
+# which cofetch does not keep, where curl keeps what came; the man page's DIFFERENCES
+# FROM CURL).
 # It exits 77 (ctest's SKIP) only when curl is missing.
 set -uo pipefail
 
@@ -48,7 +49,8 @@ redirect_echo  | -       | $S/redirect?n=1&to=%2Fecho%3Fr%3D1      | -L         
 dump_header    | dump    | $S/redirect?n=2                         | -L                      |                 |
 dump_404_f     | dump    | $S/status/404                           | -f                      |                 |
 redirect_max   | -       | $S/redirect?n=5                         | -L --max-redirs 2       |                 |
-head           | nobytes | $S/echo                                 |                         | -I              | -X HEAD
+head           | hdrbody | $S/echo                                 | -I                      |                 |
+include_L      | hdrbody | $S/redirect?n=1                         | -L                      | -i              | --include
 post_d         | -       | $S/echo                                 | -d 'a=1&b=2'            |                 |
 post_d_put     | -       | $S/echo                                 | -d x -X PUT             |                 |
 headers        | -       | $S/echo                                 | -H 'X-One: 1' -H 'X-Two: a b' |           |
@@ -199,6 +201,10 @@ while IFS='|' read -r name flags url both conly fonly; do
         cbody=$d/c/body fbody=$(find "$d/f/out" -type f 2>/dev/null | head -n 1)
         [ -f "$cbody" ] || cbody=/dev/null
         [ -n "$fbody" ] || fbody=/dev/null
+        if [ "$flags" = hdrbody ]; then
+            sed '/^Date: /d' "$cbody" >"$d/curl.body" && cbody=$d/curl.body
+            sed '/^Date: /d' "$fbody" >"$d/cofetch.body" && fbody=$d/cofetch.body
+        fi
         cmp -s "$cbody" "$fbody" ||
             fail "$name: the bytes written differ: curl $(wc -c <"$cbody"), cofetch $(wc -c <"$fbody")"
     fi

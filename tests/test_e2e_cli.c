@@ -298,6 +298,27 @@ static void test_response_headers(void **state)
     assert_null(strstr(out, "\"headers\""));
     free(out);
     free(err);
+    /* --include: the headers before the body; -I: HEAD, the headers alone */
+    rc = run(NULL, &out, &err, "--body", "--include", cli_url("/bytes?n=3"), NULL);
+    assert_int_equal(rc, 0);
+    assert_true(strncmp(out, "HTTP/1.1 200 OK\r\n", 17) == 0);
+    assert_string_equal(out + strlen(out) - 7, "\r\n\r\nabc");
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "--body", "-I", cli_url("/echo"), NULL);
+    assert_int_equal(rc, 0);
+    assert_true(strncmp(out, "HTTP/1.1 200 OK\r\n", 17) == 0);
+    assert_string_equal(out + strlen(out) - 4, "\r\n\r\n");
+    assert_null(strstr(out, "\"method\"")); /* no body */
+    free(out);
+    free(err);
+    /* a chain's {body} is the body, not the headers --include writes */
+    rc = run(NULL, &out, &err, "--include", "--then", "{body}", "-w", "%{step} %{http_code}\n",
+             cli_url("/next?n=2"), NULL);
+    assert_int_equal(rc, 0);
+    assert_string_equal(out, "0 200\n1 200\n");
+    free(out);
+    free(err);
     assert_int_equal(run(NULL, &out, &err, "--jsonl-headers", cli_url("/bytes?n=2"), NULL), 2);
     assert_non_null(strstr(err, "give --jsonl too"));
     free(out);

@@ -47,6 +47,7 @@ struct config {
     struct writeout *writeout; /* -w, compiled (owned) */
     int jsonl_headers;         /* --jsonl-headers: a "headers" object in each record */
     const char *dump_header;   /* -D FILE: every fetch's response headers ("-": stdout) */
+    int include;               /* --include (and -I): headers before the body */
     const char *outdir;
     int no_clobber;
     int timeline;

@@ -34,10 +34,12 @@ enum opt {
     O_DUMP_HEADER,
     O_FAIL,
     O_FAIL_FAST,
+    O_HEAD,
     O_HEADER,
     O_HELP,
     O_HTTP1_1,
     O_HTTP2,
+    O_INCLUDE,
     O_INPUT,
     O_INSECURE,
     O_JOURNAL,
@@ -103,10 +105,14 @@ static const struct option table[] = {
     {"fail", 'f', ARG_NONE, O_FAIL, G_FETCH, NULL, "HTTP status >= 400 is a failure"},
     {"fail-fast", 0, ARG_NONE, O_FAIL_FAST, G_FETCH, NULL,
      "stop at the first failure, cancel the rest"},
+    {"head", 'I', ARG_NONE, O_HEAD, G_FETCH, NULL,
+     "HEAD requests; the headers go where bodies go (--include)"},
     {"header", 'H', ARG_REQ, O_HEADER, G_FETCH, "LINE", "add a request header (repeatable)"},
     {"help", 'h', ARG_NONE, O_HELP, G_OTHER, NULL, "this help"},
     {"http1.1", 0, ARG_NONE, O_HTTP1_1, G_FETCH, NULL, "use HTTP/1.1"},
     {"http2", 0, ARG_NONE, O_HTTP2, G_FETCH, NULL, "use HTTP/2"},
+    {"include", 0, ARG_NONE, O_INCLUDE, G_OUTPUT, NULL,
+     "the response headers before each body (--body, -o)"},
     {"input", 'i', ARG_REQ, O_INPUT, G_INPUT, "FILE",
      "read URLs from FILE, one a line ('-' is stdin; repeatable)"},
     {"insecure", 'k', ARG_NONE, O_INSECURE, G_FETCH, NULL, "skip TLS certificate checks"},
@@ -450,6 +456,11 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         break;
     case O_INSECURE: /* -k, --insecure */ cfg->insecure = 1; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
+    case O_HEAD: /* -I, --head */
+        cfg->method = "HEAD";
+        cfg->include = 1;
+        break;
+    case O_INCLUDE: /* --include */ cfg->include = 1; break;
     case O_JSONL_HEADERS: /* --jsonl-headers */ cfg->jsonl_headers = 1; break;
     case O_DUMP_HEADER: /* -D, --dump-header */ cfg->dump_header = val; break;
     case O_JSON: /* --jsonl */

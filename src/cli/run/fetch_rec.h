@@ -26,6 +26,8 @@ struct fetch_sink {
     int decided; /* --body: whether to stream was decided at the first chunk */
     int keep_all;
     int keep_head;
+    int include;          /* --include, -I: the header blocks go first, where the body goes */
+    int started;          /* something went where the body goes */
     struct outfile *file; /* -o (owned, from begin to end) */
     int write_errno;
 };

@@ -40,7 +40,7 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
     req->retries = cfg->retry;
     req->retry_delay = cfg->retry_delay;
     req->want_info = writeout_wants_info(cfg->writeout);
-    req->all_headers = cfg->dump_header != NULL;
+    req->all_headers = cfg->dump_header != NULL || cfg->include;
 }
 
 void run_init(struct run *run, const struct config *cfg, long parallel, struct input *in,
