@@ -61,8 +61,8 @@ static void describe_failure(struct cf_xfer *x, int code)
     } else if (code == CF_EHTTP) {
         snprintf(detail, sizeof detail, "The requested URL returned error: %ld", resp->status);
         cf_error_set_curl(resp, code, detail);
-    } else if (code == CF_ETOOBIG &&
-               x->sink_err) { /* past the cap as it came: curl would not stop */
+    } else if (code == CF_ETOOBIG && x->sink_err) {
+        /* past the cap as the body came, where curl 7.88 checks only Content-Length */
         snprintf(detail, sizeof detail, "%s (body exceeds %lld bytes%s)",
                  curl_easy_strerror(CURLE_FILESIZE_EXCEEDED), x->max_body,
                  x->req->compressed && x->req->max_body <= 0 && x->req->sink != CF_SINK_MEMORY
