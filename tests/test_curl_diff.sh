@@ -15,7 +15,8 @@
 #   - so, for an /echo URL, the request the server saw, which is the body.
 # A row is: NAME | FLAGS | URL | ARGS BOTH | ARGS CURL ONLY | ARGS COFETCH ONLY
 # ($S is the HTTP server's URL, $T the HTTPS one, $CA the certificate, $CLOSED a closed
-# port; ARGS are shell words). FLAGS: "-", or "tls" (needs the HTTPS server), or
+# port; URL and ARGS are shell words: a row may fetch several URLs, as in cookies across
+# two requests, with --sync among cofetch's arguments when their order matters). FLAGS: "-", or "tls" (needs the HTTPS server), or
 # "hdrbody" (the bytes hold headers: compared with their Date lines masked), or
 # "dump" (-D FILE given to both, and the files compared, Date lines masked), or
 # "nobytes" (the bytes are not compared, for a deliberate difference: a body cut short,
@@ -23,6 +24,7 @@
 # FROM CURL).
 # It exits 77 (ctest's SKIP) only when curl is missing.
 set -uo pipefail
+set -f # the table's URLs hold '?' and '*': never file names
 
 bin=${1:?usage: test_curl_diff.sh COFETCH_BINARY [CURL_BINARY]}
 curl=${2:-/usr/bin/curl}
@@ -38,14 +40,15 @@ UA=cofetch-curl-diff
 CASES=$(
     cat <<'EOF'
 get            | -       | $S/bytes?n=100                          |                         |                 |
-get_echo       | -       | $S/echo?a=1&b=%20x                      |                         |                 |
+get_echo       | -       | "$S/echo?a=1&b=%20x"                    |                         |                 |
+two_urls       | -       | $S/status/404 $S/echo?second            |                         |                 | --sync
 status_404     | -       | $S/status/404                           |                         |                 |
 status_404_f   | -       | $S/status/404                           | -f                      |                 |
 status_503     | -       | $S/status/503                           |                         |                 |
 status_503_f   | -       | $S/status/503                           | -f                      |                 |
 redirect       | -       | $S/redirect?n=2                         |                         |                 |
 redirect_L     | -       | $S/redirect?n=2                         | -L                      |                 |
-redirect_echo  | -       | $S/redirect?n=1&to=%2Fecho%3Fr%3D1      | -L                      |                 |
+redirect_echo  | -       | "$S/redirect?n=1&to=%2Fecho%3Fr%3D1"    | -L                      |                 |
 dump_header    | dump    | $S/redirect?n=2                         | -L                      |                 |
 dump_404_f     | dump    | $S/status/404                           | -f                      |                 |
 redirect_max   | -       | $S/redirect?n=5                         | -L --max-redirs 2       |                 |
@@ -74,6 +77,8 @@ size_upload ssl_verify_result url url_effective urlnum header_json"
 W=""
 for v in $vars; do W+="$v=%{$v}\\n"; done
 W+='ctype=%header{content-type}\n'
+# Where each URL's bytes went (taken out before the -w outputs are compared).
+WF='file=%{filename_effective}\n'
 
 work=$(mktemp -d /tmp/cofetch-curldiff-XXXXXX) || exit 1
 pids=()
@@ -149,7 +154,7 @@ fi
 
 # Masks what differs from run to run in a -w output.
 normalize() {
-    sed -E -e 's/after [0-9]+ (ms|milliseconds)/after N \1/' -e '/^"date":\[/d' "$1"
+    sed -E -e 's/after [0-9]+ (ms|milliseconds)/after N \1/' -e '/^"date":\[/d' -e '/^file=/d' "$1"
 }
 
 trim() {
@@ -166,20 +171,22 @@ while IFS='|' read -r name flags url both conly fonly; do
     cases=$((cases + 1))
     d=$work/$name
     mkdir -p "$d/c" "$d/f"
-    url=$(trim "$url")
-    url=${url//\$S/$S}
-    url=${url//\$T/$T}
-    url=${url//\$CLOSED/$CLOSED}
+    eval "urls=($(trim "$url"))"
     eval "b=($(trim "$both"))"
     eval "c=($(trim "$conly"))"
     eval "f=($(trim "$fonly"))"
+    co=() n=0
+    for u in "${urls[@]}"; do # curl: one -o per URL, in order
+        n=$((n + 1))
+        co+=(-o "$d/c/body.$n")
+    done
     cd_=() fd_=()
     [ "$flags" = dump ] && cd_=(-D "$d/curl.hdr") fd_=(-D "$d/cofetch.hdr")
-    "$curl" -s -A "$UA" -o "$d/c/body" -w "$W" "${cd_[@]}" "${b[@]}" "${c[@]}" "$url" \
+    "$curl" -s -A "$UA" "${co[@]}" -w "$W$WF" "${cd_[@]}" "${b[@]}" "${c[@]}" "${urls[@]}" \
         >"$d/curl.w" 2>"$d/curl.err"
     crc=$?
-    "$bin" -s -A "$UA" --output-dir "$d/f/out" -w "$W" "${fd_[@]}" "${b[@]}" "${f[@]}" "$url" \
-        >"$d/cofetch.w" 2>"$d/cofetch.err"
+    "$bin" -s -A "$UA" --output-dir "$d/f/out" -w "$W$WF" "${fd_[@]}" "${b[@]}" "${f[@]}" \
+        "${urls[@]}" >"$d/cofetch.w" 2>"$d/cofetch.err"
     frc=$?
     if [ "$flags" = dump ] &&
         ! diff -u <(grep -v '^Date:' "$d/curl.hdr") <(grep -v '^Date:' "$d/cofetch.hdr") \
@@ -191,22 +198,28 @@ while IFS='|' read -r name flags url both conly fonly; do
         fail "$name: -w differs (- curl, + cofetch):"
         sed -n '3,$p' "$d/w.diff"
     fi
-    fcode=$(sed -n 's/^exitcode=//p' "$d/cofetch.w")
+    # curl exits with its last URL's code; cofetch says each URL's.
+    fcode=$(sed -n 's/^exitcode=//p' "$d/cofetch.w" | tail -n 1)
     [ "$fcode" = "$crc" ] || fail "$name: curl exited $crc, cofetch's %{exitcode} is '$fcode'"
-    case $crc:$frc in
-    0:0 | [1-9]*:1) ;;
-    *) fail "$name: curl exited $crc, cofetch $frc (0 with curl's 0, else 1)" ;;
-    esac
-    if [ "$flags" != nobytes ]; then
-        cbody=$d/c/body fbody=$(find "$d/f/out" -type f 2>/dev/null | head -n 1)
-        [ -f "$cbody" ] || cbody=/dev/null
-        [ -n "$fbody" ] || fbody=/dev/null
+    if grep -q '^exitcode=[1-9]' "$d/cofetch.w"; then want=1; else want=0; fi
+    [ "$frc" = "$want" ] || fail "$name: cofetch exited $frc, not $want (1: a URL failed)"
+    if [ "$flags" != nobytes ]; then # each URL's bytes, in order (an unwritten file: empty)
+        : >"$d/curl.bytes"
+        : >"$d/cofetch.bytes"
+        sed -n 's/^file=//p' "$d/curl.w" | while IFS= read -r p; do
+            [ -f "$p" ] && cat "$p"
+            echo "-- end of a URL's bytes"
+        done >"$d/curl.bytes"
+        sed -n 's/^file=//p' "$d/cofetch.w" | while IFS= read -r p; do
+            [ -n "$p" ] && [ ! -f "$p" ] && p=$d/f/out/$p
+            [ -n "$p" ] && [ -f "$p" ] && cat "$p"
+            echo "-- end of a URL's bytes"
+        done >"$d/cofetch.bytes"
         if [ "$flags" = hdrbody ]; then
-            sed '/^Date: /d' "$cbody" >"$d/curl.body" && cbody=$d/curl.body
-            sed '/^Date: /d' "$fbody" >"$d/cofetch.body" && fbody=$d/cofetch.body
+            sed -i '/^Date: /d' "$d/curl.bytes" "$d/cofetch.bytes"
         fi
-        cmp -s "$cbody" "$fbody" ||
-            fail "$name: the bytes written differ: curl $(wc -c <"$cbody"), cofetch $(wc -c <"$fbody")"
+        cmp -s "$d/curl.bytes" "$d/cofetch.bytes" ||
+            fail "$name: the bytes written differ: curl $(wc -c <"$d/curl.bytes"), cofetch $(wc -c <"$d/cofetch.bytes")"
     fi
     if grep -q 'AddressSanitizer\|runtime error' "$d/cofetch.err"; then
         fail "$name: a sanitizer report:"
