@@ -121,6 +121,9 @@ static void test_writeout(void **state)
     writeout_free(w);
     assert_int_equal(writeout_compile("%{remote_ip}", &w, NULL), 0);
     assert_int_equal(writeout_wants_info(w), 1);
+    writeout_free(w);
+    assert_int_equal(writeout_compile("%{remote_ip}%{num_certs}", &w, NULL), 0);
+    assert_int_equal(writeout_wants_info(w), 2); /* the certificates too */
     assert_string_equal(render("[%{remote_ip}|%{remote_port}|%{content_type}]", &r), "[|0|]");
     writeout_free(w);
     /* as curl: an unknown variable gives nothing (and a warning), "%{" unclosed is text */

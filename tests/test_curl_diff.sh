@@ -73,7 +73,8 @@ EOF
 vars="content_type errormsg exitcode http_code http_connect http_version local_ip method
 num_connects num_headers num_redirects proxy_ssl_verify_result redirect_url referer
 remote_ip remote_port response_code scheme size_download size_header size_request
-size_upload ssl_verify_result url url_effective urlnum header_json"
+size_upload ssl_verify_result url url_effective urlnum header_json num_certs certs
+ftp_entry_path"
 W=""
 for v in $vars; do W+="$v=%{$v}\\n"; done
 W+='ctype=%header{content-type}\n'

@@ -111,6 +111,8 @@ struct cf_request {
                         and 1xx one too, as curl -D writes them), not the last only */
     int want_info;   /* fill resp->info (curl's -w variables beyond the basics); off, a
                         fetch queries nothing more of libcurl */
+    int want_certs;  /* with want_info, also the peer's certificate chain (CURLOPT_CERTINFO:
+                        libcurl then extracts every certificate of each TLS handshake) */
 };
 
 /* Fill *req with the defaults above and the given URL. Never fails. */
@@ -144,6 +146,10 @@ struct cf_info {
     char *content_type;               /* CURLINFO_CONTENT_TYPE (owned), or NULL */
     char *redirect_url;               /* CURLINFO_REDIRECT_URL (owned), or NULL */
     char *referer;                    /* CURLINFO_REFERER (owned), or NULL */
+    char *ftp_entry_path;             /* CURLINFO_FTP_ENTRY_PATH (owned), or NULL */
+    long num_certs;                   /* with want_certs: certificates in the chain */
+    char *certs; /* with want_certs: each as curl's %{certs} writes it, "Name:value"
+                    lines and the PEM (owned), or NULL */
 };
 
 struct cf_attempt {

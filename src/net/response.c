@@ -184,6 +184,8 @@ static void info_free(struct cf_info *i)
     free(i->content_type);
     free(i->redirect_url);
     free(i->referer);
+    free(i->ftp_entry_path);
+    free(i->certs);
     memset(i, 0, sizeof *i);
 }
 
@@ -208,6 +210,35 @@ static long long off(CURL *e, CURLINFO what)
     curl_off_t v = 0;
     curl_easy_getinfo(e, what, &v);
     return (long long)v;
+}
+
+/* The chain libcurl extracted (CURLOPT_CERTINFO), as curl's %{certs}: each entry a line,
+ * but the PEM ("Cert:" entry) as it is. */
+static int collect_certs(CURL *e, struct cf_info *i)
+{
+    struct curl_certinfo *ci = NULL;
+    size_t len = 0, at = 0;
+
+    if (curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci)
+        return 0;
+    i->num_certs = ci->num_of_certs;
+    for (int k = 0; k < ci->num_of_certs; k++)
+        for (struct curl_slist *l = ci->certinfo[k]; l; l = l->next)
+            len += strlen(l->data) + 1;
+    if (!(i->certs = malloc(len + 1)))
+        return CF_ENOMEM;
+    for (int k = 0; k < ci->num_of_certs; k++)
+        for (struct curl_slist *l = ci->certinfo[k]; l; l = l->next) {
+            int pem = strncmp(l->data, "Cert:", 5) == 0;
+            const char *d = pem ? l->data + 5 : l->data;
+            size_t n = strlen(d);
+            memcpy(i->certs + at, d, n);
+            at += n;
+            if (!pem)
+                i->certs[at++] = '\n';
+        }
+    i->certs[at] = '\0';
+    return 0;
 }
 
 /* The request asked for curl's other -w variables: resp->info. */
@@ -241,6 +272,9 @@ static int collect_info(struct cf_xfer *x)
     rc |= dup_str(e, CURLINFO_CONTENT_TYPE, &i->content_type);
     rc |= dup_str(e, CURLINFO_REDIRECT_URL, &i->redirect_url);
     rc |= dup_str(e, CURLINFO_REFERER, &i->referer);
+    rc |= dup_str(e, CURLINFO_FTP_ENTRY_PATH, &i->ftp_entry_path);
+    if (x->req->want_certs)
+        rc |= collect_certs(e, i);
     return rc ? CF_ENOMEM : 0;
 }
 

@@ -13,11 +13,13 @@
 enum var {
     V_TEXT,
     V_HEADER, /* %header{name}: the name is a range of the text buffer */
+    V_CERTS,
     V_CONTENT_TYPE,
     V_ERRORMSG,
     V_ERROR_KIND,
     V_EXITCODE,
     V_FILENAME,
+    V_FTP_ENTRY_PATH,
     V_HEADER_JSON,
     V_HTTP_CODE,
     V_HTTP_CONNECT,
@@ -28,6 +30,7 @@ enum var {
     V_LOCAL_IP,
     V_LOCAL_PORT,
     V_METHOD,
+    V_NUM_CERTS,
     V_NUM_CONNECTS,
     V_NUM_HEADERS,
     V_NUM_REDIRECTS,
@@ -64,17 +67,20 @@ enum var {
     V_URLNUM,
 };
 
-/* info: the variable reads struct cf_info, which a fetch fills only when asked. */
+/* info: the variable reads struct cf_info, which a fetch fills only when asked (2: with
+ * the certificates too). */
 static const struct {
     const char *name;
     enum var var;
     int info;
 } vars[] = {
+    {"certs", V_CERTS, 2},
     {"content_type", V_CONTENT_TYPE, 1},
     {"error_kind", V_ERROR_KIND, 0},
     {"errormsg", V_ERRORMSG, 0},
     {"exitcode", V_EXITCODE, 0},
     {"filename_effective", V_FILENAME, 0},
+    {"ftp_entry_path", V_FTP_ENTRY_PATH, 1},
     {"header_json", V_HEADER_JSON, 0},
     {"http_code", V_HTTP_CODE, 0},
     {"http_connect", V_HTTP_CONNECT, 1},
@@ -85,6 +91,7 @@ static const struct {
     {"local_ip", V_LOCAL_IP, 1},
     {"local_port", V_LOCAL_PORT, 1},
     {"method", V_METHOD, 1},
+    {"num_certs", V_NUM_CERTS, 2},
     {"num_connects", V_NUM_CONNECTS, 1},
     {"num_headers", V_NUM_HEADERS, 0},
     {"num_redirects", V_NUM_REDIRECTS, 0},
@@ -131,7 +138,7 @@ struct writeout {
     struct wo_part *parts;
     size_t n;
     struct strbuf text;
-    int wants_info; /* a variable reads struct cf_info */
+    int wants_info; /* a variable reads struct cf_info: 1, 2 with the certificates */
 };
 
 static int wo_add(struct writeout *w, enum var var, size_t off, size_t len)
@@ -164,7 +171,8 @@ static int wo_lookup(struct writeout *w, const char *name, size_t len, enum var 
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         if (strlen(vars[i].name) == len && memcmp(vars[i].name, name, len) == 0) {
             *out = vars[i].var;
-            w->wants_info |= vars[i].info;
+            if (vars[i].info > w->wants_info)
+                w->wants_info = vars[i].info;
             return 0;
         }
     return CF_EINVAL;
@@ -236,7 +244,7 @@ void writeout_free(struct writeout *w)
 
 int writeout_wants_info(const struct writeout *w)
 {
-    return w && w->wants_info;
+    return w ? w->wants_info : 0;
 }
 
 static int wo_secs(struct strbuf *out, double v)
@@ -258,7 +266,10 @@ static int wo_info(struct strbuf *out, enum var var, const struct cf_info *i)
     if (!i)
         i = &none;
     switch (var) {
+    case V_CERTS: return sb_adds(out, str_or_empty(i->certs));
     case V_CONTENT_TYPE: return sb_adds(out, str_or_empty(i->content_type));
+    case V_FTP_ENTRY_PATH: return sb_adds(out, str_or_empty(i->ftp_entry_path));
+    case V_NUM_CERTS: return sb_addf(out, "%ld", i->num_certs);
     case V_HTTP_CONNECT: return sb_addf(out, "%03ld", i->http_connect);
     case V_LOCAL_IP: return sb_adds(out, i->local_ip);
     case V_LOCAL_PORT: return sb_addf(out, "%ld", i->local_port);

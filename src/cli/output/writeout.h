@@ -24,7 +24,8 @@ struct writeout;
  * warn (when not NULL: "cofetch: unknown --write-out variable: 'NAME'") and gives
  * nothing, and a "%{" without its "}" is text. */
 int writeout_compile(const char *format, struct writeout **out, FILE *warn);
-/* 1 when a variable of the format needs the fetch's struct cf_info (cf_request.want_info). */
+/* 1 when a variable of the format needs the fetch's struct cf_info (cf_request.want_info),
+ * 2 when it needs the certificates too (want_certs), else 0. */
 int writeout_wants_info(const struct writeout *w);
 /* Appends the record's text to out (what follows %{stderr} goes to stderr at once).
  * 0 or CF_ENOMEM. */

@@ -39,7 +39,8 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
     req->fail_on_http_error = cfg->fail;
     req->retries = cfg->retry;
     req->retry_delay = cfg->retry_delay;
-    req->want_info = writeout_wants_info(cfg->writeout);
+    req->want_info = writeout_wants_info(cfg->writeout) > 0;
+    req->want_certs = writeout_wants_info(cfg->writeout) > 1;
     req->all_headers = cfg->dump_header != NULL || cfg->include;
 }
 
