@@ -87,7 +87,7 @@ static void test_parallel_over_open_files_limit(void **state)
 
     /* Queue mode and -o (two files a fetch) under the same hard limit. */
     char dir[160];
-    char *argv2[] = {"cofetch", "-i", list, "--mode", "queue", "-j",
+    char *argv2[] = {"cofetch", "-i", list, "--mode",  "queue", "-j",
                      "500",     "-o", dir,  "--jsonl", NULL};
     snprintf(dir, sizeof dir, "%s/out-nofile", cli_env.tmpdir);
     memset(&r, 0, sizeof r);

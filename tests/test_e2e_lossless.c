@@ -305,7 +305,8 @@ static void resume_runs(const char *name, const char *delay, int signal, struct 
                         struct cli_run *r2)
 {
     static char list[128], journal[128];
-    static char *argv[] = {"cofetch", "-i", list, "--jsonl", "-j", "20", "--journal", journal, NULL};
+    static char *argv[] = {"cofetch", "-i",        list,    "--jsonl", "-j",
+                           "20",      "--journal", journal, NULL};
     FILE *f;
 
     snprintf(list, sizeof list, "%s/%s-list", cli_env.tmpdir, name);
