@@ -54,6 +54,12 @@ complete -c cofetch -l output-dir -x -a '(__fish_complete_directories)' -d '-o/-
 complete -c cofetch -s O -l remote-name -d "save the next URL's body under its last path segment"
 complete -c cofetch -l remote-name-all -d '-O for every URL that has no -o'
 complete -c cofetch -s S -l show-error -d 'each failed fetch also on stderr (with -s too)'
+complete -c cofetch -l include -d 'the response headers before each body (--body, -o)'
+complete -c cofetch -s I -l head -d 'HEAD requests; the headers go where bodies go (--include)'
+complete -c cofetch -l jsonl-headers -d "with --jsonl, each record's response headers too"
+complete -c cofetch -s D -l dump-header -r -F -d "write every fetch's response headers to FILE"
+complete -c cofetch -l no-clobber -d 'with -o, keep existing files'
+complete -c cofetch -s o -l output-dir -x -a '(__fish_complete_directories)' -d 'save each body in DIR'
 complete -c cofetch -s s -l silent -d 'no summary, no progress'
 complete -c cofetch -l summary -d 'print the summary even if not a tty'
 complete -c cofetch -l timeline -d 'timing table and Gantt chart'

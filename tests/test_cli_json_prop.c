@@ -287,7 +287,7 @@ static void one_round(struct reqline *rq, struct strbuf *out, struct strbuf *lin
     }
 
     sb_reset(out);
-    assert_int_equal(json_record(out, &r, chain), 0);
+    assert_int_equal(json_record(out, &r, chain ? JSON_CHAIN : 0), 0);
     assert_null(memchr(out->buf, '\n', out->len)); /* one line: JSON Lines */
     back = json_loadb(out->buf, out->len, JSON_ALLOW_NUL, &je);
     if (!back)

@@ -312,7 +312,6 @@ static void test_usage_errors(void **state)
     expect_usage("K/N", "--shard", "0/3", NULL);
     expect_usage("K/N", "--shard", "4/3", NULL);
     expect_usage("choose one", "--jsonl", "--body", NULL);
-    expect_usage("unknown write-out variable %{nope}", "-w", "%{nope}", NULL);
     expect_usage("unknown placeholder {nope}", "--then", "{nope}", NULL);
     expect_usage("cannot be used with --mode queue", "--mode=queue", "--then", "{url}");
     expect_usage("takes no value", "--jsonl=1", NULL, NULL);

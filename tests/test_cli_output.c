@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -55,6 +56,7 @@ static void sample(struct rec *r)
     r->done = 1;
     r->resp.status = 200;
     r->resp.bytes = 1234;
+    r->resp.size_download = 1234;
     r->resp.attempts = 1;
     r->resp.http_version = 11;
     r->resp.t.ttfb = 0.4;
@@ -70,7 +72,7 @@ static void test_json_record(void **state)
     assert_string_equal(
         sb_cstr(&sb),
         "{\"url\":\"http://h/a\\\"b\",\"input\":\"list.txt\",\"line\":7,\"urlnum\":3,\"step\":0,"
-        "\"ok\":true,\"status\":200,\"error\":null,\"code\":null,\"bytes\":1234,"
+        "\"ok\":true,\"status\":200,\"error\":null,\"code\":null,\"exitcode\":0,\"bytes\":1234,"
         "\"time\":0.500000,\"start\":0.250000,\"end\":0.750000,\"order\":2,\"attempts\":1,"
         "\"effective_url\":null,\"http_version\":\"1.1\",\"redirects\":0,\"timings\":{"
         "\"queue\":0.000000,\"dns\":0.000000,\"connect\":0.000000,\"tls\":0.000000,"
@@ -89,9 +91,8 @@ static const char *render(const char *fmt, const struct rec *r)
 {
     static struct strbuf sb;
     struct writeout *w;
-    char err[128];
     sb_reset(&sb);
-    assert_int_equal(writeout_compile(fmt, &w, err, sizeof err), 0);
+    assert_int_equal(writeout_compile(fmt, &w, NULL), 0);
     assert_int_equal(writeout_render(w, r, 0, &sb), 0);
     writeout_free(w);
     return sb_cstr(&sb);
@@ -101,7 +102,6 @@ static void test_writeout(void **state)
 {
     struct rec r;
     struct writeout *w;
-    char err[128];
     (void)state;
     sample(&r);
     assert_string_equal(render("%{http_code} %{size_download} %{urlnum}\\n", &r), "200 1234 3\n");
@@ -112,10 +112,34 @@ static void test_writeout(void **state)
     assert_non_null(strstr(render("%{json}", &r), "\"order\":2"));
     assert_string_equal(render("plain", &r), "plain");
     rec_fail(&r, CF_ETIMEDOUT, "too slow");
-    assert_string_equal(render("%{exitcode} %{errormsg}", &r), "4 too slow");
-    assert_int_equal(writeout_compile("%{nope}", &w, err, sizeof err), CF_EINVAL);
-    assert_non_null(strstr(err, "%{nope}"));
-    assert_int_equal(writeout_compile("%{url", &w, err, sizeof err), CF_EINVAL);
+    /* a record's own failure: the CURLcode curl gives for it (28 for a timeout) */
+    assert_string_equal(render("%{exitcode} %{errormsg}|%{error_kind}", &r),
+                        "28 too slow|timed out");
+    /* only a format that names one asks the fetch for libcurl's other figures */
+    assert_int_equal(writeout_compile("%{http_code} %{size_download} %header{x}", &w, NULL), 0);
+    assert_int_equal(writeout_wants_info(w), 0);
+    writeout_free(w);
+    assert_int_equal(writeout_compile("%{remote_ip}", &w, NULL), 0);
+    assert_int_equal(writeout_wants_info(w), 1);
+    writeout_free(w);
+    assert_int_equal(writeout_compile("%{remote_ip}%{num_certs}", &w, NULL), 0);
+    assert_int_equal(writeout_wants_info(w), 2); /* the certificates too */
+    assert_string_equal(render("[%{remote_ip}|%{remote_port}|%{content_type}]", &r), "[|0|]");
+    writeout_free(w);
+    /* as curl: an unknown variable gives nothing (and a warning), "%{" unclosed is text */
+    assert_string_equal(render("a%{nope}b", &r), "ab");
+    assert_string_equal(render("%{url", &r), "%{url");
+    {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *warn = open_memstream(&buf, &len);
+        assert_non_null(warn);
+        assert_int_equal(writeout_compile("%{nope}%{http_code}", &w, warn), 0);
+        fclose(warn);
+        assert_string_equal(buf, "cofetch: unknown --write-out variable: 'nope'\n");
+        free(buf);
+        writeout_free(w);
+    }
     rec_free(&r);
 }
 

@@ -140,10 +140,187 @@ static void test_writeout_variables(void **state)
     assert_string_equal(out, want);
     free(out);
     free(err);
-    rc = run(NULL, &out, &err, "-w", "%{bogus}", cli_url("/bytes?n=1"), NULL);
-    assert_int_equal(rc, 2);
-    assert_non_null(strstr(err, "unknown write-out variable %{bogus}"));
+    /* as curl: an unknown variable is warned about on stderr, and the fetch goes on */
+    rc = run(NULL, &out, &err, "-w", "<%{bogus}%{http_code}>", cli_url("/bytes?n=1"), NULL);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(err, "cofetch: unknown --write-out variable: 'bogus'\n"));
+    assert_string_equal(out, "<200>");
+    free(out);
+    free(err);
+    /* a rejected line: url_effective echoes the input, as curl does */
+    rc = run("not a url\n", &out, &err, "-w", "%{exitcode}|%{url_effective}\n", NULL);
+    assert_int_equal(rc, 1);
+    assert_string_equal(out, "3|not a url\n");
+    free(out);
+    free(err);
+    /* --compressed: size_download counts the bytes on the wire, as curl does */
+    rc = run(NULL, &out, &err, "--compressed", "-w", "%{size_download}\n",
+             cli_url("/gzip?n=100000"), NULL);
+    assert_int_equal(rc, 0);
+    assert_true(atol(out) > 0 && atol(out) < 1000);
+    free(out);
+    free(err);
+    /* --rate: time_total is the fetch, not the wait for its turn (that is timings.queue) */
+    rc = run(NULL, &out, &err, "--rate", "2", "-j", "1", "-w", "%{time_total}\n",
+             cli_url("/bytes?n=1&a"), cli_url("/bytes?n=1&b"), cli_url("/bytes?n=1&c"), NULL);
+    assert_int_equal(rc, 0);
+    assert_int_equal(count_lines(out), 3);
+    for (const char *p = out; *p; p = strchr(p, '\n') + 1)
+        assert_true(strtod(p, NULL) < 0.4); /* the last two waited 0.5 s each */
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "--rate", "2", "-j", "1", "--jsonl", cli_url("/bytes?n=1&a"),
+             cli_url("/bytes?n=1&b"), cli_url("/bytes?n=1&c"), NULL);
+    assert_int_equal(rc, 0);
+    {
+        double queued = 0;
+        for (const char *p = strstr(out, "\"queue\":"); p; p = strstr(p + 1, "\"queue\":"))
+            queued += strtod(p + 8, NULL);
+        assert_true(queued >= 0.8); /* two turns of 0.5 s waited */
+    }
+    free(out);
+    free(err);
+    /* -f on >= 400: curl's code, curl's message, nothing counted */
+    rc = run(NULL, &out, &err, "-f", "-w", "%{exitcode}|%{size_download}|%{errormsg}\n",
+             cli_url("/status/404"), NULL);
+    assert_int_equal(rc, 1);
+    assert_string_equal(out, "22|0|The requested URL returned error: 404\n");
+    free(out);
+    free(err);
+}
+
+/* curl's other variables: what libcurl measured, the response's headers, %{onerror},
+ * %{stderr}. */
+static void test_writeout_curl_variables(void **state)
+{
+    char *out, *err, want[1024];
+    int port = 0;
+    (void)state;
+    sscanf(strrchr(cli_env.srv.url, ':') + 1, "%d", &port);
+    int rc = run(NULL, &out, &err, "-w",
+                 "[%{content_type}|%{redirect_url}|%{remote_ip}|%{remote_port}|%{local_ip}|"
+                 "%{scheme}|%{num_connects}|%{num_headers}|%{method}|%{http_connect}|"
+                 "%{ssl_verify_result}|%header{Location}|%header{nope}]\n",
+                 cli_url("/redirect?n=1"), NULL);
+    assert_int_equal(rc, 0);
+    snprintf(want, sizeof want,
+             "[text/plain|%s/redirect?n=0|127.0.0.1|%d|127.0.0.1|HTTP|1|4|GET|000|0|"
+             "/redirect?n=0|]\n",
+             cli_env.srv.url, port);
+    assert_string_equal(out, want);
+    free(out);
+    free(err);
+    /* sizes: the upload, the request and the header block as sent and received */
+    rc = run(NULL, &out, &err, "-d", "abcde", "-w",
+             "%{method} %{size_upload} %{size_request} %{size_header} %{local_port}\n",
+             cli_url("/echo"), NULL);
+    assert_int_equal(rc, 0);
+    {
+        char method[16];
+        long up = -1, req = -1, hdr = -1, lport = -1;
+        assert_int_equal(sscanf(out, "%15s %ld %ld %ld %ld", method, &up, &req, &hdr, &lport), 5);
+        assert_string_equal(method, "POST");
+        assert_int_equal(up, 5);
+        assert_true(req > 60 && req < 400);
+        assert_true(hdr > 40 && hdr < 400);
+        assert_true(lport > 0 && lport < 65536 && lport != port);
+    }
+    free(out);
+    free(err);
+    /* %{header_json}: curl's layout, names lowercased */
+    rc = run(NULL, &out, &err, "-w", "%{header_json}", cli_url("/bytes?n=3"), NULL);
+    assert_int_equal(rc, 0);
+    assert_true(strncmp(out, "{\"content-type\":[\"application/octet-stream\"],\n", 45) == 0);
+    assert_non_null(strstr(out, ",\n\"content-length\":[\"3\"]"));
+    assert_string_equal(out + strlen(out) - 2, "\n}");
+    free(out);
+    free(err);
+    /* %{onerror}: the rest only for a failed fetch; %{stderr} switches the stream */
+    rc = run(NULL, &out, &err, "-w", "%{http_code}%{onerror} failed\n", cli_url("/bytes?n=1"),
+             "http://127.0.0.1:1/", NULL);
+    assert_int_equal(rc, 1);
+    assert_string_equal(out, "200000 failed\n");
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "-w", "a%{stderr}b%{stdout}c", cli_url("/bytes?n=1"), NULL);
+    assert_int_equal(rc, 0);
+    assert_string_equal(out, "ac");
+    assert_string_equal(err, "b");
+    free(out);
+    free(err);
+}
+
+/* -D: one file for the batch, made empty once, every fetch's header blocks (a followed
+ * redirect's too) added whole; --jsonl-headers: the last response's, in the record. */
+static void test_response_headers(void **state)
+{
+    char *out, *err, path[] = "/tmp/cofetch-e2e-dump-XXXXXX", *text;
+    struct strbuf sb = STRBUF_INIT;
+    FILE *f;
+    int fd = mkstemp(path);
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "old\n", 4), 4);
+    close(fd);
+    int rc = run(NULL, &out, &err, "--sync", "-L", "-D", path, "-w", "%{http_code}\n",
+                 cli_url("/redirect?n=1"), cli_url("/status/404"), NULL);
+    assert_int_equal(rc, 0);
+    assert_string_equal(out, "200\n404\n");
+    free(out);
+    free(err);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    for (int c; (c = fgetc(f)) != EOF;)
+        sb_addc(&sb, (char)c);
+    fclose(f);
+    text = sb.buf;
+    assert_true(strncmp(text, "HTTP/1.1 302 Found\r\n", 20) == 0); /* "old" is gone */
+    assert_non_null(strstr(text, "\r\nLocation: /redirect?n=0\r\n"));
+    assert_non_null(strstr(text, "\r\n\r\nHTTP/1.1 200 OK\r\n"));
+    assert_non_null(strstr(text, "\r\n\r\nHTTP/1.1 404 Not Found\r\n"));
+    assert_string_equal(text + sb.len - 4, "\r\n\r\n");
+    sb_free(&sb);
+    unlink(path);
+    /* -D in a directory that is not there: said, and nothing is fetched */
+    rc = run(NULL, &out, &err, "-D", "/nonexistent/dir/h", cli_url("/bytes?n=1"), NULL);
+    assert_int_equal(rc, 3);
+    assert_non_null(strstr(err, "-D: cannot create /nonexistent/dir/h"));
     assert_string_equal(out, "");
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "--jsonl", "--jsonl-headers", cli_url("/bytes?n=2"), NULL);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, ",\"headers\":{\"content-type\":[\"application/octet-stream\"],"));
+    assert_non_null(strstr(out, "\"content-length\":[\"2\"]}}\n"));
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "--jsonl", cli_url("/bytes?n=2"), NULL);
+    assert_null(strstr(out, "\"headers\""));
+    free(out);
+    free(err);
+    /* --include: the headers before the body; -I: HEAD, the headers alone */
+    rc = run(NULL, &out, &err, "--body", "--include", cli_url("/bytes?n=3"), NULL);
+    assert_int_equal(rc, 0);
+    assert_true(strncmp(out, "HTTP/1.1 200 OK\r\n", 17) == 0);
+    assert_string_equal(out + strlen(out) - 7, "\r\n\r\nabc");
+    free(out);
+    free(err);
+    rc = run(NULL, &out, &err, "--body", "-I", cli_url("/echo"), NULL);
+    assert_int_equal(rc, 0);
+    assert_true(strncmp(out, "HTTP/1.1 200 OK\r\n", 17) == 0);
+    assert_string_equal(out + strlen(out) - 4, "\r\n\r\n");
+    assert_null(strstr(out, "\"method\"")); /* no body */
+    free(out);
+    free(err);
+    /* a chain's {body} is the body, not the headers --include writes */
+    rc = run(NULL, &out, &err, "--include", "--then", "{body}", "-w", "%{step} %{http_code}\n",
+             cli_url("/next?n=2"), NULL);
+    assert_int_equal(rc, 0);
+    assert_string_equal(out, "0 200\n1 200\n");
+    free(out);
+    free(err);
+    assert_int_equal(run(NULL, &out, &err, "--jsonl-headers", cli_url("/bytes?n=2"), NULL), 2);
+    assert_non_null(strstr(err, "give --jsonl too"));
     free(out);
     free(err);
 }
@@ -852,6 +1029,8 @@ int main(void)
         cmocka_unit_test(test_gather_input_order_and_exit_0),
         cmocka_unit_test(test_json_fields),
         cmocka_unit_test(test_writeout_variables),
+        cmocka_unit_test(test_writeout_curl_variables),
+        cmocka_unit_test(test_response_headers),
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_text_and_body),
         cmocka_unit_test(test_body_wait_cap),

@@ -72,9 +72,9 @@ static const struct fcase cases[] = {
     {"/malformed?what=header",  FAULT, CF_EBADRESP, "header", NULL, 0, 0, 5},
     {"/malformed?what=length",  FAULT, CF_EBADRESP, "content-length", NULL, 0, 0, 5},
     /* Too big: refused at the headers when the length is announced, else mid-body. */
-    {"/huge",                   FAULT, CF_ETOOBIG, "exceeds", NULL, 0, 0, 0.9},
-    {"/bytes?n=2000000",        FAULT, CF_ETOOBIG, "exceeds", NULL, 0, 0, 5},
-    {"/chunked?n=100&size=16384", FAULT, CF_ETOOBIG, "exceeds", NULL, 0, 0, 5},
+    {"/huge",                   FAULT, CF_ETOOBIG, "maximum file size", NULL, 0, 0, 0.9},
+    {"/bytes?n=2000000",        FAULT, CF_ETOOBIG, "maximum file size", NULL, 0, 0, 5},
+    {"/chunked?n=100&size=16384", FAULT, CF_ETOOBIG, "maximum file size", NULL, 0, 0, 5},
     /* libcurl's limit is 300 KiB for the whole header block (CURLE_RECV_ERROR) ... */
     {"/bigheaders?kb=400",      FAULT, CF_EBADRESP, "too large", NULL, 0, 0, 5},
     /* ... and 100 KiB for one header line (CURLE_OUT_OF_MEMORY, "out of memory"). */
@@ -203,11 +203,14 @@ static void check_fault(const struct slot *s)
         fail_msg("%s: expected %d (%s), got %d: \"%s\"", c->path, c->code, cf_strerror(c->code),
                  s->rc, r->error);
     assert_int_equal(r->code, s->rc);
-    /* One clear line: "<what failed>: <libcurl's detail>" mentioning the cause. */
+    /* One clear line mentioning the cause: libcurl's own message where libcurl failed the
+     * transfer (once: not after cofetch's name for the kind), else "<what failed>: ...". */
     assert_true(strlen(r->error) > 0);
     assert_null(strchr(r->error, '\n'));
     assert_null(strchr(r->error, '\r'));
-    assert_memory_equal(r->error, what, strlen(what));
+    if (strncmp(r->error, what, strlen(what)) == 0)
+        assert_null(strcasestr(r->error + strlen(what), what));
+    assert_true(r->curl_code > 0);
     if (strcasestr(r->error, c->say) == NULL)
         fail_msg("%s: error \"%s\" does not mention \"%s\"", c->path, r->error, c->say);
     /* Nothing of a refused or broken body passes for a result. */

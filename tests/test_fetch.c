@@ -16,6 +16,25 @@
 
 #include "net_fixture.h"
 
+/* want_info: what curl's -w reads of libcurl, for the last attempt */
+static void want_info(void **state)
+{
+    struct nf_one o;
+    (void)state;
+    nf_one_init(&o, nf_url("/bytes?n=10"));
+    o.req.want_info = 1;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_non_null(o.resp.info);
+    assert_string_equal(o.resp.info->remote_ip, "127.0.0.1");
+    assert_true(o.resp.info->remote_port > 0);
+    assert_string_equal(o.resp.info->method, "GET");
+    assert_string_equal(o.resp.info->content_type, "application/octet-stream");
+    assert_true(o.resp.info->num_connects >= 0);
+    assert_true(o.resp.info->size_header > 0);
+    cf_response_free(&o.resp);
+}
+
 static void get_ok(void **state)
 {
     struct nf_one o;
@@ -33,6 +52,8 @@ static void get_ok(void **state)
     assert_int_equal(o.resp.body[1000], '\0');
     assert_string_equal(cf_response_header(&o.resp, "Content-Length"), "1000");
     assert_string_equal(cf_response_header(&o.resp, "content-LENGTH"), "1000");
+    assert_null(o.resp.info); /* not asked for: not collected */
+    assert_int_equal(o.resp.size_download, 1000);
     assert_null(cf_response_header(&o.resp, "X-Not-There"));
     assert_string_equal(o.resp.effective_url, nf_url("/bytes?n=1000"));
     assert_int_equal(o.resp.http_version, 11);
@@ -94,8 +115,11 @@ static void connection_refused(void **state)
     assert_int_equal(o.rc, CF_ECONNECT);
     assert_int_equal(o.resp.code, CF_ECONNECT);
     assert_int_equal(o.resp.status, 0);
-    assert_true(strncmp(o.resp.error, "could not connect: ", 19) == 0);
-    assert_true(strlen(o.resp.error) > 19); /* curl's own message follows */
+    /* libcurl's own message, once (no "could not connect: " before it), and curl's code */
+    assert_true(strncmp(o.resp.error, "Failed to connect to 127.0.0.1 port ", 36) == 0);
+    assert_null(strstr(o.resp.error, "could not connect"));
+    assert_int_equal(o.resp.curl_code, 7);
+    assert_int_equal(o.resp.attempt[0].curl_code, 7);
     cf_response_free(&o.resp);
 }
 
@@ -184,7 +208,8 @@ static void total_timeout(void **state)
     assert_int_equal(o.rc, CF_ETIMEDOUT);
     assert_true(o.elapsed >= 0.28);
     assert_true(o.elapsed < 1.5);
-    assert_true(strncmp(o.resp.error, "timed out: ", 11) == 0);
+    assert_true(strncmp(o.resp.error, "Operation timed out after ", 26) == 0);
+    assert_int_equal(o.resp.curl_code, 28);
     cf_response_free(&o.resp);
 }
 
@@ -234,7 +259,8 @@ static void body_over_cap(void **state)
     o.req.max_body = 1000;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_ETOOBIG);
-    assert_non_null(strstr(o.resp.error, "response too large"));
+    assert_non_null(strstr(o.resp.error, "Maximum file size exceeded"));
+    assert_int_equal(o.resp.curl_code, 63);
     cf_response_free(&o.resp);
 
     /* At the cap exactly is fine. */
@@ -319,7 +345,9 @@ static void http_status_and_fail(void **state)
     o.req.fail_on_http_error = 1;
     assert_int_equal(nf_one(NULL, &o), 0);
     assert_int_equal(o.rc, CF_EHTTP);
-    assert_string_equal(o.resp.error, "HTTP error status: HTTP 404");
+    assert_string_equal(o.resp.error, "The requested URL returned error: 404");
+    assert_int_equal(o.resp.curl_code, 22);
+    assert_int_equal(o.resp.bytes, 0); /* as curl -f: the failed response's body is not counted */
     cf_response_free(&o.resp);
 
     /* The method and the body are sent as asked (/echo shows what arrived). */
@@ -580,6 +608,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         // clang-format off
         cmocka_unit_test(get_ok),
+        cmocka_unit_test(want_info),
         cmocka_unit_test(empty_body_is_empty_string),
         cmocka_unit_test(request_headers_and_user_agent),
         cmocka_unit_test(connection_refused),

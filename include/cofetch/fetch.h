@@ -124,7 +124,8 @@ struct cf_request {
                                64 MiB for CF_SINK_MEMORY, 1 GiB for a compressed body,
                                no limit otherwise) */
     const char *protocols;  /* allowed schemes, for redirects too (default "http,https") */
-    int fail_on_http_error; /* HTTP >= 400 is CF_EHTTP (curl -f) */
+    int fail_on_http_error; /* HTTP >= 400 is CF_EHTTP (curl -f); as in curl, that
+                               response's body is neither delivered nor counted */
     int retries;            /* extra attempts for transient failures (default 0) */
     double retry_delay;     /* first backoff, seconds (default 1; doubles, jittered) */
     int retry_all_5xx;      /* also retry 500, 502, 504 ... (429/503 always are) */
@@ -143,6 +144,12 @@ struct cf_request {
                               libcurl's success: nothing was left to fetch */
     cf_easy_fn *easy_fn;   /* more easy-handle options, or NULL (the default) */
     void *easy_ctx;        /* easy_fn's first argument (borrowed until cf_fetch returns) */
+    int all_headers;       /* resp->headers keeps every response's header block (each redirect
+                              and 1xx one too, as curl -D writes them), not the last only */
+    int want_info;         /* fill resp->info (curl's -w variables beyond the basics); off, a
+                              fetch queries nothing more of libcurl */
+    int want_certs;        /* with want_info, also the peer's certificate chain (CURLOPT_CERTINFO:
+                              libcurl then extracts every certificate of each TLS handshake) */
 };
 
 /* Fill *req with the defaults above and the given URL. Never fails. */
@@ -157,20 +164,52 @@ struct cf_timings {
     double total;   /* whole request, last attempt (TOTAL) */
 };
 
+/* What libcurl measured beyond the basics, as curl's -w reports it; the last attempt's.
+ * Filled only for a request with want_info. Strings are "" when libcurl had none. */
+struct cf_info {
+    char remote_ip[48], local_ip[48]; /* CURLINFO_PRIMARY_IP, _LOCAL_IP */
+    long remote_port, local_port;     /* CURLINFO_PRIMARY_PORT, _LOCAL_PORT */
+    char scheme[16];                  /* CURLINFO_SCHEME, as libcurl spells it ("HTTP") */
+    char method[32];                  /* CURLINFO_EFFECTIVE_METHOD (cut at 31 bytes) */
+    long num_connects;                /* new connections made (CURLINFO_NUM_CONNECTS) */
+    long size_header, size_request;   /* CURLINFO_HEADER_SIZE, _REQUEST_SIZE */
+    long long size_upload;            /* CURLINFO_SIZE_UPLOAD_T */
+    long long speed_download;         /* bytes per second (CURLINFO_SPEED_DOWNLOAD_T) */
+    long long speed_upload;           /* CURLINFO_SPEED_UPLOAD_T */
+    long ssl_verify_result;           /* CURLINFO_SSL_VERIFYRESULT */
+    long proxy_ssl_verify_result;     /* CURLINFO_PROXY_SSL_VERIFYRESULT */
+    long http_connect;                /* CURLINFO_HTTP_CONNECTCODE */
+    double pretransfer, redirect;     /* seconds: CURLINFO_PRETRANSFER_TIME_T, _REDIRECT_ */
+    char *content_type;               /* CURLINFO_CONTENT_TYPE (owned), or NULL */
+    char *redirect_url;               /* CURLINFO_REDIRECT_URL (owned), or NULL */
+    char *referer;                    /* CURLINFO_REFERER (owned), or NULL */
+    char *ftp_entry_path;             /* CURLINFO_FTP_ENTRY_PATH (owned), or NULL */
+    long num_certs;                   /* with want_certs: certificates in the chain */
+    char *certs; /* with want_certs: each as curl's %{certs} writes it, "Name:value"
+                    lines and the PEM (owned), or NULL */
+};
+
 struct cf_attempt {
-    int code;     /* 0 or CF_E* */
-    long status;  /* HTTP status, 0 if none */
-    double start; /* seconds since the client's epoch */
-    double total; /* seconds */
-    double wait;  /* backoff slept before the next attempt */
+    int code;      /* 0 or CF_E* */
+    int curl_code; /* the CURLcode curl would exit with for this attempt (0 on success;
+                      22 for fail_on_http_error on >= 400, 63 for a body over max_body) */
+    long status;   /* HTTP status, 0 if none */
+    double start;  /* seconds since the client's epoch */
+    double total;  /* seconds */
+    double wait;   /* backoff slept before the next attempt */
 };
 
 struct cf_response {
     int code;            /* 0 or CF_E*: the same value cf_fetch returned */
-    const char *error;   /* what went wrong, with curl's own message (at most 255
-                            bytes), or "" on success; never NULL once cf_fetch has
-                            returned. Owned by the response: valid until
-                            cf_response_free */
+    int curl_code;       /* the last attempt's CURLcode as curl reports it (curl_code of
+                            struct cf_attempt; 42, aborted, for a fetch cancelled before
+                            its transfer); 0 on success */
+    const char *error;   /* what went wrong, or "" on success: libcurl's own message
+                            when libcurl failed the transfer (curl's "The requested URL
+                            returned error: 404" for fail_on_http_error), else cofetch's
+                            "<what failed>: <detail>"; at most 255 bytes; never NULL
+                            once cf_fetch has returned. Owned by the response: valid
+                            until cf_response_free */
     long status;         /* HTTP status of the last response, 0 if none; set before
                             the first body byte reaches the sink, so a sink may look */
     char *effective_url; /* after redirects (owned) */
@@ -178,13 +217,21 @@ struct cf_response {
     long redirects;      /* redirects followed */
     char *body;          /* CF_SINK_MEMORY: the body, NUL-terminated (owned) */
     size_t body_len;
-    long long bytes; /* body bytes received (every sink) */
+    long long bytes;         /* body bytes received (every sink), as decoded */
+    long long size_download; /* body bytes of the last attempt as curl counts them
+                                (CURLINFO_SIZE_DOWNLOAD_T: on the wire, before decoding;
+                                a followed redirect's body too); 0 for a response failed
+                                by fail_on_http_error, as in curl */
     struct cf_timings t;
     double start, end;          /* first attempt start, last attempt end: seconds since epoch */
     int attempts;               /* 1 + retries made */
     struct cf_attempt *attempt; /* attempts entries (owned) */
-    char *headers;              /* raw header block of the last response (owned) */
+    struct cf_info *info;       /* with req->want_info, once a transfer ran (owned) */
+    char *headers;              /* raw header block of the last response, or with
+                                   req->all_headers every response's (owned) */
     size_t headers_len;
+    size_t headers_last;           /* where the last response's block starts in headers (0 unless
+                                      all_headers); cf_response_header reads that block */
     struct cf_response_priv *priv; /* opaque: what only the library reads (owned;
                                       released by cf_response_free) */
 };
@@ -222,6 +269,11 @@ const char *cf_response_header(struct cf_response *resp, const char *name);
 
 /* Release what resp owns and zero it. */
 void cf_response_free(struct cf_response *resp);
+
+/* The CURLcode curl reports for a failure code: what a fetch that failed before libcurl
+ * had a result of its own (cancelled, a bad URL, out of memory) and a caller's own
+ * failures (a write error: 23) report. 0 for 0. Never fails. */
+int cf_curl_code(int code);
 
 /* The libcurl version string, for --version. */
 const char *cf_curl_version(void);

@@ -100,9 +100,8 @@ int cf_error_from_multi(CURLMcode rc)
 
 /* Only a failure with a detail allocates its text (a response is mostly a success,
  * and thousands may be held at once); out of memory, the detail is dropped. */
-void cf_error_set(struct cf_response *resp, int code, const char *detail)
+static void set_text(struct cf_response *resp, int code, const char *what, const char *detail)
 {
-    const char *what = cf_strerror(code);
     struct cf_response_priv *priv = resp->priv;
     char *text = NULL;
 
@@ -116,16 +115,56 @@ void cf_error_set(struct cf_response *resp, int code, const char *detail)
             n--;
         text = malloc(CF_ERROR_MAX + 1);
         if (text)
-            snprintf(text, CF_ERROR_MAX + 1, "%s: %.*s", what, (int)n, detail);
+            snprintf(text, CF_ERROR_MAX + 1, "%s%s%.*s", what ? what : "", what ? ": " : "", (int)n,
+                     detail);
     }
     if (text)
         priv->error = text;
-    resp->error = text ? text : code ? what : "";
+    resp->error = text ? text : code ? cf_strerror(code) : "";
+}
+
+void cf_error_set(struct cf_response *resp, int code, const char *detail)
+{
+    set_text(resp, code, cf_strerror(code), detail);
+}
+
+void cf_error_set_curl(struct cf_response *resp, int code, const char *text)
+{
+    set_text(resp, code, NULL, text);
+}
+
+int cf_curl_code(int code)
+{
+    switch (code) {
+    case 0: return CURLE_OK;
+    case CF_EURL: return CURLE_URL_MALFORMAT;
+    case CF_EPROTO: return CURLE_UNSUPPORTED_PROTOCOL;
+    case CF_EDNS: return CURLE_COULDNT_RESOLVE_HOST;
+    case CF_ECONNECT: return CURLE_COULDNT_CONNECT;
+    case CF_ETIMEDOUT: return CURLE_OPERATION_TIMEDOUT;
+    case CF_ETLS: return CURLE_SSL_CONNECT_ERROR;
+    case CF_ESEND: return CURLE_SEND_ERROR;
+    case CF_ERECV: return CURLE_RECV_ERROR;
+    case CF_EHTTP: return CURLE_HTTP_RETURNED_ERROR;
+    case CF_ETOOBIG: return CURLE_FILESIZE_EXCEEDED;
+    case CF_EREDIRECTS: return CURLE_TOO_MANY_REDIRECTS;
+    case CF_EBADRESP: return CURLE_WEIRD_SERVER_REPLY;
+    case CF_ENOMEM: return CURLE_OUT_OF_MEMORY;
+    case CF_EIO: return CURLE_WRITE_ERROR;
+    case CF_ECANCELED: return CURLE_ABORTED_BY_CALLBACK;
+    case CF_EINVAL:
+    case CF_ENOTASK: return CURLE_BAD_FUNCTION_ARGUMENT;
+    default: return CURLE_RECV_ERROR; /* CF_ENET comes with libcurl's own code */
+    }
 }
 
 int cf_error_final(struct cf_response *resp, int code, const char *detail)
 {
     resp->code = code;
+    if (code == 0)
+        resp->curl_code = 0;
+    else if (resp->curl_code == 0)
+        resp->curl_code = cf_curl_code(code);
     if (detail || code == 0 || !resp->error)
         cf_error_set(resp, code, detail);
     return code;

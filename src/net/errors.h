@@ -19,6 +19,8 @@ int cf_error_from_multi(CURLMcode rc);
  * without a detail, "" for code 0. */
 enum { CF_ERROR_MAX = 255 };
 void cf_error_set(struct cf_response *resp, int code, const char *detail);
+/* resp->error = text as it is (libcurl's message), or cf_strerror(code) without one. */
+void cf_error_set_curl(struct cf_response *resp, int code, const char *text);
 /* The fetch ends with code: resp->code, and resp->error through cf_error_set unless a
  * failure already described it (detail NULL and resp->error set). Returns code. */
 int cf_error_final(struct cf_response *resp, int code, const char *detail);

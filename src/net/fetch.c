@@ -173,8 +173,10 @@ static int fetch_end_on_loop(void *arg)
     struct cf_response *resp = f->resp;
     int rc = f->rc;
 
-    if (rc && !f->last) /* a turn not had or a backoff cut short: not described yet */
+    if (rc && !f->last) { /* a turn not had or a backoff cut short: not described yet */
         cf_error_set(resp, rc, rc == CF_EURL ? f->req->url : NULL);
+        resp->curl_code = cf_curl_code(rc);
+    }
     if (rc == 0 && f->req->sink == CF_SINK_MEMORY && !resp->body) {
         resp->body = calloc(1, 1);
         if (!resp->body)

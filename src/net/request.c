@@ -206,6 +206,7 @@ int cf_request_apply(struct cf_xfer *x)
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, cf_response_on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)x);
     curl_easy_setopt(e, CURLOPT_VERBOSE, r->verbose ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_CERTINFO, r->want_certs ? 1L : 0L);
     if (r->resume_from > 0)
         curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)r->resume_from);
     cf_cookies_use(&x->client->cookies, e);

@@ -9,6 +9,7 @@
  */
 #include <curl/curl.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -46,7 +47,9 @@ void cf_response_begin_attempt(struct cf_xfer *x)
 
     resp->body_len = 0;
     resp->bytes = 0;
+    resp->size_download = 0;
     resp->headers_len = 0;
+    resp->headers_last = 0;
     if (resp->body)
         resp->body[0] = '\0';
     if (resp->headers)
@@ -69,8 +72,11 @@ size_t cf_response_on_header(char *data, size_t size, size_t n, void *ctx)
     if (x->cancelled)
         return 0;
     x->heard = 1;
-    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
-        resp->headers_len = 0; /* a new response (redirect, 1xx): keep the last only */
+    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) { /* a new response (redirect, 1xx) */
+        if (!x->req->all_headers)
+            resp->headers_len = 0; /* keep the last only */
+        resp->headers_last = resp->headers_len;
+    }
     if (reserve(&resp->headers, &x->headers_cap, resp->headers_len + len, HEADERS_MIN)) {
         x->sink_err = CF_ENOMEM;
         return 0;
@@ -134,6 +140,9 @@ size_t cf_response_on_body(char *data, size_t size, size_t n, void *ctx)
         x->status_checked = 1;
         resp->status = status; /* known from here on: a sink may look (final at the end) */
         x->discard = x->may_retry && cf_retry_transient(req, 0, status);
+        if (req->fail_on_http_error && status >= 400)
+            x->discard = 1; /* as curl -f: a failed response's body is neither counted
+                               nor delivered */
     }
     if (x->discard)
         return len;
@@ -170,6 +179,107 @@ static double us(CURL *e, CURLINFO what)
     return (double)v * 1e-6;
 }
 
+static void info_free(struct cf_info *i)
+{
+    if (!i)
+        return;
+    free(i->content_type);
+    free(i->redirect_url);
+    free(i->referer);
+    free(i->ftp_entry_path);
+    free(i->certs);
+    memset(i, 0, sizeof *i);
+}
+
+/* A string libcurl owns into buf (cut to fit). */
+static void copy_str(CURL *e, CURLINFO what, char *buf, size_t size)
+{
+    char *s = NULL;
+    curl_easy_getinfo(e, what, &s);
+    snprintf(buf, size, "%s", s ? s : "");
+}
+
+static int dup_str(CURL *e, CURLINFO what, char **out)
+{
+    char *s = NULL;
+    curl_easy_getinfo(e, what, &s);
+    *out = s ? strdup(s) : NULL;
+    return s && !*out ? CF_ENOMEM : 0;
+}
+
+static long long off(CURL *e, CURLINFO what)
+{
+    curl_off_t v = 0;
+    curl_easy_getinfo(e, what, &v);
+    return (long long)v;
+}
+
+/* The chain libcurl extracted (CURLOPT_CERTINFO), as curl's %{certs}: each entry a line,
+ * but the PEM ("Cert:" entry) as it is. */
+static int collect_certs(CURL *e, struct cf_info *i)
+{
+    struct curl_certinfo *ci = NULL;
+    size_t len = 0, at = 0;
+
+    if (curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci)
+        return 0;
+    i->num_certs = ci->num_of_certs;
+    for (int k = 0; k < ci->num_of_certs; k++)
+        for (struct curl_slist *l = ci->certinfo[k]; l; l = l->next)
+            len += strlen(l->data) + 1;
+    if (!(i->certs = malloc(len + 1)))
+        return CF_ENOMEM;
+    for (int k = 0; k < ci->num_of_certs; k++)
+        for (struct curl_slist *l = ci->certinfo[k]; l; l = l->next) {
+            int pem = strncmp(l->data, "Cert:", 5) == 0;
+            const char *d = pem ? l->data + 5 : l->data;
+            size_t n = strlen(d);
+            memcpy(i->certs + at, d, n);
+            at += n;
+            if (!pem)
+                i->certs[at++] = '\n';
+        }
+    i->certs[at] = '\0';
+    return 0;
+}
+
+/* The request asked for curl's other -w variables: resp->info. */
+static int collect_info(struct cf_xfer *x)
+{
+    struct cf_response *resp = x->resp;
+    struct cf_info *i = resp->info;
+    CURL *e = x->easy;
+    int rc = 0;
+
+    if (!i && !(i = resp->info = calloc(1, sizeof *i)))
+        return CF_ENOMEM;
+    info_free(i);
+    copy_str(e, CURLINFO_PRIMARY_IP, i->remote_ip, sizeof i->remote_ip);
+    copy_str(e, CURLINFO_LOCAL_IP, i->local_ip, sizeof i->local_ip);
+    copy_str(e, CURLINFO_SCHEME, i->scheme, sizeof i->scheme);
+    copy_str(e, CURLINFO_EFFECTIVE_METHOD, i->method, sizeof i->method);
+    curl_easy_getinfo(e, CURLINFO_PRIMARY_PORT, &i->remote_port);
+    curl_easy_getinfo(e, CURLINFO_LOCAL_PORT, &i->local_port);
+    curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &i->num_connects);
+    curl_easy_getinfo(e, CURLINFO_HEADER_SIZE, &i->size_header);
+    curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &i->size_request);
+    curl_easy_getinfo(e, CURLINFO_SSL_VERIFYRESULT, &i->ssl_verify_result);
+    curl_easy_getinfo(e, CURLINFO_PROXY_SSL_VERIFYRESULT, &i->proxy_ssl_verify_result);
+    curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &i->http_connect);
+    i->size_upload = off(e, CURLINFO_SIZE_UPLOAD_T);
+    i->speed_download = off(e, CURLINFO_SPEED_DOWNLOAD_T);
+    i->speed_upload = off(e, CURLINFO_SPEED_UPLOAD_T);
+    i->pretransfer = us(e, CURLINFO_PRETRANSFER_TIME_T);
+    i->redirect = us(e, CURLINFO_REDIRECT_TIME_T);
+    rc |= dup_str(e, CURLINFO_CONTENT_TYPE, &i->content_type);
+    rc |= dup_str(e, CURLINFO_REDIRECT_URL, &i->redirect_url);
+    rc |= dup_str(e, CURLINFO_REFERER, &i->referer);
+    rc |= dup_str(e, CURLINFO_FTP_ENTRY_PATH, &i->ftp_entry_path);
+    if (x->req->want_certs)
+        rc |= collect_certs(e, i);
+    return rc ? CF_ENOMEM : 0;
+}
+
 int cf_response_collect(struct cf_xfer *x)
 {
     struct cf_response *resp = x->resp;
@@ -192,13 +302,20 @@ int cf_response_collect(struct cf_xfer *x)
     resp->t.tls = us(e, CURLINFO_APPCONNECT_TIME_T);
     resp->t.ttfb = us(e, CURLINFO_STARTTRANSFER_TIME_T);
     resp->t.total = us(e, CURLINFO_TOTAL_TIME_T);
+    if (x->req->fail_on_http_error && resp->status >= 400) {
+        resp->size_download = 0;
+    } else {
+        curl_off_t size = 0;
+        curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &size);
+        resp->size_download = size;
+    }
 
     free(resp->effective_url);
     resp->effective_url = NULL;
     curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &url);
     if (url && !(resp->effective_url = strdup(url)))
         return CF_ENOMEM;
-    return 0;
+    return x->req->want_info ? collect_info(x) : 0;
 }
 
 /* The header block as "name\0value\0" pairs, then an empty name. */
@@ -249,7 +366,8 @@ const char *cf_response_header(struct cf_response *resp, const char *name)
     if (!resp || !name || !resp->headers || !(priv = cf_response_priv(resp)))
         return NULL;
     if (!priv->header_index &&
-        !(priv->header_index = index_headers(resp->headers, resp->headers_len)))
+        !(priv->header_index = index_headers(resp->headers + resp->headers_last,
+                                             resp->headers_len - resp->headers_last)))
         return NULL;
     for (p = priv->header_index; *p;) {
         const char *value = p + strlen(p) + 1;
@@ -267,6 +385,8 @@ void cf_response_free(struct cf_response *resp)
     free(resp->effective_url);
     free(resp->body);
     free(resp->attempt);
+    info_free(resp->info);
+    free(resp->info);
     free(resp->headers);
     if (resp->priv) {
         free(resp->priv->header_index);

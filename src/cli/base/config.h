@@ -58,6 +58,9 @@ struct config {
     /* output */
     enum out_format format;
     struct writeout *writeout; /* -w, compiled (owned) */
+    int jsonl_headers;         /* --jsonl-headers: a "headers" object in each record */
+    const char *dump_header;   /* -D FILE: every fetch's response headers ("-": stdout) */
+    int include;               /* --include (and -I): headers before the body */
     const char *outdir;        /* --output-dir DIR */
     struct outspec *outputs;   /* -o / -O in order (owned array) */
     size_t noutputs;

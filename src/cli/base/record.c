@@ -73,5 +73,9 @@ const char *rec_http_version(const struct rec *r)
 
 int rec_exitcode(const struct rec *r)
 {
-    return r->code < 0 ? -r->code : r->code;
+    if (r->code == 0)
+        return 0;
+    if (r->code == r->resp.code && r->resp.curl_code)
+        return r->resp.curl_code;
+    return cf_curl_code(r->code);
 }

@@ -71,7 +71,9 @@ static inline const char *rec_error(const struct rec *r)
 
 /* "1.1", "2", "3" or "" */
 const char *rec_http_version(const struct rec *r);
-/* The exit code of one record: 0 on success, else the CF_E* value made positive. */
+/* The exit code of one record, as curl's for its URL: 0 on success, else the fetch's
+ * CURLcode (cf_response.curl_code), or for a failure of the record's own (a bad line, a
+ * write error) the CURLcode curl gives for the same (cf_curl_code). */
 int rec_exitcode(const struct rec *r);
 
 #endif

@@ -48,15 +48,18 @@ enum opt {
     O_DATA_RAW,
     O_DATA_URLENCODE,
     O_DEMO,
+    O_DUMP_HEADER,
     O_ETAG_COMPARE,
     O_ETAG_SAVE,
     O_FAIL,
     O_FAIL_FAST,
     O_GET,
+    O_HEAD,
     O_HEADER,
     O_HELP,
     O_HTTP1_1,
     O_HTTP2,
+    O_INCLUDE,
     O_INPUT,
     O_INPUT_FORMAT,
     O_INSECURE,
@@ -67,6 +70,7 @@ enum opt {
     O_JSON,
     O_JSONL,
     O_JSONL_BODY,
+    O_JSONL_HEADERS,
     O_KEY,
     O_LIMIT_RATE,
     O_LOCATION,
@@ -163,6 +167,8 @@ static const struct option table[] = {
     {"data-urlencode", 0, ARG_REQ, O_DATA_URLENCODE, G_FETCH, "DATA",
      "as -d, URL-encoded (TEXT, NAME=TEXT, NAME@FILE, @FILE)"},
     {"demo", 0, ARG_NONE, O_DEMO, G_OTHER, NULL, "show sync vs gather, a queue and a chain"},
+    {"dump-header", 'D', ARG_REQ, O_DUMP_HEADER, G_OUTPUT, "FILE",
+     "write every fetch's response headers to FILE ('-': stdout)"},
     {"etag-compare", 0, ARG_REQ, O_ETAG_COMPARE, G_FETCH, "FILE",
      "send If-None-Match with the ETag in FILE"},
     {"etag-save", 0, ARG_REQ, O_ETAG_SAVE, G_FETCH, "FILE", "write the response's ETag to FILE"},
@@ -170,10 +176,14 @@ static const struct option table[] = {
     {"fail-fast", 0, ARG_NONE, O_FAIL_FAST, G_FETCH, NULL,
      "stop at the first failure, cancel the rest"},
     {"get", 'G', ARG_NONE, O_GET, G_FETCH, NULL, "send the -d data in the URL's query, with GET"},
+    {"head", 'I', ARG_NONE, O_HEAD, G_FETCH, NULL,
+     "HEAD requests; the headers go where bodies go (--include)"},
     {"header", 'H', ARG_REQ, O_HEADER, G_FETCH, "LINE", "add a request header (repeatable)"},
     {"help", 'h', ARG_NONE, O_HELP, G_OTHER, NULL, "this help"},
     {"http1.1", 0, ARG_NONE, O_HTTP1_1, G_FETCH, NULL, "use HTTP/1.1"},
     {"http2", 0, ARG_NONE, O_HTTP2, G_FETCH, NULL, "use HTTP/2"},
+    {"include", 0, ARG_NONE, O_INCLUDE, G_OUTPUT, NULL,
+     "the response headers before each body (--body, -o)"},
     {"input", 'i', ARG_REQ, O_INPUT, G_INPUT, "FILE",
      "read URLs from FILE, one a line ('-' is stdin; repeatable)"},
     {"input-format", 0, ARG_REQ, O_INPUT_FORMAT, G_INPUT, "FMT",
@@ -189,6 +199,8 @@ static const struct option table[] = {
     {"jsonl", 0, ARG_NONE, O_JSONL, G_OUTPUT, NULL, "one JSON object per fetch (JSON Lines)"},
     {"jsonl-body", 0, ARG_NONE, O_JSONL_BODY, G_OUTPUT, NULL,
      "--jsonl, with each response body in its record"},
+    {"jsonl-headers", 0, ARG_NONE, O_JSONL_HEADERS, G_OUTPUT, NULL,
+     "with --jsonl, each record's response headers too"},
     {"key", 0, ARG_REQ, O_KEY, G_FETCH, "FILE", "private key of --cert"},
     {"limit-rate", 0, ARG_REQ, O_LIMIT_RATE, G_FETCH, "SPEED",
      "at most SPEED bytes/s per fetch (k/M/G suffixes)"},
@@ -784,6 +796,13 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
     case O_IPV4: /* -4, --ipv4 */ cfg->ipresolve = CURL_IPRESOLVE_V4, cfg->curlopts = 1; break;
     case O_IPV6: /* -6, --ipv6 */ cfg->ipresolve = CURL_IPRESOLVE_V6, cfg->curlopts = 1; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
+    case O_HEAD: /* -I, --head */
+        cfg->method = "HEAD";
+        cfg->include = 1;
+        break;
+    case O_INCLUDE: /* --include */ cfg->include = 1; break;
+    case O_JSONL_HEADERS: /* --jsonl-headers */ cfg->jsonl_headers = 1; break;
+    case O_DUMP_HEADER: /* -D, --dump-header */ cfg->dump_header = val; break;
     case O_JSONL: /* --jsonl */
         cfg->format = OUT_JSON;
         ps->format_given[OUT_JSON] = 1;
@@ -956,10 +975,10 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         }
         writeout_free(cfg->writeout);
         cfg->writeout = NULL;
-        rc = writeout_compile(fmt, &cfg->writeout, err, sizeof err);
+        rc = writeout_compile(fmt, &cfg->writeout, stderr);
         sb_free(&sb);
         if (rc)
-            return usage(ps, "option --write-out: %s", err);
+            return usage(ps, "out of memory");
         cfg->format = OUT_WRITEOUT;
         ps->format_given[OUT_WRITEOUT] = 1;
         break;
@@ -1042,6 +1061,8 @@ static int check(struct parser *ps)
 
     if (formats > 1)
         return usage(ps, "--jsonl, --write-out and --body each take stdout: choose one");
+    if (cfg->jsonl_headers && cfg->format != OUT_JSON)
+        return usage(ps, "--jsonl-headers adds to --jsonl's records: give --jsonl too");
     if (cfg->nthens) {
         if (cfg->mode_given && !(cfg->mode->flags & MODE_STEPS))
             return usage(ps, "--then makes a chain: it cannot be used with --mode %s",

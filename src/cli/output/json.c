@@ -8,6 +8,7 @@
 #include "cofetch/error.h"
 #include "output/json.h"
 #include "output/json_body.h"
+#include "output/respheaders.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not valid. */
 static size_t utf8_seq(const unsigned char *s, size_t len)
@@ -130,8 +131,9 @@ static int field_secs(struct strbuf *out, const char *name, double v, int first)
     return rc ? rc : json_secs(out, v);
 }
 
-int json_record(struct strbuf *out, const struct rec *r, int chain)
+int json_record(struct strbuf *out, const struct rec *r, int flags)
 {
+    int chain = flags & JSON_CHAIN;
     const struct cf_timings *t = &r->resp.t;
     int rc = 0;
 
@@ -147,6 +149,7 @@ int json_record(struct strbuf *out, const struct rec *r, int chain)
         sb_addf(out, ",\"ok\":%s,\"status\":%ld", r->code == 0 ? "true" : "false", r->resp.status);
     rc |= field_str(out, "error", r->code ? rec_error(r) : NULL);
     rc |= field_str(out, "code", r->code ? cf_strerror(r->code) : NULL);
+    rc |= sb_addf(out, ",\"exitcode\":%d", rec_exitcode(r));
     rc |= sb_addf(out, ",\"bytes\":%lld", r->resp.bytes);
     rc |= field_secs(out, "time", rec_time(r), 0);
     rc |= field_secs(out, "start", r->start, 0);
@@ -168,6 +171,11 @@ int json_record(struct strbuf *out, const struct rec *r, int chain)
     rc |= field_secs(out, "tls", t->tls, 0);
     rc |= field_secs(out, "ttfb", t->ttfb, 0);
     rc |= field_secs(out, "total", t->total, 0);
-    rc |= sb_adds(out, "}}");
+    rc |= sb_adds(out, "}");
+    if (flags & JSON_HEADERS) {
+        rc |= sb_adds(out, ",\"headers\":");
+        rc |= rh_json(out, &r->resp, 0);
+    }
+    rc |= sb_adds(out, "}");
     return rc ? CF_ENOMEM : 0;
 }

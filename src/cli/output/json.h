@@ -22,9 +22,10 @@ int json_utf8_ok(const char *s, size_t len);
 /* Appends a JSON number for a time in seconds (microsecond precision); a negative or
  * non-finite time (which no JSON number can hold) is written as 0. */
 int json_secs(struct strbuf *out, double secs);
-/* Appends the record as one JSON object, without a newline. chain: include "step".
- * A request line's id, meta and tag are echoed; with r->body_member the body follows
- * (output/json_body.h). */
-int json_record(struct strbuf *out, const struct rec *r, int chain);
+/* Appends the record as one JSON object, without a newline. flags: JSON_CHAIN includes
+ * "step", JSON_HEADERS the "headers" object (--jsonl-headers). A request line's id, meta
+ * and tag are echoed; with r->body_member the body follows (output/json_body.h). */
+enum { JSON_CHAIN = 1, JSON_HEADERS = 2 };
+int json_record(struct strbuf *out, const struct rec *r, int flags);
 
 #endif

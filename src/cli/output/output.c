@@ -22,6 +22,7 @@ void output_init(struct output *o, int fd, const struct config *cfg, cf_loop *lo
     o->fd = fd;
     o->format = cfg->format;
     o->writeout = cfg->writeout;
+    o->json_headers = cfg->jsonl_headers;
     o->loop = loop;
 }
 
@@ -112,7 +113,9 @@ int output_format(const struct output *o, struct strbuf *sb, const struct rec *r
 
     switch (o->format) {
     case OUT_TEXT: return output_text_line(sb, r, o->color, o->chain);
-    case OUT_JSON: rc = json_record(sb, r, o->chain); return rc ? rc : sb_addc(sb, '\n');
+    case OUT_JSON:
+        rc = json_record(sb, r, (o->chain ? JSON_CHAIN : 0) | (o->json_headers ? JSON_HEADERS : 0));
+        return rc ? rc : sb_addc(sb, '\n');
     case OUT_WRITEOUT: return writeout_render(o->writeout, r, o->chain, sb);
     case OUT_BODY: break;
     }

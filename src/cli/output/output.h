@@ -27,8 +27,9 @@ struct output {
     int fd;
     enum out_format format;
     const struct writeout *writeout;
-    int color; /* colour the default lines (0 after output_init: the caller decides) */
-    int chain; /* records carry a chain step (0 after output_init: the caller decides) */
+    int color;        /* colour the default lines (0 after output_init: the caller decides) */
+    int chain;        /* records carry a chain step (0 after output_init: the caller decides) */
+    int json_headers; /* --jsonl-headers */
     int broken;
     int error;        /* errno of the write that failed, other than EPIPE (0: none) */
     uint64_t written; /* bytes stdout has taken */

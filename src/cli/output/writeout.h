@@ -1,26 +1,34 @@
 /*
  * writeout.h - -w / --write-out: curl's format strings, applied to one record.
  *
- * Variables (curl's names and meanings where they apply): %{url} %{url_effective}
- * %{http_code} (alias %{response_code}) %{http_version} %{time_total} %{time_namelookup}
- * %{time_connect} %{time_appconnect} %{time_starttransfer} %{size_download}
- * %{num_redirects} %{num_retries} %{errormsg} %{exitcode} %{urlnum} %{json}
- * and cofetch's own %{line} %{input} %{step} %{order} %{time_start} %{time_end}
- * %{filename_effective}. Escapes: \n \t \r \\ and %%. An unknown variable is a usage
- * error. "@FILE" reads the format from FILE ("@-": stdin), as curl does.
+ * Every variable curl 7.88 has for HTTP, with its name, format and meaning (the man page
+ * lists them), %header{name}, %{onerror} (the rest only for a failed fetch), %{stderr}
+ * and %{stdout}; and cofetch's own %{line} %{input} %{step} %{order} %{time_start}
+ * %{time_end} %{num_retries} %{error_kind}. %{json} is cofetch's record (--jsonl).
+ * Escapes: \n \t \r \\ and %%. "@FILE" reads the format from FILE ("@-": stdin), as
+ * curl does. The variables read from libcurl only for -w (content_type, remote_ip, ...)
+ * are asked of a fetch only when the format names one (writeout_wants_info).
  */
 #ifndef CLI_WRITEOUT_H
 #define CLI_WRITEOUT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/record.h"
 #include "base/strbuf.h"
 
 struct writeout;
 
-/* 0, CF_EINVAL (reason in err), CF_ENOMEM. */
-int writeout_compile(const char *format, struct writeout **out, char *err, size_t errlen);
+/* Compile a format: 0 or CF_ENOMEM. As in curl, an unknown variable is warned about on
+ * warn (when not NULL: "cofetch: unknown --write-out variable: 'NAME'") and gives
+ * nothing, and a "%{" without its "}" is text. */
+int writeout_compile(const char *format, struct writeout **out, FILE *warn);
+/* 1 when a variable of the format needs the fetch's struct cf_info (cf_request.want_info),
+ * 2 when it needs the certificates too (want_certs), else 0. */
+int writeout_wants_info(const struct writeout *w);
+/* Appends the record's text to out (what follows %{stderr} goes to stderr at once).
+ * 0 or CF_ENOMEM. */
 int writeout_render(const struct writeout *w, const struct rec *r, int chain, struct strbuf *out);
 void writeout_free(struct writeout *w);
 

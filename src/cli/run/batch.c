@@ -6,6 +6,8 @@
  * The configuration is read-only here: what the batch decides for itself (the -j that
  * fits the open-files limit, colour) lives in struct batch and is handed to the runs.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,7 @@ struct batch {
     struct output out;
     struct outdir od;
     int have_od;
+    int dump_fd; /* -D FILE (owned), -1, or 1 for "-" */
     struct input *in;
     struct journal *journal; /* --journal */
     struct rows rows;        /* --colsep */
@@ -98,8 +101,10 @@ static int one_run(struct batch *b, const struct config *cfg, struct input *in, 
     }
     b->nruns++;
     run_init(run, cfg, b->parallel, in, write ? &b->out : NULL, b->have_od ? &b->od : NULL, tl);
-    if (write)
+    if (write) {
         run->journal = b->journal;
+        run->dump_fd = b->dump_fd;
+    }
     if (b->interrupted)
         run->stop = STOP_INTERRUPT;
     b->active = run;
@@ -189,6 +194,9 @@ static int exit_code(const struct batch *b)
         return EXIT_INTERRUPT;
     if (b->input_failed || b->out.error || b->journal_failed)
         return EXIT_IO;
+    for (int i = 0; i < b->nruns; i++)
+        if (b->runs[i].dump_errno)
+            return EXIT_IO;
     for (int i = 0; i < b->nruns; i++) {
         failed += b->runs[i].stats.failed;
         /* A closed stdout ends the run quietly: what it cancelled is no failure. */
@@ -263,7 +271,7 @@ static int open_loop(struct batch *b)
 
 int batch_main(const struct config *cfg)
 {
-    struct batch b = {.cfg = cfg, .od = {.dirfd = -1}};
+    struct batch b = {.cfg = cfg, .od = {.dirfd = -1}, .dump_fd = -1};
     unsigned long skipped, unknown;
     int rc, code;
 
@@ -279,6 +287,17 @@ int batch_main(const struct config *cfg)
         if (outdir_open(&b.od, cfg->outdir, cfg->no_clobber, cfg->create_dirs))
             goto out;
         b.have_od = 1;
+    }
+    if (cfg->dump_header) { /* as curl: made empty once, then each fetch's headers added */
+        code = EXIT_IO;
+        b.dump_fd = strcmp(cfg->dump_header, "-") == 0
+                        ? STDOUT_FILENO
+                        : open(cfg->dump_header, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (b.dump_fd < 0) {
+            fprintf(stderr, "cofetch: -D: cannot create %s: %s\n", cfg->dump_header,
+                    strerror(errno));
+            goto out;
+        }
     }
     code = EXIT_FAILED;
     rc = open_loop(&b);
@@ -297,6 +316,10 @@ int batch_main(const struct config *cfg)
                 skipped == 1 ? "" : "s");
     if (rc && rc != CF_ECANCELED)
         fprintf(stderr, "cofetch: %s%s%s\n", b.failed, b.failed[0] ? ": " : "", cf_strerror(rc));
+    for (int i = 0; i < b.nruns; i++)
+        if (b.runs[i].dump_errno)
+            fprintf(stderr, "cofetch: -D: writing %s: %s\n", cfg->dump_header,
+                    strerror(b.runs[i].dump_errno));
     report(&b);
     unknown = input_unknown_keys(b.in);
     if (unknown && b.show_summary)
@@ -318,6 +341,8 @@ out:
     free(b.items);
     if (b.have_od)
         outdir_close(&b.od);
+    if (b.dump_fd > STDOUT_FILENO)
+        close(b.dump_fd);
     journal_close(b.journal);
     input_free(b.in);
     rows_free(&b.rows);

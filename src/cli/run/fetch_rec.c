@@ -73,12 +73,11 @@ static int keep_body(struct fetch_sink *s, const void *data, size_t len)
     return s->write_errno != 0;
 }
 
-static int sink_write(void *ctx, const void *data, size_t len)
+/* Where the body goes: the -o file, --body's stdout or memory, and unless these are
+ * --include's headers (head 0), a chain's head for {body}. */
+static int deliver(struct fetch_sink *s, const void *data, size_t len, int head)
 {
-    struct fetch_sink *s = ctx;
-
-    if (s->fail && s->rec->resp.status >= 400)
-        return 0; /* -f: the body of a failed response goes nowhere, as in curl */
+    s->started = 1;
     if (s->file) {
         int err = outdir_write(s->file, data, len);
         if (err) {
@@ -99,7 +98,7 @@ static int sink_write(void *ctx, const void *data, size_t len)
     }
     if (s->keep_all)
         return keep_body(s, data, len);
-    else if (s->keep_head && s->rec->body.len < KEEP_HEAD) {
+    else if (head && s->keep_head && s->rec->body.len < KEEP_HEAD) {
         size_t room = KEEP_HEAD - s->rec->body.len;
         if (sb_add(&s->rec->body, data, len < room ? len : room)) {
             s->write_errno = ENOMEM;
@@ -107,6 +106,24 @@ static int sink_write(void *ctx, const void *data, size_t len)
         }
     }
     return 0;
+}
+
+/* --include: the header blocks so far (every response's: all_headers), before the body. */
+static int deliver_headers(struct fetch_sink *s)
+{
+    const struct cf_response *resp = &s->rec->resp;
+    return resp->headers && resp->headers_len ? deliver(s, resp->headers, resp->headers_len, 0) : 0;
+}
+
+static int sink_write(void *ctx, const void *data, size_t len)
+{
+    struct fetch_sink *s = ctx;
+
+    if (s->fail && s->rec->resp.status >= 400)
+        return 0; /* -f: the body of a failed response goes nowhere, as in curl */
+    if (s->include && !s->started && deliver_headers(s))
+        return 1;
+    return deliver(s, data, len, 1);
 }
 
 /* r names the file its body is in (-o). */
@@ -246,7 +263,8 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
                  .fail = run->cfg->fail,
                  .keep_all = run->cfg->format == OUT_BODY,
                  .keep_head = keep_head,
-                 .wait_max = run->req.max_body > BODY_WAIT_MAX ? run->req.max_body : BODY_WAIT_MAX},
+                 .wait_max = run->req.max_body > BODY_WAIT_MAX ? run->req.max_body : BODY_WAIT_MAX,
+                 .include = run->cfg->include},
     };
     fr->sink.wait_room = fr->sink.wait_max;
     if (run->cfg->jsonl_body) {
@@ -292,6 +310,8 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
     struct rec *r = fr->rec;
     struct fetch_sink *sink = &fr->sink;
 
+    if (rc == 0 && sink->include && !sink->started && deliver_headers(sink))
+        rc = CF_EIO; /* a response without a body (HEAD, 204): its headers alone */
     r->end = run_now(run);
     run->inflight--;
     if (sink->wait_over && rc != CF_ECANCELED) {

@@ -29,6 +29,8 @@ struct fetch_sink {
     int keep_head;
     long long keep_cap;   /* --jsonl-body: keep the whole body, up to this many bytes */
     int too_big;          /* ... and it was bigger */
+    int include;          /* --include, -I: the header blocks go first, where the body goes */
+    int started;          /* something went where the body goes */
     struct outfile *file; /* -o (owned, from begin to end) */
     int write_errno;
     long long wait_max;  /* --body: most bytes kept while waiting its turn ... */

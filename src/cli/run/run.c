@@ -3,9 +3,12 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/writefull.h"
 #include "cofetch/error.h"
 #include "run/curlopts.h"
+#include "output/writeout.h"
 #include "run/mode.h"
 #include "run/run.h"
 
@@ -44,6 +47,9 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
         req->easy_fn = curlopts_apply;
         req->easy_ctx = (void *)cfg;
     }
+    req->want_info = writeout_wants_info(cfg->writeout) > 0;
+    req->want_certs = writeout_wants_info(cfg->writeout) > 1;
+    req->all_headers = cfg->dump_header != NULL || cfg->include;
 }
 
 void run_init(struct run *run, const struct config *cfg, long parallel, struct input *in,
@@ -60,6 +66,23 @@ void run_init(struct run *run, const struct config *cfg, long parallel, struct i
     run->parallel = cfg->sync ? 1 : parallel;
     stats_init(&run->stats);
     request_from_config(&run->req, cfg);
+    run->dump_fd = -1;
+}
+
+/* -D: the fetch's header blocks (each response's, redirects too), as curl writes them:
+ * one after another in the order fetches finish. */
+static void dump_headers(struct run *run, const struct rec *r)
+{
+    const struct cf_response *resp = &r->resp;
+
+    if (run->dump_fd < 0 || !resp->headers || resp->headers_len == 0)
+        return;
+    if (run->dump_fd == STDOUT_FILENO) {
+        if (run->out)
+            output_raw(run->out, resp->headers, resp->headers_len);
+    } else if (!run->dump_errno) {
+        run->dump_errno = write_full(run->dump_fd, resp->headers, resp->headers_len);
+    }
 }
 
 double run_now(const struct run *run)
@@ -123,6 +146,7 @@ void run_finish(struct run *run, struct rec *r)
     } else {
         stats_add(&run->stats, rec_time(r), ok, r->resp.bytes);
     }
+    dump_headers(run, r);
     if (run->tl) {
         struct tl_row row = {r->urlnum + 1, r->step, ok, r->start, r->end, r->order};
         timeline_add(run->tl, &row);

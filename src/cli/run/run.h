@@ -43,6 +43,9 @@ struct run {
     struct outdir *od;       /* NULL: bodies are not saved */
     struct timeline *tl;     /* NULL: no timeline kept */
     struct journal *journal; /* --journal: lines whose records are out (NULL: none) */
+    int dump_fd;             /* -D: where each finished fetch's headers go (-1: nowhere,
+                                1: stdout, through out; not owned) */
+    int dump_errno;          /* the first failed write to it */
     struct stats stats;
     long parallel;           /* the effective -j: 1 with --sync */
     int chain;               /* records carry a step */

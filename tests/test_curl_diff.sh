@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# test_curl_diff.sh - cofetch beside the real curl on the same loopback URLs.
+#
+#   bash tests/test_curl_diff.sh COFETCH_BINARY [CURL_BINARY]
+#
+# Each row of CASES below runs once with curl (default /usr/bin/curl, 7.88 on Debian
+# bookworm) and once with cofetch, against the project's loopback server (`cofetch
+# --serve 0`) and, for HTTPS, `openssl s_server -WWW` with a throwaway self-signed
+# certificate. Per row it compares:
+#   - the -w output of every variable both have (times, speeds and local_port left out:
+#     they differ from run to run; in errormsg the milliseconds are masked, in
+#     header_json the Date line),
+#   - curl's process exit code against cofetch's %{exitcode} for that URL,
+#   - the bytes written (curl's -o file, cofetch's saved file; none counts as empty),
+#   - so, for an /echo URL, the request the server saw, which is the body.
+# A row is: NAME | FLAGS | URL | ARGS BOTH | ARGS CURL ONLY | ARGS COFETCH ONLY
+# ($S is the HTTP server's URL, $T the HTTPS one, $CA the certificate, $CLOSED a closed
+# port; URL and ARGS are shell words: a row may fetch several URLs, as in cookies across
+# two requests, with --sync among cofetch's arguments when their order matters). FLAGS: "-", or "tls" (needs the HTTPS server), or
+# "hdrbody" (the bytes hold headers: compared with their Date lines masked), or
+# "dump" (-D FILE given to both, and the files compared, Date lines masked), or
+# "nobytes" (the bytes are not compared, for a deliberate difference: a body cut short,
+# which cofetch does not keep, where curl keeps what came; the man page's DIFFERENCES
+# FROM CURL).
+# It exits 77 (ctest's SKIP) only when curl is missing.
+set -uo pipefail
+set -f # the table's URLs hold '?' and '*': never file names
+
+bin=${1:?usage: test_curl_diff.sh COFETCH_BINARY [CURL_BINARY]}
+curl=${2:-/usr/bin/curl}
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+if [ ! -x "$curl" ]; then
+    echo "SKIP: no curl binary at $curl (Debian: apt-get install curl)"
+    exit 77
+fi
+
+# One User-Agent for both, so the requests can be compared byte for byte.
+UA=cofetch-curl-diff
+
+CASES=$(
+    cat <<'EOF'
+get            | -       | $S/bytes?n=100                          |                         |                 |
+get_echo       | -       | "$S/echo?a=1&b=%20x"                    |                         |                 |
+two_urls       | -       | $S/status/404 $S/echo?second            |                         |                 | --sync
+status_404     | -       | $S/status/404                           |                         |                 |
+status_404_f   | -       | $S/status/404                           | -f                      |                 |
+status_503     | -       | $S/status/503                           |                         |                 |
+status_503_f   | -       | $S/status/503                           | -f                      |                 |
+redirect       | -       | $S/redirect?n=2                         |                         |                 |
+redirect_L     | -       | $S/redirect?n=2                         | -L                      |                 |
+redirect_echo  | -       | "$S/redirect?n=1&to=%2Fecho%3Fr%3D1"    | -L                      |                 |
+dump_header    | dump    | $S/redirect?n=2                         | -L                      |                 |
+dump_404_f     | dump    | $S/status/404                           | -f                      |                 |
+redirect_max   | -       | $S/redirect?n=5                         | -L --max-redirs 2       |                 |
+head           | hdrbody | $S/echo                                 | -I                      |                 |
+include_L      | hdrbody | $S/redirect?n=1                         | -L                      | -i              | --include
+post_d         | -       | $S/echo                                 | -d 'a=1&b=2'            |                 |
+post_d_put     | -       | $S/echo                                 | -d x -X PUT             |                 |
+headers        | -       | $S/echo                                 | -H 'X-One: 1' -H 'X-Two: a b' |           |
+compressed     | -       | $S/gzip?n=5000                          | --compressed            |                 |
+filesize       | -       | $S/bytes?n=1000                         | --max-filesize 100      |                 |
+partial        | nobytes | $S/reset?n=10                           |                         |                 |
+refused        | -       | http://127.0.0.1:$CLOSED/               |                         |                 |
+no_dns         | -       | http://no-such-host.invalid/            |                         |                 |
+timeout        | -       | $S/delay?s=5                            | -m 1                    |                 |
+tls_verify     | tls     | $T/page.txt                             |                         |                 |
+tls_insecure   | tls     | $T/page.txt                             | -k                      |                 |
+tls_cacert     | tls     | $T/page.txt                             | --cacert $CA            |                 |
+EOF
+)
+
+# The -w variables cofetch and curl 7.88 both have, but those that differ run to run.
+vars="content_type errormsg exitcode http_code http_connect http_version local_ip method
+num_connects num_headers num_redirects proxy_ssl_verify_result redirect_url referer
+remote_ip remote_port response_code scheme size_download size_header size_request
+size_upload ssl_verify_result url url_effective urlnum header_json num_certs certs
+ftp_entry_path"
+W=""
+for v in $vars; do W+="$v=%{$v}\\n"; done
+W+='ctype=%header{content-type}\n'
+# Where each URL's bytes went (taken out before the -w outputs are compared).
+WF='file=%{filename_effective}\n'
+
+work=$(mktemp -d /tmp/cofetch-curldiff-XXXXXX) || exit 1
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+failures=0
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# A port nothing listens on now (bash's /dev/tcp connect fails).
+free_port() {
+    local p
+    for _ in $(seq 1 50); do
+        p=$((20000 + RANDOM % 40000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || {
+            echo "$p"
+            return 0
+        }
+    done
+    return 1
+}
+
+wait_port() { # $1 port: up to 30 s
+    for _ in $(seq 1 300); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+"$bin" --serve 0 >"$work/serve.out" 2>/dev/null &
+pids+=($!)
+for _ in $(seq 1 100); do
+    grep -q '^serving on ' "$work/serve.out" 2>/dev/null && break
+    sleep 0.1
+done
+S=$(sed -n 's/^serving on \(http:[^ ]*\).*/\1/p' "$work/serve.out")
+[ -n "$S" ] || {
+    echo "FAIL: cofetch --serve 0 did not start"
+    exit 1
+}
+CLOSED=$(free_port) || exit 1
+
+# HTTPS: openssl's s_server serving files, with a self-signed certificate for 127.0.0.1.
+T="" CA="$work/cert.pem"
+if command -v openssl >/dev/null &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+        -keyout "$work/key.pem" -out "$CA" >/dev/null 2>&1; then
+    mkdir -p "$work/www"
+    printf 'a page over TLS\n' >"$work/www/page.txt"
+    for _ in 1 2 3; do # a port taken between the check and the bind: another one
+        tport=$(free_port) || exit 1
+        (cd "$work/www" && exec openssl s_server -quiet -WWW -accept "$tport" -cert "$CA" \
+            -key "$work/key.pem" </dev/null >>"$work/s_server.log" 2>&1) &
+        pids+=($!)
+        if wait_port "$tport"; then
+            T="https://127.0.0.1:$tport"
+            break
+        fi
+    done
+fi
+if [ -z "$T" ]; then
+    fail "no HTTPS server (openssl req / s_server): the HTTPS rows cannot run"
+    cat "$work/s_server.log" 2>/dev/null
+fi
+
+# Masks what differs from run to run in a -w output.
+normalize() {
+    sed -E -e 's/after [0-9]+ (ms|milliseconds)/after N \1/' -e '/^"date":\[/d' -e '/^file=/d' "$1"
+}
+
+trim() {
+    local s=$1
+    s=${s#"${s%%[![:space:]]*}"}
+    printf '%s' "${s%"${s##*[![:space:]]}"}"
+}
+
+cases=0
+while IFS='|' read -r name flags url both conly fonly; do
+    name=$(trim "$name") flags=$(trim "$flags")
+    [ -n "$name" ] || continue
+    [ "$flags" = tls ] && [ -z "$T" ] && continue
+    cases=$((cases + 1))
+    d=$work/$name
+    mkdir -p "$d/c" "$d/f"
+    eval "urls=($(trim "$url"))"
+    eval "b=($(trim "$both"))"
+    eval "c=($(trim "$conly"))"
+    eval "f=($(trim "$fonly"))"
+    co=() n=0
+    for u in "${urls[@]}"; do # curl: one -o per URL, in order
+        n=$((n + 1))
+        co+=(-o "$d/c/body.$n")
+    done
+    cd_=() fd_=()
+    [ "$flags" = dump ] && cd_=(-D "$d/curl.hdr") fd_=(-D "$d/cofetch.hdr")
+    "$curl" -s -A "$UA" "${co[@]}" -w "$W$WF" "${cd_[@]}" "${b[@]}" "${c[@]}" "${urls[@]}" \
+        >"$d/curl.w" 2>"$d/curl.err"
+    crc=$?
+    "$bin" -s -A "$UA" --output-dir "$d/f/out" -w "$W$WF" "${fd_[@]}" "${b[@]}" "${f[@]}" \
+        "${urls[@]}" >"$d/cofetch.w" 2>"$d/cofetch.err"
+    frc=$?
+    if [ "$flags" = dump ] &&
+        ! diff -u <(grep -v '^Date:' "$d/curl.hdr") <(grep -v '^Date:' "$d/cofetch.hdr") \
+            >"$d/hdr.diff"; then
+        fail "$name: the -D files differ (- curl, + cofetch):"
+        sed -n '3,$p' "$d/hdr.diff"
+    fi
+    if ! diff -u <(normalize "$d/curl.w") <(normalize "$d/cofetch.w") >"$d/w.diff"; then
+        fail "$name: -w differs (- curl, + cofetch):"
+        sed -n '3,$p' "$d/w.diff"
+    fi
+    # curl exits with its last URL's code; cofetch says each URL's.
+    fcode=$(sed -n 's/^exitcode=//p' "$d/cofetch.w" | tail -n 1)
+    [ "$fcode" = "$crc" ] || fail "$name: curl exited $crc, cofetch's %{exitcode} is '$fcode'"
+    if grep -q '^exitcode=[1-9]' "$d/cofetch.w"; then want=1; else want=0; fi
+    [ "$frc" = "$want" ] || fail "$name: cofetch exited $frc, not $want (1: a URL failed)"
+    if [ "$flags" != nobytes ]; then # each URL's bytes, in order (an unwritten file: empty)
+        : >"$d/curl.bytes"
+        : >"$d/cofetch.bytes"
+        sed -n 's/^file=//p' "$d/curl.w" | while IFS= read -r p; do
+            [ -f "$p" ] && cat "$p"
+            echo "-- end of a URL's bytes"
+        done >"$d/curl.bytes"
+        sed -n 's/^file=//p' "$d/cofetch.w" | while IFS= read -r p; do
+            [ -n "$p" ] && [ ! -f "$p" ] && p=$d/f/out/$p
+            [ -n "$p" ] && [ -f "$p" ] && cat "$p"
+            echo "-- end of a URL's bytes"
+        done >"$d/cofetch.bytes"
+        if [ "$flags" = hdrbody ]; then
+            sed -i '/^Date: /d' "$d/curl.bytes" "$d/cofetch.bytes"
+        fi
+        cmp -s "$d/curl.bytes" "$d/cofetch.bytes" ||
+            fail "$name: the bytes written differ: curl $(wc -c <"$d/curl.bytes"), cofetch $(wc -c <"$d/cofetch.bytes")"
+    fi
+    if grep -q 'AddressSanitizer\|runtime error' "$d/cofetch.err"; then
+        fail "$name: a sanitizer report:"
+        cat "$d/cofetch.err"
+    fi
+done <<<"$CASES"
+
+echo "$cases cases, $failures failures"
+[ "$cases" -ge 20 ] || fail "only $cases cases ran"
+[ "$failures" -eq 0 ]
