@@ -136,7 +136,7 @@ static int part_queue(struct demo *d)
     cfg.parallel = 3;
     rc = demo_run(d, &cfg, urls, DEMO_QUEUE_N, NULL, &tl, &wall);
     if (rc == 0) {
-        timeline_gantt(&tl, 80, &g);
+        timeline_gantt(&tl, 80, 0, &g);
         print_block(sb_cstr(&g));
         printf("\n%d fetches by 3 workers in %.2f s (%.2f s of delays: %.1fx)\n\n", DEMO_QUEUE_N,
                wall, sum, wall > 0 ? sum / wall : 0);
