@@ -68,7 +68,7 @@ _cofetch()
             COMPREPLY=($(compgen -W 'gather queue chain' -- "$cur"))
             return
             ;;
-        -i | --input | --journal | --cacert)
+        -i | --input | --journal | --cacert | --har)
             _cofetch_files
             return
             ;;
@@ -101,7 +101,7 @@ _cofetch()
     if [[ $cur == -* ]]; then
         local opts='
             --body --cacert --capath --compare --compressed --connect-timeout -d --data --demo
-            -f --fail --fail-fast -H --header -h --help --http1.1 --http2 -i --input
+            -f --fail --fail-fast --har -H --header -h --help --http1.1 --http2 -i --input
             --journal -k --insecure --jsonl -L --location --max-filesize --max-redirs -m --max-time
             --mode --no-clobber -o --output-dir -j --parallel --per-host --proto --rate
             -X --request --retry --retry-delay --retry-failed --serve --shard -s --silent

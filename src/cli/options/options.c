@@ -33,6 +33,7 @@ enum opt {
     O_DEMO,
     O_FAIL,
     O_FAIL_FAST,
+    O_HAR,
     O_HEADER,
     O_HELP,
     O_HTTP1_1,
@@ -99,6 +100,7 @@ static const struct option table[] = {
     {"fail", 'f', ARG_NONE, O_FAIL, G_FETCH, NULL, "HTTP status >= 400 is a failure"},
     {"fail-fast", 0, ARG_NONE, O_FAIL_FAST, G_FETCH, NULL,
      "stop at the first failure, cancel the rest"},
+    {"har", 0, ARG_REQ, O_HAR, G_OUTPUT, "FILE", "write every fetch to FILE as a HAR 1.2 log"},
     {"header", 'H', ARG_REQ, O_HEADER, G_FETCH, "LINE", "add a request header (repeatable)"},
     {"help", 'h', ARG_NONE, O_HELP, G_OTHER, NULL, "this help"},
     {"http1.1", 0, ARG_NONE, O_HTTP1_1, G_FETCH, NULL, "use HTTP/1.1"},
@@ -443,6 +445,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
             return usage(ps, "out of memory");
         break;
     case O_INSECURE: /* -k, --insecure */ cfg->insecure = 1; break;
+    case O_HAR: /* --har */ cfg->har = val; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
     case O_JSON: /* --jsonl */
         cfg->format = OUT_JSON;

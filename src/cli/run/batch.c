@@ -34,7 +34,9 @@ struct batch {
     int have_od;
     struct input *in;
     struct journal *journal; /* --journal */
-    struct item *items;      /* --compare: the input, read once */
+    struct har *har;         /* --har */
+    struct har_req har_req;
+    struct item *items; /* --compare: the input, read once */
     size_t nitems;
     struct run runs[2];
     struct timeline tls[2];
@@ -57,6 +59,7 @@ static void on_last_signal(void *ctx)
 {
     struct batch *b = ctx;
     output_flush(&b->out);
+    har_flush(b->har);
 }
 
 /* After each write to stdout: the journal entries of the records it holds. */
@@ -98,13 +101,16 @@ static int one_run(struct batch *b, const struct config *cfg, struct input *in, 
     run_init(run, cfg, b->parallel, in, write ? &b->out : NULL, b->have_od ? &b->od : NULL, tl);
     if (write)
         run->journal = b->journal;
+    run->har = b->har;
     if (b->interrupted)
         run->stop = STOP_INTERRUPT;
     b->active = run;
+    har_page(b->har, b->cfg->compare && b->nruns == 1 ? "--sync" : mode_label(cfg));
     if (b->show_progress)
         progress_start(&b->prog, b->loop, run,
                        cfg->ninputs == 0 && cfg->nurls ? (unsigned long)cfg->nurls : 0);
     rc = run_mode(run);
+    har_page_end(b->har, run->wall);
     if (b->show_progress)
         progress_stop(&b->prog);
     b->active = NULL;
@@ -175,6 +181,21 @@ static void report(const struct batch *b)
         };
     }
     report_print(stderr, runs, b->nruns, b->show_summary, b->interrupted);
+}
+
+/* Writes the rest of --har and closes it: 0, or -1 (said on stderr) when a write failed. */
+static int close_har(struct batch *b)
+{
+    int err;
+
+    if (!b->har)
+        return 0;
+    har_close(b->har, &err);
+    b->har = NULL;
+    if (!err)
+        return 0;
+    fprintf(stderr, "cofetch: --har %s: cannot write it: %s\n", b->cfg->har, strerror(err));
+    return -1;
 }
 
 static int exit_code(const struct batch *b)
@@ -271,6 +292,15 @@ int batch_main(const struct config *cfg)
             goto out;
         b.have_od = 1;
     }
+    if (cfg->har) {
+        char why[128];
+        code = EXIT_IO;
+        b.har_req = (struct har_req){cfg->method, cfg->headers, cfg->data ? cfg->data_len : 0};
+        if (har_open(&b.har, cfg->har, &b.har_req, why, sizeof why)) {
+            fprintf(stderr, "cofetch: --har %s: cannot create it: %s\n", cfg->har, why);
+            goto out;
+        }
+    }
     code = EXIT_FAILED;
     rc = open_loop(&b);
     if (rc) {
@@ -290,7 +320,10 @@ int batch_main(const struct config *cfg)
         fprintf(stderr, "cofetch: %s%s%s\n", b.failed, b.failed[0] ? ": " : "", cf_strerror(rc));
     report(&b);
     code = rc && rc != CF_ECANCELED ? EXIT_FAILED : exit_code(&b);
+    if (close_har(&b) && code == EXIT_OK)
+        code = EXIT_IO;
 out:
+    close_har(&b);
     signals_remove(&b.sig);
     cf_client_free(b.client);
     cf_loop_free(b.loop);

@@ -116,6 +116,7 @@ void run_finish(struct run *run, struct rec *r)
         struct tl_row row = {r->urlnum + 1, r->step, ok, r->start, r->end, r->order};
         timeline_add(run->tl, &row);
     }
+    har_add(run->har, r);
     if (run->cfg->verbose)
         verbose(run, r);
     else if (!ok && !run->cfg->silent && !interrupted(run, r) && r->code != CF_ECANCELED &&

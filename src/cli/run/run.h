@@ -27,6 +27,7 @@
 #include "cofetch/loop.h"
 #include "input/input.h"
 #include "input/journal.h"
+#include "output/har.h"
 #include "output/outdir.h"
 #include "output/output.h"
 #include "output/summary.h"
@@ -43,6 +44,7 @@ struct run {
     struct outdir *od;       /* NULL: bodies are not saved */
     struct timeline *tl;     /* NULL: no timeline kept */
     struct journal *journal; /* --journal: lines whose records are out (NULL: none) */
+    struct har *har;         /* --har: every finished record goes there (NULL: none) */
     struct stats stats;
     long parallel;           /* the effective -j: 1 with --sync */
     int chain;               /* records carry a step */
