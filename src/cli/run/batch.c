@@ -45,6 +45,8 @@ struct batch {
     cf_task *reader; /* --compare: reading the input */
     struct signals sig;
     struct progress prog;
+    long total;     /* the progress bar's total: progress_total(), -1 unknown */
+    char phase[48]; /* the progress bar's phase under --compare */
     int show_summary;
     int show_progress;
     int interrupted;
@@ -58,8 +60,15 @@ struct batch {
 static void on_last_signal(void *ctx)
 {
     struct batch *b = ctx;
+    progress_clear(&b->prog);
     output_flush(&b->out);
     har_flush(b->har);
+}
+
+static void before_write(void *ctx)
+{
+    struct batch *b = ctx;
+    progress_clear(&b->prog);
 }
 
 /* After each write to stdout: the journal entries of the records it holds. */
@@ -102,13 +111,17 @@ static int one_run(struct batch *b, const struct config *cfg, struct input *in, 
     if (write)
         run->journal = b->journal;
     run->har = b->har;
+    run->prog = b->show_progress ? &b->prog : NULL;
     if (b->interrupted)
         run->stop = STOP_INTERRUPT;
     b->active = run;
     har_page(b->har, b->cfg->compare && b->nruns == 1 ? "--sync" : mode_label(cfg));
+    if (b->cfg->compare)
+        snprintf(b->phase, sizeof b->phase, "%s %d/2", b->nruns == 1 ? "--sync" : mode_label(cfg),
+                 b->nruns);
     if (b->show_progress)
-        progress_start(&b->prog, b->loop, run,
-                       cfg->ninputs == 0 && cfg->nurls ? (unsigned long)cfg->nurls : 0);
+        progress_start(&b->prog, b->loop, run, b->cfg->compare ? (long)b->nitems : b->total,
+                       b->cfg->compare ? b->phase : NULL);
     rc = run_mode(run);
     har_page_end(b->har, run->wall);
     if (b->show_progress)
@@ -269,6 +282,8 @@ static int open_loop(struct batch *b)
     b->out.on_broken = on_broken;
     if (b->journal)
         b->out.on_written = on_written;
+    if (b->show_progress && isatty(STDOUT_FILENO))
+        b->out.before_write = before_write;
     b->out.ctx = b;
     return 0;
 }
@@ -282,6 +297,7 @@ int batch_main(const struct config *cfg)
     b.show_summary =
         cfg->summary == 1 || (cfg->summary == -1 && !cfg->silent && isatty(STDERR_FILENO));
     b.show_progress = !cfg->silent && isatty(STDERR_FILENO);
+    b.total = b.show_progress && !cfg->compare ? progress_total(cfg) : -1;
     code = open_input(&b);
     if (code)
         goto out;

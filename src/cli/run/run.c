@@ -6,6 +6,7 @@
 
 #include "cofetch/error.h"
 #include "run/mode.h"
+#include "run/progress.h"
 #include "run/run.h"
 
 static void request_from_config(struct cf_request *req, const struct config *cfg)
@@ -73,6 +74,7 @@ void rec_from_item(struct rec *r, const struct item *it)
 static void verbose(const struct run *run, const struct rec *r)
 {
     const struct cf_timings *t = &r->resp.t;
+    progress_clear(run->prog);
     fprintf(stderr, "* %s:%lu", r->src ? r->src : "?", r->lineno);
     if (run->chain)
         fprintf(stderr, " step %d", r->step);
@@ -120,11 +122,14 @@ void run_finish(struct run *run, struct rec *r)
     if (run->cfg->verbose)
         verbose(run, r);
     else if (!ok && !run->cfg->silent && !interrupted(run, r) && r->code != CF_ECANCELED &&
-             (run->cfg->format == OUT_BODY || run->cfg->format == OUT_WRITEOUT))
+             (run->cfg->format == OUT_BODY || run->cfg->format == OUT_WRITEOUT)) {
         /* Records of these formats may not show the error: say it on stderr, as curl does. */
+        progress_clear(run->prog);
         fprintf(stderr, "cofetch: %s:%lu %.*s: %s\n", r->src ? r->src : "?", r->lineno,
                 (int)(r->url_len > 200 ? 200 : r->url_len), r->url, rec_error(r));
+    }
     if (!ok && run->cfg->fail_fast && r->code != CF_ECANCELED && run->stop == STOP_NONE) {
+        progress_clear(run->prog);
         fprintf(stderr, "cofetch: --fail-fast: %s:%lu %.*s failed: %s; cancelling the rest\n",
                 r->src ? r->src : "?", r->lineno, (int)(r->url_len > 200 ? 200 : r->url_len),
                 r->url, rec_error(r));

@@ -45,6 +45,7 @@ struct run {
     struct timeline *tl;     /* NULL: no timeline kept */
     struct journal *journal; /* --journal: lines whose records are out (NULL: none) */
     struct har *har;         /* --har: every finished record goes there (NULL: none) */
+    struct progress *prog;   /* erased before a message on stderr (NULL: none) */
     struct stats stats;
     long parallel;           /* the effective -j: 1 with --sync */
     int chain;               /* records carry a step */
