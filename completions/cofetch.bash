@@ -68,7 +68,7 @@ _cofetch()
             COMPREPLY=($(compgen -W 'gather queue chain' -- "$cur"))
             return
             ;;
-        -i | --input | --journal | --cacert | --har)
+        -i | --input | --journal | --cacert | --har | --report)
             _cofetch_files
             return
             ;;
@@ -104,7 +104,7 @@ _cofetch()
             -f --fail --fail-fast --har -H --header -h --help --http1.1 --http2 -i --input
             --journal -k --insecure --jsonl -L --location --max-filesize --max-redirs -m --max-time
             --mode --no-clobber -o --output-dir -j --parallel --per-host --proto --rate
-            -X --request --retry --retry-delay --retry-failed --serve --shard -s --silent
+            --report -X --request --retry --retry-delay --retry-failed --serve --shard -s --silent
             -Y --speed-limit -y --speed-time --summary
             --sync --then --timeline -A --user-agent -v --verbose -V --version
             --workers -w --write-out'

@@ -48,8 +48,9 @@ struct config {
     const char *outdir;
     int no_clobber;
     int timeline;
-    const char *har; /* --har FILE (output/har.h) */
-    int summary;     /* -1: when stderr is a terminal; 0/1 forced */
+    const char *har;    /* --har FILE (output/har.h) */
+    const char *report; /* --report FILE (output/htmlreport.h) */
+    int summary;        /* -1: when stderr is a terminal; 0/1 forced */
     int silent;
     int verbose;
 

@@ -53,6 +53,7 @@ enum opt {
     O_PER_HOST,
     O_PROTO,
     O_RATE,
+    O_REPORT,
     O_REQUEST,
     O_RETRY,
     O_RETRY_DELAY,
@@ -125,6 +126,8 @@ static const struct option table[] = {
     {"proto", 0, ARG_REQ, O_PROTO, G_INPUT, "LIST",
      "allowed schemes, curl syntax (default http,https)"},
     {"rate", 0, ARG_REQ, O_RATE, G_FETCH, "N[/U]", "at most N fetch starts per s (or /m, /h, /d)"},
+    {"report", 0, ARG_REQ, O_REPORT, G_OUTPUT, "FILE",
+     "write an HTML report (waterfall, summary) to FILE"},
     {"request", 'X', ARG_REQ, O_REQUEST, G_FETCH, "METHOD", "request method"},
     {"retry", 0, ARG_REQ, O_RETRY, G_FETCH, "N", "retry transient failures N times"},
     {"retry-delay", 0, ARG_REQ, O_RETRY_DELAY, G_FETCH, "SECS", "first retry wait (1)"},
@@ -446,6 +449,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         break;
     case O_INSECURE: /* -k, --insecure */ cfg->insecure = 1; break;
     case O_HAR: /* --har */ cfg->har = val; break;
+    case O_REPORT: /* --report */ cfg->report = val; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
     case O_JSON: /* --jsonl */
         cfg->format = OUT_JSON;

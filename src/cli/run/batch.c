@@ -36,7 +36,8 @@ struct batch {
     struct journal *journal; /* --journal */
     struct har *har;         /* --har */
     struct har_req har_req;
-    struct item *items; /* --compare: the input, read once */
+    struct htmlreport *hr; /* --report */
+    struct item *items;    /* --compare: the input, read once */
     size_t nitems;
     struct run runs[2];
     struct timeline tls[2];
@@ -111,6 +112,9 @@ static int one_run(struct batch *b, const struct config *cfg, struct input *in, 
     if (write)
         run->journal = b->journal;
     run->har = b->har;
+    run->hr = b->hr;
+    htmlreport_run(b->hr, b->cfg->compare && b->nruns == 1 ? "--sync" : mode_label(cfg),
+                   b->cfg->compare && b->nruns == 1);
     run->prog = b->show_progress ? &b->prog : NULL;
     if (b->interrupted)
         run->stop = STOP_INTERRUPT;
@@ -124,6 +128,7 @@ static int one_run(struct batch *b, const struct config *cfg, struct input *in, 
                        b->cfg->compare ? b->phase : NULL);
     rc = run_mode(run);
     har_page_end(b->har, run->wall);
+    htmlreport_run_end(b->hr, run->wall);
     if (b->show_progress)
         progress_stop(&b->prog);
     b->active = NULL;
@@ -208,6 +213,21 @@ static int close_har(struct batch *b)
     if (!err)
         return 0;
     fprintf(stderr, "cofetch: --har %s: cannot write it: %s\n", b->cfg->har, strerror(err));
+    return -1;
+}
+
+/* Writes --report's page and closes it: 0, or -1 (said on stderr) when that failed. */
+static int close_report(struct batch *b)
+{
+    int err;
+
+    if (!b->hr)
+        return 0;
+    htmlreport_close(b->hr, &err);
+    b->hr = NULL;
+    if (!err)
+        return 0;
+    fprintf(stderr, "cofetch: --report %s: cannot write it: %s\n", b->cfg->report, strerror(err));
     return -1;
 }
 
@@ -317,6 +337,14 @@ int batch_main(const struct config *cfg)
             goto out;
         }
     }
+    if (cfg->report) {
+        char why[128];
+        code = EXIT_IO;
+        if (htmlreport_open(&b.hr, cfg->report, why, sizeof why)) {
+            fprintf(stderr, "cofetch: --report %s: cannot create it: %s\n", cfg->report, why);
+            goto out;
+        }
+    }
     code = EXIT_FAILED;
     rc = open_loop(&b);
     if (rc) {
@@ -336,10 +364,11 @@ int batch_main(const struct config *cfg)
         fprintf(stderr, "cofetch: %s%s%s\n", b.failed, b.failed[0] ? ": " : "", cf_strerror(rc));
     report(&b);
     code = rc && rc != CF_ECANCELED ? EXIT_FAILED : exit_code(&b);
-    if (close_har(&b) && code == EXIT_OK)
+    if ((close_har(&b) | close_report(&b)) && code == EXIT_OK)
         code = EXIT_IO;
 out:
     close_har(&b);
+    close_report(&b);
     signals_remove(&b.sig);
     cf_client_free(b.client);
     cf_loop_free(b.loop);

@@ -119,6 +119,7 @@ void run_finish(struct run *run, struct rec *r)
         timeline_add(run->tl, &row);
     }
     har_add(run->har, r);
+    htmlreport_add(run->hr, r);
     if (run->cfg->verbose)
         verbose(run, r);
     else if (!ok && !run->cfg->silent && !interrupted(run, r) && r->code != CF_ECANCELED &&

@@ -28,6 +28,7 @@
 #include "input/input.h"
 #include "input/journal.h"
 #include "output/har.h"
+#include "output/htmlreport.h"
 #include "output/outdir.h"
 #include "output/output.h"
 #include "output/summary.h"
@@ -45,6 +46,7 @@ struct run {
     struct timeline *tl;     /* NULL: no timeline kept */
     struct journal *journal; /* --journal: lines whose records are out (NULL: none) */
     struct har *har;         /* --har: every finished record goes there (NULL: none) */
+    struct htmlreport *hr;   /* --report: every finished record goes there (NULL: none) */
     struct progress *prog;   /* erased before a message on stderr (NULL: none) */
     struct stats stats;
     long parallel;           /* the effective -j: 1 with --sync */
