@@ -50,9 +50,10 @@ done
 
 # ---- one batch: one entry per fetch, every field as fetched ----
 "$bin" -s -L --har "$tmp/a.har" -H 'X-Har-Test: yes' "$u/bytes?n=100" "$u/status/404" \
-    "$u/redirect?n=2" "$u/delay?s=0.2" http://127.0.0.1:1/ 'not a url' >"$tmp/a.out" 2>"$tmp/a.err"
-[ "$(wc -l <"$tmp/a.out")" -eq 6 ] || fail "batch: stdout has $(wc -l <"$tmp/a.out") lines, want 6"
-$check "$tmp/a.har" 6 || fail "batch: $tmp/a.har is not a HAR 1.2 log of 6 entries"
+    "$u/redirect?n=2" "$u/delay?s=0.2" http://127.0.0.1:1/ 'not a url' "$u/echo?n=100&x=a%20b&flag#frag" \
+    >"$tmp/a.out" 2>"$tmp/a.err"
+[ "$(wc -l <"$tmp/a.out")" -eq 7 ] || fail "batch: stdout has $(wc -l <"$tmp/a.out") lines, want 7"
+$check "$tmp/a.har" 7 || fail "batch: $tmp/a.har is not a HAR 1.2 log of 7 entries"
 python3 - "$tmp/a.har" "$u" <<'EOF' || fail "batch: the entries do not say what was fetched"
 import json, sys
 log = json.load(open(sys.argv[1]))["log"]
@@ -64,6 +65,9 @@ def want(cond, what):
         sys.exit(1)
 want(len(log["pages"]) == 1 and log["pages"][0]["pageTimings"]["onLoad"] > 0, "one page, with its onLoad")
 ok = by[u + "/bytes?n=100"]
+query = by[u + "/echo?n=100&x=a%20b&flag#frag"]["request"]["queryString"]
+want(query == [{"name": "n", "value": "100"}, {"name": "x", "value": "a%20b"},
+               {"name": "flag", "value": ""}], "the query string")
 want(ok["response"]["status"] == 200 and ok["response"]["statusText"] == "OK", "200 OK")
 want(ok["response"]["content"]["size"] == 100 and ok["response"]["bodySize"] == 100, "100 bytes")
 want(ok["response"]["content"]["mimeType"] == "application/octet-stream", "the content type")

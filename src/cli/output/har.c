@@ -225,6 +225,31 @@ static int request_headers(struct strbuf *sb, const char *const *lines)
     return rc;
 }
 
+/* The URL's query as [{name, value}], each pair as written (not percent-decoded). */
+static int query_list(struct strbuf *sb, const char *url, size_t len)
+{
+    const char *q = memchr(url, '?', len), *end = url + len;
+    int rc = sb_addc(sb, '['), first = 1;
+
+    if (q) {
+        const char *hash = memchr(q, '#', (size_t)(end - q));
+        if (hash)
+            end = hash;
+        q++;
+    }
+    while (q && q < end) {
+        const char *amp = memchr(q, '&', (size_t)(end - q)), *stop = amp ? amp : end;
+        const char *eq = memchr(q, '=', (size_t)(stop - q));
+        if (stop > q)
+            rc |= nv(sb, first, q, (size_t)((eq ? eq : stop) - q), eq ? eq + 1 : stop,
+                     eq ? (size_t)(stop - eq - 1) : 0);
+        first = first && stop == q;
+        q = amp ? amp + 1 : end;
+    }
+    rc |= sb_addc(sb, ']');
+    return rc;
+}
+
 static long long us(double secs)
 {
     return secs > 0 ? (long long)(secs * 1e6 + 0.5) : 0;
@@ -294,7 +319,9 @@ static int entry(struct har *h, struct strbuf *sb, const struct rec *r)
     rc |= sb_addf(sb, ",\"httpVersion\":\"%s%s\",\"cookies\":[],\"headers\":", *ver ? "HTTP/" : "",
                   ver);
     rc |= request_headers(sb, h->req->headers);
-    rc |= sb_addf(sb, ",\"queryString\":[],\"headersSize\":-1,\"bodySize\":%zu}", h->req->body_len);
+    rc |= sb_adds(sb, ",\"queryString\":");
+    rc |= query_list(sb, r->url ? r->url : "", r->url ? r->url_len : 0);
+    rc |= sb_addf(sb, ",\"headersSize\":-1,\"bodySize\":%zu}", h->req->body_len);
     /* The headers first, for the status text they hold, then the response around them. */
     rc |= header_list(hdrs, resp->headers, resp->headers ? resp->headers_len : 0, &pk);
     rc |= sb_addf(sb, ",\"response\":{\"status\":%ld,\"statusText\":", resp->status);
