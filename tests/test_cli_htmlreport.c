@@ -105,6 +105,16 @@ static void test_large_run_aggregated(void **state)
     }
     /* per host, and errors by kind; markup escaped */
     assert_non_null(strstr(page, "<td>host0.test</td>"));
+    /* throughput over time: 20 bins over the 15 s wall, 0.75 s each; 10,000 fetches
+     * finish each second for the first 10 s; the last bin holds the last slow one */
+    {
+        const char *bin = strstr(page, "fetches finished over time");
+        assert_non_null(bin);
+        bin = strstr(bin, "<title>0.750-1.500 s: ");
+        assert_non_null(bin);
+        assert_in_range(atol(bin + strlen("<title>0.750-1.500 s: ")), 7400, 7600);
+        assert_non_null(strstr(page, "<title>14.250-15.000 s: 1</title>"));
+    }
     assert_non_null(strstr(page, "&lt;refused&gt; &amp; gone"));
     assert_null(strstr(page, "<refused>"));
     free(page);

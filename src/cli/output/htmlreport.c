@@ -329,6 +329,11 @@ static void summary(FILE *f, const struct hrun *run, double *times)
             pct(times, n, 50), pct(times, n, 95), pct(times, n, 99), n ? times[n - 1] : 0.0);
     fputs("<div class=\"panel\"><h3>latency histogram</h3>", f);
     histogram(f, times, n, n ? times[n - 1] : 0);
+    /* throughput over time: the same bins over the fetches' finishing times */
+    fputs("</div><div class=\"panel\"><h3>fetches finished over time</h3>", f);
+    for (size_t i = 0; i < n; i++)
+        times[i] = run->rows[i].end;
+    histogram(f, times, n, max2(run->wall, n ? run->rows[n - 1].end : 0));
     fputs("</div><div class=\"panel\">", f);
     kinds_table(f, "host", hosts, nh, SHOW_HOSTS);
     fputs("</div><div class=\"panel\">", f);

@@ -3,7 +3,7 @@
  * no script, nothing fetched) that a browser opens from disk:
  *
  *   - a summary panel per run: counts, wall, sum of fetch times, p50/p95/p99/max, a
- *     latency histogram, per-host counts and errors by kind;
+ *     latency histogram, fetches finished over time, per-host counts and errors by kind;
  *   - a waterfall per run, one row per fetch sorted by start, each bar split into its
  *     phases (queue, DNS, connect, TLS, wait, receive) with a legend, failures marked,
  *     a title (hover) with URL, status, bytes, error, timings and finish order; every
