@@ -69,7 +69,7 @@ _cofetch()
             return
             ;;
         -i | --input | --journal | --cacert | -o | --output | -E | --cert | --key | -b | -K | --config | \
-            --cookie | -c | --cookie-jar | -z | --time-cond | --etag-compare | --etag-save | -D | --dump-header)
+            --cookie | -c | --cookie-jar | -z | --time-cond | --etag-compare | --etag-save | -D | --dump-header | --har | --report)
             _cofetch_files
             return
             ;;
@@ -115,7 +115,7 @@ _cofetch()
             -m --max-time --mode --no-clobber -o --output --output-dir -Z --parallel
             -j --parallel-max --per-host --proto --rate -O --remote-name --remote-name-all
             -X --request --retry --retry-delay --retry-failed --serve --shard -S --show-error
-            -s --silent -D --dump-header --jsonl-headers -I --head --include
+            --har --report -s --silent -D --dump-header --jsonl-headers -I --head --include
             -Y --speed-limit -y --speed-time --summary
             --sync --then --timeline -A --user-agent -v --verbose -V --version
             --workers -w --write-out -K --config --url -C --continue-at --etag-compare

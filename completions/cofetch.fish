@@ -63,6 +63,8 @@ complete -c cofetch -s o -l output-dir -x -a '(__fish_complete_directories)' -d 
 complete -c cofetch -s s -l silent -d 'no summary, no progress'
 complete -c cofetch -l summary -d 'print the summary even if not a tty'
 complete -c cofetch -l timeline -d 'timing table and Gantt chart'
+complete -c cofetch -l har -r -F -d 'write every fetch to FILE as a HAR 1.2 log'
+complete -c cofetch -l report -r -F -d 'write an HTML report (waterfall, summary) to FILE'
 complete -c cofetch -s v -l verbose -d 'details of each fetch on stderr'
 complete -c cofetch -s w -l write-out -x -a '(__cofetch_at_file)' -d "curl's -w variables per fetch (@FILE reads it)"
 

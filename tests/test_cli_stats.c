@@ -6,11 +6,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "base/strbuf.h"
+#include "output/report.h"
 #include "output/summary.h"
 #include "output/timeline.h"
 
@@ -86,7 +89,7 @@ static void test_timeline_render(void **state)
                                       "2     |   0.00s |   0.80s | 3\n"
                                       "3     |   0.00s |   0.20s | 1 (failed)\n");
     sb_reset(&sb);
-    assert_int_equal(timeline_gantt(&tl, 80, &sb), 0);
+    assert_int_equal(timeline_gantt(&tl, 80, 0, &sb), 0);
     /* Each line fits in 80 columns; the longest fetch fills the chart. */
     for (const char *p = sb_cstr(&sb); *p;) {
         size_t n = strcspn(p, "\n");
@@ -99,12 +102,50 @@ static void test_timeline_render(void **state)
     timeline_free(&tl);
 }
 
+/* Under --compare both Gantt charts share one time axis: the shorter run's bars stop
+ * where its time stops, and both axes end at the longer run's span. */
+static void test_compare_one_axis(void **state)
+{
+    struct timeline tl[2];
+    const struct tl_row slow[2] = {{1, 0, 1, 0.0, 0.5, 1}, {2, 0, 1, 0.5, 1.0, 2}};
+    const struct tl_row fast[2] = {{1, 0, 1, 0.0, 0.5, 1}, {2, 0, 1, 0.0, 0.5, 2}};
+    struct report_run runs[2] = {{"--sync", NULL, 1.0, &tl[0]}, {"gather", NULL, 0.5, &tl[1]}};
+    char *text = NULL, *gather;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    (void)state;
+    assert_non_null(f);
+    setenv("COLUMNS", "80", 1);
+    timeline_init(&tl[0], 0);
+    timeline_init(&tl[1], 0);
+    for (int i = 0; i < 2; i++) {
+        timeline_add(&tl[0], &slow[i]);
+        timeline_add(&tl[1], &fast[i]);
+    }
+    report_print(f, runs, 2, 0, 0);
+    fclose(f);
+    gather = strstr(text, "\ngather:\n");
+    assert_non_null(gather);
+    /* Both axes end at 1.00s (the gather run's own span is 0.50s). */
+    assert_non_null(strstr(text, " 1.00s\n\ngather:"));
+    assert_non_null(strstr(gather, "       0s"));
+    assert_int_equal(strlen(gather) > 7 ? strcmp(gather + strlen(gather) - 7, " 1.00s\n") : 1, 0);
+    /* A 0.5 s bar of the gather run fills half of the 63 columns, not all of them. */
+    assert_non_null(
+        strstr(gather, "1     |================================                               |"));
+    assert_null(strstr(gather, "==============================================================="));
+    free(text);
+    timeline_free(&tl[0]);
+    timeline_free(&tl[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_percentiles),
         cmocka_unit_test(test_gantt_cols),
         cmocka_unit_test(test_timeline_render),
+        cmocka_unit_test(test_compare_one_axis),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

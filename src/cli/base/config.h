@@ -68,7 +68,9 @@ struct config {
     int create_dirs;     /* --create-dirs */
     int no_clobber;
     int timeline;
-    int summary; /* -1: when stderr is a terminal; 0/1 forced */
+    const char *har;    /* --har FILE (output/har.h) */
+    const char *report; /* --report FILE (output/htmlreport.h) */
+    int summary;        /* -1: when stderr is a terminal; 0/1 forced */
     int silent;
     int show_error; /* -S: a failed fetch is also told on stderr */
     int verbose;

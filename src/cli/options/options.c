@@ -54,6 +54,7 @@ enum opt {
     O_FAIL,
     O_FAIL_FAST,
     O_GET,
+    O_HAR,
     O_HEAD,
     O_HEADER,
     O_HELP,
@@ -94,6 +95,7 @@ enum opt {
     O_REFERER,
     O_REMOTE_NAME,
     O_REMOTE_NAME_ALL,
+    O_REPORT,
     O_REQUEST,
     O_RESOLVE,
     O_RETRY,
@@ -176,6 +178,7 @@ static const struct option table[] = {
     {"fail-fast", 0, ARG_NONE, O_FAIL_FAST, G_FETCH, NULL,
      "stop at the first failure, cancel the rest"},
     {"get", 'G', ARG_NONE, O_GET, G_FETCH, NULL, "send the -d data in the URL's query, with GET"},
+    {"har", 0, ARG_REQ, O_HAR, G_OUTPUT, "FILE", "write every fetch to FILE as a HAR 1.2 log"},
     {"head", 'I', ARG_NONE, O_HEAD, G_FETCH, NULL,
      "HEAD requests; the headers go where bodies go (--include)"},
     {"header", 'H', ARG_REQ, O_HEADER, G_FETCH, "LINE", "add a request header (repeatable)"},
@@ -235,6 +238,8 @@ static const struct option table[] = {
      "save the next URL's body under its last path segment"},
     {"remote-name-all", 0, ARG_NONE, O_REMOTE_NAME_ALL, G_OUTPUT, NULL,
      "-O for every URL that has no -o"},
+    {"report", 0, ARG_REQ, O_REPORT, G_OUTPUT, "FILE",
+     "write an HTML report (waterfall, summary) to FILE"},
     {"request", 'X', ARG_REQ, O_REQUEST, G_FETCH, "METHOD", "request method"},
     {"resolve", 0, ARG_REQ, O_RESOLVE, G_FETCH, "H:P:ADDR", "resolve H:P to ADDR (repeatable)"},
     {"retry", 0, ARG_REQ, O_RETRY, G_FETCH, "N", "retry transient failures N times"},
@@ -795,6 +800,8 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
     case O_INTERFACE: /* --interface */ cfg->interface = val, cfg->curlopts = 1; break;
     case O_IPV4: /* -4, --ipv4 */ cfg->ipresolve = CURL_IPRESOLVE_V4, cfg->curlopts = 1; break;
     case O_IPV6: /* -6, --ipv6 */ cfg->ipresolve = CURL_IPRESOLVE_V6, cfg->curlopts = 1; break;
+    case O_HAR: /* --har */ cfg->har = val; break;
+    case O_REPORT: /* --report */ cfg->report = val; break;
     case O_JOURNAL: /* --journal */ cfg->journal = val; break;
     case O_HEAD: /* -I, --head */
         cfg->method = "HEAD";

@@ -40,6 +40,8 @@ static void write_all(struct output *o, const char *p, size_t len)
 
     if (o->broken)
         return;
+    if (o->before_write)
+        o->before_write(o->ctx);
     err = write_full(o->fd, p, len);
     if (err == 0) {
         o->written += len;

@@ -42,6 +42,8 @@ struct output {
     /* After each flush that wrote what it had (NULL: none). Set, it also makes every
      * record schedule a flush, so a streamed body's record is followed by one too. */
     void (*on_written)(void *ctx, uint64_t written);
+    /* Before each write to fd (NULL: none): the progress bar erases itself. */
+    void (*before_write)(void *ctx);
     void *ctx;
 };
 

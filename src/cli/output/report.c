@@ -23,6 +23,7 @@ static void timelines(FILE *f, const struct report_run *runs, int n)
 {
     struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
     int width = report_width();
+    double span = 0;
 
     if (n == 2) {
         timeline_table(runs[0].tl, runs[0].label, &a);
@@ -32,9 +33,13 @@ static void timelines(FILE *f, const struct report_run *runs, int n)
         timeline_table(runs[0].tl, NULL, &a);
         fputs(sb_cstr(&a), f);
     }
+    /* One time axis for every chart, so the runs compare at a glance. */
+    for (int i = 0; i < n; i++)
+        if (timeline_span(runs[i].tl) > span)
+            span = timeline_span(runs[i].tl);
     for (int i = 0; i < n; i++) {
         sb_reset(&b);
-        timeline_gantt(runs[i].tl, width, &b);
+        timeline_gantt(runs[i].tl, width, span, &b);
         if (n == 2)
             fprintf(f, "\n%s:\n", runs[i].label);
         else

@@ -107,18 +107,26 @@ void gantt_cols(double start, double end, double span, int cols, int *c0, int *c
     *c1 = b;
 }
 
-int timeline_gantt(const struct timeline *tl, int width, struct strbuf *out)
+double timeline_span(const struct timeline *tl)
+{
+    double span = 0;
+
+    for (size_t i = 0; i < tl->n; i++)
+        if (tl->rows[i].end > span)
+            span = tl->rows[i].end;
+    return span;
+}
+
+int timeline_gantt(const struct timeline *tl, int width, double span, struct strbuf *out)
 {
     struct tl_row *rows = sorted(tl);
-    double span = 0;
     int cols, rc = 0;
     const int labelw = 6;
 
     if (!rows)
         return -1;
-    for (size_t i = 0; i < tl->n; i++)
-        if (rows[i].end > span)
-            span = rows[i].end;
+    if (span <= 0)
+        span = timeline_span(tl);
     /* "call  |" + bar + "| 12.34s" */
     cols = width - labelw - 2 - 9;
     if (cols < 10)

@@ -36,8 +36,12 @@ void timeline_free(struct timeline *tl);
 
 /* Appends the table, one "\n"-terminated line per row (title line first). */
 int timeline_table(const struct timeline *tl, const char *title, struct strbuf *out);
-/* Appends the Gantt chart, at most `width` columns wide. */
-int timeline_gantt(const struct timeline *tl, int width, struct strbuf *out);
+/* Appends the Gantt chart, at most `width` columns wide, on a time axis of [0, span]
+ * seconds; span <= 0 takes the timeline's own (timeline_span), so charts that are to be
+ * compared pass the largest span of them all. */
+int timeline_gantt(const struct timeline *tl, int width, double span, struct strbuf *out);
+/* The latest end of any row (0 when empty). */
+double timeline_span(const struct timeline *tl);
 
 /* Columns [*c0, *c1) of a bar for [start, end] on a span of [0, span] drawn in `cols`
  * columns: every bar has at least one column and stays inside the chart (pure). */

@@ -39,7 +39,10 @@ struct batch {
     struct input *in;
     struct journal *journal; /* --journal */
     struct rows rows;        /* --colsep */
-    struct item *items;      /* --compare: the input, read once */
+    struct har *har;         /* --har */
+    struct har_req har_req;
+    struct htmlreport *hr; /* --report */
+    struct item *items;    /* --compare: the input, read once */
     size_t nitems;
     struct run runs[2];
     struct timeline tls[2];
@@ -48,6 +51,8 @@ struct batch {
     cf_task *reader; /* --compare: reading the input */
     struct signals sig;
     struct progress prog;
+    long total;     /* the progress bar's total: progress_total(), -1 unknown */
+    char phase[48]; /* the progress bar's phase under --compare */
     int show_summary;
     int show_progress;
     int interrupted;
@@ -61,7 +66,15 @@ struct batch {
 static void on_last_signal(void *ctx)
 {
     struct batch *b = ctx;
+    progress_clear(&b->prog);
     output_flush(&b->out);
+    har_flush(b->har);
+}
+
+static void before_write(void *ctx)
+{
+    struct batch *b = ctx;
+    progress_clear(&b->prog);
 }
 
 /* After each write to stdout: the journal entries of the records it holds. */
@@ -105,13 +118,24 @@ static int one_run(struct batch *b, const struct config *cfg, struct input *in, 
         run->journal = b->journal;
         run->dump_fd = b->dump_fd;
     }
+    run->har = b->har;
+    run->hr = b->hr;
+    htmlreport_run(b->hr, b->cfg->compare && b->nruns == 1 ? "--sync" : mode_label(cfg),
+                   b->cfg->compare && b->nruns == 1);
+    run->prog = b->show_progress ? &b->prog : NULL;
     if (b->interrupted)
         run->stop = STOP_INTERRUPT;
     b->active = run;
+    har_page(b->har, b->cfg->compare && b->nruns == 1 ? "--sync" : mode_label(cfg));
+    if (b->cfg->compare)
+        snprintf(b->phase, sizeof b->phase, "%s %d/2", b->nruns == 1 ? "--sync" : mode_label(cfg),
+                 b->nruns);
     if (b->show_progress)
-        progress_start(&b->prog, b->loop, run,
-                       cfg->ninputs == 0 && cfg->nurls ? (unsigned long)cfg->nurls : 0);
+        progress_start(&b->prog, b->loop, run, b->cfg->compare ? (long)b->nitems : b->total,
+                       b->cfg->compare ? b->phase : NULL);
     rc = run_mode(run);
+    har_page_end(b->har, run->wall);
+    htmlreport_run_end(b->hr, run->wall);
     if (b->show_progress)
         progress_stop(&b->prog);
     b->active = NULL;
@@ -184,6 +208,36 @@ static void report(const struct batch *b)
         };
     }
     report_print(stderr, runs, b->nruns, b->show_summary, b->interrupted);
+}
+
+/* Writes the rest of --har and closes it: 0, or -1 (said on stderr) when a write failed. */
+static int close_har(struct batch *b)
+{
+    int err;
+
+    if (!b->har)
+        return 0;
+    har_close(b->har, &err);
+    b->har = NULL;
+    if (!err)
+        return 0;
+    fprintf(stderr, "cofetch: --har %s: cannot write it: %s\n", b->cfg->har, strerror(err));
+    return -1;
+}
+
+/* Writes --report's page and closes it: 0, or -1 (said on stderr) when that failed. */
+static int close_report(struct batch *b)
+{
+    int err;
+
+    if (!b->hr)
+        return 0;
+    htmlreport_close(b->hr, &err);
+    b->hr = NULL;
+    if (!err)
+        return 0;
+    fprintf(stderr, "cofetch: --report %s: cannot write it: %s\n", b->cfg->report, strerror(err));
+    return -1;
 }
 
 static int exit_code(const struct batch *b)
@@ -265,6 +319,8 @@ static int open_loop(struct batch *b)
     b->out.on_broken = on_broken;
     if (b->journal)
         b->out.on_written = on_written;
+    if (b->show_progress && isatty(STDOUT_FILENO))
+        b->out.before_write = before_write;
     b->out.ctx = b;
     return 0;
 }
@@ -278,6 +334,7 @@ int batch_main(const struct config *cfg)
     b.show_summary =
         cfg->summary == 1 || (cfg->summary == -1 && !cfg->silent && isatty(STDERR_FILENO));
     b.show_progress = !cfg->silent && isatty(STDERR_FILENO);
+    b.total = b.show_progress && !cfg->compare ? progress_total(cfg) : -1;
     code = open_input(&b);
     if (code)
         goto out;
@@ -296,6 +353,23 @@ int batch_main(const struct config *cfg)
         if (b.dump_fd < 0) {
             fprintf(stderr, "cofetch: -D: cannot create %s: %s\n", cfg->dump_header,
                     strerror(errno));
+            goto out;
+        }
+    }
+    if (cfg->har) {
+        char why[128];
+        code = EXIT_IO;
+        b.har_req = (struct har_req){cfg->method, cfg->headers, cfg->data ? cfg->data_len : 0};
+        if (har_open(&b.har, cfg->har, &b.har_req, why, sizeof why)) {
+            fprintf(stderr, "cofetch: --har %s: cannot create it: %s\n", cfg->har, why);
+            goto out;
+        }
+    }
+    if (cfg->report) {
+        char why[128];
+        code = EXIT_IO;
+        if (htmlreport_open(&b.hr, cfg->report, why, sizeof why)) {
+            fprintf(stderr, "cofetch: --report %s: cannot create it: %s\n", cfg->report, why);
             goto out;
         }
     }
@@ -326,7 +400,11 @@ int batch_main(const struct config *cfg)
         fprintf(stderr, "request lines: %lu unknown key%s ignored\n", unknown,
                 unknown == 1 ? "" : "s");
     code = rc && rc != CF_ECANCELED ? EXIT_FAILED : exit_code(&b);
+    if ((close_har(&b) | close_report(&b)) && code == EXIT_OK)
+        code = EXIT_IO;
 out:
+    close_har(&b);
+    close_report(&b);
     signals_remove(&b.sig);
     if (cf_client_close(b.client) != 0) { /* the cookie jar */
         fprintf(stderr, "cofetch: --cookie-jar: cannot write %s\n", cfg->cookie_jar);

@@ -17,6 +17,7 @@
 #include "server/server.h"
 #include "cofetch/task.h"
 #include "run/demo.h"
+#include "run/mode.h"
 #include "run/mode_ordered.h"
 #include "run/mode_queue.h"
 #include "run/run.h"
@@ -29,6 +30,7 @@ struct demo {
     cf_server *srv;
     struct output out;
     unsigned long failed;
+    struct htmlreport *hr; /* --report */
 };
 
 enum { DEMO_QUEUE_N = 20 };
@@ -55,7 +57,10 @@ static int demo_run(struct demo *d, const struct config *cfg, char **urls, size_
         goto out;
     timeline_init(tl, (cfg->mode->flags & MODE_STEPS) != 0);
     run_init(&run, cfg, cfg->parallel, in, out, NULL, tl);
+    run.hr = d->hr;
+    htmlreport_run(d->hr, cfg->sync ? "--sync" : mode_label(cfg), cfg->sync);
     rc = run_mode(&run);
+    htmlreport_run_end(d->hr, run.wall);
     *wall = run.wall;
     d->failed += run.stats.failed;
 out:
@@ -136,7 +141,7 @@ static int part_queue(struct demo *d)
     cfg.parallel = 3;
     rc = demo_run(d, &cfg, urls, DEMO_QUEUE_N, NULL, &tl, &wall);
     if (rc == 0) {
-        timeline_gantt(&tl, 80, &g);
+        timeline_gantt(&tl, 80, 0, &g);
         print_block(sb_cstr(&g));
         printf("\n%d fetches by 3 workers in %.2f s (%.2f s of delays: %.1fx)\n\n", DEMO_QUEUE_N,
                wall, sum, wall > 0 ? sum / wall : 0);
@@ -229,6 +234,13 @@ int demo_main(const struct config *given)
     int rc;
 
     cfg.format = OUT_TEXT;
+    if (cfg.report) {
+        char why[128];
+        if (htmlreport_open(&d.hr, cfg.report, why, sizeof why)) {
+            fprintf(stderr, "cofetch: --report %s: cannot create it: %s\n", cfg.report, why);
+            return EXIT_IO;
+        }
+    }
     rc = start(&d.loop, &d.srv, 0, 1);
     if (rc == 0)
         rc = cf_client_new(&client, d.loop, NULL);
@@ -239,6 +251,17 @@ int demo_main(const struct config *given)
     }
     if (rc)
         fprintf(stderr, "cofetch: demo failed: %s\n", cf_strerror(rc));
+    if (d.hr) {
+        int err;
+        htmlreport_close(d.hr, &err);
+        if (err) {
+            fprintf(stderr, "cofetch: --report %s: cannot write it: %s\n", cfg.report,
+                    strerror(err));
+            rc = rc ? rc : CF_EIO;
+        }
+        if (!rc)
+            printf("cofetch --demo: the report is in %s\n", cfg.report);
+    }
     cf_client_free(client);
     cf_server_free(d.srv);
     cf_loop_free(d.loop);

@@ -10,6 +10,7 @@
 #include "run/curlopts.h"
 #include "output/writeout.h"
 #include "run/mode.h"
+#include "run/progress.h"
 #include "run/run.h"
 
 static void request_from_config(struct cf_request *req, const struct config *cfg)
@@ -107,6 +108,7 @@ void rec_from_item(struct rec *r, const struct item *it)
 static void verbose(const struct run *run, const struct rec *r)
 {
     const struct cf_timings *t = &r->resp.t;
+    progress_clear(run->prog);
     fprintf(stderr, "* %s:%lu", r->src ? r->src : "?", r->lineno);
     if (run->chain)
         fprintf(stderr, " step %d", r->step);
@@ -151,16 +153,21 @@ void run_finish(struct run *run, struct rec *r)
         struct tl_row row = {r->urlnum + 1, r->step, ok, r->start, r->end, r->order};
         timeline_add(run->tl, &row);
     }
+    har_add(run->har, r);
+    htmlreport_add(run->hr, r);
     if (run->cfg->verbose)
         verbose(run, r);
     /* Records of --body and -w may not show the error: say it on stderr, as curl does
      * (without -s, or with -S). */
     if (!ok && !interrupted(run, r) && r->code != CF_ECANCELED && !run->cfg->verbose &&
-        (run->cfg->show_error ||
-         (!run->cfg->silent && (run->cfg->format == OUT_BODY || run->cfg->format == OUT_WRITEOUT))))
+        (run->cfg->show_error || (!run->cfg->silent && (run->cfg->format == OUT_BODY ||
+                                                        run->cfg->format == OUT_WRITEOUT)))) {
+        progress_clear(run->prog);
         fprintf(stderr, "cofetch: %s:%lu %.*s: %s\n", r->src ? r->src : "?", r->lineno,
                 (int)(r->url_len > 2000 ? 2000 : r->url_len), r->url, rec_error(r));
+    }
     if (!ok && run->cfg->fail_fast && r->code != CF_ECANCELED && run->stop == STOP_NONE) {
+        progress_clear(run->prog);
         fprintf(stderr, "cofetch: --fail-fast: %s:%lu %.*s failed: %s; cancelling the rest\n",
                 r->src ? r->src : "?", r->lineno, (int)(r->url_len > 200 ? 200 : r->url_len),
                 r->url, rec_error(r));

@@ -27,6 +27,8 @@
 #include "cofetch/loop.h"
 #include "input/input.h"
 #include "input/journal.h"
+#include "output/har.h"
+#include "output/htmlreport.h"
 #include "output/outdir.h"
 #include "output/output.h"
 #include "output/summary.h"
@@ -46,6 +48,9 @@ struct run {
     int dump_fd;             /* -D: where each finished fetch's headers go (-1: nowhere,
                                 1: stdout, through out; not owned) */
     int dump_errno;          /* the first failed write to it */
+    struct har *har;         /* --har: every finished record goes there (NULL: none) */
+    struct htmlreport *hr;   /* --report: every finished record goes there (NULL: none) */
+    struct progress *prog;   /* erased before a message on stderr (NULL: none) */
     struct stats stats;
     long parallel;           /* the effective -j: 1 with --sync */
     int chain;               /* records carry a step */

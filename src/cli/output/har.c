@@ -1,0 +1,393 @@
+/*
+ * har.c - the HAR 1.2 log, written incrementally and valid after every write.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cofetch/error.h"
+#include "output/har.h"
+#include "output/json.h"
+
+enum { BATCH_BYTES = 64 * 1024, MAX_PAGES = 4 };
+static const double BATCH_SECS = 1.0;
+
+struct har_page {
+    char title[32];
+    struct timeval started; /* the wall clock when the run began */
+    double wall;            /* seconds, once over (< 0: running) */
+};
+
+struct har {
+    int fd;
+    int err;                    /* errno of the first failed write */
+    off_t end;                  /* where the closing brackets start: after the last entry written */
+    unsigned long n;            /* entries written or buffered */
+    struct strbuf buf;          /* entries not written yet */
+    struct strbuf out;          /* a write: the batch, then the closing brackets */
+    struct strbuf timing, hdrs; /* an entry's parts, reused */
+    double last;                /* CLOCK_MONOTONIC of the last write */
+    const struct har_req *req;
+    struct har_page pages[MAX_PAGES];
+    int npages;
+};
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* "2026-12-01T14:20:00.123Z" for tv + secs. */
+static int iso8601(struct strbuf *sb, struct timeval tv, double secs)
+{
+    long long ms = (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000 + (long long)(secs * 1000);
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    char when[32];
+
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    return sb_addf(sb, "\"%s.%03lldZ\"", when, ms % 1000);
+}
+
+static int pages_json(struct har *h, struct strbuf *sb)
+{
+    int rc = sb_adds(sb, "\n],\"pages\":[");
+
+    for (int i = 0; i < h->npages; i++) {
+        const struct har_page *p = &h->pages[i];
+        rc |= sb_adds(sb, i ? ",{\"startedDateTime\":" : "{\"startedDateTime\":");
+        rc |= iso8601(sb, p->started, 0);
+        rc |= sb_addf(sb, ",\"id\":\"page_%d\",\"title\":", i + 1);
+        rc |= json_str(sb, p->title, strlen(p->title));
+        if (p->wall >= 0)
+            rc |= sb_addf(sb, ",\"pageTimings\":{\"onLoad\":%.3f}}", p->wall * 1000);
+        else
+            rc |= sb_adds(sb, ",\"pageTimings\":{}}");
+    }
+    rc |= sb_adds(sb, "]}}\n");
+    return rc;
+}
+
+/* The buffered entries and the closing brackets at h->end, in one write. */
+static void write_batch(struct har *h)
+{
+    size_t entries = h->buf.len;
+    ssize_t w;
+
+    h->last = mono();
+    if (h->err)
+        return;
+    sb_reset(&h->out);
+    if (sb_add(&h->out, h->buf.buf ? h->buf.buf : "", entries) || pages_json(h, &h->out)) {
+        h->err = ENOMEM;
+        return;
+    }
+    sb_reset(&h->buf);
+    w = pwrite(h->fd, h->out.buf, h->out.len, h->end);
+    if (w == (ssize_t)h->out.len && ftruncate(h->fd, h->end + (off_t)h->out.len) == 0)
+        h->end += (off_t)entries;
+    else
+        h->err = w < 0 ? errno : EIO;
+}
+
+int har_open(struct har **hp, const char *path, const struct har_req *req, char *errbuf,
+             size_t errlen)
+{
+    static const char head[] = "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"cofetch\","
+                               "\"version\":\"" CF_VERSION "\"},\"entries\":[";
+    struct har *h = calloc(1, sizeof *h);
+
+    *hp = NULL;
+    if (!h) {
+        snprintf(errbuf, errlen, "out of memory");
+        return CF_ENOMEM;
+    }
+    h->req = req;
+    h->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (h->fd < 0) {
+        snprintf(errbuf, errlen, "%s", strerror(errno));
+        free(h);
+        return CF_EIO;
+    }
+    if (sb_adds(&h->buf, head)) {
+        snprintf(errbuf, errlen, "out of memory");
+        har_close(h, NULL);
+        return CF_ENOMEM;
+    }
+    write_batch(h);
+    if (h->err) {
+        snprintf(errbuf, errlen, "%s", strerror(h->err));
+        har_close(h, NULL);
+        return CF_EIO;
+    }
+    *hp = h;
+    return 0;
+}
+
+void har_page(struct har *h, const char *title)
+{
+    struct har_page *p;
+
+    if (!h || h->npages == MAX_PAGES)
+        return;
+    p = &h->pages[h->npages++];
+    snprintf(p->title, sizeof p->title, "%s", title ? title : "");
+    gettimeofday(&p->started, NULL);
+    p->wall = -1;
+}
+
+void har_page_end(struct har *h, double wall)
+{
+    if (h && h->npages)
+        h->pages[h->npages - 1].wall = wall;
+}
+
+static int nv(struct strbuf *sb, int first, const char *name, size_t nlen, const char *val,
+              size_t vlen)
+{
+    int rc = sb_adds(sb, first ? "{\"name\":" : ",{\"name\":");
+    rc |= json_str(sb, name, nlen);
+    rc |= sb_adds(sb, ",\"value\":");
+    rc |= json_str(sb, val, vlen);
+    rc |= sb_addc(sb, '}');
+    return rc;
+}
+
+struct picked {
+    const char *ctype, *location, *reason; /* values in the block, or NULL */
+    size_t ctype_len, location_len, reason_len;
+};
+
+/* "Name: value" lines as [{name, value}], the Content-Type and Location picked out. */
+static int header_list(struct strbuf *sb, const char *block, size_t len, struct picked *pk)
+{
+    const char *p = block, *end = block + len;
+    int rc = sb_addc(sb, '['), first = 1;
+
+    while (p && p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *le = eol ? eol : end, *colon;
+        size_t n;
+        while (le > p && (le[-1] == '\r' || le[-1] == '\n'))
+            le--;
+        n = (size_t)(le - p);
+        colon = memchr(p, ':', n);
+        if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+            /* "HTTP/1.1 200 OK": the reason phrase after the second space */
+            const char *sp = memchr(p, ' ', n);
+            sp = sp ? memchr(sp + 1, ' ', (size_t)(le - sp - 1)) : NULL;
+            pk->reason = sp ? sp + 1 : le;
+            pk->reason_len = (size_t)(le - pk->reason);
+        } else if (colon && colon > p) {
+            const char *v = colon + 1;
+            while (v < le && (*v == ' ' || *v == '\t'))
+                v++;
+            rc |= nv(sb, first, p, (size_t)(colon - p), v, (size_t)(le - v));
+            first = 0;
+            if (colon - p == 12 && strncasecmp(p, "content-type", 12) == 0) {
+                pk->ctype = v;
+                pk->ctype_len = (size_t)(le - v);
+            } else if (colon - p == 8 && strncasecmp(p, "location", 8) == 0) {
+                pk->location = v;
+                pk->location_len = (size_t)(le - v);
+            }
+        }
+        p = eol ? eol + 1 : end;
+    }
+    rc |= sb_addc(sb, ']');
+    return rc;
+}
+
+static int request_headers(struct strbuf *sb, const char *const *lines)
+{
+    int rc = sb_addc(sb, '['), first = 1;
+
+    for (size_t i = 0; lines && lines[i]; i++) {
+        const char *colon = strchr(lines[i], ':'), *v;
+        if (!colon || colon == lines[i])
+            continue;
+        v = colon + 1;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        rc |= nv(sb, first, lines[i], (size_t)(colon - lines[i]), v, strlen(v));
+        first = 0;
+    }
+    rc |= sb_addc(sb, ']');
+    return rc;
+}
+
+/* The URL's query as [{name, value}], each pair as written (not percent-decoded). */
+static int query_list(struct strbuf *sb, const char *url, size_t len)
+{
+    const char *q = memchr(url, '?', len), *end = url + len;
+    int rc = sb_addc(sb, '['), first = 1;
+
+    if (q) {
+        const char *hash = memchr(q, '#', (size_t)(end - q));
+        if (hash)
+            end = hash;
+        q++;
+    }
+    while (q && q < end) {
+        const char *amp = memchr(q, '&', (size_t)(end - q)), *stop = amp ? amp : end;
+        const char *eq = memchr(q, '=', (size_t)(stop - q));
+        if (stop > q)
+            rc |= nv(sb, first, q, (size_t)((eq ? eq : stop) - q), eq ? eq + 1 : stop,
+                     eq ? (size_t)(stop - eq - 1) : 0);
+        first = first && stop == q;
+        q = amp ? amp + 1 : end;
+    }
+    rc |= sb_addc(sb, ']');
+    return rc;
+}
+
+static long long us(double secs)
+{
+    return secs > 0 ? (long long)(secs * 1e6 + 0.5) : 0;
+}
+
+static long long max2(long long a, long long b)
+{
+    return a > b ? a : b;
+}
+
+static int ms(struct strbuf *sb, const char *name, long long v)
+{
+    return sb_addf(sb, ",\"%s\":%lld.%03lld", name, v / 1000, v % 1000);
+}
+
+/* The timings object and the entry's time: libcurl's cumulative counters made into
+ * consecutive phases in whole microseconds, so they add up exactly. */
+static int timings(struct strbuf *sb, const struct rec *r, long long *total)
+{
+    const struct cf_timings *t = &r->resp.t;
+    long long dns = us(t->dns), tcp = max2(dns, us(t->connect));
+    long long tls = t->tls > 0 ? max2(tcp, us(t->tls)) : tcp;
+    long long first = max2(tls, us(t->ttfb)), done = max2(first, us(t->total));
+    long long all = us(rec_time(r)), blocked = all > done ? all - done : 0;
+    int rc;
+
+    *total = blocked + done;
+    rc = sb_adds(sb, ",\"timings\":{\"blocked\":");
+    rc |= sb_addf(sb, "%lld.%03lld", blocked / 1000, blocked % 1000);
+    rc |= ms(sb, "dns", dns);
+    rc |= ms(sb, "connect", tls - dns);
+    if (t->tls > 0)
+        rc |= ms(sb, "ssl", tls - tcp);
+    else
+        rc |= sb_adds(sb, ",\"ssl\":-1");
+    rc |= sb_adds(sb, ",\"send\":0");
+    rc |= ms(sb, "wait", first - tls);
+    rc |= ms(sb, "receive", done - first);
+    rc |= sb_addc(sb, '}');
+    return rc;
+}
+
+static int entry(struct har *h, struct strbuf *sb, const struct rec *r)
+{
+    const struct cf_response *resp = &r->resp;
+    const char *ver = rec_http_version(r);
+    const char *method = h->req->method ? h->req->method : h->req->body_len ? "POST" : "GET";
+    struct picked pk = {0};
+    struct strbuf *timing = &h->timing, *hdrs = &h->hdrs;
+    long long total = 0;
+    int rc;
+
+    sb_reset(timing);
+    sb_reset(hdrs);
+    rc = timings(timing, r, &total);
+    rc |= sb_adds(sb, h->n ? ",\n{" : "\n{");
+    if (h->npages)
+        rc |= sb_addf(sb, "\"pageref\":\"page_%d\",", h->npages);
+    rc |= sb_adds(sb, "\"startedDateTime\":");
+    rc |=
+        iso8601(sb, h->npages ? h->pages[h->npages - 1].started : (struct timeval){0, 0}, r->start);
+    rc |= sb_addf(sb, ",\"time\":%lld.%03lld", total / 1000, total % 1000);
+    rc |= sb_adds(sb, ",\"request\":{\"method\":");
+    rc |= json_str(sb, method, strlen(method));
+    rc |= sb_adds(sb, ",\"url\":");
+    rc |= json_str(sb, r->url ? r->url : "", r->url ? r->url_len : 0);
+    rc |= sb_addf(sb, ",\"httpVersion\":\"%s%s\",\"cookies\":[],\"headers\":", *ver ? "HTTP/" : "",
+                  ver);
+    rc |= request_headers(sb, h->req->headers);
+    rc |= sb_adds(sb, ",\"queryString\":");
+    rc |= query_list(sb, r->url ? r->url : "", r->url ? r->url_len : 0);
+    rc |= sb_addf(sb, ",\"headersSize\":-1,\"bodySize\":%zu}", h->req->body_len);
+    /* The headers first, for the status text they hold, then the response around them. */
+    rc |= header_list(hdrs, resp->headers, resp->headers ? resp->headers_len : 0, &pk);
+    rc |= sb_addf(sb, ",\"response\":{\"status\":%ld,\"statusText\":", resp->status);
+    rc |= json_str(sb, pk.reason ? pk.reason : "", pk.reason_len);
+    rc |= sb_addf(sb, ",\"httpVersion\":\"%s%s\",\"cookies\":[],\"headers\":", *ver ? "HTTP/" : "",
+                  ver);
+    rc |= sb_add(sb, hdrs->buf ? hdrs->buf : "", hdrs->len);
+    rc |= sb_addf(sb, ",\"content\":{\"size\":%lld,\"mimeType\":", resp->bytes);
+    rc |= pk.ctype ? json_str(sb, pk.ctype, pk.ctype_len) : sb_adds(sb, "\"x-unknown\"");
+    rc |= sb_adds(sb, "},\"redirectURL\":");
+    rc |= json_str(sb, pk.location ? pk.location : "", pk.location_len);
+    rc |= sb_addf(sb, ",\"headersSize\":%lld,\"bodySize\":%lld}",
+                  resp->headers ? (long long)resp->headers_len : -1LL, resp->bytes);
+    rc |= sb_adds(sb, ",\"cache\":{}");
+    rc |= sb_add(sb, timing->buf ? timing->buf : "", timing->len);
+    if (r->code) {
+        const char *e = rec_error(r);
+        rc |= sb_adds(sb, ",\"_error\":");
+        rc |= json_str(sb, e, strlen(e));
+    }
+    rc |= sb_addc(sb, '}');
+    return rc;
+}
+
+void har_add(struct har *h, const struct rec *r)
+{
+    size_t mark;
+
+    if (!h || h->err)
+        return;
+    mark = h->buf.len;
+    if (entry(h, &h->buf, r)) {
+        h->buf.len = mark;
+        h->err = ENOMEM;
+        return;
+    }
+    h->n++;
+    if (h->buf.len >= BATCH_BYTES || mono() - h->last >= BATCH_SECS)
+        write_batch(h);
+}
+
+void har_flush(struct har *h)
+{
+    if (h)
+        write_batch(h);
+}
+
+int har_close(struct har *h, int *err)
+{
+    int e;
+
+    if (!h) {
+        if (err)
+            *err = 0;
+        return 0;
+    }
+    write_batch(h);
+    e = h->err;
+    if (close(h->fd) && !e)
+        e = errno;
+    sb_free(&h->buf);
+    sb_free(&h->out);
+    sb_free(&h->timing);
+    sb_free(&h->hdrs);
+    free(h);
+    if (err)
+        *err = e;
+    return e ? CF_EIO : 0;
+}

@@ -1,0 +1,592 @@
+/*
+ * htmlreport.c - the HTML report: rows kept per run, the page written at the end.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cofetch/error.h"
+#include "output/htmlreport.h"
+
+enum { TEXT_MAX = 256, HIST_BINS = 20, MAX_KINDS = 24, MAX_HOSTS = 256, SHOW_HOSTS = 12 };
+enum { PH_QUEUE, PH_DNS, PH_CONNECT, PH_TLS, PH_WAIT, PH_RECEIVE, PH_COUNT };
+
+static const char *const phase_names[PH_COUNT] = {"queue", "DNS",  "connect",
+                                                  "TLS",   "wait", "receive"};
+static const char *const phase_colors[PH_COUNT] = {"#c8c8c8", "#5aa05a", "#e69b3a",
+                                                   "#a05ac8", "#4a8fd8", "#2a5fa0"};
+
+struct row {
+    double start, end;
+    float ph[PH_COUNT]; /* seconds of each phase, consecutive from start */
+    long status;
+    long long bytes;
+    int code;
+    unsigned long order;
+    char *url, *err; /* owned, cut at TEXT_MAX */
+};
+
+struct kind {
+    const char *name; /* cf_strerror's, or a host (owned in hosts) */
+    char *owned;
+    unsigned long n;
+};
+
+struct hrun {
+    char label[32];
+    int baseline;
+    double wall;
+    struct row *rows;
+    size_t n, cap;
+    unsigned long failed;
+    long long bytes;
+};
+
+struct htmlreport {
+    FILE *f;
+    int err;
+    struct hrun runs[HTMLREPORT_RUNS];
+    int nruns;
+};
+
+int htmlreport_open(struct htmlreport **hrp, const char *path, char *errbuf, size_t errlen)
+{
+    struct htmlreport *hr = calloc(1, sizeof *hr);
+
+    *hrp = NULL;
+    if (!hr) {
+        snprintf(errbuf, errlen, "out of memory");
+        return CF_ENOMEM;
+    }
+    hr->f = fopen(path, "we");
+    if (!hr->f) {
+        snprintf(errbuf, errlen, "%s", strerror(errno));
+        free(hr);
+        return CF_EIO;
+    }
+    *hrp = hr;
+    return 0;
+}
+
+void htmlreport_run(struct htmlreport *hr, const char *label, int baseline)
+{
+    struct hrun *run;
+
+    if (!hr || hr->nruns == HTMLREPORT_RUNS)
+        return;
+    run = &hr->runs[hr->nruns++];
+    snprintf(run->label, sizeof run->label, "%s", label ? label : "run");
+    run->baseline = baseline;
+}
+
+void htmlreport_run_end(struct htmlreport *hr, double wall)
+{
+    if (hr && hr->nruns)
+        hr->runs[hr->nruns - 1].wall = wall;
+}
+
+static char *cut(const char *s, size_t len)
+{
+    char *p;
+
+    if (len > TEXT_MAX)
+        len = TEXT_MAX;
+    p = malloc(len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+static double max2(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+/* libcurl's cumulative counters of the last attempt as consecutive phases; the queue
+ * is everything before that attempt began (as in har.c). */
+static void phases(struct row *w, const struct rec *r)
+{
+    const struct cf_timings *t = &r->resp.t;
+    double dns = max2(t->dns, 0), tcp = max2(dns, t->connect);
+    double tls = t->tls > 0 ? max2(tcp, t->tls) : tcp;
+    double first = max2(tls, t->ttfb), done = max2(first, t->total);
+    double all = rec_time(r);
+
+    w->ph[PH_QUEUE] = (float)(all > done ? all - done : 0);
+    w->ph[PH_DNS] = (float)dns;
+    w->ph[PH_CONNECT] = (float)(tcp - dns);
+    w->ph[PH_TLS] = (float)(tls - tcp);
+    w->ph[PH_WAIT] = (float)(first - tls);
+    w->ph[PH_RECEIVE] = (float)(done - first);
+}
+
+void htmlreport_add(struct htmlreport *hr, const struct rec *r)
+{
+    struct hrun *run;
+    struct row *w;
+
+    if (!hr || !hr->nruns || hr->err)
+        return;
+    run = &hr->runs[hr->nruns - 1];
+    if (run->n == run->cap) {
+        size_t cap = run->cap ? run->cap * 2 : 256;
+        struct row *p = realloc(run->rows, cap * sizeof *p);
+        if (!p) {
+            hr->err = ENOMEM;
+            return;
+        }
+        run->rows = p;
+        run->cap = cap;
+    }
+    w = &run->rows[run->n];
+    memset(w, 0, sizeof *w);
+    w->start = r->start;
+    w->end = r->end;
+    w->status = r->resp.status;
+    w->bytes = r->resp.bytes;
+    w->code = r->code;
+    w->order = r->order;
+    phases(w, r);
+    w->url = cut(r->url ? r->url : "", r->url ? r->url_len : 0);
+    w->err = r->code ? cut(rec_error(r), strlen(rec_error(r))) : NULL;
+    if (!w->url || (r->code && !w->err)) {
+        free(w->url);
+        free(w->err);
+        hr->err = ENOMEM;
+        return;
+    }
+    run->n++;
+    run->bytes += r->resp.bytes;
+    if (r->code)
+        run->failed++;
+}
+
+/* ---- the page ---- */
+
+static void esc(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\t')
+                fputc(*s, f);
+        }
+    }
+}
+
+static int by_time(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const struct row *x = *(const struct row *const *)a, *y = *(const struct row *const *)b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int by_slowest(const void *a, const void *b)
+{
+    const struct row *x = *(const struct row *const *)a, *y = *(const struct row *const *)b;
+    double dx = x->end - x->start, dy = y->end - y->start;
+    return dx > dy ? -1 : dx < dy;
+}
+
+static double pct(const double *sorted, size_t n, double p)
+{
+    size_t i;
+
+    if (!n)
+        return 0;
+    i = (size_t)(p / 100.0 * (double)(n - 1) + 0.5);
+    return sorted[i < n ? i : n - 1];
+}
+
+/* host of "scheme://host[:port]/..." */
+static size_t host_of(const char *url, const char **host)
+{
+    const char *p = strstr(url, "://");
+
+    p = p ? p + 3 : url;
+    *host = p;
+    return strcspn(p, "/?#");
+}
+
+static void count_kind(struct kind *k, int *nk, int max, const char *name, size_t len)
+{
+    for (int i = 0; i < *nk; i++)
+        if (strlen(k[i].name) == len && strncmp(k[i].name, name, len) == 0) {
+            k[i].n++;
+            return;
+        }
+    if (*nk < max) {
+        k[*nk].owned = cut(name, len);
+        k[*nk].name = k[*nk].owned ? k[*nk].owned : "?";
+        k[*nk].n = 1;
+        (*nk)++;
+    } else {
+        k[max - 1].n++; /* the last one stands for the rest */
+    }
+}
+
+static int by_count(const void *a, const void *b)
+{
+    const struct kind *x = a, *y = b;
+    return x->n > y->n ? -1 : x->n < y->n;
+}
+
+static void kinds_table(FILE *f, const char *title, struct kind *k, int nk, int show)
+{
+    qsort(k, (size_t)nk, sizeof *k, by_count);
+    fprintf(f, "<table class=\"kinds\"><tr><th>%s</th><th>fetches</th></tr>", title);
+    for (int i = 0; i < nk && i < show; i++) {
+        fputs("<tr><td>", f);
+        esc(f, k[i].name);
+        fprintf(f, "</td><td>%lu</td></tr>", k[i].n);
+    }
+    if (nk > show)
+        fprintf(f, "<tr><td>(%d more)</td><td></td></tr>", nk - show);
+    if (!nk)
+        fputs("<tr><td>none</td><td></td></tr>", f);
+    fputs("</table>", f);
+    for (int i = 0; i < nk; i++)
+        free(k[i].owned);
+}
+
+static void histogram(FILE *f, const double *t, size_t n, double max)
+{
+    unsigned long bins[HIST_BINS] = {0}, top = 1;
+    const int w = 300, h = 80;
+
+    for (size_t i = 0; i < n; i++) {
+        int b = max > 0 ? (int)(t[i] / max * HIST_BINS) : 0;
+        bins[b >= HIST_BINS ? HIST_BINS - 1 : b]++;
+    }
+    for (int b = 0; b < HIST_BINS; b++)
+        if (bins[b] > top)
+            top = bins[b];
+    fprintf(f, "<svg class=\"hist\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", w, h + 14,
+            w, h + 14);
+    for (int b = 0; b < HIST_BINS; b++) {
+        double bh = (double)bins[b] / (double)top * h;
+        fprintf(f,
+                "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#4a8fd8\">"
+                "<title>%.3f-%.3f s: %lu</title></rect>",
+                b * w / HIST_BINS, h - bh, w / HIST_BINS - 1, bh, max * b / HIST_BINS,
+                max * (b + 1) / HIST_BINS, bins[b]);
+    }
+    fprintf(f,
+            "<text x=\"0\" y=\"%d\" font-size=\"10\">0 s</text><text x=\"%d\" y=\"%d\" "
+            "font-size=\"10\" text-anchor=\"end\">%.3f s</text></svg>",
+            h + 12, w, h + 12, max);
+}
+
+static void summary(FILE *f, const struct hrun *run, double *times)
+{
+    size_t n = run->n;
+    double sum = 0;
+    struct kind hosts[MAX_HOSTS], errs[MAX_KINDS];
+    int nh = 0, ne = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *h;
+        size_t hl = host_of(run->rows[i].url, &h);
+        times[i] = run->rows[i].end - run->rows[i].start;
+        sum += times[i];
+        count_kind(hosts, &nh, MAX_HOSTS, h, hl);
+        if (run->rows[i].code) {
+            const char *e = cf_strerror(run->rows[i].code);
+            count_kind(errs, &ne, MAX_KINDS, e, strlen(e));
+        }
+    }
+    qsort(times, n, sizeof *times, by_time);
+    fputs("<div class=\"summary\"><table class=\"stats\">", f);
+    fprintf(f, "<tr><th>fetches</th><td class=\"n-fetches\">%zu</td></tr>", n);
+    fprintf(
+        f,
+        "<tr><th>ok</th><td>%zu</td></tr><tr><th>failed</th><td class=\"n-failed\">%lu</td></tr>",
+        n - run->failed, run->failed);
+    fprintf(f, "<tr><th>wall</th><td class=\"wall\">%.3f s</td></tr>", run->wall);
+    fprintf(f, "<tr><th>sum of fetch times</th><td class=\"sum\">%.3f s</td></tr>", sum);
+    fprintf(f, "<tr><th>concurrency gain</th><td>%.2fx</td></tr>",
+            run->wall > 0 ? sum / run->wall : 0);
+    fprintf(f, "<tr><th>throughput</th><td>%.1f fetches/s, %lld bytes</td></tr>",
+            run->wall > 0 ? (double)n / run->wall : 0, run->bytes);
+    fprintf(f,
+            "<tr><th>latency</th><td>p50 %.3f s, p95 %.3f s, p99 %.3f s, max %.3f s</td></tr>"
+            "</table>",
+            pct(times, n, 50), pct(times, n, 95), pct(times, n, 99), n ? times[n - 1] : 0.0);
+    fputs("<div class=\"panel\"><h3>latency histogram</h3>", f);
+    histogram(f, times, n, n ? times[n - 1] : 0);
+    /* throughput over time: the same bins over the fetches' finishing times */
+    fputs("</div><div class=\"panel\"><h3>fetches finished over time</h3>", f);
+    for (size_t i = 0; i < n; i++)
+        times[i] = run->rows[i].end;
+    histogram(f, times, n, max2(run->wall, n ? run->rows[n - 1].end : 0));
+    fputs("</div><div class=\"panel\">", f);
+    kinds_table(f, "host", hosts, nh, SHOW_HOSTS);
+    fputs("</div><div class=\"panel\">", f);
+    kinds_table(f, "error", errs, ne, MAX_KINDS);
+    fputs("</div></div>", f);
+}
+
+/* The rows to draw: all, or past HTMLREPORT_ROWS failures, the slowest and a sample. */
+static size_t pick(const struct hrun *run, const struct row **out)
+{
+    size_t n = run->n, k = 0, fail_cap = HTMLREPORT_ROWS / 2, slow_cap = HTMLREPORT_ROWS / 4;
+    const struct row **all;
+    char *taken;
+
+    if (n <= HTMLREPORT_ROWS) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = &run->rows[i];
+        return n;
+    }
+    all = malloc(n * sizeof *all);
+    taken = calloc(n, 1);
+    if (!all || !taken) {
+        free(all);
+        free(taken);
+        for (size_t i = 0; i < HTMLREPORT_ROWS; i++) /* the first ones, at least */
+            out[i] = &run->rows[i];
+        return HTMLREPORT_ROWS;
+    }
+    for (size_t i = 0; i < n && k < fail_cap; i++)
+        if (run->rows[i].code) {
+            out[k++] = &run->rows[i];
+            taken[i] = 1;
+        }
+    for (size_t i = 0; i < n; i++)
+        all[i] = &run->rows[i];
+    qsort(all, n, sizeof *all, by_slowest);
+    for (size_t i = 0, s = 0; i < n && s < slow_cap; i++) {
+        size_t at = (size_t)(all[i] - run->rows);
+        if (!taken[at]) {
+            out[k++] = all[i];
+            taken[at] = 1;
+            s++;
+        }
+    }
+    {
+        size_t left = HTMLREPORT_ROWS - k, step = n / (left ? left : 1);
+        for (size_t i = 0; i < n && k < HTMLREPORT_ROWS; i += step ? step : 1)
+            if (!taken[i]) {
+                out[k++] = &run->rows[i];
+                taken[i] = 1;
+            }
+        for (size_t i = 0; i < n && k < HTMLREPORT_ROWS; i++) /* what the steps missed */
+            if (!taken[i]) {
+                out[k++] = &run->rows[i];
+                taken[i] = 1;
+            }
+    }
+    free(all);
+    free(taken);
+    return k;
+}
+
+enum { CHART_X = 60, CHART_W = 900 };
+
+static double xpos(double t, double axis)
+{
+    return CHART_X + (axis > 0 ? t / axis * CHART_W : 0);
+}
+
+static void axis_ticks(FILE *f, double axis, int y0, int height)
+{
+    double base = 0.001, step = base;
+
+    /* 1, 2, 5 times a power of ten: at most ten ticks */
+    for (int k = 0; k < 60 && axis / step > 10; k++) {
+        step = base * (k % 3 == 0 ? 2 : k % 3 == 1 ? 5 : 10);
+        if (k % 3 == 2)
+            base *= 10;
+    }
+    for (double t = 0; t <= axis * 1.0001 && axis > 0; t += step) {
+        double x = xpos(t, axis);
+        fprintf(f,
+                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
+                "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%g s</text>",
+                x, y0, x, y0 + height, x, y0 - 3, t);
+    }
+}
+
+static void waterfall(FILE *f, int ri, const struct hrun *run, double axis)
+{
+    const struct row **rows = malloc((run->n ? run->n : 1) * sizeof *rows);
+    size_t n, i;
+    int rh, h, labels;
+
+    if (!rows)
+        return;
+    n = pick(run, rows);
+    qsort(rows, n, sizeof *rows, by_start);
+    rh = n > 400 ? 3 : n > 100 ? 6 : 16;
+    labels = rh >= 16;
+    h = 16 + (int)n * rh + 4;
+    if (n < run->n)
+        fprintf(f,
+                "<p class=\"aggregate\">%zu of %zu fetches drawn: every failure (up to %d), "
+                "the %d slowest and an even sample of the rest.</p>",
+                n, run->n, HTMLREPORT_ROWS / 2, HTMLREPORT_ROWS / 4);
+    fprintf(f,
+            "<svg class=\"waterfall\" id=\"waterfall-%d\" data-run=\"%d\" data-axis=\"%.6f\" "
+            "data-rows=\"%zu\" data-fetches=\"%zu\" width=\"%d\" height=\"%d\" "
+            "viewBox=\"0 0 %d %d\">",
+            ri, ri, axis, n, run->n, CHART_X + CHART_W + 40, h, CHART_X + CHART_W + 40, h);
+    axis_ticks(f, axis, 14, h - 14);
+    for (i = 0; i < n; i++) {
+        const struct row *w = rows[i];
+        double t = w->start, y = 16 + (double)i * rh;
+        fprintf(f, "<g class=\"bar%s\"><title>", w->code ? " failed" : "");
+        esc(f, w->url);
+        if (w->code) {
+            fputs("\nerror: ", f);
+            esc(f, w->err ? w->err : "");
+        }
+        fprintf(f,
+                "\nstatus %ld, %lld bytes, %.3f s (start %.3f s, finished #%lu)\n"
+                "queue %.3f, DNS %.3f, connect %.3f, TLS %.3f, wait %.3f, receive %.3f</title>",
+                w->status, w->bytes, w->end - w->start, w->start, w->order, w->ph[PH_QUEUE],
+                w->ph[PH_DNS], w->ph[PH_CONNECT], w->ph[PH_TLS], w->ph[PH_WAIT], w->ph[PH_RECEIVE]);
+        /* a hairline for the whole fetch, so a zero-length one shows */
+        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
+                xpos(t, axis), y, max2(xpos(w->end, axis) - xpos(t, axis), w->code ? 3 : 1), rh - 1,
+                w->code ? "#e04040" : "#eee");
+        for (int p = 0; p < PH_COUNT && !w->code; p++) {
+            double x0 = xpos(t, axis), x1 = xpos(t + w->ph[p], axis);
+            t += w->ph[p];
+            if (x1 - x0 >= 0.2)
+                fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
+                        x0, y, x1 - x0, rh - 1, phase_colors[p]);
+        }
+        if (labels)
+            fprintf(f,
+                    "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">#%lu</text>"
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">%.3f s%s</text>",
+                    CHART_X - 4, y + rh - 5, w->order, xpos(w->end, axis) + 3, y + rh - 5,
+                    w->end - w->start, w->code ? " failed" : "");
+        fputs("</g>", f);
+    }
+    fputs("</svg>", f);
+    free(rows);
+}
+
+static void legend(FILE *f)
+{
+    fputs("<div class=\"legend\">", f);
+    for (int p = 0; p < PH_COUNT; p++)
+        fprintf(f, "<span><i style=\"background:%s\"></i>%s</span>", phase_colors[p],
+                phase_names[p]);
+    fputs("<span><i style=\"background:#e04040\"></i>failed</span>"
+          "<span>#N: finish order</span></div>",
+          f);
+}
+
+static void compare(FILE *f, const struct hrun *base, const struct hrun *conc)
+{
+    double sum = 0;
+
+    for (size_t i = 0; i < conc->n; i++)
+        sum += conc->rows[i].end - conc->rows[i].start;
+    fprintf(f, "<div class=\"compare\"><p><b>");
+    esc(f, base->label);
+    fprintf(f, "</b> took <span class=\"wall\">%.3f s</span>, <b>", base->wall);
+    esc(f, conc->label);
+    fprintf(f,
+            "</b> <span class=\"wall\">%.3f s</span>: speedup <b class=\"speedup\">%.2fx</b> "
+            "(sum of the concurrent fetch times %.3f s).</p><p>The sync run takes the sum of "
+            "the fetches; the concurrent one about the longest. Both are drawn on one time "
+            "axis.</p></div>",
+            conc->wall, conc->wall > 0 ? base->wall / conc->wall : 0, sum);
+}
+
+static const char style[] =
+    "body{font:14px/1.4 system-ui,sans-serif;margin:20px;color:#222;background:#fff}"
+    "h1{font-size:20px}h2{font-size:17px;margin-top:28px}h3{font-size:13px;margin:0}"
+    ".summary{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}"
+    "table{border-collapse:collapse}th,td{padding:2px 8px;text-align:left}"
+    "th{font-weight:600;color:#555}.legend{margin:10px 0}"
+    ".legend span{margin-right:14px}.legend i{display:inline-block;width:12px;height:12px;"
+    "margin-right:4px;vertical-align:middle}.compare{background:#f4f7fb;padding:8px 12px}"
+    "svg.waterfall{display:block;border:1px solid #eee;margin-top:8px}"
+    ".aggregate{color:#a05000}";
+
+int htmlreport_close(struct htmlreport *hr, int *errp)
+{
+    FILE *f;
+    double axis = 0, *times = NULL;
+    size_t most = 1;
+    int e;
+
+    if (!hr) {
+        if (errp)
+            *errp = 0;
+        return 0;
+    }
+    f = hr->f;
+    for (int i = 0; i < hr->nruns; i++) {
+        axis = max2(axis, hr->runs[i].wall);
+        for (size_t j = 0; j < hr->runs[i].n; j++)
+            axis = max2(axis, hr->runs[i].rows[j].end);
+        if (hr->runs[i].n > most)
+            most = hr->runs[i].n;
+    }
+    times = malloc(most * sizeof *times);
+    if (!times && !hr->err)
+        hr->err = ENOMEM;
+    fprintf(f,
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<title>cofetch report</title><style>%s</style></head><body>\n",
+            style);
+    {
+        time_t now = time(NULL);
+        struct tm tm;
+        char when[64];
+        gmtime_r(&now, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+        fprintf(f, "<h1>cofetch report</h1><p>%s, %d run%s, one time axis of %.3f s.</p>\n", when,
+                hr->nruns, hr->nruns == 1 ? "" : "s", axis);
+    }
+    legend(f);
+    for (int i = 0; i < hr->nruns && times; i++) {
+        const struct hrun *run = &hr->runs[i];
+        if (i > 0 && hr->runs[i - 1].baseline)
+            compare(f, &hr->runs[i - 1], run);
+        fprintf(f, "<section class=\"run\" id=\"run-%d\"><h2>", i);
+        esc(f, run->label);
+        fputs("</h2>\n", f);
+        summary(f, run, times);
+        waterfall(f, i, run, axis);
+        fputs("</section>\n", f);
+    }
+    fputs("</body></html>\n", f);
+    free(times);
+    e = hr->err;
+    if (ferror(f) && !e)
+        e = EIO;
+    if (fclose(f) && !e)
+        e = errno;
+    for (int i = 0; i < hr->nruns; i++) {
+        for (size_t j = 0; j < hr->runs[i].n; j++) {
+            free(hr->runs[i].rows[j].url);
+            free(hr->runs[i].rows[j].err);
+        }
+        free(hr->runs[i].rows);
+    }
+    free(hr);
+    if (errp)
+        *errp = e;
+    return e ? CF_EIO : 0;
+}
