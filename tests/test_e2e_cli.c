@@ -54,28 +54,8 @@ static int finish(struct cli_proc *p, char **out, char **err)
     return r.code;
 }
 
-/* Runs cofetch with argv (NULL-terminated, without argv[0]) and stdin text. */
-static int run(const char *stdin_text, char **out, char **err, const char *first, ...)
-{
-    char *argv[64] = {"cofetch"};
-    int argc = 1;
-    va_list ap;
-    struct cli_run r;
-
-    va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
-    va_end(ap);
-    memset(&r, 0, sizeof r);
-    r.argv = argv;
-    r.stdin_s = stdin_text;
-    assert_int_equal(cli_run(&r, TIMEOUT), 0);
-    if (stdin_text)
-        assert_int_equal(r.in_written, strlen(stdin_text));
-    *out = r.out;
-    *err = r.err;
-    return r.code;
-}
+/* Runs cofetch with the arguments (NULL-terminated, without argv[0]) and stdin text. */
+#define run(stdin_text, out, err, ...) cli_run_argv(stdin_text, out, err, TIMEOUT, __VA_ARGS__)
 
 static int count_lines(const char *s)
 {

@@ -34,26 +34,8 @@ static int setup(void **state)
     return 0;
 }
 
-/* Runs cofetch with argv (NULL-terminated, without argv[0]) and stdin text. */
-static int run(const char *stdin_text, char **out, char **err, const char *first, ...)
-{
-    char *argv[64] = {"cofetch"};
-    int argc = 1;
-    va_list ap;
-    struct cli_run r;
-
-    va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
-    va_end(ap);
-    memset(&r, 0, sizeof r);
-    r.argv = argv;
-    r.stdin_s = stdin_text;
-    assert_int_equal(cli_run(&r, TIMEOUT), 0);
-    *out = r.out;
-    *err = r.err;
-    return r.code;
-}
+/* Runs cofetch with the arguments (NULL-terminated, without argv[0]) and stdin text. */
+#define run(stdin_text, out, err, ...) cli_run_argv(stdin_text, out, err, TIMEOUT, __VA_ARGS__)
 
 /* Every line of out parsed (each must be a JSON object): a JSON array. */
 static json_t *records(const char *out)

@@ -249,3 +249,27 @@ char *cli_url(const char *fmt, ...)
     va_end(ap);
     return b;
 }
+
+int cli_run_argv(const char *stdin_text, char **out, char **err, double timeout, const char *first,
+                 ...)
+{
+    char *argv[64] = {"cofetch"};
+    int argc = 1;
+    va_list ap;
+    struct cli_run r;
+
+    va_start(ap, first);
+    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    memset(&r, 0, sizeof r);
+    r.argv = argv;
+    r.stdin_s = stdin_text;
+    if (cli_run(&r, timeout) != 0)
+        return -1;
+    *out = r.out;
+    *err = r.err;
+    if (stdin_text && r.in_written != strlen(stdin_text))
+        return -1;
+    return r.code;
+}

@@ -67,6 +67,13 @@ int cli_run(struct cli_run *r, double timeout);
 
 void cli_run_free(struct cli_run *r);
 
+/* Runs cofetch with the arguments from first on (NULL-terminated, without argv[0], at most
+ * 62) and stdin_text (NULL: none), which must all be taken; *out and *err receive its
+ * output (the caller frees both). Returns its exit code, or -1 when it could not be run
+ * or did not read all of stdin_text. */
+int cli_run_argv(const char *stdin_text, char **out, char **err, double timeout, const char *first,
+                 ...);
+
 /* ---- the e2e fixture ---- */
 
 struct cli_env {

@@ -87,7 +87,7 @@ double stats_percentile(const struct stats *st, double p)
     return st->max_time;
 }
 
-static void human_bytes(char *buf, size_t cap, long long b)
+void summary_bytes(char *buf, size_t cap, long long b)
 {
     if (b < 10 * 1024)
         snprintf(buf, cap, "%lld B", b);
@@ -105,7 +105,7 @@ void summary_print(FILE *f, const struct stats *st, double wall, const char *lab
     double gain = wall > 0 ? st->sum_time / wall : 0;
     double rps = wall > 0 ? (double)(st->ok + st->failed) / wall : 0;
 
-    human_bytes(bytes, sizeof bytes, st->bytes);
+    summary_bytes(bytes, sizeof bytes, st->bytes);
     if (label)
         fprintf(f, "-- %s --\n", label);
     fprintf(f, "fetched %lu, failed %lu", st->ok, st->failed);

@@ -27,6 +27,9 @@ void stats_add(struct stats *st, double secs, int ok, long long bytes);
 /* The p-th percentile (0 < p <= 100) of the fetch times; 0 with no sample. */
 double stats_percentile(const struct stats *st, double p);
 
+/* b bytes for people, into buf (cap bytes): "512 B", "9.8 KiB", "12.0 MiB", "1.5 GiB". */
+void summary_bytes(char *buf, size_t cap, long long b);
+
 /* Prints the summary block: "label" names the run (NULL for a plain run). */
 void summary_print(FILE *f, const struct stats *st, double wall, const char *label);
 /* --compare: the two summaries' headline and the speedup. */

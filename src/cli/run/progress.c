@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "input/linecheck.h"
+#include "output/summary.h"
 #include "run/progress.h"
 #include "run/run.h"
 
@@ -81,18 +82,6 @@ static int term_width(void)
     return 80;
 }
 
-static void human_bytes(char *buf, size_t cap, long long b)
-{
-    if (b < 10 * 1024)
-        snprintf(buf, cap, "%lld B", b);
-    else if (b < 10LL * 1024 * 1024)
-        snprintf(buf, cap, "%.1f KiB", (double)b / 1024);
-    else if (b < 10LL * 1024 * 1024 * 1024)
-        snprintf(buf, cap, "%.1f MiB", (double)b / (1024 * 1024));
-    else
-        snprintf(buf, cap, "%.1f GiB", (double)b / (1024.0 * 1024 * 1024));
-}
-
 /* The fields after the bar, the less needed ones left out first as `drop` grows. */
 static int fields(char *buf, size_t cap, const struct progress *p, double rate, int drop)
 {
@@ -110,7 +99,7 @@ static int fields(char *buf, size_t cap, const struct progress *p, double rate, 
     if (drop < 3)
         n += snprintf(buf + n, cap - (size_t)n, ", %.1f/s", rate);
     if (drop < 2) {
-        human_bytes(bytes, sizeof bytes, run->stats.bytes);
+        summary_bytes(bytes, sizeof bytes, run->stats.bytes);
         n += snprintf(buf + n, cap - (size_t)n, ", %s", bytes);
     }
     if (drop < 4 && p->total >= 0 && rate > 0 && (unsigned long)p->total > done)
