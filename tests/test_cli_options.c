@@ -281,6 +281,10 @@ static void test_usage_errors(void **state)
     expect_usage("option --abstract-unix-socket: is a curl option", "--abstract-unix-socket", "/s",
                  NULL);
     expect_usage("option --xattr: is a curl option", "--xattr", NULL, NULL);
+    /* curl -i URL: cofetch's -i is a file of URLs, and says so rather than open "http:". */
+    expect_usage("(curl's -i, the headers before the body, is --include here)", "-i", "http://h/x",
+                 NULL);
+    expect_usage("got the URL 'https://h/'", "-si", "https://h/", NULL);
     expect_usage("option --no-keepalive: is a curl option", "--no-keepalive", NULL, NULL);
     expect_usage("option -F: is a curl option that cofetch does not support", "-F", "a=b", NULL);
     expect_usage("option -#: is a curl option", "-s#", NULL, NULL);

@@ -788,6 +788,12 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
     case O_HTTP1_1: /* --http1.1 */ cfg->http_version = CF_HTTP_1_1; break;
     case O_HTTP2: /* --http2 */ cfg->http_version = CF_HTTP_2; break;
     case O_INPUT: /* -i, --input */
+        /* A curl user's -i URL (curl: include the headers) must not be taken for a file. */
+        if (strstr(val, "://"))
+            return usage(ps,
+                         "option -i/--input: a file of URLs expected, got the URL '%s' "
+                         "(curl's -i, the headers before the body, is --include here)",
+                         val);
         if (push(&cfg->inputs, &cfg->ninputs, val, 0))
             return usage(ps, "out of memory");
         break;
