@@ -39,8 +39,12 @@ static char *slurp(const char *path, size_t *len)
 static void add(struct htmlreport *hr, unsigned long i, const char *url, double secs, int code)
 {
     struct rec r;
+    struct cf_info info;
 
     memset(&r, 0, sizeof r);
+    memset(&info, 0, sizeof info);
+    info.local_port = 40000 + (long)(i % 500); /* 500 connections, 200 fetches each */
+    r.resp.info = &info;
     r.url = url;
     r.url_len = strlen(url);
     r.start = (double)i * 1e-4;
@@ -88,6 +92,9 @@ static void test_large_run_aggregated(void **state)
     print_message("100,000 fetches: %zu bytes of HTML\n", len);
     assert_true(len < 5 * 1024 * 1024);
     assert_non_null(strstr(page, "data-rows=\"2000\" data-fetches=\"100000\""));
+    /* the view by connection: the 300 busiest of 500 lanes, 200 fetches each */
+    assert_non_null(strstr(page, "data-conns=\"500\" data-fetches=\"60000\""));
+    assert_non_null(strstr(page, "100000 fetches on 500 connections (the 300 busiest drawn)"));
     assert_non_null(strstr(page, "2000 of 100000 fetches drawn"));
     assert_non_null(strstr(page, "<td class=\"n-fetches\">100000</td>"));
     assert_non_null(strstr(page, "<td class=\"n-failed\">1000</td>"));

@@ -73,6 +73,16 @@ grep -q '<g class="bar failed"><title>http://127.0.0.1:1/' "$tmp/cmp.dom" ||
 grep -q 'could not connect' "$tmp/cmp.dom" || fail "--compare: the errors by kind"
 
 # ---- --demo --report ----
+# The view by connection: five fetches one at a time share one kept connection; with
+# "Connection: close" each has its own.
+urls=("$u/bytes?n=1" "$u/bytes?n=2" "$u/bytes?n=3" "$u/bytes?n=4" "$u/bytes?n=5")
+"$bin" -s -j 1 --report "$tmp/conn1.html" "${urls[@]}" >/dev/null 2>&1
+grep -q '<svg class="connections" [^>]*data-conns="1" data-fetches="5"' "$tmp/conn1.html" ||
+    fail "by connection: 5 fetches at -j 1 are not on one connection"
+"$bin" -s -j 1 -H 'Connection: close' --report "$tmp/conn5.html" "${urls[@]}" >/dev/null 2>&1
+grep -q '<svg class="connections" [^>]*data-conns="5" data-fetches="5"' "$tmp/conn5.html" ||
+    fail "by connection: 5 fetches with Connection: close are not on 5 connections"
+
 "$bin" --demo --report "$tmp/demo.html" >"$tmp/demo.out" 2>&1 || fail "--demo --report: $(tail -3 "$tmp/demo.out")"
 browse "$tmp/demo.html" "$tmp/demo"
 grep -q "CONSOLE" "$tmp/demo.log" && fail "--demo: console messages"

@@ -25,6 +25,7 @@ struct row {
     long long bytes;
     int code;
     unsigned long order;
+    long conn;       /* the connection's local port (0: none known) */
     char *url, *err; /* owned, cut at TEXT_MAX */
 };
 
@@ -150,6 +151,7 @@ void htmlreport_add(struct htmlreport *hr, const struct rec *r)
     w->bytes = r->resp.bytes;
     w->code = r->code;
     w->order = r->order;
+    w->conn = r->resp.info ? r->resp.info->local_port : 0;
     phases(w, r);
     w->url = cut(r->url ? r->url : "", r->url ? r->url_len : 0);
     w->err = r->code ? cut(rec_error(r), strlen(rec_error(r))) : NULL;
@@ -483,6 +485,121 @@ static void waterfall(FILE *f, int ri, const struct hrun *run, double axis)
     free(rows);
 }
 
+/* The view by connection: one lane per local port a fetch used (a port names one
+ * connection at a time), in the order the lanes were first used, each fetch a bar on
+ * its lane: reuse shows as bars one after another, HTTP/2 multiplexing as bars that
+ * overlap. At most CONN_LANES lanes, the busiest; the page says when there are more. */
+enum { CONN_LANES = 300, CONN_RECTS = 20000 };
+
+struct lane {
+    long port;
+    double first;
+    size_t n;
+};
+
+static int by_port(const void *a, const void *b)
+{
+    const struct row *x = *(const struct row *const *)a, *y = *(const struct row *const *)b;
+    if (x->conn != y->conn)
+        return (x->conn > y->conn) - (x->conn < y->conn);
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+static int by_busiest(const void *a, const void *b)
+{
+    const struct lane *x = a, *y = b;
+    return (x->n < y->n) - (x->n > y->n);
+}
+
+static int by_first(const void *a, const void *b)
+{
+    const struct lane *x = a, *y = b;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+static void connections(FILE *f, int ri, const struct hrun *run, double axis)
+{
+    const struct row **rows = malloc((run->n ? run->n : 1) * sizeof *rows);
+    struct lane *lanes = malloc((run->n ? run->n : 1) * sizeof *lanes);
+    size_t n = 0, nl = 0, shown, drawn = 0, rects = 0;
+    int h;
+
+    if (!rows || !lanes)
+        goto out;
+    for (size_t i = 0; i < run->n; i++)
+        if (run->rows[i].conn > 0)
+            rows[n++] = &run->rows[i];
+    if (n == 0)
+        goto out;
+    qsort(rows, n, sizeof *rows, by_port);
+    for (size_t i = 0; i < n; i++) {
+        if (nl == 0 || lanes[nl - 1].port != rows[i]->conn)
+            lanes[nl++] = (struct lane){rows[i]->conn, rows[i]->start, 0};
+        lanes[nl - 1].n++;
+        if (rows[i]->start < lanes[nl - 1].first)
+            lanes[nl - 1].first = rows[i]->start;
+    }
+    shown = nl > CONN_LANES ? CONN_LANES : nl;
+    if (nl > shown)
+        qsort(lanes, nl, sizeof *lanes, by_busiest);
+    qsort(lanes, shown, sizeof *lanes, by_first);
+    for (size_t l = 0; l < shown; l++)
+        drawn += lanes[l].n;
+    fprintf(f, "<h3>By connection</h3><p>%zu fetches on %zu connections", n, nl);
+    if (nl > shown)
+        fprintf(f, " (the %zu busiest drawn)", shown);
+    fputs(": bars one after another on a lane are a kept connection reused; bars that "
+          "overlap are streams multiplexed on one connection.</p>",
+          f);
+    h = 16 + (int)shown * 8 + 4;
+    fprintf(f,
+            "<svg class=\"connections\" id=\"connections-%d\" data-run=\"%d\" "
+            "data-conns=\"%zu\" data-fetches=\"%zu\" width=\"%d\" height=\"%d\" "
+            "viewBox=\"0 0 %d %d\">",
+            ri, ri, nl, drawn, CHART_X + CHART_W + 40, h, CHART_X + CHART_W + 40, h);
+    axis_ticks(f, axis, 14, h - 14);
+    for (size_t l = 0; l < shown; l++) {
+        double y = 16 + (double)l * 8;
+        fprintf(f, "<g class=\"lane\"><title>local port %ld: %zu fetch%s</title>", lanes[l].port,
+                lanes[l].n, lanes[l].n == 1 ? "" : "es");
+        /* Bars closer than a pixel are one span (failures apart), so a page of 100,000
+         * fetches stays small; CONN_RECTS bounds it whatever the timing. */
+        double x0 = -1, x1 = -1;
+        int failed = 0;
+        for (size_t i = 0; i <= n; i++) {
+            const struct row *w = i < n ? rows[i] : NULL;
+            double a = 0, b = 0;
+            if (w && w->conn != lanes[l].port)
+                continue;
+            if (w) {
+                a = xpos(w->start + w->ph[PH_QUEUE], axis); /* on the connection */
+                b = max2(xpos(w->end, axis), a + 1);
+                if (x0 >= 0 && a <= x1 + 1 && !w->code && !failed) {
+                    x1 = max2(x1, b);
+                    continue;
+                }
+            }
+            if (x0 >= 0 && rects < CONN_RECTS) {
+                fprintf(f,
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"7\" fill=\"%s\" "
+                        "fill-opacity=\"0.6\"/>",
+                        x0, y, x1 - x0, failed ? "#e04040" : "#4a7fc1");
+                rects++;
+            }
+            if (w) {
+                x0 = a;
+                x1 = b;
+                failed = w->code != 0;
+            }
+        }
+        fputs("</g>", f);
+    }
+    fputs("</svg>", f);
+out:
+    free(rows);
+    free(lanes);
+}
+
 static void legend(FILE *f)
 {
     fputs("<div class=\"legend\">", f);
@@ -569,6 +686,7 @@ int htmlreport_close(struct htmlreport *hr, int *errp)
         fputs("</h2>\n", f);
         summary(f, run, times);
         waterfall(f, i, run, axis);
+        connections(f, i, run, axis);
         fputs("</section>\n", f);
     }
     fputs("</body></html>\n", f);

@@ -9,6 +9,8 @@
  *     a title (hover) with URL, status, bytes, error, timings and finish order; every
  *     run's waterfall on one time axis, so under --compare the sync run sits above the
  *     concurrent one on the same scale, with both walls, the sum and the speedup;
+ *   - a view by connection per run: one lane per connection (its local port), each
+ *     fetch a bar on it, so reuse and HTTP/2 multiplexing show;
  *   - beyond HTMLREPORT_ROWS fetches in a run, the rows shown are every failure (up to
  *     half of them), the slowest fetches (a quarter) and an even sample of the rest,
  *     and the page says so; the summary still counts every fetch.

@@ -48,7 +48,8 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
         req->easy_fn = curlopts_apply;
         req->easy_ctx = (void *)cfg;
     }
-    req->want_info = writeout_wants_info(cfg->writeout) > 0;
+    /* --report draws a view by connection: the local port of each fetch. */
+    req->want_info = writeout_wants_info(cfg->writeout) > 0 || cfg->report != NULL;
     req->want_certs = writeout_wants_info(cfg->writeout) > 1;
     req->all_headers = cfg->dump_header != NULL || cfg->include;
 }
