@@ -59,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (cfg.nthens && cfg.mode != &mode_chain)
             abort();
-        if ((cfg.no_clobber && !cfg.outdir) || (cfg.retry_failed && !cfg.journal))
+        if ((cfg.no_clobber && !cfg.outdir && !cfg.noutputs && !cfg.remote_name_all) ||
+            (cfg.retry_failed && !cfg.journal))
             abort();
         if (cfg.shard_n && (cfg.shard_k < 1 || cfg.shard_k > cfg.shard_n))
             abort();
