@@ -39,12 +39,9 @@ static char *slurp(const char *path, size_t *len)
 static void add(struct htmlreport *hr, unsigned long i, const char *url, double secs, int code)
 {
     struct rec r;
-    struct cf_info info;
 
     memset(&r, 0, sizeof r);
-    memset(&info, 0, sizeof info);
-    info.local_port = 40000 + (long)(i % 500); /* 500 connections, 200 fetches each */
-    r.resp.info = &info;
+    r.resp.local_port = 40000 + (long)(i % 500); /* 500 connections, 200 fetches each */
     r.url = url;
     r.url_len = strlen(url);
     r.start = (double)i * 1e-4;

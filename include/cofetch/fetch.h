@@ -215,6 +215,9 @@ struct cf_response {
     char *effective_url; /* after redirects (owned) */
     int http_version;    /* 10, 11, 20, 30; 0 if unknown */
     long redirects;      /* redirects followed */
+    long local_port;     /* the last connection's local port (CURLINFO_LOCAL_PORT), 0 if
+                            none: one connection at a time has it, so fetches with the same
+                            one in a run used the same connection while it was open */
     char *body;          /* CF_SINK_MEMORY: the body, NUL-terminated (owned) */
     size_t body_len;
     long long bytes;         /* body bytes received (every sink), as decoded */

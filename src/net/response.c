@@ -289,6 +289,7 @@ int cf_response_collect(struct cf_xfer *x)
 
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &resp->status);
     curl_easy_getinfo(e, CURLINFO_REDIRECT_COUNT, &resp->redirects);
+    curl_easy_getinfo(e, CURLINFO_LOCAL_PORT, &resp->local_port);
     curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &version);
     switch (version) {
     case CURL_HTTP_VERSION_1_0: resp->http_version = 10; break;

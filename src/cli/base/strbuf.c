@@ -47,6 +47,31 @@ int sb_addc(struct strbuf *sb, char c)
     return sb_add(sb, &c, 1);
 }
 
+int sb_addll(struct strbuf *sb, long long v)
+{
+    char tmp[24];
+    size_t i = sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do
+        tmp[--i] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        tmp[--i] = '-';
+    return sb_add(sb, tmp + i, sizeof tmp - i);
+}
+
+int sb_addmilli(struct strbuf *sb, long long v)
+{
+    long long a = v < 0 ? -v : v;
+    char frac[4] = {(char)('0' + a / 100 % 10), (char)('0' + a / 10 % 10), (char)('0' + a % 10), 0};
+    int rc = v < 0 ? sb_addc(sb, '-') : 0;
+
+    rc |= sb_addll(sb, a / 1000);
+    rc |= sb_addc(sb, '.');
+    return rc | sb_add(sb, frac, 3);
+}
+
 int sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -26,6 +26,10 @@ int sb_reserve(struct strbuf *sb, size_t extra);
 int sb_add(struct strbuf *sb, const void *data, size_t len);
 int sb_adds(struct strbuf *sb, const char *s);
 int sb_addc(struct strbuf *sb, char c);
+/* v in decimal; v / 1000 with three decimals ("12.034", "-0.500"): printf's %lld and
+ * %lld.%03lld without printf, for output written per fetch. */
+int sb_addll(struct strbuf *sb, long long v);
+int sb_addmilli(struct strbuf *sb, long long v);
 int sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* The contents as a C string ("" for an empty buffer that never allocated). */

@@ -36,6 +36,8 @@ struct har {
     const struct har_req *req;
     struct har_page pages[MAX_PAGES];
     int npages;
+    time_t iso_t; /* the second iso holds, "YYYY-MM-DDTHH:MM:SS" (iso_t 0: none yet) */
+    char iso[32];
 };
 
 static double mono(void)
@@ -45,17 +47,28 @@ static double mono(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* "2026-12-01T14:20:00.123Z" for tv + secs. */
-static int iso8601(struct strbuf *sb, struct timeval tv, double secs)
+/* "2026-12-01T14:20:00.123Z" for tv + secs; the date and time of the second is kept
+ * in h, for a run's entries are mostly within the same second as the last. */
+static int iso8601(struct har *h, struct strbuf *sb, struct timeval tv, double secs)
 {
     long long ms = (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000 + (long long)(secs * 1000);
     time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    char when[32];
+    int rc;
 
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-    return sb_addf(sb, "\"%s.%03lldZ\"", when, ms % 1000);
+    if (t != h->iso_t || !h->iso[0]) {
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(h->iso, sizeof h->iso, "%Y-%m-%dT%H:%M:%S", &tm);
+        h->iso_t = t;
+    }
+    rc = sb_addc(sb, '"');
+    rc |= sb_adds(sb, h->iso);
+    rc |= sb_addc(sb, '.');
+    rc |= sb_add(sb,
+                 (char[3]){(char)('0' + ms % 1000 / 100), (char)('0' + ms % 100 / 10),
+                           (char)('0' + ms % 10)},
+                 3);
+    return rc | sb_adds(sb, "Z\"");
 }
 
 static int pages_json(struct har *h, struct strbuf *sb)
@@ -65,7 +78,7 @@ static int pages_json(struct har *h, struct strbuf *sb)
     for (int i = 0; i < h->npages; i++) {
         const struct har_page *p = &h->pages[i];
         rc |= sb_adds(sb, i ? ",{\"startedDateTime\":" : "{\"startedDateTime\":");
-        rc |= iso8601(sb, p->started, 0);
+        rc |= iso8601(h, sb, p->started, 0);
         rc |= sb_addf(sb, ",\"id\":\"page_%d\",\"title\":", i + 1);
         rc |= json_str(sb, p->title, strlen(p->title));
         if (p->wall >= 0)
@@ -262,7 +275,10 @@ static long long max2(long long a, long long b)
 
 static int ms(struct strbuf *sb, const char *name, long long v)
 {
-    return sb_addf(sb, ",\"%s\":%lld.%03lld", name, v / 1000, v % 1000);
+    int rc = sb_adds(sb, ",\"");
+    rc |= sb_adds(sb, name);
+    rc |= sb_adds(sb, "\":");
+    return rc | sb_addmilli(sb, v);
 }
 
 /* The timings object and the entry's time: libcurl's cumulative counters made into
@@ -278,7 +294,7 @@ static int timings(struct strbuf *sb, const struct rec *r, long long *total)
 
     *total = blocked + done;
     rc = sb_adds(sb, ",\"timings\":{\"blocked\":");
-    rc |= sb_addf(sb, "%lld.%03lld", blocked / 1000, blocked % 1000);
+    rc |= sb_addmilli(sb, blocked);
     rc |= ms(sb, "dns", dns);
     rc |= ms(sb, "connect", tls - dns);
     if (t->tls > 0)
@@ -306,35 +322,50 @@ static int entry(struct har *h, struct strbuf *sb, const struct rec *r)
     sb_reset(hdrs);
     rc = timings(timing, r, &total);
     rc |= sb_adds(sb, h->n ? ",\n{" : "\n{");
-    if (h->npages)
-        rc |= sb_addf(sb, "\"pageref\":\"page_%d\",", h->npages);
+    if (h->npages) {
+        rc |= sb_adds(sb, "\"pageref\":\"page_");
+        rc |= sb_addll(sb, h->npages);
+        rc |= sb_adds(sb, "\",");
+    }
     rc |= sb_adds(sb, "\"startedDateTime\":");
-    rc |=
-        iso8601(sb, h->npages ? h->pages[h->npages - 1].started : (struct timeval){0, 0}, r->start);
-    rc |= sb_addf(sb, ",\"time\":%lld.%03lld", total / 1000, total % 1000);
+    rc |= iso8601(h, sb, h->npages ? h->pages[h->npages - 1].started : (struct timeval){0, 0},
+                  r->start);
+    rc |= sb_adds(sb, ",\"time\":");
+    rc |= sb_addmilli(sb, total);
     rc |= sb_adds(sb, ",\"request\":{\"method\":");
     rc |= json_str(sb, method, strlen(method));
     rc |= sb_adds(sb, ",\"url\":");
     rc |= json_str(sb, r->url ? r->url : "", r->url ? r->url_len : 0);
-    rc |= sb_addf(sb, ",\"httpVersion\":\"%s%s\",\"cookies\":[],\"headers\":", *ver ? "HTTP/" : "",
-                  ver);
+    rc |= sb_adds(sb, *ver ? ",\"httpVersion\":\"HTTP/" : ",\"httpVersion\":\"");
+    rc |= sb_adds(sb, ver);
+    rc |= sb_adds(sb, "\",\"cookies\":[],\"headers\":");
     rc |= request_headers(sb, h->req->headers);
     rc |= sb_adds(sb, ",\"queryString\":");
     rc |= query_list(sb, r->url ? r->url : "", r->url ? r->url_len : 0);
-    rc |= sb_addf(sb, ",\"headersSize\":-1,\"bodySize\":%zu}", h->req->body_len);
+    rc |= sb_adds(sb, ",\"headersSize\":-1,\"bodySize\":");
+    rc |= sb_addll(sb, (long long)h->req->body_len);
+    rc |= sb_addc(sb, '}');
     /* The headers first, for the status text they hold, then the response around them. */
     rc |= header_list(hdrs, resp->headers, resp->headers ? resp->headers_len : 0, &pk);
-    rc |= sb_addf(sb, ",\"response\":{\"status\":%ld,\"statusText\":", resp->status);
+    rc |= sb_adds(sb, ",\"response\":{\"status\":");
+    rc |= sb_addll(sb, resp->status);
+    rc |= sb_adds(sb, ",\"statusText\":");
     rc |= json_str(sb, pk.reason ? pk.reason : "", pk.reason_len);
-    rc |= sb_addf(sb, ",\"httpVersion\":\"%s%s\",\"cookies\":[],\"headers\":", *ver ? "HTTP/" : "",
-                  ver);
+    rc |= sb_adds(sb, *ver ? ",\"httpVersion\":\"HTTP/" : ",\"httpVersion\":\"");
+    rc |= sb_adds(sb, ver);
+    rc |= sb_adds(sb, "\",\"cookies\":[],\"headers\":");
     rc |= sb_add(sb, hdrs->buf ? hdrs->buf : "", hdrs->len);
-    rc |= sb_addf(sb, ",\"content\":{\"size\":%lld,\"mimeType\":", resp->bytes);
+    rc |= sb_adds(sb, ",\"content\":{\"size\":");
+    rc |= sb_addll(sb, resp->bytes);
+    rc |= sb_adds(sb, ",\"mimeType\":");
     rc |= pk.ctype ? json_str(sb, pk.ctype, pk.ctype_len) : sb_adds(sb, "\"x-unknown\"");
     rc |= sb_adds(sb, "},\"redirectURL\":");
     rc |= json_str(sb, pk.location ? pk.location : "", pk.location_len);
-    rc |= sb_addf(sb, ",\"headersSize\":%lld,\"bodySize\":%lld}",
-                  resp->headers ? (long long)resp->headers_len : -1LL, resp->bytes);
+    rc |= sb_adds(sb, ",\"headersSize\":");
+    rc |= sb_addll(sb, resp->headers ? (long long)resp->headers_len : -1LL);
+    rc |= sb_adds(sb, ",\"bodySize\":");
+    rc |= sb_addll(sb, resp->bytes);
+    rc |= sb_addc(sb, '}');
     rc |= sb_adds(sb, ",\"cache\":{}");
     rc |= sb_add(sb, timing->buf ? timing->buf : "", timing->len);
     if (r->code) {

@@ -151,7 +151,7 @@ void htmlreport_add(struct htmlreport *hr, const struct rec *r)
     w->bytes = r->resp.bytes;
     w->code = r->code;
     w->order = r->order;
-    w->conn = r->resp.info ? r->resp.info->local_port : 0;
+    w->conn = r->resp.local_port;
     phases(w, r);
     w->url = cut(r->url ? r->url : "", r->url ? r->url_len : 0);
     w->err = r->code ? cut(rec_error(r), strlen(rec_error(r))) : NULL;
@@ -424,6 +424,50 @@ static void axis_ticks(FILE *f, double axis, int y0, int height)
     }
 }
 
+/* v with dec (1 or 3) decimals, as %.1f / %.3f write it, without printf: a page holds
+ * tens of thousands of these. Not finite or past 1e12: 0. */
+static void fnum(FILE *f, double v, int dec)
+{
+    long long scale = dec == 3 ? 1000 : 10, t;
+    char buf[32];
+    int i = (int)sizeof buf;
+
+    if (!(v > -1e12 && v < 1e12))
+        v = 0;
+    t = (long long)(v * (double)scale + (v < 0 ? -0.5 : 0.5));
+    int neg = t < 0;
+    unsigned long long u = neg ? 0ULL - (unsigned long long)t : (unsigned long long)t;
+    for (int d = 0; d < dec; d++, u /= 10)
+        buf[--i] = (char)('0' + u % 10);
+    buf[--i] = '.';
+    do
+        buf[--i] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (neg)
+        buf[--i] = '-';
+    fwrite(buf + i, 1, sizeof buf - (size_t)i, f);
+}
+
+/* <rect x y width height fill [extra]/>, coordinates with one decimal. */
+static void rect(FILE *f, double x, double y, double w, double h, const char *fill,
+                 const char *extra)
+{
+    fputs("<rect x=\"", f);
+    fnum(f, x, 1);
+    fputs("\" y=\"", f);
+    fnum(f, y, 1);
+    fputs("\" width=\"", f);
+    fnum(f, w, 1);
+    fputs("\" height=\"", f);
+    fnum(f, h, 1);
+    fputs("\" fill=\"", f);
+    fputs(fill, f);
+    fputs(extra ? "\" " : "\"", f);
+    if (extra)
+        fputs(extra, f);
+    fputs("/>", f);
+}
+
 static void waterfall(FILE *f, int ri, const struct hrun *run, double axis)
 {
     const struct row **rows = malloc((run->n ? run->n : 1) * sizeof *rows);
@@ -457,21 +501,26 @@ static void waterfall(FILE *f, int ri, const struct hrun *run, double axis)
             fputs("\nerror: ", f);
             esc(f, w->err ? w->err : "");
         }
-        fprintf(f,
-                "\nstatus %ld, %lld bytes, %.3f s (start %.3f s, finished #%lu)\n"
-                "queue %.3f, DNS %.3f, connect %.3f, TLS %.3f, wait %.3f, receive %.3f</title>",
-                w->status, w->bytes, w->end - w->start, w->start, w->order, w->ph[PH_QUEUE],
-                w->ph[PH_DNS], w->ph[PH_CONNECT], w->ph[PH_TLS], w->ph[PH_WAIT], w->ph[PH_RECEIVE]);
+        fprintf(f, "\nstatus %ld, %lld bytes, ", w->status, w->bytes);
+        fnum(f, w->end - w->start, 3);
+        fputs(" s (start ", f);
+        fnum(f, w->start, 3);
+        fprintf(f, " s, finished #%lu)\n", w->order);
+        for (int p = 0; p < PH_COUNT; p++) {
+            fputs(p ? ", " : "", f);
+            fputs(phase_names[p], f);
+            fputc(' ', f);
+            fnum(f, w->ph[p], 3);
+        }
+        fputs("</title>", f);
         /* a hairline for the whole fetch, so a zero-length one shows */
-        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
-                xpos(t, axis), y, max2(xpos(w->end, axis) - xpos(t, axis), w->code ? 3 : 1), rh - 1,
-                w->code ? "#e04040" : "#eee");
+        rect(f, xpos(t, axis), y, max2(xpos(w->end, axis) - xpos(t, axis), w->code ? 3 : 1), rh - 1,
+             w->code ? "#e04040" : "#eee", NULL);
         for (int p = 0; p < PH_COUNT && !w->code; p++) {
             double x0 = xpos(t, axis), x1 = xpos(t + w->ph[p], axis);
             t += w->ph[p];
             if (x1 - x0 >= 0.2)
-                fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
-                        x0, y, x1 - x0, rh - 1, phase_colors[p]);
+                rect(f, x0, y, x1 - x0, rh - 1, phase_colors[p], NULL);
         }
         if (labels)
             fprintf(f,
@@ -580,10 +629,7 @@ static void connections(FILE *f, int ri, const struct hrun *run, double axis)
                 }
             }
             if (x0 >= 0 && rects < CONN_RECTS) {
-                fprintf(f,
-                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"7\" fill=\"%s\" "
-                        "fill-opacity=\"0.6\"/>",
-                        x0, y, x1 - x0, failed ? "#e04040" : "#4a7fc1");
+                rect(f, x0, y, x1 - x0, 7, failed ? "#e04040" : "#4a7fc1", "fill-opacity=\"0.6\"");
                 rects++;
             }
             if (w) {

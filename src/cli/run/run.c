@@ -48,8 +48,7 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
         req->easy_fn = curlopts_apply;
         req->easy_ctx = (void *)cfg;
     }
-    /* --report draws a view by connection: the local port of each fetch. */
-    req->want_info = writeout_wants_info(cfg->writeout) > 0 || cfg->report != NULL;
+    req->want_info = writeout_wants_info(cfg->writeout) > 0;
     req->want_certs = writeout_wants_info(cfg->writeout) > 1;
     req->all_headers = cfg->dump_header != NULL || cfg->include;
 }
