@@ -63,12 +63,12 @@ int cf_cond_wait(cf_cond *c)
 
 int cf_cond_wait_timeout(cf_cond *c, double timeout)
 {
-    return wait_until(c, cf_loop_time() + (timeout > 0 ? timeout : 0));
+    return wait_until(c, cf_deadline_in(timeout));
 }
 
 int cf_cond_wait_until(cf_cond *c, double deadline)
 {
-    return wait_until(c, deadline < 0 ? 0 : deadline);
+    return wait_until(c, cf_deadline_at(deadline));
 }
 
 int cf_cond_notify(cf_cond *c, size_t n)

@@ -72,10 +72,10 @@ int cf_event_wait(cf_event *e)
 
 int cf_event_wait_timeout(cf_event *e, double timeout)
 {
-    return wait_until(e, cf_loop_time() + (timeout > 0 ? timeout : 0));
+    return wait_until(e, cf_deadline_in(timeout));
 }
 
 int cf_event_wait_until(cf_event *e, double deadline)
 {
-    return wait_until(e, deadline < 0 ? 0 : deadline);
+    return wait_until(e, cf_deadline_at(deadline));
 }

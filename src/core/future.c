@@ -98,12 +98,12 @@ int cf_future_wait_for(cf_future *f, double timeout, void **result)
 {
     if (!cf_task_current())
         return CF_ENOTASK;
-    return await_until(f, cf_loop_time() + (timeout > 0 ? timeout : 0), result);
+    return await_until(f, cf_deadline_in(timeout), result);
 }
 
 int cf_future_wait_until(cf_future *f, double deadline, void **result)
 {
     if (!cf_task_current())
         return CF_ENOTASK;
-    return await_until(f, deadline < 0 ? 0 : deadline, result);
+    return await_until(f, cf_deadline_at(deadline), result);
 }

@@ -184,6 +184,20 @@ void cf_loop_set_current(cf_loop *loop);
 int cf_fd_pollable(int fd);
 
 /* ---- timers ---- */
+
+/* The deadline rules of every waiting call: a relative timeout counts from now, and a
+ * negative one is "now"; an absolute deadline in the past (or negative) is "now" too
+ * (0), never "no deadline" (-1, which only the calls without a timeout pass). */
+static inline double cf_deadline_in(double timeout)
+{
+    return cf_loop_time() + (timeout > 0 ? timeout : 0);
+}
+
+static inline double cf_deadline_at(double deadline)
+{
+    return deadline < 0 ? 0 : deadline;
+}
+
 static inline struct timeval cf_timeval(double seconds)
 {
     struct timeval tv;

@@ -65,12 +65,12 @@ int cf_lock_acquire(cf_lock *l)
 
 int cf_lock_acquire_timeout(cf_lock *l, double timeout)
 {
-    return acquire_until(l, cf_loop_time() + (timeout > 0 ? timeout : 0));
+    return acquire_until(l, cf_deadline_in(timeout));
 }
 
 int cf_lock_acquire_until(cf_lock *l, double deadline)
 {
-    return acquire_until(l, deadline < 0 ? 0 : deadline);
+    return acquire_until(l, cf_deadline_at(deadline));
 }
 
 void cf_lock_reacquire_shielded(cf_lock *l)

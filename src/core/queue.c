@@ -236,12 +236,12 @@ int cf_queue_put(cf_queue *q, void *item)
 
 int cf_queue_put_timeout(cf_queue *q, void *item, double timeout)
 {
-    return put_until(q, item, cf_loop_time() + (timeout > 0 ? timeout : 0));
+    return put_until(q, item, cf_deadline_in(timeout));
 }
 
 int cf_queue_put_until(cf_queue *q, void *item, double deadline)
 {
-    return put_until(q, item, deadline < 0 ? 0 : deadline);
+    return put_until(q, item, cf_deadline_at(deadline));
 }
 
 int cf_queue_get_nowait(cf_queue *q, void **item)
@@ -281,12 +281,12 @@ int cf_queue_get(cf_queue *q, void **item)
 
 int cf_queue_get_timeout(cf_queue *q, void **item, double timeout)
 {
-    return get_until(q, item, cf_loop_time() + (timeout > 0 ? timeout : 0));
+    return get_until(q, item, cf_deadline_in(timeout));
 }
 
 int cf_queue_get_until(cf_queue *q, void **item, double deadline)
 {
-    return get_until(q, item, deadline < 0 ? 0 : deadline);
+    return get_until(q, item, cf_deadline_at(deadline));
 }
 
 int cf_queue_task_done(cf_queue *q)

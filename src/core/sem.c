@@ -67,12 +67,12 @@ int cf_sem_acquire(cf_sem *s)
 
 int cf_sem_acquire_timeout(cf_sem *s, double timeout)
 {
-    return acquire_until(s, cf_loop_time() + (timeout > 0 ? timeout : 0));
+    return acquire_until(s, cf_deadline_in(timeout));
 }
 
 int cf_sem_acquire_until(cf_sem *s, double deadline)
 {
-    return acquire_until(s, deadline < 0 ? 0 : deadline);
+    return acquire_until(s, cf_deadline_at(deadline));
 }
 
 int cf_sem_release(cf_sem *s)

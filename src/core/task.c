@@ -605,12 +605,12 @@ int cf_task_await(cf_task *t, void **result)
 
 int cf_task_wait_for(cf_task *t, double timeout, void **result)
 {
-    return await_until(t, cf_loop_time() + (timeout > 0 ? timeout : 0), 1, result);
+    return await_until(t, cf_deadline_in(timeout), 1, result);
 }
 
 int cf_task_wait_until(cf_task *t, double deadline, void **result)
 {
-    return await_until(t, deadline < 0 ? 0 : deadline, 1, result);
+    return await_until(t, cf_deadline_at(deadline), 1, result);
 }
 
 int cf_shield(cf_task *t, void **result)

@@ -64,7 +64,7 @@ int cf_timeout_begin_at(cf_timeout **out, double deadline)
 
 int cf_timeout_begin(cf_timeout **out, double delay)
 {
-    return cf_timeout_begin_at(out, cf_loop_time() + (delay > 0 ? delay : 0));
+    return cf_timeout_begin_at(out, cf_deadline_in(delay));
 }
 
 int cf_timeout_reschedule(cf_timeout *s, double deadline)
