@@ -15,6 +15,8 @@
 
 static void request_from_config(struct cf_request *req, const struct config *cfg)
 {
+    int want = writeout_wants_info(cfg->writeout); /* 1: curl's other variables, 2: certs */
+
     cf_request_init(req, NULL);
     req->method = cfg->method;
     req->headers = cfg->headers;
@@ -48,8 +50,8 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
         req->easy_fn = curlopts_apply;
         req->easy_ctx = (void *)cfg;
     }
-    req->want_info = writeout_wants_info(cfg->writeout) > 0;
-    req->want_certs = writeout_wants_info(cfg->writeout) > 1;
+    req->want_info = want > 0;
+    req->want_certs = want > 1;
     req->all_headers = cfg->dump_header != NULL || cfg->include;
 }
 
@@ -159,7 +161,7 @@ void run_finish(struct run *run, struct rec *r)
         verbose(run, r);
     /* Records of --body and -w may not show the error: say it on stderr, as curl does
      * (without -s, or with -S). */
-    if (!ok && !interrupted(run, r) && r->code != CF_ECANCELED && !run->cfg->verbose &&
+    if (!ok && r->code != CF_ECANCELED && !run->cfg->verbose &&
         (run->cfg->show_error || (!run->cfg->silent && (run->cfg->format == OUT_BODY ||
                                                         run->cfg->format == OUT_WRITEOUT)))) {
         progress_clear(run->prog);
