@@ -713,6 +713,26 @@ static void test_exit_codes(void **state)
     assert_int_equal(run(NULL, &out, &err, "http://127.0.0.1:1/", NULL), 1);
     free(out);
     free(err);
+    /* An input with no URL at all asked for nothing: a usage error, -s or not. */
+    assert_int_equal(run("", &out, &err, NULL), 2);
+    assert_non_null(strstr(err, "no URLs"));
+    free(out);
+    free(err);
+    assert_int_equal(run("# only a comment\n\n  \n", &out, &err, "-s", NULL), 2);
+    assert_non_null(strstr(err, "no URLs"));
+    free(out);
+    free(err);
+    /* A shard that gets none of the lines did what it was asked: the other took them. */
+    {
+        int got[2];
+        for (int k = 0; k < 2; k++) {
+            got[k] = run("http://127.0.0.1:1/\n", &out, &err, "--shard", k ? "2/2" : "1/2", NULL);
+            assert_null(strstr(err, "no URLs"));
+            free(out);
+            free(err);
+        }
+        assert_true((got[0] == 0 && got[1] == 1) || (got[0] == 1 && got[1] == 0));
+    }
 }
 
 /* A mode that cannot start (its first big allocation fails) says so and exits 1; it

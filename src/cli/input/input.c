@@ -42,6 +42,7 @@ struct input {
     const char *protos;
     const char *const *headers; /* the command line's -H, under a request line's */
     unsigned long next_urlnum;
+    unsigned long lines; /* every line that is not blank or a comment, wherever it went */
     int failed;
     int (*skip_line)(void *ctx, const struct item *it); /* lines already done (--journal) */
     void *skip_ctx;
@@ -292,8 +293,10 @@ int input_next(struct input *in, struct item *it)
         int rc = s->kind == SRC_ITEMS ? (s->pos < s->n ? 0 : CF_EOF)
                                       : source_next(s, &line, &len, &lineno);
 
-        if (s->kind == SRC_ITEMS && s->pos < s->n)
+        if (s->kind == SRC_ITEMS && s->pos < s->n) {
+            in->lines++;
             return next_item(in, s, it);
+        }
         if (rc == CF_EOF) {
             in->cur++;
             continue;
@@ -309,6 +312,7 @@ int input_next(struct input *in, struct item *it)
         line = line_trim(line, &len);
         if (rc == 0 && line_skipped(line, len))
             continue;
+        in->lines++;
         it->src = s->name;
         it->lineno = lineno;
         it->bad = 0;
@@ -385,6 +389,11 @@ void input_set_rows(struct input *in, int (*row)(void *ctx, struct item *it), vo
 unsigned long input_unknown_keys(const struct input *in)
 {
     return in->unknown_keys;
+}
+
+unsigned long input_lines(const struct input *in)
+{
+    return in->lines;
 }
 
 int input_failed(const struct input *in)

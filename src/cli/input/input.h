@@ -75,6 +75,10 @@ void input_set_rows(struct input *in, int (*row)(void *ctx, struct item *it), vo
  * was warned about once on stderr. */
 unsigned long input_unknown_keys(const struct input *in);
 
+/* The lines read that were not blank or comments, whether handed out or not (--shard,
+ * --journal): 0 after the whole input means it held no URL at all. */
+unsigned long input_lines(const struct input *in);
+
 /* Whether a source failed to read (exit code 3). */
 int input_failed(const struct input *in);
 void input_free(struct input *in);

@@ -400,6 +400,11 @@ int batch_main(const struct config *cfg)
         fprintf(stderr, "request lines: %lu unknown key%s ignored\n", unknown,
                 unknown == 1 ? "" : "s");
     code = rc && rc != CF_ECANCELED ? EXIT_FAILED : exit_code(&b);
+    if (code == EXIT_OK && input_lines(b.in) == 0) {
+        /* An empty list asked for nothing: say so rather than succeed at it. */
+        fprintf(stderr, "cofetch: no URLs: the input held only blank lines and comments\n");
+        code = EXIT_USAGE;
+    }
     if ((close_har(&b) | close_report(&b)) && code == EXIT_OK)
         code = EXIT_IO;
 out:
