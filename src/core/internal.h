@@ -65,6 +65,11 @@ enum cf_task_state {
     CF_T_DONE,      /* finished: code and result are final */
 };
 
+/* A task struct belongs to its loop: spawn takes one from the loop's pool of released
+ * structs (or mallocs one), the last cf_task_unref gives it back. Spawn zeroes the
+ * fields from `ready` to `stack_class`; what every spawn and switch touches comes
+ * first, in as few cache lines as it fits, and `timer` stays assigned to the loop's
+ * base from the struct's first spawn on. */
 struct cf_task {
     struct cf_ready ready; /* in loop->ready while it is to be run */
     struct cf_node live;   /* in loop->live until it is done */
@@ -79,17 +84,20 @@ struct cf_task {
     unsigned woken : 1;            /* this suspension has been woken */
     unsigned shielded : 1;         /* suspension that cancel must not interrupt */
     unsigned timer_armed : 1;
+    unsigned named : 1; /* name holds cf_task_set_name's text */
     int wake_code;
     unsigned ncancels;       /* cancel requests not taken back by cf_task_uncancel */
     cf_cancel_fn *on_cancel; /* unregisters the current suspension */
     void *cancel_ctx;
-    struct event timer;      /* deadline of the current suspension */
-    struct timeval deadline; /* relative, for timer_arm */
-    struct cf_node waiters;  /* struct cf_waiter: notified when the task is done */
     struct cf_stack *stack;
-    unsigned short stack_class; /* 0: the loop's stacks; n: loop->small[n - 1] */
-    cf_ctx ctx;
     void *asan_fake_stack;
+    unsigned short stack_class; /* 0: the loop's stacks; n: loop->small[n - 1] */
+    /* Not zeroed at spawn: */
+    struct cf_node waiters; /* struct cf_waiter: notified when the task is done */
+    cf_ctx ctx;
+    struct cf_task *next_free; /* in loop->task_pool once released */
+    struct event timer;        /* deadline of the current suspension */
+    struct timeval deadline;   /* relative, for timer_arm */
     char name[32];
 };
 
@@ -137,6 +145,8 @@ unsigned cf_task_uncancel(cf_task *t);
 
 /* Drop all references of a task the loop still owns at cf_loop_free. */
 void cf_task_destroy(cf_task *t);
+/* Free the loop's pool of released task structs (at cf_loop_free). */
+void cf_task_pool_drain(cf_loop *loop);
 
 /* ---- lock.c, for cond.c ---- */
 struct cf_lock {
@@ -161,6 +171,10 @@ struct cf_loop {
     cf_task *current;
     cf_task *main;
     int running, stopping, shutting_down;
+    struct cf_task *task_pool; /* released task structs, for the next spawns */
+    size_t ntask_pool;
+    size_t ntasks; /* task structs out of the pool: not done, or still referenced */
+    int freed;     /* cf_loop_free ran; the struct lives on until ntasks is 0 */
     struct cf_stack_pool stacks;
     struct cf_stack_pool small[CF_SMALL_CLASSES]; /* by class; set up on first use */
     cf_ctx main_ctx;                              /* the loop's own stack while a task runs */
@@ -176,6 +190,9 @@ struct cf_loop {
 void cf_loop_schedule(cf_loop *loop, struct cf_ready *r);
 /* Called by task.c when a task is done. */
 void cf_loop_task_done(cf_loop *loop, cf_task *t);
+/* Called by task.c when a task struct of a freed loop is released: the last one frees
+ * the loop's struct. */
+void cf_loop_task_released(cf_loop *loop);
 void cf_loop_set_current(cf_loop *loop);
 
 /* ---- descriptors (fdwait.c) ---- */

@@ -368,10 +368,22 @@ void cf_loop_free(cf_loop *loop)
     }
     while (!cf_list_empty(&loop->timers))
         cf_handle_cancel(cf_container_of(loop->timers.next, cf_handle, timers));
+    cf_task_pool_drain(loop);
     cf_stack_pool_drain(&loop->stacks);
     for (int i = 0; i < CF_SMALL_CLASSES; i++)
         cf_stack_pool_drain(&loop->small[i]);
     event_free(loop->ready_ev);
     event_base_free(loop->base);
-    free(loop);
+    loop->ready_ev = NULL;
+    loop->base = NULL;
+    /* Tasks still referenced read their loop until their last cf_task_unref. */
+    loop->freed = 1;
+    if (loop->ntasks == 0)
+        free(loop);
+}
+
+void cf_loop_task_released(cf_loop *loop)
+{
+    if (loop->ntasks == 0)
+        free(loop);
 }
