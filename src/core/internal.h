@@ -34,6 +34,7 @@ struct cf_stack {
  * CF_SMALL_STACK_STEP bytes, one pool per class. */
 enum { CF_SMALL_STACK_STEP = 256, CF_SMALL_STACK_MAX = 4096 };
 enum { CF_SMALL_CLASSES = CF_SMALL_STACK_MAX / CF_SMALL_STACK_STEP };
+_Static_assert(CF_SMALL_CLASSES < 32, "a task's 5-bit stack_class names every class");
 
 struct cf_slab;
 
@@ -66,38 +67,48 @@ enum cf_task_state {
 };
 
 /* A task struct belongs to its loop: spawn takes one from the loop's pool of released
- * structs (or mallocs one), the last cf_task_unref gives it back. Spawn zeroes the
- * fields from `ready` to `stack_class`; what every spawn and switch touches comes
- * first, in as few cache lines as it fits, and `timer` stays assigned to the loop's
- * base from the struct's first spawn on. */
+ * structs (or mallocs one), the last cf_task_unref gives it back. On 64-bit machines
+ * with the assembly switch, what awaiting and releasing a task touch is its first
+ * cache line and what running it touches its second; spawn writes only those two.
+ * `timer` stays assigned to the loop's base from the struct's first spawn on. */
 struct cf_task {
-    struct cf_ready ready; /* in loop->ready while it is to be run */
-    struct cf_node live;   /* in loop->live until it is done */
-    cf_loop *loop;
-    cf_task_fn *fn;
-    void *arg;
-    void *result;
-    int code;
-    int refs;
-    enum cf_task_state state;
+    /* Awaiting, finishing, releasing: */
+    _Alignas(64) enum cf_task_state state;
     unsigned cancel_requested : 1; /* sticky: every later suspension fails */
     unsigned woken : 1;            /* this suspension has been woken */
     unsigned shielded : 1;         /* suspension that cancel must not interrupt */
     unsigned timer_armed : 1;
-    unsigned named : 1; /* name holds cf_task_set_name's text */
-    int wake_code;
-    unsigned ncancels;       /* cancel requests not taken back by cf_task_uncancel */
-    cf_cancel_fn *on_cancel; /* unregisters the current suspension */
-    void *cancel_ctx;
-    struct cf_stack *stack;
-    void *asan_fake_stack;
-    unsigned short stack_class; /* 0: the loop's stacks; n: loop->small[n - 1] */
-    /* Not zeroed at spawn: */
+    unsigned named : 1;       /* name holds cf_task_set_name's text */
+    unsigned stack_class : 5; /* 0: the loop's stacks; n: loop->small[n - 1] */
+    int code;
+    int refs;
+    void *result; /* spawn zeroes the fields up to here */
+    cf_loop *loop;
+    union {
+        struct cf_node live;       /* in loop->live until it is done */
+        struct cf_task *next_free; /* in loop->task_pool once released */
+    };
     struct cf_node waiters; /* struct cf_waiter: notified when the task is done */
+    /* Running, suspending, waking: */
+    struct cf_ready ready; /* in loop->ready while it is to be run */
+    union {                /* never both: */
+        struct {           /* until the task first runs */
+            cf_task_fn *fn;
+            void *arg;
+        };
+        struct {                     /* while it is suspended */
+            cf_cancel_fn *on_cancel; /* unregisters the current suspension */
+            void *cancel_ctx;
+        };
+    };
+    int wake_code;
+    unsigned ncancels; /* cancel requests not taken back by cf_task_uncancel */
+    struct cf_stack *stack;
     cf_ctx ctx;
-    struct cf_task *next_free; /* in loop->task_pool once released */
-    struct event timer;        /* deadline of the current suspension */
-    struct timeval deadline;   /* relative, for timer_arm */
+    /* The rest: */
+    void *asan_fake_stack;
+    struct event timer;      /* deadline of the current suspension */
+    struct timeval deadline; /* relative, for timer_arm */
     char name[32];
 };
 
@@ -175,6 +186,7 @@ struct cf_loop {
     size_t ntask_pool;
     size_t ntasks; /* task structs out of the pool: not done, or still referenced */
     int freed;     /* cf_loop_free ran; the struct lives on until ntasks is 0 */
+    int memcheck;  /* running under valgrind: pooled task structs are marked for it */
     struct cf_stack_pool stacks;
     struct cf_stack_pool small[CF_SMALL_CLASSES]; /* by class; set up on first use */
     cf_ctx main_ctx;                              /* the loop's own stack while a task runs */

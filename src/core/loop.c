@@ -15,6 +15,13 @@
 #include "cofetch/error.h"
 #include "internal.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define CF_HAVE_VALGRIND 1
+#endif
+#endif
+
 enum { READY_BUDGET = 4096, DEFAULT_POOL_MAX = 1024 };
 
 static _Thread_local cf_loop *current_loop;
@@ -159,6 +166,9 @@ int cf_loop_new(cf_loop **out, const struct cf_loop_opts *opts)
 #endif
 #endif
     }
+#ifdef CF_HAVE_VALGRIND
+    loop->memcheck = RUNNING_ON_VALGRIND != 0;
+#endif
     cf_list_init(&loop->ready);
     cf_list_init(&loop->live);
     cf_list_init(&loop->timers);

@@ -208,19 +208,25 @@ enum { TASK_POOL_MAX = 4096 };
 
 /* A pooled struct is unaddressable for ASan and memcheck; spawn shows it again with
  * its contents (the assigned timer event) intact. */
-static void pool_hide(cf_task *t)
+static void pool_hide(cf_loop *loop, cf_task *t)
 {
     ASAN_POISON(t, sizeof *t);
 #ifdef CF_HAVE_VALGRIND
-    VALGRIND_MAKE_MEM_NOACCESS(t, sizeof *t);
+    if (loop->memcheck)
+        VALGRIND_MAKE_MEM_NOACCESS(t, sizeof *t);
+#else
+    (void)loop;
 #endif
 }
 
-static void pool_show(cf_task *t)
+static void pool_show(cf_loop *loop, cf_task *t)
 {
     ASAN_UNPOISON(t, sizeof *t);
 #ifdef CF_HAVE_VALGRIND
-    VALGRIND_MAKE_MEM_DEFINED(t, sizeof *t);
+    if (loop->memcheck)
+        VALGRIND_MAKE_MEM_DEFINED(t, sizeof *t);
+#else
+    (void)loop;
 #endif
 }
 
@@ -229,12 +235,12 @@ static cf_task *task_take(cf_loop *loop)
     cf_task *t = loop->task_pool;
 
     if (t) {
-        pool_show(t);
+        pool_show(loop, t);
         loop->task_pool = t->next_free;
         loop->ntask_pool--;
         return t;
     }
-    t = malloc(sizeof *t);
+    t = aligned_alloc(_Alignof(cf_task), sizeof *t);
     if (t)
         evtimer_assign(&t->timer, loop->base, task_timer, t);
     return t;
@@ -260,14 +266,14 @@ static void task_release(cf_task *t)
     t->next_free = loop->task_pool;
     loop->task_pool = t;
     loop->ntask_pool++;
-    pool_hide(t);
+    pool_hide(loop, t);
 }
 
 void cf_task_pool_drain(cf_loop *loop)
 {
     while (loop->task_pool) {
         cf_task *t = loop->task_pool;
-        pool_show(t);
+        pool_show(loop, t);
         loop->task_pool = t->next_free;
         free(t);
     }
@@ -342,14 +348,18 @@ int cf_loop_spawn(cf_loop *loop, cf_task **out, cf_task_fn *fn, void *arg)
     t = task_take(loop);
     if (!t)
         return CF_ENOMEM;
-    memset(t, 0, offsetof(cf_task, waiters));
+    memset(t, 0, offsetof(cf_task, loop));
+    t->state = CF_T_NEW;
+    t->refs = out ? 2 : 1;
     t->loop = loop;
     t->fn = fn;
     t->arg = arg;
-    t->refs = out ? 2 : 1;
-    t->state = CF_T_NEW;
+    t->wake_code = 0;
+    t->ncancels = 0;
     t->stack = NULL;
+#ifdef CF_ASAN
     t->asan_fake_stack = NULL;
+#endif
     t->ready.run = task_run;
     cf_list_init(&t->waiters);
     cf_list_push_back(&loop->live, &t->live);
@@ -399,7 +409,7 @@ int cf_task_set_stack_size(cf_task *t, size_t bytes)
     if (scaled >= CF_SMALL_STACK_MAX)
         t->stack_class = 0;
     else
-        t->stack_class = (unsigned short)((scaled + CF_SMALL_STACK_STEP - 1) / CF_SMALL_STACK_STEP);
+        t->stack_class = (unsigned)((scaled + CF_SMALL_STACK_STEP - 1) / CF_SMALL_STACK_STEP);
     return 0;
 }
 
