@@ -68,31 +68,15 @@ enum cf_task_state {
 
 /* A task struct belongs to its loop: spawn takes one from the loop's pool of released
  * structs (or mallocs one), the last cf_task_unref gives it back. On 64-bit machines
- * with the assembly switch, what awaiting and releasing a task touch is its first
- * cache line and what running it touches its second; spawn writes only those two.
+ * with the assembly switch, what running a task touches is its first cache line (the
+ * ready node first: the ready queue's entry is the task) and what awaiting and
+ * releasing it touch its second; spawn writes only those two.
  * `timer` stays assigned to the loop's base from the struct's first spawn on. */
 struct cf_task {
-    /* Awaiting, finishing, releasing: */
-    _Alignas(64) enum cf_task_state state;
-    unsigned cancel_requested : 1; /* sticky: every later suspension fails */
-    unsigned woken : 1;            /* this suspension has been woken */
-    unsigned shielded : 1;         /* suspension that cancel must not interrupt */
-    unsigned timer_armed : 1;
-    unsigned named : 1;       /* name holds cf_task_set_name's text */
-    unsigned stack_class : 5; /* 0: the loop's stacks; n: loop->small[n - 1] */
-    int code;
-    int refs;
-    void *result; /* spawn zeroes the fields up to here */
-    cf_loop *loop;
-    union {
-        struct cf_node live;       /* in loop->live until it is done */
-        struct cf_task *next_free; /* in loop->task_pool once released */
-    };
-    struct cf_node waiters; /* struct cf_waiter: notified when the task is done */
     /* Running, suspending, waking: */
-    struct cf_ready ready; /* in loop->ready while it is to be run */
-    union {                /* never both: */
-        struct {           /* until the task first runs */
+    _Alignas(64) struct cf_ready ready; /* in loop->ready while it is to be run */
+    union {                             /* never both: */
+        struct {                        /* until the task first runs */
             cf_task_fn *fn;
             void *arg;
         };
@@ -105,6 +89,23 @@ struct cf_task {
     unsigned ncancels; /* cancel requests not taken back by cf_task_uncancel */
     struct cf_stack *stack;
     cf_ctx ctx;
+    /* Awaiting, finishing, releasing: */
+    enum cf_task_state state;
+    unsigned cancel_requested : 1; /* sticky: every later suspension fails */
+    unsigned woken : 1;            /* this suspension has been woken */
+    unsigned shielded : 1;         /* suspension that cancel must not interrupt */
+    unsigned timer_armed : 1;
+    unsigned named : 1;       /* name holds cf_task_set_name's text */
+    unsigned stack_class : 5; /* 0: the loop's stacks; n: loop->small[n - 1] */
+    int code;
+    int refs;
+    void *result; /* spawn zeroes the fields from state to here */
+    cf_loop *loop;
+    union {
+        struct cf_node live;       /* in loop->live until it is done */
+        struct cf_task *next_free; /* in loop->task_pool once released */
+    };
+    struct cf_node waiters; /* struct cf_waiter: notified when the task is done */
     /* The rest: */
     void *asan_fake_stack;
     struct event timer;      /* deadline of the current suspension */

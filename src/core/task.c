@@ -348,7 +348,7 @@ int cf_loop_spawn(cf_loop *loop, cf_task **out, cf_task_fn *fn, void *arg)
     t = task_take(loop);
     if (!t)
         return CF_ENOMEM;
-    memset(t, 0, offsetof(cf_task, loop));
+    memset(&t->state, 0, offsetof(cf_task, loop) - offsetof(cf_task, state));
     t->state = CF_T_NEW;
     t->refs = out ? 2 : 1;
     t->loop = loop;
