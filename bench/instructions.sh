@@ -20,8 +20,10 @@ cmake --build "$build" -j2 --target bench_core >/dev/null
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 spawn_loop='for (long done = 0; done < n; done += BATCH)'
 rounds='long rounds = n / 2, v = 0;'
-grep -qF "$spawn_loop" "$neco/bench_neco.c" && grep -qF "$rounds" "$neco/bench_neco.c" ||
-    { echo "instructions.sh: $neco/bench_neco.c changed; update the cuts" >&2; exit 2; }
+if ! grep -qF "$spawn_loop" "$neco/bench_neco.c" || ! grep -qF "$rounds" "$neco/bench_neco.c"; then
+    echo "instructions.sh: $neco/bench_neco.c changed; update the cuts" >&2
+    exit 2
+fi
 sed 's|long rounds = n / 2, v = 0;|long rounds = 0, v = 0;|' "$neco/bench_neco.c" > "$tmp/spawn.c"
 sed 's|done < n; done += BATCH|done < 0; done += BATCH|' "$neco/bench_neco.c" > "$tmp/switch.c"
 for part in spawn switch; do
