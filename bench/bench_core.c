@@ -6,11 +6,14 @@
  *   event: N hand-offs between two tasks through two events (set -> the waiter runs)
  *   lock: N hand-offs of one lock between two tasks (release -> the waiter holds it)
  *   to_thread: N / 50 round trips of an empty call through a one-thread pool
- * usage: bench_core [N]   (default 1,000,000). Prints microseconds per operation.
+ * usage: bench_core [N [NAME]]   (N default 1,000,000; NAME one of spawn, switch, event,
+ * lock, to_thread: only that one, for counting its instructions under callgrind).
+ * Prints microseconds per operation.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cofetch/cofetch.h"
@@ -190,71 +193,87 @@ static int thread_main(void *arg, void **res)
     return 0;
 }
 
+static const char *only;
+
+static int wanted(const char *name)
+{
+    return !only || strcmp(only, name) == 0;
+}
+
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 1000000;
     cf_loop *loop;
-    struct pingpong p;
-    double t0, spawn_s, switch_s;
+    double t0, s;
 
+    only = argc > 2 ? argv[2] : NULL;
     if (n < BATCH)
         n = BATCH;
     if (cf_loop_new(&loop, NULL) != 0)
         return 1;
-    t0 = now();
-    if (cf_loop_run(loop, spawn_main, &n, NULL) != 0)
-        return 1;
-    spawn_s = now() - t0;
+    if (wanted("spawn")) {
+        t0 = now();
+        if (cf_loop_run(loop, spawn_main, &n, NULL) != 0)
+            return 1;
+        s = now() - t0;
+        printf("cofetch  spawn+await: %ld tasks in %.3f s = %.3f us/task\n", n, s,
+               s * 1e6 / (double)n);
+    }
 
-    cf_queue_new(&p.ping, 1);
-    cf_queue_new(&p.pong, 1);
-    p.rounds = n / 2; /* each round trip is two switches */
-    t0 = now();
-    if (cf_loop_run(loop, switch_main, &p, NULL) != 0)
-        return 1;
-    switch_s = now() - t0;
-    cf_queue_free(p.ping);
-    cf_queue_free(p.pong);
+    if (wanted("switch")) {
+        struct pingpong p = {NULL, NULL, n / 2}; /* each round trip is two switches */
+        cf_queue_new(&p.ping, 1);
+        cf_queue_new(&p.pong, 1);
+        t0 = now();
+        if (cf_loop_run(loop, switch_main, &p, NULL) != 0)
+            return 1;
+        s = now() - t0;
+        cf_queue_free(p.ping);
+        cf_queue_free(p.pong);
+        printf("cofetch  switch:      %ld switches in %.3f s = %.3f us/switch\n", p.rounds * 2, s,
+               s * 1e6 / (double)(p.rounds * 2));
+    }
 
-    struct events ev = {NULL, NULL, n / 2};
-    double event_s, lock_s, thread_s;
-    cf_event_new(&ev.a);
-    cf_event_new(&ev.b);
-    t0 = now();
-    if (cf_loop_run(loop, event_main, &ev, NULL) != 0)
-        return 1;
-    event_s = now() - t0;
-    cf_event_free(ev.a);
-    cf_event_free(ev.b);
+    if (wanted("event")) {
+        struct events ev = {NULL, NULL, n / 2};
+        cf_event_new(&ev.a);
+        cf_event_new(&ev.b);
+        t0 = now();
+        if (cf_loop_run(loop, event_main, &ev, NULL) != 0)
+            return 1;
+        s = now() - t0;
+        cf_event_free(ev.a);
+        cf_event_free(ev.b);
+        printf("cofetch  event:       %ld set->waiter hand-offs in %.3f s = %.3f us/hand-off\n",
+               ev.rounds * 2, s, s * 1e6 / (double)(ev.rounds * 2));
+    }
 
-    struct locks lk = {NULL, n / 2};
-    cf_lock_new(&lk.lock);
-    t0 = now();
-    if (cf_loop_run(loop, lock_main, &lk, NULL) != 0)
-        return 1;
-    lock_s = now() - t0;
-    cf_lock_free(lk.lock);
+    if (wanted("lock")) {
+        struct locks lk = {NULL, n / 2};
+        cf_lock_new(&lk.lock);
+        t0 = now();
+        if (cf_loop_run(loop, lock_main, &lk, NULL) != 0)
+            return 1;
+        s = now() - t0;
+        cf_lock_free(lk.lock);
+        printf("cofetch  lock:        %ld release->waiter hand-offs in %.3f s = %.3f "
+               "us/hand-off\n",
+               lk.rounds * 2, s, s * 1e6 / (double)(lk.rounds * 2));
+    }
 
-    cf_pool *pool;
-    long calls = n / 50;
-    if (cf_pool_new(&pool, loop, 1) != 0)
-        return 1;
-    t0 = now();
-    if (cf_loop_run(loop, thread_main, &calls, NULL) != 0)
-        return 1;
-    thread_s = now() - t0;
-    cf_pool_free(pool);
+    if (wanted("to_thread")) {
+        cf_pool *pool;
+        long calls = n / 50;
+        if (cf_pool_new(&pool, loop, 1) != 0)
+            return 1;
+        t0 = now();
+        if (cf_loop_run(loop, thread_main, &calls, NULL) != 0)
+            return 1;
+        s = now() - t0;
+        cf_pool_free(pool);
+        printf("cofetch  to_thread:   %ld round trips in %.3f s = %.3f us/round trip\n", calls, s,
+               s * 1e6 / (double)calls);
+    }
     cf_loop_free(loop);
-
-    printf("cofetch  spawn+await: %ld tasks in %.3f s = %.3f us/task\n", n, spawn_s,
-           spawn_s * 1e6 / (double)n);
-    printf("cofetch  switch:      %ld switches in %.3f s = %.3f us/switch\n", p.rounds * 2,
-           switch_s, switch_s * 1e6 / (double)(p.rounds * 2));
-    printf("cofetch  event:       %ld set->waiter hand-offs in %.3f s = %.3f us/hand-off\n",
-           ev.rounds * 2, event_s, event_s * 1e6 / (double)(ev.rounds * 2));
-    printf("cofetch  lock:        %ld release->waiter hand-offs in %.3f s = %.3f us/hand-off\n",
-           lk.rounds * 2, lock_s, lock_s * 1e6 / (double)(lk.rounds * 2));
-    printf("cofetch  to_thread:   %ld round trips in %.3f s = %.3f us/round trip\n", calls,
-           thread_s, thread_s * 1e6 / (double)calls);
     return 0;
 }

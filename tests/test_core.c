@@ -195,6 +195,48 @@ static void test_gather_empty(void **state)
     assert_int_equal(run(gather_empty_main, NULL), 0);
 }
 
+/* A bad task after good ones: refused, and the good ones are left as they were, with
+ * no waiter of the failed call (on its stack, gone) still hooked on them. */
+static int gather_bad_main(void *arg, void **res)
+{
+    cf_loop *other = arg;
+    cf_task *t[40], *foreign;
+    void *got = NULL;
+    (void)res;
+
+    for (int i = 0; i < 40; i++)
+        assert_int_equal(cf_spawn(&t[i], sleep_long, NULL), 0);
+    assert_int_equal(cf_loop_spawn(other, &foreign, sleep_long, NULL), 0);
+    for (size_t n = 2; n <= 40; n += 38) { /* waiters on the stack, then malloc'd */
+        cf_task *saved = t[n - 1];
+        t[n - 1] = NULL;
+        assert_int_equal(cf_gather(t, n, 0, NULL, NULL), CF_EINVAL);
+        t[n - 1] = cf_task_current();
+        assert_int_equal(cf_gather(t, n, 0, NULL, NULL), CF_EINVAL);
+        t[n - 1] = foreign;
+        assert_int_equal(cf_gather(t, n, 0, NULL, NULL), CF_ELOOP);
+        t[n - 1] = saved;
+    }
+    assert_int_equal(cf_yield(), 0); /* each starts and sleeps */
+    for (int i = 0; i < 40; i++) {
+        assert_false(cf_task_done(t[i]));
+        cf_task_cancel(t[i]); /* wakes whoever waits on it: only the await below */
+        assert_int_equal(cf_task_await(t[i], &got), CF_ECANCELED);
+        cf_task_unref(t[i]);
+    }
+    cf_task_unref(foreign);
+    return 0;
+}
+
+static void test_gather_bad_task(void **state)
+{
+    cf_loop *other;
+    (void)state;
+    assert_int_equal(cf_loop_new(&other, NULL), 0);
+    assert_int_equal(run(gather_bad_main, other), 0);
+    cf_loop_free(other);
+}
+
 struct step {
     double delay;
     int fail; /* error to return after the delay, or 0 */
@@ -736,6 +778,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cancel_before_start, t_loop_setup, t_loop_teardown),
         cmocka_unit_test_setup_teardown(test_cancel_swallowed, t_loop_setup, t_loop_teardown),
         cmocka_unit_test_setup_teardown(test_gather_empty, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_gather_bad_task, t_loop_setup, t_loop_teardown),
         cmocka_unit_test_setup_teardown(test_gather_error_both_modes, t_loop_setup,
                                         t_loop_teardown),
         cmocka_unit_test_setup_teardown(test_future_set_twice, t_loop_setup, t_loop_teardown),

@@ -62,7 +62,9 @@ struct cf_loop_opts {
 int cf_loop_new(cf_loop **out, const struct cf_loop_opts *opts);
 
 /* Free a loop that is not running, with every task, handle and stack it still owns.
- * Task handles the caller still holds become invalid. NULL is a no-op. */
+ * A task it had to end finishes with CF_ECANCELED. Task references the caller still
+ * holds stay valid until their cf_task_unref (cofetch/task.h, Ownership). NULL is a
+ * no-op. */
 void cf_loop_free(cf_loop *loop);
 
 /* asyncio.run(): spawn fn(arg) as the main task, run the loop until it finishes,

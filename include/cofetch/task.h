@@ -16,7 +16,16 @@
  * Ownership. A task is reference counted. The loop holds a reference while the task
  * has not finished; cf_spawn() gives the caller another one when out != NULL (drop it
  * with cf_task_unref()). With out == NULL the task is detached. A finished task keeps
- * its result until the last reference goes.
+ * its result until the last reference goes. References are counted on the loop's
+ * thread only (tasks, callbacks, and after the loop's run).
+ *
+ * A task's memory belongs to its loop: the last cf_task_unref returns it to the
+ * loop's pool and a later spawn on that loop reuses it, so a pointer kept past its last
+ * reference may soon name another task (AddressSanitizer builds report any use of it
+ * until then). A reference may outlive the loop: after cf_loop_free the task is
+ * finished (CF_ECANCELED if the loop had to end it), cf_task_done, cf_task_result,
+ * cf_task_name, cf_task_ref and cf_task_unref still work on it, awaiting it returns
+ * CF_ELOOP, and its last cf_task_unref frees it.
  *
  * Stacks are mapped when a task first runs (not at spawn), come from a per-loop pool,
  * have a guard page below them, and go back to the pool the moment the task ends: a

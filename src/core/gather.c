@@ -52,19 +52,22 @@ int cf_gather(cf_task *const *tasks, size_t n, unsigned flags, void **results, i
 
     if (!self)
         return CF_ENOTASK;
-    for (i = 0; i < n; i++) {
-        if (!tasks[i] || tasks[i] == self)
-            return CF_EINVAL;
-        if (tasks[i]->loop != self->loop)
-            return CF_ELOOP;
-    }
     if (n > sizeof small / sizeof small[0]) {
         w = malloc(n * sizeof *w);
         if (!w)
             return CF_ENOMEM;
     }
+    /* Checked as they are hooked, in one pass: a bad task unhooks the ones before. */
     for (i = 0; i < n; i++) {
         cf_list_init(&w[i].node);
+        if (!tasks[i] || tasks[i] == self || tasks[i]->loop != self->loop) {
+            rc = !tasks[i] || tasks[i] == self ? CF_EINVAL : CF_ELOOP;
+            while (i > 0)
+                cf_list_unlink(&w[--i].node);
+            if (w != small)
+                free(w);
+            return rc;
+        }
         if (tasks[i]->state == CF_T_DONE) {
             int e = cf_task_result(tasks[i], NULL);
             if (e != 0 && g.first_error == 0)
@@ -103,7 +106,7 @@ int cf_gather(cf_task *const *tasks, size_t n, unsigned flags, void **results, i
     if (w != small)
         free(w);
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; (results || errors) && i < n; i++) {
         void *res = NULL;
         int e = cf_task_result(tasks[i], &res);
         if (results)

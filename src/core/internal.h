@@ -34,6 +34,7 @@ struct cf_stack {
  * CF_SMALL_STACK_STEP bytes, one pool per class. */
 enum { CF_SMALL_STACK_STEP = 256, CF_SMALL_STACK_MAX = 4096 };
 enum { CF_SMALL_CLASSES = CF_SMALL_STACK_MAX / CF_SMALL_STACK_STEP };
+_Static_assert(CF_SMALL_CLASSES < 32, "a task's 5-bit stack_class names every class");
 
 struct cf_slab;
 
@@ -65,31 +66,50 @@ enum cf_task_state {
     CF_T_DONE,      /* finished: code and result are final */
 };
 
+/* A task struct belongs to its loop: spawn takes one from the loop's pool of released
+ * structs (or mallocs one), the last cf_task_unref gives it back. On 64-bit machines
+ * with the assembly switch, what running a task touches is its first cache line (the
+ * ready node first: the ready queue's entry is the task) and what awaiting and
+ * releasing it touch its second; spawn writes only those two.
+ * `timer` stays assigned to the loop's base from the struct's first spawn on. */
 struct cf_task {
-    struct cf_ready ready; /* in loop->ready while it is to be run */
-    struct cf_node live;   /* in loop->live until it is done */
-    cf_loop *loop;
-    cf_task_fn *fn;
-    void *arg;
-    void *result;
-    int code;
-    int refs;
+    /* Running, suspending, waking: */
+    _Alignas(64) struct cf_ready ready; /* in loop->ready while it is to be run */
+    union {                             /* never both: */
+        struct {                        /* until the task first runs */
+            cf_task_fn *fn;
+            void *arg;
+        };
+        struct {                     /* while it is suspended */
+            cf_cancel_fn *on_cancel; /* unregisters the current suspension */
+            void *cancel_ctx;
+        };
+    };
+    int wake_code;
+    unsigned ncancels; /* cancel requests not taken back by cf_task_uncancel */
+    struct cf_stack *stack;
+    cf_ctx ctx;
+    /* Awaiting, finishing, releasing: */
     enum cf_task_state state;
     unsigned cancel_requested : 1; /* sticky: every later suspension fails */
     unsigned woken : 1;            /* this suspension has been woken */
     unsigned shielded : 1;         /* suspension that cancel must not interrupt */
     unsigned timer_armed : 1;
-    int wake_code;
-    unsigned ncancels;       /* cancel requests not taken back by cf_task_uncancel */
-    cf_cancel_fn *on_cancel; /* unregisters the current suspension */
-    void *cancel_ctx;
+    unsigned named : 1;       /* name holds cf_task_set_name's text */
+    unsigned stack_class : 5; /* 0: the loop's stacks; n: loop->small[n - 1] */
+    int code;
+    int refs;
+    void *result; /* spawn zeroes the fields from state to here */
+    cf_loop *loop;
+    union {
+        struct cf_node live;       /* in loop->live until it is done */
+        struct cf_task *next_free; /* in loop->task_pool once released */
+    };
+    struct cf_node waiters; /* struct cf_waiter: notified when the task is done */
+    /* The rest: */
+    void *asan_fake_stack;
     struct event timer;      /* deadline of the current suspension */
     struct timeval deadline; /* relative, for timer_arm */
-    struct cf_node waiters;  /* struct cf_waiter: notified when the task is done */
-    struct cf_stack *stack;
-    unsigned short stack_class; /* 0: the loop's stacks; n: loop->small[n - 1] */
-    cf_ctx ctx;
-    void *asan_fake_stack;
     char name[32];
 };
 
@@ -137,6 +157,8 @@ unsigned cf_task_uncancel(cf_task *t);
 
 /* Drop all references of a task the loop still owns at cf_loop_free. */
 void cf_task_destroy(cf_task *t);
+/* Free the loop's pool of released task structs (at cf_loop_free). */
+void cf_task_pool_drain(cf_loop *loop);
 
 /* ---- lock.c, for cond.c ---- */
 struct cf_lock {
@@ -161,6 +183,11 @@ struct cf_loop {
     cf_task *current;
     cf_task *main;
     int running, stopping, shutting_down;
+    struct cf_task *task_pool; /* released task structs, for the next spawns */
+    size_t ntask_pool;
+    size_t ntasks; /* task structs out of the pool: not done, or still referenced */
+    int freed;     /* cf_loop_free ran; the struct lives on until ntasks is 0 */
+    int memcheck;  /* running under valgrind: pooled task structs are marked for it */
     struct cf_stack_pool stacks;
     struct cf_stack_pool small[CF_SMALL_CLASSES]; /* by class; set up on first use */
     cf_ctx main_ctx;                              /* the loop's own stack while a task runs */
@@ -176,6 +203,9 @@ struct cf_loop {
 void cf_loop_schedule(cf_loop *loop, struct cf_ready *r);
 /* Called by task.c when a task is done. */
 void cf_loop_task_done(cf_loop *loop, cf_task *t);
+/* Called by task.c when a task struct of a freed loop is released: the last one frees
+ * the loop's struct. */
+void cf_loop_task_released(cf_loop *loop);
 void cf_loop_set_current(cf_loop *loop);
 
 /* ---- descriptors (fdwait.c) ---- */

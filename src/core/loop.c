@@ -15,6 +15,13 @@
 #include "cofetch/error.h"
 #include "internal.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define CF_HAVE_VALGRIND 1
+#endif
+#endif
+
 enum { READY_BUDGET = 4096, DEFAULT_POOL_MAX = 1024 };
 
 static _Thread_local cf_loop *current_loop;
@@ -159,6 +166,9 @@ int cf_loop_new(cf_loop **out, const struct cf_loop_opts *opts)
 #endif
 #endif
     }
+#ifdef CF_HAVE_VALGRIND
+    loop->memcheck = RUNNING_ON_VALGRIND != 0;
+#endif
     cf_list_init(&loop->ready);
     cf_list_init(&loop->live);
     cf_list_init(&loop->timers);
@@ -368,10 +378,22 @@ void cf_loop_free(cf_loop *loop)
     }
     while (!cf_list_empty(&loop->timers))
         cf_handle_cancel(cf_container_of(loop->timers.next, cf_handle, timers));
+    cf_task_pool_drain(loop);
     cf_stack_pool_drain(&loop->stacks);
     for (int i = 0; i < CF_SMALL_CLASSES; i++)
         cf_stack_pool_drain(&loop->small[i]);
     event_free(loop->ready_ev);
     event_base_free(loop->base);
-    free(loop);
+    loop->ready_ev = NULL;
+    loop->base = NULL;
+    /* Tasks still referenced read their loop until their last cf_task_unref. */
+    loop->freed = 1;
+    if (loop->ntasks == 0)
+        free(loop);
+}
+
+void cf_loop_task_released(cf_loop *loop)
+{
+    if (loop->ntasks == 0)
+        free(loop);
 }

@@ -6,6 +6,11 @@
  * a suspension point or at the end). Both tell AddressSanitizer which stack is about
  * to run, so it can track stack memory across the switch. cf_on_loop_stack() borrows
  * the loop's stack below where the loop was switched out, with the same bookkeeping.
+ *
+ * Task structs are pooled per loop: the last cf_task_unref puts one back (hidden from
+ * AddressSanitizer and memcheck until a spawn takes it again, so a reference used
+ * after it is reported), spawn takes it with its timer event still assigned. A struct
+ * released after cf_loop_free is freed, and the loop's own struct with the last one.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -33,10 +38,12 @@
 #ifdef CF_ASAN
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
+#define ASAN_POISON(p, n)               ASAN_POISON_MEMORY_REGION(p, n)
 #define ASAN_UNPOISON(p, n)             ASAN_UNPOISON_MEMORY_REGION(p, n)
 #define ASAN_START(save, bottom, size)  __sanitizer_start_switch_fiber(save, bottom, size)
 #define ASAN_FINISH(save, bottom, size) __sanitizer_finish_switch_fiber(save, bottom, size)
 #else
+#define ASAN_POISON(p, n)               ((void)(p), (void)(n))
 #define ASAN_UNPOISON(p, n)             ((void)(p), (void)(n))
 #define ASAN_START(save, bottom, size)  ((void)(save), (void)(bottom), (void)(size))
 #define ASAN_FINISH(save, bottom, size) ((void)(save), (void)(bottom), (void)(size))
@@ -84,7 +91,7 @@ static void enter_task(cf_loop *loop, cf_task *t)
     if (t->stack_class && !cf_stack_intact(t->stack)) {
         fprintf(stderr,
                 "cofetch: task %s%s%soverflowed its %zu-byte stack (cf_task_set_stack_size)\n",
-                t->name[0] ? "'" : "", t->name, t->name[0] ? "' " : "", t->stack->size);
+                t->named ? "'" : "", cf_task_name(t), t->named ? "' " : "", t->stack->size);
         abort();
     }
 }
@@ -195,11 +202,82 @@ static int timer_disarm(void *arg)
     return 0;
 }
 
-static void task_free(cf_task *t)
+/* ---- the pool of task structs ---- */
+
+enum { TASK_POOL_MAX = 4096 };
+
+/* A pooled struct is unaddressable for ASan and memcheck; spawn shows it again with
+ * its contents (the assigned timer event) intact. */
+static void pool_hide(cf_loop *loop, cf_task *t)
 {
+    ASAN_POISON(t, sizeof *t);
+#ifdef CF_HAVE_VALGRIND
+    if (loop->memcheck)
+        VALGRIND_MAKE_MEM_NOACCESS(t, sizeof *t);
+#else
+    (void)loop;
+#endif
+}
+
+static void pool_show(cf_loop *loop, cf_task *t)
+{
+    ASAN_UNPOISON(t, sizeof *t);
+#ifdef CF_HAVE_VALGRIND
+    if (loop->memcheck)
+        VALGRIND_MAKE_MEM_DEFINED(t, sizeof *t);
+#else
+    (void)loop;
+#endif
+}
+
+static cf_task *task_take(cf_loop *loop)
+{
+    cf_task *t = loop->task_pool;
+
+    if (t) {
+        pool_show(loop, t);
+        loop->task_pool = t->next_free;
+        loop->ntask_pool--;
+        return t;
+    }
+    t = aligned_alloc(_Alignof(cf_task), sizeof *t);
+    if (t)
+        evtimer_assign(&t->timer, loop->base, task_timer, t);
+    return t;
+}
+
+/* The last reference went: back to the pool, or freed once the loop is. */
+static void task_release(cf_task *t)
+{
+    cf_loop *loop = t->loop;
+
+    loop->ntasks--;
+    if (loop->freed) {
+        free(t);
+        cf_loop_task_released(loop);
+        return;
+    }
     if (t->timer_armed)
         cf_on_loop_stack(timer_disarm, t);
-    free(t);
+    if (loop->ntask_pool >= TASK_POOL_MAX) {
+        free(t);
+        return;
+    }
+    t->next_free = loop->task_pool;
+    loop->task_pool = t;
+    loop->ntask_pool++;
+    pool_hide(loop, t);
+}
+
+void cf_task_pool_drain(cf_loop *loop)
+{
+    while (loop->task_pool) {
+        cf_task *t = loop->task_pool;
+        pool_show(loop, t);
+        loop->task_pool = t->next_free;
+        free(t);
+    }
+    loop->ntask_pool = 0;
 }
 
 cf_task *cf_task_ref(cf_task *t)
@@ -211,7 +289,7 @@ cf_task *cf_task_ref(cf_task *t)
 void cf_task_unref(cf_task *t)
 {
     if (t && --t->refs == 0)
-        task_free(t);
+        task_release(t);
 }
 
 /* Runs on the loop's stack once the task's function has returned (or when it
@@ -267,25 +345,26 @@ int cf_loop_spawn(cf_loop *loop, cf_task **out, cf_task_fn *fn, void *arg)
 
     if (!loop || !fn)
         return CF_EINVAL;
-    t = malloc(sizeof *t);
+    t = task_take(loop);
     if (!t)
         return CF_ENOMEM;
-    memset(t, 0, offsetof(cf_task, timer));
+    memset(&t->state, 0, offsetof(cf_task, loop) - offsetof(cf_task, state));
+    t->state = CF_T_NEW;
+    t->refs = out ? 2 : 1;
     t->loop = loop;
     t->fn = fn;
     t->arg = arg;
-    t->refs = out ? 2 : 1;
-    t->state = CF_T_NEW;
+    t->wake_code = 0;
+    t->ncancels = 0;
     t->stack = NULL;
-    t->stack_class = 0;
+#ifdef CF_ASAN
     t->asan_fake_stack = NULL;
-    t->name[0] = '\0';
+#endif
     t->ready.run = task_run;
-    cf_list_init(&t->ready.node);
     cf_list_init(&t->waiters);
-    evtimer_assign(&t->timer, loop->base, task_timer, t);
     cf_list_push_back(&loop->live, &t->live);
     loop->nlive++;
+    loop->ntasks++;
     cf_loop_schedule(loop, &t->ready);
     if (out)
         *out = t;
@@ -307,11 +386,12 @@ void cf_task_set_name(cf_task *t, const char *name)
         n = sizeof t->name - 1;
     memcpy(t->name, name, n);
     t->name[n] = '\0';
+    t->named = 1;
 }
 
 const char *cf_task_name(const cf_task *t)
 {
-    return t->name;
+    return t->named ? t->name : "";
 }
 
 int cf_task_set_stack_size(cf_task *t, size_t bytes)
@@ -329,7 +409,7 @@ int cf_task_set_stack_size(cf_task *t, size_t bytes)
     if (scaled >= CF_SMALL_STACK_MAX)
         t->stack_class = 0;
     else
-        t->stack_class = (unsigned short)((scaled + CF_SMALL_STACK_STEP - 1) / CF_SMALL_STACK_STEP);
+        t->stack_class = (unsigned)((scaled + CF_SMALL_STACK_STEP - 1) / CF_SMALL_STACK_STEP);
     return 0;
 }
 
