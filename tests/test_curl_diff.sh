@@ -233,14 +233,14 @@ done <<<"$CASES"
 # group its -w, so that stdout holds the -w lines alone; compared are those lines, the
 # exit code (curl's own against cofetch's, which is 1 when any URL failed), and every
 # file written (the /echo bodies: the request each group's options made).
-next_case() { # NAME WANT_COFETCH_RC ARGS...
+next_case() { # NAME WANT_COFETCH_RC ARGS... (cofetch gets "${FONLY[@]}" first)
     local name=$1 want=$2 d=$work/next_$1
     shift 2
     cases=$((cases + 1))
     mkdir -p "$d/c" "$d/f"
     (cd "$d/c" && exec "$curl" "$@") >"$d/curl.w" 2>"$d/curl.err"
     local crc=$?
-    (cd "$d/f" && exec "$bin" "$@") >"$d/cofetch.w" 2>"$d/cofetch.err"
+    (cd "$d/f" && exec "$bin" "${FONLY[@]}" "$@") >"$d/cofetch.w" 2>"$d/cofetch.err"
     local frc=$?
     [ "$frc" = "$want" ] || {
         fail "next $name: cofetch exited $frc, not $want"
@@ -262,11 +262,19 @@ next_case() { # NAME WANT_COFETCH_RC ARGS...
     grep -q 'AddressSanitizer\|runtime error' "$d/cofetch.err" && fail "next $name: a sanitizer report"
 }
 G=(-s -A "$UA" -w "$W") # what every group gets (-s is global, the rest per group)
+FONLY=()
 
-# Three groups: a GET, a PUT with a body and a header to two files, curl's --json.
-next_case three_groups 0 "${G[@]}" -o g1 "$S/echo?g=1" \
-    -: "${G[@]}" -X PUT -d 'a=1' -d 'b=2' -H 'X-Group: two' -o g2a -o g2b "$S/echo?g=2" \
-    "$S/echo?g=2b" --next "${G[@]}" --json '{"k":3}' -o g3 "$S/echo?g=3"
+# Three groups: a GET, a PUT with a body and a header to two files, curl's --json; in
+# each of cofetch's ways to run them (--compare writes its second run's records).
+three=("${G[@]}" -o g1 "$S/echo?g=1"
+    -: "${G[@]}" -X PUT -d 'a=1' -d 'b=2' -H 'X-Group: two' -o g2a -o g2b "$S/echo?g=2"
+    "$S/echo?g=2b" --next "${G[@]}" --json '{"k":3}' -o g3 "$S/echo?g=3")
+next_case three_groups 0 "${three[@]}"
+for FONLY in --sync --compare; do
+    FONLY=("$FONLY")
+    next_case "three_groups_${FONLY[0]#--}" 0 "${three[@]}"
+done
+FONLY=()
 # Nothing of a group leaks into the next: -f, -L, -H, -u, -e, -I, -r, -X are reset.
 next_case reset 1 "${G[@]}" -f -L -H 'X-Only: one' -u me:pw -e http://ref/ -r 0-3 -X DELETE \
     -o r1 "$S/status/404" --next "${G[@]}" -o r2 "$S/echo?after" --next "${G[@]}" -o r3 \
