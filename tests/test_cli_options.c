@@ -349,6 +349,49 @@ static void test_next_groups(void **state)
     config_free(&cfg);
 }
 
+/* Long options by a unique prefix, as curl 7.88 takes them; an exact name always wins. */
+static void test_long_prefixes(void **state)
+{
+    struct config cfg;
+    (void)state;
+
+    assert_int_equal(parse(&cfg, "--verb", "--retry-del", "2", "--max-t=3", "--jsonl", "--mode",
+                           "queue", "--wor", "4", "http://h/", NULL),
+                     0);
+    assert_true(cfg.verbose);
+    assert_true(cfg.retry_delay == 2 && cfg.max_time == 3);
+    assert_int_equal(cfg.format, OUT_JSON); /* --jsonl exactly, not a prefix of --jsonl-body */
+    assert_false(cfg.jsonl_body);
+    assert_int_equal(cfg.parallel, 4);
+    config_free(&cfg);
+    /* exact names that are prefixes of others: --url (--url-query), --json (--jsonl),
+     * --retry (--retry-delay ...), --data (--data-ascii ...) */
+    assert_int_equal(
+        parse(&cfg, "--url", "http://h/u", "--json", "1", "--retry", "2", "--data", "x", NULL), 0);
+    assert_int_equal(cfg.nurls, 1);
+    assert_true(cfg.json && cfg.retry == 2);
+    assert_string_equal(cfg.data, "1&x");
+    config_free(&cfg);
+
+    static const char *const bad[][2] = {
+        {"--ver", "option --ver: is ambiguous: --verbose, --version"},
+        {"--js", "option --js: is ambiguous: --json, --jsonl, --jsonl-body, --jsonl-headers"},
+        {"--http1", "option --http1: is ambiguous: --http1.0, --http1.1"},
+        {"--xatt", "option --xatt (--xattr): is a curl option that cofetch does not support"},
+        {"--re", "option --re: is ambiguous: --referer, --remote-header-name, "},
+        {"--verbosity", "option --verbosity: is unknown"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(&cfg, bad[i][0], "http://h/", NULL), EXIT_USAGE);
+        if (!strstr(errbuf, bad[i][1]))
+            fail_msg("'%s' lacks '%s'", errbuf, bad[i][1]);
+        config_free(&cfg);
+    }
+    assert_int_equal(parse(&cfg, "--re", "http://h/", NULL), EXIT_USAGE);
+    assert_non_null(strstr(errbuf, " more\n")); /* a long list is cut short */
+    config_free(&cfg);
+}
+
 static void expect_usage(const char *needle, const char *a, const char *b, const char *c)
 {
     struct config cfg;
@@ -475,11 +518,17 @@ static void test_table_sorted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),           cmocka_unit_test(test_values),
-        cmocka_unit_test(test_then_implies_chain), cmocka_unit_test(test_proto_modifiers),
-        cmocka_unit_test(test_usage_errors),       cmocka_unit_test(test_curl_meanings),
-        cmocka_unit_test(test_libcurl_options),    cmocka_unit_test(test_config_file),
-        cmocka_unit_test(test_next_groups),        cmocka_unit_test(test_help_names_every_option),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_then_implies_chain),
+        cmocka_unit_test(test_proto_modifiers),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_curl_meanings),
+        cmocka_unit_test(test_libcurl_options),
+        cmocka_unit_test(test_config_file),
+        cmocka_unit_test(test_next_groups),
+        cmocka_unit_test(test_long_prefixes),
+        cmocka_unit_test(test_help_names_every_option),
         cmocka_unit_test(test_table_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

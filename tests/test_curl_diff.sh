@@ -325,6 +325,47 @@ cases=$((cases + 1))
 [ -e "$d/t2" ] && fail "next trailing: cofetch fetched before refusing the line"
 grep -q -- '--next' "$d/err" || fail "next trailing: the error does not name --next: $(cat "$d/err")"
 
+# Long options by a prefix that names one alone (curl 7.88 takes them; an ambiguous one
+# is an error in both, an exact name wins over being a prefix of another): each prefix
+# with its value, if any, against one /echo URL; the request the server saw must match.
+d=$work/prefixes
+mkdir -p "$d"
+while read -r p v; do
+    cases=$((cases + 1))
+    args=("$p")
+    [ "$v" = - ] || args+=("$v")
+    "$curl" -s -A "$UA" "${args[@]}" -o "$d/c" "$S/echo?p=1" >/dev/null 2>"$d/c.err"
+    crc=$?
+    "$bin" -s -A "$UA" "${args[@]}" -o "$d/f" "$S/echo?p=1" >/dev/null 2>"$d/f.err"
+    frc=$?
+    if grep -q 'is ambiguous' "$d/c.err"; then
+        [ "$frc" = 2 ] && grep -q -- "option $p: is ambiguous" "$d/f.err" ||
+            fail "prefix $p: ambiguous in curl, cofetch exited $frc: $(cat "$d/f.err")"
+    elif [ "$crc" = 0 ]; then
+        [ "$frc" = 0 ] && cmp -s "$d/c" "$d/f" ||
+            fail "prefix $p: curl took it, cofetch exited $frc or sent another request: $(cat "$d/f.err")"
+    else
+        fail "prefix $p: curl exited $crc: $(cat "$d/c.err")"
+    fi
+    rm -f "$d/c" "$d/f"
+done <<'EOF2'
+--verb -
+--ver -
+--req PUT
+--reque PUT
+--retry-del 0
+--http1 -
+--http1.1 -
+--max-t 5
+--head -
+--heade X-P:1
+--data-r a=1
+--data- a=1
+--user-ag prefix-ua
+--ur -
+--compr -
+EOF2
+
 echo "$cases cases, $failures failures"
 [ "$cases" -ge 20 ] || fail "only $cases cases ran"
 [ "$failures" -eq 0 ]

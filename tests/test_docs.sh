@@ -29,8 +29,12 @@ cbash=$src/completions/cofetch.bash
 czsh=$src/completions/_cofetch
 cfish=$src/completions/cofetch.fish
 
-# Long options of other programs that the man page's examples use.
-foreign='--basefile'
+# Long options of other programs that the man page's examples use, and the prefixes it
+# shows as abbreviations of long options (one a line).
+foreign='--basefile
+--js
+--ver
+--verb'
 
 failures=0
 fail() {

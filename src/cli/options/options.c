@@ -1112,6 +1112,60 @@ static const struct option *find_long(const char *name, size_t len)
     return NULL;
 }
 
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A long option by its name or, as curl takes it, by a prefix of one name alone among
+ * cofetch's and curl's (an exact name always wins: --url over --url-query). 0 with *o
+ * set, or EXIT_USAGE: unknown, ambiguous (the candidates named) or curl's alone. */
+static int long_option(struct parser *ps, const char *name, size_t len, const struct option **o)
+{
+    enum { MAXC = 64, SHOWN = 12 };
+    const char *cands[2 * MAXC], *curls[MAXC];
+    size_t ncurl, ncand = 0, total;
+    struct strbuf sb = STRBUF_INIT;
+    int rc;
+
+    if ((*o = find_long(name, len)) != NULL)
+        return 0;
+    if (curl_long_option(name, len))
+        return usage(ps, "option --%.*s: is a curl option that cofetch does not support", (int)len,
+                     name);
+    ncurl = curl_long_prefixed(name, len, curls, MAXC);
+    total = ncurl;
+    for (size_t i = 0; i < NOPTS; i++) {
+        const char *l = table[i].lname;
+        if (strncmp(l, name, len) != 0)
+            continue;
+        *o = &table[i];
+        if (ncand < MAXC)
+            cands[ncand++] = l;
+        if (!curl_long_option(l, strlen(l)))
+            total++; /* cofetch's own: not among curl's */
+    }
+    if (total == 1 && *o)
+        return 0;
+    if (total == 1)
+        return usage(ps, "option --%.*s (--%s): is a curl option that cofetch does not support",
+                     (int)len, name, curls[0]);
+    if (total == 0)
+        return usage(ps, "option --%.*s: is unknown", (int)len, name);
+    for (size_t i = 0; i < ncurl && i < MAXC; i++)
+        if (!find_long(curls[i], strlen(curls[i])))
+            cands[ncand++] = curls[i];
+    qsort(cands, ncand, sizeof cands[0], by_str);
+    for (size_t i = 0; i < ncand && i < SHOWN; i++)
+        sb_addf(&sb, "%s--%s", i ? ", " : "", cands[i]);
+    if (total > SHOWN)
+        sb_addf(&sb, " and %zu more", total - SHOWN);
+    rc = usage(ps, "option --%.*s: is ambiguous: %s", (int)len, name, sb.buf ? sb.buf : "");
+    sb_free(&sb);
+    *o = NULL;
+    return rc;
+}
+
 static const struct option *find_short(char c)
 {
     for (size_t i = 0; i < NOPTS; i++)
@@ -1322,12 +1376,8 @@ static int parse_args(struct parser *ps, int argc, char **argv)
             const char *name = a + 2;
             const char *eq = strchr(name, '=');
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
-            o = find_long(name, len);
-            if (!o && curl_long_option(name, len))
-                return usage(ps, "option --%.*s: is a curl option that cofetch does not support",
-                             (int)len, name);
-            if (!o)
-                return usage(ps, "option --%.*s: is unknown", (int)len, name);
+            if ((rc = long_option(ps, name, len, &o)) != 0)
+                return rc;
             if (eq && o->arg == ARG_NONE)
                 return usage(ps, "option --%s: takes no value", o->lname);
             if (eq)
