@@ -385,6 +385,12 @@ int input_next(struct input *in, struct item *it)
             if (it->bad && sb_adds(&it->why, why))
                 return CF_ENOMEM;
         }
+        if (it->group && it->group->gidx) { /* --next: the same line in another group is
+                                                another request */
+            char tag[32];
+            int n = snprintf(tag, sizeof tag, "\n--next %u", it->group->gidx);
+            it->ident = fnv1a64_more(it->ident, tag, (size_t)n);
+        }
         if (in->skip_line && in->skip_line(in->skip_ctx, it))
             continue;
         if (it->is_req && !it->bad && it->rq->body_file.len)
