@@ -9,6 +9,7 @@
 #             to /dev/null)
 #   curl -Z   a -K config of the same requests (url, request, data-binary, output, with
 #             `next` between them), `curl -Z --parallel-max J -K FILE`
+#   cofetch-K the same command line as curl's: one option group per request
 #   aiohttp   bench/aiohttp_requests.py: J workers on an asyncio.Queue fed from stdin
 # then cofetch's peak RSS with N and with 10 x N lines (the lines generated into the pipe,
 # so no file of 10 x N lines is written). Prints wall seconds and peak RSS (/usr/bin/time)
@@ -63,10 +64,13 @@ c_wall=$wall c_rss=$rss
 grep -c '"ok":true' "$DIR/cofetch.out" | sed 's/^/cofetch ok records: /'
 measure curl-Z curl -s -Z --parallel-max "$J" -K "$DIR/curl.cfg"
 k_wall=$wall
+measure cofetch-K "$COFETCH" -s -Z --parallel-max "$J" -K "$DIR/curl.cfg"
+ck_wall=$wall
 measure aiohttp sh -c "cat \"$DIR/lines.jsonl\" | \"$PYTHON\" \"$here/aiohttp_requests.py\" $J"
 a_wall=$wall
-awk -v c="$c_wall" -v k="$k_wall" -v a="$a_wall" 'BEGIN {
-    printf "cofetch / curl -Z = %.2f, cofetch / aiohttp = %.2f\n", c / k, c / a }'
+awk -v c="$c_wall" -v k="$k_wall" -v a="$a_wall" -v ck="$ck_wall" 'BEGIN {
+    printf "cofetch / curl -Z = %.2f, cofetch / aiohttp = %.2f, cofetch -K / curl -Z -K = %.2f\n",
+        c / k, c / a, ck / k }'
 
 echo "== peak RSS of cofetch: $N lines vs $((N * 10)) lines, generated into the pipe"
 measure cofetch-N bash -c "$(declare -f lines); body=$body PORT=$PORT; lines $N | \"$COFETCH\" -s --mode queue -j $J --jsonl"

@@ -118,7 +118,7 @@ _cofetch()
             --har --report -s --silent -D --dump-header --jsonl-headers -I --head --include
             -Y --speed-limit -y --speed-time --summary
             --sync --then --timeline -A --user-agent -v --verbose -V --version
-            --workers -w --write-out -K --config --url -C --continue-at --etag-compare
+            --workers -w --write-out -K --config --url -: --next -C --continue-at --etag-compare
             --etag-save
             -E --cert --connect-to -b --cookie -c --cookie-jar --interface -4 --ipv4 -6 --ipv6 --key --limit-rate --noproxy --oauth2-bearer
             -x --proxy -U --proxy-user -r --range -e --referer --resolve --retry-all-errors --retry-connrefused --retry-max-time -z --time-cond -u --user'

@@ -21,6 +21,7 @@ complete -c cofetch -f
 # Input
 complete -c cofetch -s K -l config -r -F -d "read options (and url = lines) from FILE, curl's syntax"
 complete -c cofetch -l url -x -d 'a URL to fetch (as an argument is)'
+complete -c cofetch -s : -l next -d 'start a new group: its own URLs and per-transfer options'
 complete -c cofetch -s i -l input -r -F -d "read URLs from FILE, one a line ('-' is stdin)"
 complete -c cofetch -l colsep -x -d 'lines are rows split on SEP: {1} {2} {line} in URL, -d, -H'
 complete -c cofetch -l input-format -x -d 'how request lines are read' -a '

@@ -220,6 +220,71 @@ static void test_reader_numbers_and_bad_lines(void **state)
     unlink(path);
 }
 
+static int read_groups(void *arg, void **result)
+{
+    struct input *in = arg;
+    struct item it = {0};
+    static char log[1024];
+    static uint64_t idents[8];
+    size_t used = 0, n = 0;
+    int rc;
+    while ((rc = input_next(in, &it)) == 0) {
+        used += (size_t)snprintf(log + used, sizeof log - used, "%s:%s:%lu:%lu:g%u:%lu|", it.src,
+                                 it.url.buf, it.lineno, it.urlnum, it.group->gidx, it.gnum);
+        if (n < 8)
+            idents[n++] = it.ident;
+    }
+    item_free(&it);
+    /* the same URL in group 0 and group 1: two requests for the journal */
+    if (n != 4 || idents[0] == idents[2])
+        return -1;
+    *result = log;
+    return rc == CF_EOF ? 0 : rc;
+}
+
+/* --next: each group's URL arguments, then its -i files, group after group; items point at
+ * their group and are numbered within it; argument numbers go on across groups. */
+static void test_groups_in_order(void **state)
+{
+    struct config g1, g2;
+    struct input *in;
+    cf_loop *loop;
+    void *log = NULL;
+    char path[] = "/tmp/cofetch-input-XXXXXX";
+    int fd = mkstemp(path);
+    const char *urls1[1] = {"http://a/x"};
+    const char *urls2[2] = {"http://a/x", "http://b/2"};
+    const char *inputs1[1] = {path};
+    char want[512];
+    (void)state;
+
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "http://f/1\n", 11), 11);
+    close(fd);
+    cfg_init(&g1);
+    cfg_init(&g2);
+    g1.urls = urls1;
+    g1.nurls = 1;
+    g1.inputs = inputs1;
+    g1.ninputs = 1;
+    g1.next = &g2;
+    g1.ngroups = 2;
+    g2.gidx = 1;
+    g2.urls = urls2;
+    g2.nurls = 2;
+    assert_int_equal(input_open(&in, &g1, 0), 0);
+    assert_int_equal(cf_loop_new(&loop, NULL), 0);
+    assert_int_equal(cf_loop_run(loop, read_groups, in, &log), 0);
+    snprintf(want, sizeof want,
+             "args:http://a/x:1:0:g0:0|%s:http://f/1:1:1:g0:1|args:http://a/x:2:2:g1:0|"
+             "args:http://b/2:3:3:g1:1|",
+             path);
+    assert_string_equal(log, want);
+    cf_loop_free(loop);
+    input_free(in);
+    unlink(path);
+}
+
 static void test_missing_file(void **state)
 {
     struct config cfg;
@@ -236,11 +301,9 @@ static void test_missing_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_trim_and_skip),
-        cmocka_unit_test(test_line_check),
-        cmocka_unit_test(test_url_plain_implies_curl),
-        cmocka_unit_test(test_shard_partition),
-        cmocka_unit_test(test_reader_numbers_and_bad_lines),
+        cmocka_unit_test(test_trim_and_skip),   cmocka_unit_test(test_line_check),
+        cmocka_unit_test(test_groups_in_order), cmocka_unit_test(test_url_plain_implies_curl),
+        cmocka_unit_test(test_shard_partition), cmocka_unit_test(test_reader_numbers_and_bad_lines),
         cmocka_unit_test(test_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

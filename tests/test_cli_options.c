@@ -260,6 +260,138 @@ static void test_config_file(void **state)
     config_free(&cfg);
 }
 
+/* --next / -: / `next` in -K: groups of URLs with their own per-transfer options, the
+ * global ones in the first group whichever group gave them. */
+static void test_next_groups(void **state)
+{
+    char path[] = "/tmp/cofetch-next-XXXXXX";
+    struct config cfg;
+    const struct config *g2, *g3;
+    FILE *f;
+    int fd = mkstemp(path);
+    (void)state;
+
+    assert_int_equal(parse(&cfg, "-X", "PUT", "-H", "A: 1", "-o", "one", "-f", "http://h/1",
+                           "--next", "-j", "3", "-s", "-d", "x=1", "-w", "%{urlnum}\n",
+                           "http://h/2", "http://h/3", "-:", "-L", "-O", "http://h/4", NULL),
+                     0);
+    assert_int_equal(cfg.ngroups, 3);
+    g2 = cfg.next;
+    assert_non_null(g2);
+    g3 = g2->next;
+    assert_non_null(g3);
+    assert_null(g3->next);
+    assert_int_equal(g2->gidx, 1);
+    assert_int_equal(g3->gidx, 2);
+    /* the first group's own */
+    assert_string_equal(cfg.method, "PUT");
+    assert_int_equal(cfg.nheaders, 1);
+    assert_int_equal(cfg.noutputs, 1);
+    assert_true(cfg.fail && !cfg.location && !cfg.data && !cfg.writeout);
+    assert_int_equal(cfg.nurls, 1);
+    /* globals, given in group 2, are the first group's */
+    assert_int_equal(cfg.parallel, 3);
+    assert_true(cfg.silent);
+    assert_int_equal(cfg.format, OUT_WRITEOUT);
+    /* nothing of group 1 in group 2; group 2's in it */
+    assert_null(g2->method);
+    assert_int_equal(g2->nheaders, 0);
+    assert_int_equal(g2->noutputs, 0);
+    assert_false(g2->fail);
+    assert_string_equal(g2->data, "x=1");
+    assert_non_null(g2->writeout);
+    assert_int_equal(g2->nurls, 2);
+    assert_string_equal(g2->urls[1], "http://h/3");
+    /* group 3: reset again, its own -L and -O */
+    assert_true(g3->location && !g3->data && !g3->writeout);
+    assert_int_equal(g3->noutputs, 1);
+    assert_null(g3->outputs[0].file);
+    assert_true(cfg.some_outputs);
+    config_free(&cfg);
+
+    /* --next before a URL starts no group (as curl): the options stay in the group */
+    assert_int_equal(parse(&cfg, "-X", "PUT", "--next", "--next", "http://h/", NULL), 0);
+    assert_int_equal(cfg.ngroups, 1);
+    assert_null(cfg.next);
+    assert_string_equal(cfg.method, "PUT");
+    config_free(&cfg);
+
+    /* -K: `next` lines, and a group left without a URL named by file and line */
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("url = http://h/a\nrequest = POST\nnext\n-H \"B: 2\"\nurl = http://h/b\n", f);
+    fclose(f);
+    assert_int_equal(parse(&cfg, "-K", path, "http://h/c", NULL), 0);
+    assert_int_equal(cfg.ngroups, 2);
+    assert_string_equal(cfg.method, "POST");
+    assert_int_equal(cfg.nurls, 1);
+    assert_null(cfg.next->method);
+    assert_int_equal(cfg.next->nurls, 2); /* the command line's URL: the group after the file */
+    assert_string_equal(cfg.next->headers[0], "B: 2");
+    config_free(&cfg);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("url = http://h/a\n\nnext\n-X PUT\n", f);
+    fclose(f);
+    assert_int_equal(parse(&cfg, "-K", path, NULL), EXIT_USAGE);
+    {
+        char want[128];
+        snprintf(want, sizeof want, "option --next (%s:3): no URL after it", path);
+        if (!strstr(errbuf, want))
+            fail_msg("'%s' lacks '%s'", errbuf, want);
+    }
+    config_free(&cfg);
+    unlink(path);
+    assert_int_equal(parse(&cfg, "--colsep", ",", "http://h/{1}", "--next", "http://h/", NULL),
+                     EXIT_USAGE);
+    assert_non_null(strstr(errbuf, "cannot be used with --next"));
+    config_free(&cfg);
+}
+
+/* Long options by a unique prefix, as curl 7.88 takes them; an exact name always wins. */
+static void test_long_prefixes(void **state)
+{
+    struct config cfg;
+    (void)state;
+
+    assert_int_equal(parse(&cfg, "--verb", "--retry-del", "2", "--max-t=3", "--jsonl", "--mode",
+                           "queue", "--wor", "4", "http://h/", NULL),
+                     0);
+    assert_true(cfg.verbose);
+    assert_true(cfg.retry_delay == 2 && cfg.max_time == 3);
+    assert_int_equal(cfg.format, OUT_JSON); /* --jsonl exactly, not a prefix of --jsonl-body */
+    assert_false(cfg.jsonl_body);
+    assert_int_equal(cfg.parallel, 4);
+    config_free(&cfg);
+    /* exact names that are prefixes of others: --url (--url-query), --json (--jsonl),
+     * --retry (--retry-delay ...), --data (--data-ascii ...) */
+    assert_int_equal(
+        parse(&cfg, "--url", "http://h/u", "--json", "1", "--retry", "2", "--data", "x", NULL), 0);
+    assert_int_equal(cfg.nurls, 1);
+    assert_true(cfg.json && cfg.retry == 2);
+    assert_string_equal(cfg.data, "1&x");
+    config_free(&cfg);
+
+    static const char *const bad[][2] = {
+        {"--ver", "option --ver: is ambiguous: --verbose, --version"},
+        {"--js", "option --js: is ambiguous: --json, --jsonl, --jsonl-body, --jsonl-headers"},
+        {"--http1", "option --http1: is ambiguous: --http1.0, --http1.1"},
+        {"--xatt", "option --xatt (--xattr): is a curl option that cofetch does not support"},
+        {"--re", "option --re: is ambiguous: --referer, --remote-header-name, "},
+        {"--verbosity", "option --verbosity: is unknown"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(&cfg, bad[i][0], "http://h/", NULL), EXIT_USAGE);
+        if (!strstr(errbuf, bad[i][1]))
+            fail_msg("'%s' lacks '%s'", errbuf, bad[i][1]);
+        config_free(&cfg);
+    }
+    assert_int_equal(parse(&cfg, "--re", "http://h/", NULL), EXIT_USAGE);
+    assert_non_null(strstr(errbuf, " more\n")); /* a long list is cut short */
+    config_free(&cfg);
+}
+
 static void expect_usage(const char *needle, const char *a, const char *b, const char *c)
 {
     struct config cfg;
@@ -273,6 +405,8 @@ static void expect_usage(const char *needle, const char *a, const char *b, const
 static void test_usage_errors(void **state)
 {
     (void)state;
+    expect_usage("option --next: no URL after it", "http://h/", "--next", NULL);
+    expect_usage("option --next: no URL after it", "http://h/", "-:", "-XPUT");
     expect_usage("--bogus: is unknown", "--bogus", NULL, NULL);
     expect_usage("-~: is unknown", "-~", NULL, NULL);
     /* curl's own options that cofetch does not take say so (curl 7.88's names). */
@@ -392,6 +526,8 @@ int main(void)
         cmocka_unit_test(test_curl_meanings),
         cmocka_unit_test(test_libcurl_options),
         cmocka_unit_test(test_config_file),
+        cmocka_unit_test(test_next_groups),
+        cmocka_unit_test(test_long_prefixes),
         cmocka_unit_test(test_help_names_every_option),
         cmocka_unit_test(test_table_sorted),
     };

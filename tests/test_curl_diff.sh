@@ -228,6 +228,146 @@ while IFS='|' read -r name flags url both conly fonly; do
     fi
 done <<<"$CASES"
 
+# Option groups (curl's -: / --next, and `next` in -K files): whole command lines, the
+# same words for both, run in a directory of their own. Every URL has its -o and every
+# group its -w, so that stdout holds the -w lines alone; compared are those lines, the
+# exit code (curl's own against cofetch's, which is 1 when any URL failed), and every
+# file written (the /echo bodies: the request each group's options made).
+next_case() { # NAME WANT_COFETCH_RC ARGS... (cofetch gets "${FONLY[@]}" first)
+    local name=$1 want=$2 d=$work/next_$1
+    shift 2
+    cases=$((cases + 1))
+    mkdir -p "$d/c" "$d/f"
+    (cd "$d/c" && exec "$curl" "$@") >"$d/curl.w" 2>"$d/curl.err"
+    local crc=$?
+    (cd "$d/f" && exec "$bin" "${FONLY[@]}" "$@") >"$d/cofetch.w" 2>"$d/cofetch.err"
+    local frc=$?
+    [ "$frc" = "$want" ] || {
+        fail "next $name: cofetch exited $frc, not $want"
+        cat "$d/cofetch.err"
+    }
+    [ "$crc" = "$(sed -n 's/^exitcode=//p' "$d/cofetch.w" | tail -n 1)" ] ||
+        fail "next $name: curl exited $crc, cofetch's last %{exitcode} differs"
+    # num_connects left out: curl runs the groups one after another on one connection,
+    # cofetch all at once.
+    diff -u <(normalize "$d/curl.w" | grep -v '^num_connects=') \
+        <(normalize "$d/cofetch.w" | grep -v '^num_connects=') >"$d/w.diff" || {
+        fail "next $name: -w differs (- curl, + cofetch):"
+        sed -n '3,$p' "$d/w.diff"
+    }
+    find "$d/c" "$d/f" -type f -exec sed -i '/^Date: /d' {} + # -I's headers: Date differs
+    diff -ru "$d/c" "$d/f" >"$d/files.diff" || {
+        fail "next $name: the files written differ (- curl, + cofetch):"
+        head -n 40 "$d/files.diff"
+    }
+    grep -q 'AddressSanitizer\|runtime error' "$d/cofetch.err" && fail "next $name: a sanitizer report"
+}
+G=(-s -A "$UA" -w "$W") # what every group gets (-s is global, the rest per group)
+FONLY=()
+
+# Three groups: a GET, a PUT with a body and a header to two files, curl's --json; in
+# each of cofetch's ways to run them (--compare writes its second run's records).
+three=("${G[@]}" -o g1 "$S/echo?g=1"
+    -: "${G[@]}" -X PUT -d 'a=1' -d 'b=2' -H 'X-Group: two' -o g2a -o g2b "$S/echo?g=2"
+    "$S/echo?g=2b" --next "${G[@]}" --json '{"k":3}' -o g3 "$S/echo?g=3")
+next_case three_groups 0 "${three[@]}"
+for FONLY in --sync --compare; do
+    FONLY=("$FONLY")
+    next_case "three_groups_${FONLY[0]#--}" 0 "${three[@]}"
+done
+FONLY=()
+# Nothing of a group leaks into the next: -f, -L, -H, -u, -e, -I, -r, -X are reset.
+next_case reset 1 "${G[@]}" -f -L -H 'X-Only: one' -u me:pw -e http://ref/ -r 0-3 -X DELETE \
+    -o r1 "$S/status/404" --next "${G[@]}" -o r2 "$S/echo?after" --next "${G[@]}" -o r3 \
+    "$S/redirect?n=1" -: "${G[@]}" -I -o r4 "$S/echo?head"
+# --next before any URL starts no group (curl ignores it): -X PUT reaches the URL.
+next_case leading 0 -X PUT --next "${G[@]}" -o l1 "$S/echo?leading"
+# A -K file with `next` lines (and a nested -K that has its own), mixed with the
+# command line's groups; `url =` lines, -o, -w, methods, bodies, headers per group.
+kd=$work/next_k
+mkdir -p "$kd"
+cat >"$kd/inner.cfg" <<EOF2
+next
+request = PATCH
+data-raw = "@not-a-file"
+header = "X-Inner: yes"
+user-agent = "$UA"
+write-out = "inner %{urlnum} %{method} %{response_code}\\n"
+output = k3
+url = "$S/echo?k=3"
+EOF2
+cat >"$kd/outer.cfg" <<EOF2
+# group 1
+url = "$S/echo?k=1"
+-o k1
+user-agent "$UA"
+-w "%{urlnum} %{method} %{size_upload}\\n"
+next
+-X POST
+--data-binary "x y"
+-H "Content-Type: text/plain"
+-A "$UA"
+url = "$S/echo?k=2"
+output = "k2"
+write-out = "%{urlnum} %{method} %{http_code} %{size_upload}\\n"
+config = "$kd/inner.cfg"
+EOF2
+next_case config 0 -s -K "$kd/outer.cfg" --next "${G[@]}" -o k4 "$S/echo?k=4"
+# A trailing --next without a URL: curl fetches the groups before it, then fails with
+# "no URL specified!" (exit 2); cofetch refuses the line before fetching anything.
+d=$work/next_trailing
+mkdir -p "$d"
+(cd "$d" && exec "$curl" -s -o t1 "$S/echo" --next -X PUT) >/dev/null 2>&1
+crc=$?
+(cd "$d" && exec "$bin" -s -o t2 "$S/echo" --next -X PUT) >/dev/null 2>"$d/err"
+frc=$?
+cases=$((cases + 1))
+[ "$crc" = 2 ] && [ "$frc" = 2 ] || fail "next trailing: curl exited $crc, cofetch $frc (2 both)"
+[ -e "$d/t2" ] && fail "next trailing: cofetch fetched before refusing the line"
+grep -q -- '--next' "$d/err" || fail "next trailing: the error does not name --next: $(cat "$d/err")"
+
+# Long options by a prefix that names one alone (curl 7.88 takes them; an ambiguous one
+# is an error in both, an exact name wins over being a prefix of another): each prefix
+# with its value, if any, against one /echo URL; the request the server saw must match
+# (-I's headers: but for their Date lines).
+d=$work/prefixes
+mkdir -p "$d"
+while read -r p v; do
+    cases=$((cases + 1))
+    args=("$p")
+    [ "$v" = - ] || args+=("$v")
+    "$curl" -s -A "$UA" "${args[@]}" -o "$d/c" "$S/echo?p=1" >/dev/null 2>"$d/c.err"
+    crc=$?
+    "$bin" -s -A "$UA" "${args[@]}" -o "$d/f" "$S/echo?p=1" >/dev/null 2>"$d/f.err"
+    frc=$?
+    if grep -q 'is ambiguous' "$d/c.err"; then
+        [ "$frc" = 2 ] && grep -q -- "option $p: is ambiguous" "$d/f.err" ||
+            fail "prefix $p: ambiguous in curl, cofetch exited $frc: $(cat "$d/f.err")"
+    elif [ "$crc" = 0 ]; then
+        [ "$frc" = 0 ] && cmp -s <(grep -v '^Date: ' "$d/c") <(grep -v '^Date: ' "$d/f") ||
+            fail "prefix $p: curl took it, cofetch exited $frc or sent another request: $(cat "$d/f.err")"
+    else
+        fail "prefix $p: curl exited $crc: $(cat "$d/c.err")"
+    fi
+    rm -f "$d/c" "$d/f"
+done <<'EOF2'
+--verb -
+--ver -
+--req PUT
+--reque PUT
+--retry-del 0
+--http1 -
+--http1.1 -
+--max-t 5
+--head -
+--heade X-P:1
+--data-r a=1
+--data- a=1
+--user-ag prefix-ua
+--ur -
+--compr -
+EOF2
+
 echo "$cases cases, $failures failures"
 [ "$cases" -ge 20 ] || fail "only $cases cases ran"
 [ "$failures" -eq 0 ]

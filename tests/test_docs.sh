@@ -29,8 +29,12 @@ cbash=$src/completions/cofetch.bash
 czsh=$src/completions/_cofetch
 cfish=$src/completions/cofetch.fish
 
-# Long options of other programs that the man page's examples use.
-foreign='--basefile'
+# Long options of other programs that the man page's examples use, and the prefixes it
+# shows as abbreviations of long options (one a line).
+foreign='--basefile
+--js
+--ver
+--verb'
 
 failures=0
 fail() {
@@ -60,9 +64,9 @@ help=$("$bin" --help) || {
     exit 1
 }
 # " -i, --input FILE   ..." and "     --proto LIST   ...": the option column of --help.
-help_long=$(printf '%s\n' "$help" | grep -oE '^ +(-[A-Za-z0-9], )?--[a-z0-9][a-z0-9.-]*' |
+help_long=$(printf '%s\n' "$help" | grep -oE '^ +(-[A-Za-z0-9:], )?--[a-z0-9][a-z0-9.-]*' |
     grep -oE -- '--[a-z0-9][a-z0-9.-]*' | sort -u)
-help_short=$(printf '%s\n' "$help" | grep -oE '^ +-[A-Za-z0-9],' | grep -oE -- '-[A-Za-z0-9]' | sort -u)
+help_short=$(printf '%s\n' "$help" | grep -oE '^ +-[A-Za-z0-9:],' | grep -oE -- '-[A-Za-z0-9:]' | sort -u)
 [ "$(printf '%s\n' "$help_long" | wc -l)" -ge 20 ] || {
     echo "FAIL: could not read the options from --help:"
     printf '%s\n' "$help"

@@ -11,6 +11,7 @@
 
 #include "cofetch/error.h"
 #include "cookies.h"
+#include "curl_compat.h"
 
 int cf_cookies_init(struct cf_cookies *k, const struct cf_client_opts *opts)
 {
@@ -54,11 +55,15 @@ void cf_cookies_use(const struct cf_cookies *k, CURL *e)
 
 void cf_cookies_unuse(const struct cf_cookies *k, CURL *e)
 {
-    /* libcurl 7.88 keeps the file list that CURLOPT_COOKIEFILE "" started past the
-     * transfer and curl_easy_reset, so every attempt would leave one entry behind; NULL
-     * frees the list, and on a shared engine leaves its cookies alone. */
+#if CF_CURL_COOKIELIST_RESET_LEAK
+    /* NULL frees the list of files CURLOPT_COOKIEFILE "" started, which curl_easy_reset
+     * keeps; on a shared engine it leaves the engine's cookies alone. */
     if (k->share)
         curl_easy_setopt(e, CURLOPT_COOKIEFILE, NULL);
+#else
+    (void)k;
+    (void)e;
+#endif
 }
 
 int cf_cookies_save(struct cf_cookies *k)

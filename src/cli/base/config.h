@@ -5,6 +5,13 @@
  * options/options.c); read-only everywhere else: what a run decides for itself (the
  * effective -j, colour) lives in its own state. Strings point into argv unless marked
  * owned.
+ *
+ * Option groups (curl's --next): the command line is one or more groups, each a struct
+ * config: the first is the one main() holds, each later one its predecessor's next
+ * (owned). A group's URLs (urls, inputs) are fetched with its own per-transfer options
+ * (the fields options.c marks per group: method, headers, body, -o/-O, -w, -f, timeouts,
+ * retries, curl's options ...); every other field is read from the first group only,
+ * whichever group gave it (curl's global options).
  */
 #ifndef CLI_CONFIG_H
 #define CLI_CONFIG_H
@@ -137,6 +144,12 @@ struct config {
 
     char **owned; /* what -K files said (owned): strings above may point into them */
     size_t nowned;
+
+    /* option groups */
+    struct config *next; /* the group after --next (owned), or NULL */
+    unsigned gidx;       /* this group's index: 0 for the first */
+    unsigned ngroups;    /* the first group: how many groups there are (1 without --next) */
+    int some_outputs;    /* the first group: some group has -o, -O or --remote-name-all */
 
     /* actions */
     int help;

@@ -16,6 +16,8 @@
 #include "cofetch/fetch.h"
 #include "base/strbuf.h"
 
+struct config;
+
 struct rec {
     const char *url; /* the URL fetched, or the offending text of a bad line */
     size_t url_len;
@@ -24,16 +26,18 @@ struct rec {
     const char *echo; /* a request line's id, meta and tag as JSON members, ",\"id\":.."
                          (borrowed from its item; NULL: none) */
     size_t echo_len;
-    const char *src;      /* where the line came from: "args", "-" (stdin) or a file name */
-    unsigned long lineno; /* 1-based line (or argument) number in src */
-    unsigned long urlnum; /* 0-based index of the line in the whole input (curl's urlnum) */
-    uint64_t ident;       /* the line's request identity (--journal's key) */
-    int step;             /* chain step: 0 is the input URL, 1.. the --then templates */
-    int done;             /* finished: the fields below are final */
-    int code;             /* 0 or CF_E* */
-    struct strbuf err;    /* what went wrong (allocated on the first failure): rec_error() */
-    double start, end;    /* seconds since the run began */
-    unsigned long order;  /* finish order, 1-based */
+    const char *src;            /* where the line came from: "args", "-" (stdin) or a file name */
+    unsigned long lineno;       /* 1-based line (or argument) number in src */
+    unsigned long urlnum;       /* 0-based index of the line in the whole input (curl's urlnum) */
+    const struct config *group; /* its line's option group (--next; NULL: the run's cfg) */
+    unsigned long gnum;         /* 0-based index of the line within its group */
+    uint64_t ident;             /* the line's request identity (--journal's key) */
+    int step;                   /* chain step: 0 is the input URL, 1.. the --then templates */
+    int done;                   /* finished: the fields below are final */
+    int code;                   /* 0 or CF_E* */
+    struct strbuf err;          /* what went wrong (allocated on the first failure): rec_error() */
+    double start, end;          /* seconds since the run began */
+    unsigned long order;        /* finish order, 1-based */
     struct cf_response resp;
     struct strbuf body;   /* the body, when kept (--body, or a chain's next step) */
     struct strbuf urlbuf; /* a chain step's URL, built from its template */

@@ -25,6 +25,8 @@ enum src_kind { SRC_ARGS, SRC_FD, SRC_ITEMS };
 struct source {
     enum src_kind kind;
     const char *name;
+    const struct config *group; /* the option group of its lines */
+    unsigned long base;         /* SRC_ARGS: the URL arguments of the groups before */
     /* SRC_ARGS / SRC_ITEMS */
     const char *const *lines;
     const struct item *items;
@@ -40,9 +42,10 @@ struct input {
     size_t nsrc, cur;
     unsigned long shard_k, shard_n;
     const char *protos;
-    const char *const *headers; /* the command line's -H, under a request line's */
     unsigned long next_urlnum;
     unsigned long lines; /* every line that is not blank or a comment, wherever it went */
+    const struct config *group; /* the group of the last item handed out ... */
+    unsigned long next_gnum;    /* ... and the number its next item gets */
     int failed;
     int (*skip_line)(void *ctx, const struct item *it); /* lines already done (--journal) */
     void *skip_ctx;
@@ -93,13 +96,15 @@ static struct source *add_source(struct input *in)
     return s;
 }
 
-static int add_fd(struct input *in, const char *name, int fd, int close_fd)
+static int add_fd(struct input *in, const char *name, int fd, int close_fd,
+                  const struct config *group)
 {
     struct source *s = add_source(in);
     if (!s)
         return CF_ENOMEM;
     s->kind = SRC_FD;
     s->name = name;
+    s->group = group;
     s->fd = fd;
     s->close_fd = close_fd;
     /* One byte over the limit, so an over-long line is told from one at the limit. */
@@ -114,7 +119,6 @@ static struct input *input_new(const struct config *cfg)
     in->shard_k = cfg->shard_k;
     in->shard_n = cfg->shard_n;
     in->protos = cfg->protos;
-    in->headers = cfg->headers;
     in->req_flags = cfg->input_vegeta ? REQ_VEGETA : 0;
     return in;
 }
@@ -122,45 +126,51 @@ static struct input *input_new(const struct config *cfg)
 int input_open(struct input **out, const struct config *cfg, int use_stdin)
 {
     struct input *in = input_new(cfg);
+    unsigned long nargs = 0;
     int rc = 0;
 
     if (!in)
         return CF_ENOMEM;
-    if (cfg->nurls) {
-        struct source *s = add_source(in);
-        if (!s) {
-            rc = CF_ENOMEM;
-            goto fail;
-        }
-        s->kind = SRC_ARGS;
-        s->name = "args";
-        s->lines = cfg->urls;
-        s->n = cfg->nurls;
-    }
-    for (size_t i = 0; i < cfg->ninputs; i++) {
-        const char *path = cfg->inputs[i];
-        if (strcmp(path, "-") == 0) {
-            rc = add_fd(in, "-", STDIN_FILENO, 0);
-        } else {
-            int fd = open(path, O_RDONLY | O_CLOEXEC);
-            if (fd < 0) {
-                fprintf(stderr, "cofetch: cannot read %s: %s\n", path, strerror(errno));
-                rc = CF_EIO;
+    for (const struct config *g = cfg; g; g = g->next) {
+        if (g->nurls) {
+            struct source *s = add_source(in);
+            if (!s) {
+                rc = CF_ENOMEM;
                 goto fail;
             }
-            rc = add_fd(in, path, fd, 1);
-            if (rc)
-                close(fd);
+            s->kind = SRC_ARGS;
+            s->name = "args";
+            s->group = g;
+            s->base = nargs;
+            s->lines = g->urls;
+            s->n = g->nurls;
+            nargs += g->nurls;
         }
-        if (rc)
-            goto fail;
+        for (size_t i = 0; i < g->ninputs; i++) {
+            const char *path = g->inputs[i];
+            if (strcmp(path, "-") == 0) {
+                rc = add_fd(in, "-", STDIN_FILENO, 0, g);
+            } else {
+                int fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                    fprintf(stderr, "cofetch: cannot read %s: %s\n", path, strerror(errno));
+                    rc = CF_EIO;
+                    goto fail;
+                }
+                rc = add_fd(in, path, fd, 1, g);
+                if (rc)
+                    close(fd);
+            }
+            if (rc)
+                goto fail;
+        }
     }
     if (in->nsrc == 0) {
         if (!use_stdin && isatty(STDIN_FILENO)) {
             rc = CF_EINVAL;
             goto fail;
         }
-        rc = add_fd(in, "-", STDIN_FILENO, 0);
+        rc = add_fd(in, "-", STDIN_FILENO, 0, cfg);
         if (rc)
             goto fail;
     }
@@ -183,6 +193,7 @@ int input_open_items(struct input **out, const struct config *cfg, const struct 
     }
     s->kind = SRC_ITEMS;
     s->name = "items";
+    s->group = cfg;
     s->items = items;
     s->n = n;
     *out = in;
@@ -224,7 +235,7 @@ static int request_line(struct input *in, struct item *it, int count)
         sb_reset(&it->why);
         return sb_addf(&it->why, "key \"url\": %s", why) ? CF_ENOMEM : 1;
     }
-    return reqline_merge_headers(rq, in->headers);
+    return reqline_merge_headers(rq, it->group->headers);
 }
 
 /* A request line's body_file into its body: 0, or 1 (bad: it->why says why). */
@@ -242,6 +253,8 @@ static int next_item(struct input *in, struct source *s, struct item *it)
         return CF_ENOMEM;
     it->src = src->src;
     it->lineno = src->lineno;
+    it->group = src->group ? src->group : s->group;
+    it->gnum = src->gnum;
     it->bad = src->bad;
     it->is_req = src->is_req;
     it->is_row = src->is_row;
@@ -265,6 +278,17 @@ static int next_item(struct input *in, struct source *s, struct item *it)
     return 0;
 }
 
+/* Numbers it within its group: the items of one group are handed out one after another. */
+static void number(struct input *in, struct item *it)
+{
+    if (it->group != in->group) {
+        in->group = it->group;
+        in->next_gnum = 0;
+    }
+    it->gnum = in->next_gnum++;
+    it->urlnum = in->next_urlnum++;
+}
+
 /* The next raw line of source s: 0, CF_EOF, CF_ETOOLONG (head in *line), or an error. */
 static int source_next(struct source *s, const char **line, size_t *len, unsigned long *lineno)
 {
@@ -275,7 +299,7 @@ static int source_next(struct source *s, const char **line, size_t *len, unsigne
             return CF_EOF;
         *line = s->lines[s->pos++];
         *len = strlen(*line);
-        *lineno = s->pos;
+        *lineno = s->base + s->pos;
         return *len > LINE_MAX_BYTES ? CF_ETOOLONG : 0;
     }
     rc = cf_lines_next(s->reader, line, len);
@@ -315,6 +339,7 @@ int input_next(struct input *in, struct item *it)
         in->lines++;
         it->src = s->name;
         it->lineno = lineno;
+        it->group = s->group;
         it->bad = 0;
         it->is_req = 0;
         it->is_row = 0;
@@ -364,11 +389,17 @@ int input_next(struct input *in, struct item *it)
             if (it->bad && sb_adds(&it->why, why))
                 return CF_ENOMEM;
         }
+        if (it->group && it->group->gidx) { /* --next: the same line in another group is
+                                                another request */
+            char tag[32];
+            int n = snprintf(tag, sizeof tag, "\n--next %u", it->group->gidx);
+            it->ident = fnv1a64_more(it->ident, tag, (size_t)n);
+        }
         if (in->skip_line && in->skip_line(in->skip_ctx, it))
             continue;
         if (it->is_req && !it->bad && it->rq->body_file.len)
             it->bad = read_body_file(it);
-        it->urlnum = in->next_urlnum++;
+        number(in, it);
         return 0;
     }
     return CF_EOF;

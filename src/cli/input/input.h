@@ -22,16 +22,19 @@
 
 /* One input line, in storage the caller reuses (see item_set). */
 struct item {
-    struct strbuf url;    /* the trimmed line (owned, reused; NUL-terminated once set) */
-    struct reqline *rq;   /* a request line's request (owned, reused), or NULL */
-    int is_req;           /* 1: the line is a request line, rq holds it (when not bad) */
-    int is_row;           /* 1: a --colsep line: input_set_rows' function made rq from it */
-    uint64_t ident;       /* the request's identity (request.h; a URL line: FNV-1a of it) */
-    const char *src;      /* source name: "args", "-" or a file name (static) */
-    unsigned long lineno; /* 1-based, within src */
-    unsigned long urlnum; /* 0-based index among all items handed out */
-    int bad;              /* 1: why holds the reason; url the offending text */
-    struct strbuf why;    /* allocated only for a bad line (owned): item_why() */
+    struct strbuf url;          /* the trimmed line (owned, reused; NUL-terminated once set) */
+    struct reqline *rq;         /* a request line's request (owned, reused), or NULL */
+    int is_req;                 /* 1: the line is a request line, rq holds it (when not bad) */
+    int is_row;                 /* 1: a --colsep line: input_set_rows' function made rq from it */
+    uint64_t ident;             /* the request's identity (request.h; a URL line: FNV-1a of it) */
+    const char *src;            /* source name: "args", "-" or a file name (static) */
+    unsigned long lineno;       /* 1-based, within src */
+    unsigned long urlnum;       /* 0-based index among all items handed out */
+    const struct config *group; /* the option group the line is fetched with (NULL: the
+                                   input's cfg) */
+    unsigned long gnum;         /* 0-based index among the items of its group */
+    int bad;                    /* 1: why holds the reason; url the offending text */
+    struct strbuf why;          /* allocated only for a bad line (owned): item_why() */
 };
 
 /* Why a bad line is bad ("" for a good one). */
@@ -41,8 +44,9 @@ const char *item_url(const struct item *it);
 
 struct input;
 
-/* Opens every source of cfg (or stdin when there is none and stdin is not a terminal;
- * use_stdin forces it). An -i file that cannot be opened prints
+/* Opens every source of cfg, group after group (--next: each group's URL arguments, then
+ * its -i files), or stdin when there is none and stdin is not a terminal (use_stdin
+ * forces it). An -i file that cannot be opened prints
  * "cofetch: cannot read FILE: reason" to stderr and returns CF_EIO (exit 3).
  * Errors: CF_EIO, CF_ENOMEM, CF_EINVAL (no input at all: caller prints usage). */
 int input_open(struct input **out, const struct config *cfg, int use_stdin);

@@ -284,6 +284,24 @@ int curl_long_option(const char *name, size_t len)
     return len > 3 && strncmp(buf, "no-", 3) == 0 && curl_long_option(buf + 3, len - 3);
 }
 
+size_t curl_long_prefixed(const char *prefix, size_t len, const char **out, size_t cap)
+{
+    const size_t n = sizeof curl_long / sizeof curl_long[0];
+    size_t lo = 0, hi = n, count = 0;
+
+    while (lo < hi) { /* the first name not before prefix */
+        size_t mid = (lo + hi) / 2;
+        if (strncmp(curl_long[mid], prefix, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && strncmp(curl_long[lo], prefix, len) == 0; lo++, count++)
+        if (count < cap)
+            out[count] = curl_long[lo];
+    return count;
+}
+
 int curl_short_option(char c)
 {
     return c != '\0' && strchr(curl_short, c) != NULL;

@@ -11,6 +11,11 @@
  * "no-" and one. */
 int curl_long_option(const char *name, size_t len);
 
+/* curl's long options that start with the first len bytes of prefix, in strcmp order:
+ * how many there are, and the first cap of them in out[] (curl takes any prefix that
+ * names one option alone). */
+size_t curl_long_prefixed(const char *prefix, size_t len, const char **out, size_t cap);
+
 /* Whether c is a short option of curl. */
 int curl_short_option(char c);
 

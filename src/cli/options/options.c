@@ -79,6 +79,7 @@ enum opt {
     O_MAX_REDIRS,
     O_MAX_TIME,
     O_MODE,
+    O_NEXT,
     O_NO_CLOBBER,
     O_NOPROXY,
     O_OAUTH2_BEARER,
@@ -213,6 +214,8 @@ static const struct option table[] = {
     {"max-redirs", 0, ARG_REQ, O_MAX_REDIRS, G_FETCH, "N", "most redirects with -L (50)"},
     {"max-time", 'm', ARG_REQ, O_MAX_TIME, G_FETCH, "SECS", "longest time for one fetch"},
     {"mode", 0, ARG_REQ, O_MODE, G_MODE, "MODE", "gather (default), queue or chain"},
+    {"next", ':', ARG_NONE, O_NEXT, G_INPUT, NULL,
+     "start a new group: its own URLs and per-transfer options"},
     {"no-clobber", 0, ARG_NONE, O_NO_CLOBBER, G_OUTPUT, NULL,
      "keep existing files: -o, -O, --output-dir"},
     {"noproxy", 0, ARG_REQ, O_NOPROXY, G_FETCH, "HOSTS", "hosts reached without the proxy"},
@@ -460,13 +463,15 @@ static int push(const char ***arr, size_t *n, const char *s, int null_end)
 }
 
 struct parser {
-    struct config *cfg;
+    struct config *cfg;  /* the group being read: its per-transfer options go here */
+    struct config *main; /* the first group: the global options go here */
     FILE *err;
     int format_given[4];
     const char *stdin_by; /* the option that read stdin (-d @-, -w @-), or NULL */
     const char *file;     /* -K: the file being read, and its line */
     unsigned long lineno;
-    int depth; /* -K files within -K files */
+    int depth;         /* -K files within -K files */
+    char next_at[192]; /* the last --next that began a group: " (FILE:LINE)" or "" */
 };
 
 static int parse_args(struct parser *ps, int n, char **args);
@@ -689,11 +694,99 @@ static int read_config(struct parser *ps, const char *path)
     return rc;
 }
 
+/* Whether an option is one group's (curl's per-transfer options, reset by --next) rather
+ * than the whole command's (curl's global options, and cofetch's batch options). */
+static int per_group(enum opt id)
+{
+    switch (id) {
+    case O_CACERT:
+    case O_CAPATH:
+    case O_CERT:
+    case O_COMPRESSED:
+    case O_CONNECT_TIMEOUT:
+    case O_CONNECT_TO:
+    case O_CONTINUE_AT:
+    case O_COOKIE:
+    case O_DATA:
+    case O_DATA_BINARY:
+    case O_DATA_RAW:
+    case O_DATA_URLENCODE:
+    case O_ETAG_COMPARE:
+    case O_ETAG_SAVE:
+    case O_FAIL:
+    case O_GET:
+    case O_HEAD:
+    case O_HEADER:
+    case O_HTTP1_1:
+    case O_HTTP2:
+    case O_INCLUDE:
+    case O_INPUT:
+    case O_INSECURE:
+    case O_INTERFACE:
+    case O_IPV4:
+    case O_IPV6:
+    case O_JSON:
+    case O_KEY:
+    case O_LIMIT_RATE:
+    case O_LOCATION:
+    case O_MAX_FILESIZE:
+    case O_MAX_REDIRS:
+    case O_MAX_TIME:
+    case O_NOPROXY:
+    case O_OAUTH2_BEARER:
+    case O_OUTPUT:
+    case O_PROXY:
+    case O_PROXY_USER:
+    case O_RANGE:
+    case O_REFERER:
+    case O_REMOTE_NAME:
+    case O_REMOTE_NAME_ALL:
+    case O_REQUEST:
+    case O_RESOLVE:
+    case O_RETRY:
+    case O_RETRY_ALL_ERRORS:
+    case O_RETRY_CONNREFUSED:
+    case O_RETRY_DELAY:
+    case O_RETRY_MAX_TIME:
+    case O_SPEED_LIMIT:
+    case O_SPEED_TIME:
+    case O_TIME_COND:
+    case O_URL:
+    case O_USER:
+    case O_USER_AGENT:
+    case O_WRITE_OUT: return 1;
+    default: return 0;
+    }
+}
+
+/* --next: the options after it make a new group, once the current one has a URL (before
+ * that, as in curl, it is ignored). 0 or EXIT_USAGE. */
+static int next_group(struct parser *ps)
+{
+    struct config *g;
+
+    if (ps->cfg->nurls == 0 && ps->cfg->ninputs == 0)
+        return 0;
+    g = malloc(sizeof *g);
+    if (!g)
+        return usage(ps, "out of memory");
+    config_init(g);
+    g->gidx = ps->cfg->gidx + 1;
+    ps->cfg->next = g;
+    ps->cfg = g;
+    ps->main->ngroups = g->gidx + 1;
+    if (ps->file)
+        snprintf(ps->next_at, sizeof ps->next_at, " (%s:%lu)", ps->file, ps->lineno);
+    else
+        ps->next_at[0] = '\0';
+    return 0;
+}
+
 #define BAD_VALUE(what) usage(ps, "option --%s: %s expected, got '%s'", o->lname, what, val)
 
 static int apply(struct parser *ps, const struct option *o, const char *val)
 {
-    struct config *cfg = ps->cfg;
+    struct config *cfg = per_group(o->id) ? ps->cfg : ps->main;
     char err[256] = "";
     long l;
 
@@ -741,7 +834,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
             if (!f)
                 return usage(ps, "option --cookie: cannot read '%s'", val);
             fclose(f);
-            cfg->cookie_file = val;
+            ps->main->cookie_file = val; /* the batch's cookie engine, for every group */
         }
         break;
     case O_COOKIE_JAR: /* -c, --cookie-jar */
@@ -844,6 +937,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         if (parse_secs(val, &cfg->max_time))
             return BAD_VALUE("seconds");
         break;
+    case O_NEXT: /* -:, --next */ return next_group(ps);
     case O_MODE: /* --mode */
         cfg->mode = mode_find(val);
         if (!cfg->mode)
@@ -992,7 +1086,7 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
         sb_free(&sb);
         if (rc)
             return usage(ps, "out of memory");
-        cfg->format = OUT_WRITEOUT;
+        ps->main->format = OUT_WRITEOUT; /* the format is the command's; the -w the group's */
         ps->format_given[OUT_WRITEOUT] = 1;
         break;
     }
@@ -1016,6 +1110,60 @@ static const struct option *find_long(const char *name, size_t len)
             hi = mid;
     }
     return NULL;
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A long option by its name or, as curl takes it, by a prefix of one name alone among
+ * cofetch's and curl's (an exact name always wins: --url over --url-query). 0 with *o
+ * set, or EXIT_USAGE: unknown, ambiguous (the candidates named) or curl's alone. */
+static int long_option(struct parser *ps, const char *name, size_t len, const struct option **o)
+{
+    enum { MAXC = 64, SHOWN = 12 };
+    const char *cands[2 * MAXC], *curls[MAXC];
+    size_t ncurl, ncand = 0, total;
+    struct strbuf sb = STRBUF_INIT;
+    int rc;
+
+    if ((*o = find_long(name, len)) != NULL)
+        return 0;
+    if (curl_long_option(name, len))
+        return usage(ps, "option --%.*s: is a curl option that cofetch does not support", (int)len,
+                     name);
+    ncurl = curl_long_prefixed(name, len, curls, MAXC);
+    total = ncurl;
+    for (size_t i = 0; i < NOPTS; i++) {
+        const char *l = table[i].lname;
+        if (strncmp(l, name, len) != 0)
+            continue;
+        *o = &table[i];
+        if (ncand < MAXC)
+            cands[ncand++] = l;
+        if (!curl_long_option(l, strlen(l)))
+            total++; /* cofetch's own: not among curl's */
+    }
+    if (total == 1 && *o)
+        return 0;
+    if (total == 1)
+        return usage(ps, "option --%.*s (--%s): is a curl option that cofetch does not support",
+                     (int)len, name, curls[0]);
+    if (total == 0)
+        return usage(ps, "option --%.*s: is unknown", (int)len, name);
+    for (size_t i = 0; i < ncurl && i < MAXC; i++)
+        if (!find_long(curls[i], strlen(curls[i])))
+            cands[ncand++] = curls[i];
+    qsort(cands, ncand, sizeof cands[0], by_str);
+    for (size_t i = 0; i < ncand && i < SHOWN; i++)
+        sb_addf(&sb, "%s--%s", i ? ", " : "", cands[i]);
+    if (total > SHOWN)
+        sb_addf(&sb, " and %zu more", total - SHOWN);
+    rc = usage(ps, "option --%.*s: is ambiguous: %s", (int)len, name, sb.buf ? sb.buf : "");
+    sb_free(&sb);
+    *o = NULL;
+    return rc;
 }
 
 static const struct option *find_short(char c)
@@ -1065,51 +1213,18 @@ static int compile_rows(struct parser *ps)
     return 0;
 }
 
-/* Checks that span options; 0 or EXIT_USAGE. */
-static int check(struct parser *ps)
+/* Checks that span one group's options, and what they make of each other (--json's
+ * headers, -G's query); 0 or EXIT_USAGE. */
+static int check_group(struct parser *ps, struct config *cfg)
 {
-    struct config *cfg = ps->cfg;
-    int formats =
-        ps->format_given[OUT_JSON] + ps->format_given[OUT_WRITEOUT] + ps->format_given[OUT_BODY];
+    const struct config *main = ps->main;
 
-    if (formats > 1)
-        return usage(ps, "--jsonl, --write-out and --body each take stdout: choose one");
-    if (cfg->jsonl_headers && cfg->format != OUT_JSON)
-        return usage(ps, "--jsonl-headers adds to --jsonl's records: give --jsonl too");
-    if (cfg->nthens) {
-        if (cfg->mode_given && !(cfg->mode->flags & MODE_STEPS))
-            return usage(ps, "--then makes a chain: it cannot be used with --mode %s",
-                         cfg->mode->name);
-        if (!cfg->mode_given)
-            cfg->mode = mode_find("chain");
-    }
-    if (cfg->colsep) {
-        int rc = compile_rows(ps);
-        if (rc)
-            return rc;
-    }
-    for (size_t i = 0; i < cfg->nurls && !cfg->help && !cfg->version; i++) {
+    for (size_t i = 0; i < cfg->nurls && !main->help && !main->version; i++) {
         size_t len = strlen(cfg->urls[i]);
         line_trim(cfg->urls[i], &len);
         if (len == 0)
             return usage(ps, "URL argument %zu is empty", i + 1);
     }
-    if (ps->stdin_by && !cfg->demo && !cfg->serve && !cfg->help && !cfg->version) {
-        int from_stdin = cfg->nurls == 0 && cfg->ninputs == 0;
-        for (size_t i = 0; i < cfg->ninputs; i++)
-            from_stdin |= strcmp(cfg->inputs[i], "-") == 0;
-        if (from_stdin)
-            return usage(ps,
-                         "%s @- reads stdin, so the URLs cannot come from it too: give them as "
-                         "arguments or with -i FILE",
-                         ps->stdin_by);
-    }
-    if (cfg->compare && cfg->sync)
-        return usage(ps, "--compare already runs the batch with --sync: drop --sync");
-    if ((cfg->mode->flags & MODE_WORKERS) && cfg->parallel == 0)
-        return usage(ps, "%s mode needs a number of workers (-j N with N >= 1)", cfg->mode->name);
-    if (cfg->no_clobber && !cfg->outdir && !cfg->noutputs && !cfg->remote_name_all)
-        return usage(ps, "--no-clobber needs -o, -O, --remote-name-all or --output-dir");
     if (cfg->resume_auto && !cfg->noutputs && !cfg->remote_name_all)
         return usage(ps, "-C - takes the offset from the saved file: give -o, -O or "
                          "--remote-name-all");
@@ -1132,6 +1247,59 @@ static int check(struct parser *ps)
         cfg->data = NULL;
         cfg->data_len = 0;
     }
+    return 0;
+}
+
+/* Checks that span options; 0 or EXIT_USAGE. */
+static int check(struct parser *ps)
+{
+    struct config *cfg = ps->main;
+    const struct config *last = ps->cfg;
+    int formats =
+        ps->format_given[OUT_JSON] + ps->format_given[OUT_WRITEOUT] + ps->format_given[OUT_BODY];
+    int rc;
+
+    ps->cfg = cfg; /* usage errors from here on name no group */
+    if (cfg->ngroups > 1 && last->nurls == 0 && last->ninputs == 0 && !cfg->help && !cfg->version)
+        return usage(ps, "option --next%s: no URL after it (each group needs one)", ps->next_at);
+    if (cfg->ngroups > 1 && cfg->colsep)
+        return usage(ps, "--colsep makes one request template of the command line: it cannot "
+                         "be used with --next");
+    if (cfg->colsep && (rc = compile_rows(ps)) != 0)
+        return rc;
+    for (struct config *g = cfg; g; g = g->next) {
+        if ((rc = check_group(ps, g)) != 0)
+            return rc;
+        cfg->some_outputs |= g->noutputs || g->remote_name_all;
+    }
+    if (formats > 1)
+        return usage(ps, "--jsonl, --write-out and --body each take stdout: choose one");
+    if (cfg->jsonl_headers && cfg->format != OUT_JSON)
+        return usage(ps, "--jsonl-headers adds to --jsonl's records: give --jsonl too");
+    if (cfg->nthens) {
+        if (cfg->mode_given && !(cfg->mode->flags & MODE_STEPS))
+            return usage(ps, "--then makes a chain: it cannot be used with --mode %s",
+                         cfg->mode->name);
+        if (!cfg->mode_given)
+            cfg->mode = mode_find("chain");
+    }
+    if (ps->stdin_by && !cfg->demo && !cfg->serve && !cfg->help && !cfg->version) {
+        int from_stdin = cfg->nurls == 0 && cfg->ninputs == 0;
+        for (const struct config *g = cfg; g; g = g->next)
+            for (size_t i = 0; i < g->ninputs; i++)
+                from_stdin |= strcmp(g->inputs[i], "-") == 0;
+        if (from_stdin)
+            return usage(ps,
+                         "%s @- reads stdin, so the URLs cannot come from it too: give them as "
+                         "arguments or with -i FILE",
+                         ps->stdin_by);
+    }
+    if (cfg->compare && cfg->sync)
+        return usage(ps, "--compare already runs the batch with --sync: drop --sync");
+    if ((cfg->mode->flags & MODE_WORKERS) && cfg->parallel == 0)
+        return usage(ps, "%s mode needs a number of workers (-j N with N >= 1)", cfg->mode->name);
+    if (cfg->no_clobber && !cfg->outdir && !cfg->some_outputs)
+        return usage(ps, "--no-clobber needs -o, -O, --remote-name-all or --output-dir");
     if (cfg->retry_failed && !cfg->journal)
         return usage(ps, "--retry-failed needs --journal");
     return 0;
@@ -1149,6 +1317,7 @@ void config_init(struct config *cfg)
     cfg->mode = mode_default();
     cfg->speed_limit = 1; /* nothing at all for a minute: a stalled fetch */
     cfg->speed_time = 60;
+    cfg->ngroups = 1;
 }
 
 void config_free(struct config *cfg)
@@ -1174,13 +1343,18 @@ void config_free(struct config *cfg)
     free(cfg->owned);
     curl_slist_free_all(cfg->resolve);
     curl_slist_free_all(cfg->connect_to);
+    for (struct config *g = cfg->next, *after; g; g = after) {
+        after = g->next;
+        g->next = NULL;
+        config_free(g);
+        free(g);
+    }
     memset(cfg, 0, sizeof *cfg);
 }
 
 /* Options and URLs, args[0..n): 0 or EXIT_USAGE. */
 static int parse_args(struct parser *ps, int argc, char **argv)
 {
-    struct config *cfg = ps->cfg;
     int only_urls = 0;
 
     for (int i = 0; i < argc; i++) {
@@ -1190,7 +1364,7 @@ static int parse_args(struct parser *ps, int argc, char **argv)
         int rc;
 
         if (only_urls || a[0] != '-' || a[1] == '\0') {
-            if (push(&cfg->urls, &cfg->nurls, a, 0))
+            if (push(&ps->cfg->urls, &ps->cfg->nurls, a, 0))
                 return usage(ps, "out of memory");
             continue;
         }
@@ -1202,12 +1376,8 @@ static int parse_args(struct parser *ps, int argc, char **argv)
             const char *name = a + 2;
             const char *eq = strchr(name, '=');
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
-            o = find_long(name, len);
-            if (!o && curl_long_option(name, len))
-                return usage(ps, "option --%.*s: is a curl option that cofetch does not support",
-                             (int)len, name);
-            if (!o)
-                return usage(ps, "option --%.*s: is unknown", (int)len, name);
+            if ((rc = long_option(ps, name, len, &o)) != 0)
+                return rc;
             if (eq && o->arg == ARG_NONE)
                 return usage(ps, "option --%s: takes no value", o->lname);
             if (eq)
@@ -1251,7 +1421,7 @@ static int parse_args(struct parser *ps, int argc, char **argv)
 
 int options_parse(struct config *cfg, int argc, char **argv, FILE *err)
 {
-    struct parser ps = {.cfg = cfg, .err = err};
+    struct parser ps = {.cfg = cfg, .main = cfg, .err = err};
     int rc = parse_args(&ps, argc - 1, argv + 1);
 
     return rc ? rc : check(&ps);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/config.h"
 #include "cofetch/error.h"
 #include "output/har.h"
 #include "output/json.h"
@@ -312,7 +313,11 @@ static int entry(struct har *h, struct strbuf *sb, const struct rec *r)
 {
     const struct cf_response *resp = &r->resp;
     const char *ver = rec_http_version(r);
-    const char *method = h->req->method ? h->req->method : h->req->body_len ? "POST" : "GET";
+    const struct config *g = r->group && r->group->gidx ? r->group : NULL; /* --next */
+    const struct har_req greq =
+        g ? (struct har_req){g->method, g->headers, g->data ? g->data_len : 0} : *h->req;
+    const struct har_req *req = &greq;
+    const char *method = req->method ? req->method : req->body_len ? "POST" : "GET";
     struct picked pk = {0};
     struct strbuf *timing = &h->timing, *hdrs = &h->hdrs;
     long long total = 0;
@@ -339,11 +344,11 @@ static int entry(struct har *h, struct strbuf *sb, const struct rec *r)
     rc |= sb_adds(sb, *ver ? ",\"httpVersion\":\"HTTP/" : ",\"httpVersion\":\"");
     rc |= sb_adds(sb, ver);
     rc |= sb_adds(sb, "\",\"cookies\":[],\"headers\":");
-    rc |= request_headers(sb, h->req->headers);
+    rc |= request_headers(sb, req->headers);
     rc |= sb_adds(sb, ",\"queryString\":");
     rc |= query_list(sb, r->url ? r->url : "", r->url ? r->url_len : 0);
     rc |= sb_adds(sb, ",\"headersSize\":-1,\"bodySize\":");
-    rc |= sb_addll(sb, (long long)h->req->body_len);
+    rc |= sb_addll(sb, (long long)req->body_len);
     rc |= sb_addc(sb, '}');
     /* The headers first, for the status text they hold, then the response around them. */
     rc |= header_list(hdrs, resp->headers, resp->headers ? resp->headers_len : 0, &pk);

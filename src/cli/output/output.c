@@ -118,7 +118,10 @@ int output_format(const struct output *o, struct strbuf *sb, const struct rec *r
     case OUT_JSON:
         rc = json_record(sb, r, (o->chain ? JSON_CHAIN : 0) | (o->json_headers ? JSON_HEADERS : 0));
         return rc ? rc : sb_addc(sb, '\n');
-    case OUT_WRITEOUT: return writeout_render(o->writeout, r, o->chain, sb);
+    case OUT_WRITEOUT: { /* --next: each group's own -w; nothing for a group without */
+        const struct writeout *w = r->group ? r->group->writeout : o->writeout;
+        return w ? writeout_render(w, r, o->chain, sb) : 0;
+    }
     case OUT_BODY: break;
     }
     return CF_EINVAL;

@@ -113,7 +113,13 @@ static int one_run(struct batch *b, const struct config *cfg, struct input *in, 
         timeline_init(tl, (cfg->mode->flags & MODE_STEPS) != 0);
     }
     b->nruns++;
-    run_init(run, cfg, b->parallel, in, write ? &b->out : NULL, b->have_od ? &b->od : NULL, tl);
+    rc =
+        run_init(run, cfg, b->parallel, in, write ? &b->out : NULL, b->have_od ? &b->od : NULL, tl);
+    if (rc) {
+        run_free(run);
+        snprintf(b->failed, sizeof b->failed, "cannot start %s mode", mode_label(cfg));
+        return rc;
+    }
     if (write) {
         run->journal = b->journal;
         run->dump_fd = b->dump_fd;
@@ -134,6 +140,7 @@ static int one_run(struct batch *b, const struct config *cfg, struct input *in, 
         progress_start(&b->prog, b->loop, run, b->cfg->compare ? (long)b->nitems : b->total,
                        b->cfg->compare ? b->phase : NULL);
     rc = run_mode(run);
+    run_free(run);
     har_page_end(b->har, run->wall);
     htmlreport_run_end(b->hr, run->wall);
     if (b->show_progress)
@@ -339,7 +346,7 @@ int batch_main(const struct config *cfg)
     if (code)
         goto out;
     b.parallel = openfiles_fit(cfg);
-    if (cfg->outdir || cfg->noutputs || cfg->remote_name_all) {
+    if (cfg->outdir || cfg->some_outputs) {
         code = EXIT_IO;
         if (outdir_open(&b.od, cfg->outdir, cfg->no_clobber, cfg->create_dirs))
             goto out;

@@ -56,10 +56,12 @@ static int demo_run(struct demo *d, const struct config *cfg, char **urls, size_
     if (rc)
         goto out;
     timeline_init(tl, (cfg->mode->flags & MODE_STEPS) != 0);
-    run_init(&run, cfg, cfg->parallel, in, out, NULL, tl);
+    rc = run_init(&run, cfg, cfg->parallel, in, out, NULL, tl);
     run.hr = d->hr;
     htmlreport_run(d->hr, cfg->sync ? "--sync" : mode_label(cfg), cfg->sync);
-    rc = run_mode(&run);
+    if (rc == 0)
+        rc = run_mode(&run);
+    run_free(&run);
     htmlreport_run_end(d->hr, run.wall);
     *wall = run.wall;
     d->failed += run.stats.failed;

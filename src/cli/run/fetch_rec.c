@@ -160,16 +160,24 @@ static void apply_line(struct cf_request *req, const struct reqline *rq)
         req->retries = rq->retry;
 }
 
+/* The option group r is fetched with (--next): its per-transfer options. */
+static const struct config *group_of(const struct run *run, const struct rec *r)
+{
+    return r->group ? r->group : run->cfg;
+}
+
 /* Where r's body is saved, relative to the run's directory, into name (cap bytes): 1,
  * 0 for nowhere, or a CF_E* code (r->err says why). A line's first fetch takes the -o
- * or -O paired with its URL (curl's order: the Nth for the Nth URL), or -O with
- * --remote-name-all; with --output-dir alone every fetch gets its URL's derived name. */
-static int target(const struct config *cfg, struct rec *r, const char *url, char *name, size_t cap)
+ * or -O paired with its URL (curl's order: the Nth of its group for the Nth URL of the
+ * group), or -O with --remote-name-all; with --output-dir alone (in no group an -o, -O or
+ * --remote-name-all) every fetch gets its URL's derived name. */
+static int target(const struct run *run, struct rec *r, const char *url, char *name, size_t cap)
 {
+    const struct config *cfg = group_of(run, r);
     int remote = cfg->remote_name_all && r->step == 0;
 
-    if (r->step == 0 && r->urlnum < cfg->noutputs) {
-        const char *file = cfg->outputs[r->urlnum].file;
+    if (r->step == 0 && r->gnum < cfg->noutputs) {
+        const char *file = cfg->outputs[r->gnum].file;
         if (file) {
             snprintf(name, cap, "%s", file);
             return 1;
@@ -183,7 +191,7 @@ static int target(const struct config *cfg, struct rec *r, const char *url, char
         sb_adds(&r->err, "-O: remote file name has no length (the URL's path ends in '/')");
         return CF_EIO;
     }
-    if (cfg->outdir && !cfg->noutputs && !cfg->remote_name_all) {
+    if (run->cfg->outdir && !run->cfg->some_outputs) {
         outdir_name(url, name);
         return 1;
     }
@@ -218,7 +226,8 @@ static __attribute__((noinline)) int save_begin(struct fetch_rec *fr, struct run
 {
     char name[sizeof((struct outfile *)0)->name];
     struct outfile *file;
-    int rc = target(run->cfg, r, url, name, sizeof name);
+    const struct config *g = group_of(run, r);
+    int rc = target(run, r, url, name, sizeof name);
 
     if (rc <= 0)
         return rc < 0 ? finish_now(run, r, rc) : 0;
@@ -231,11 +240,11 @@ static __attribute__((noinline)) int save_begin(struct fetch_rec *fr, struct run
     file = calloc(1, sizeof *file);
     if (!file) {
         rc = CF_ENOMEM;
-    } else if (run->cfg->resume_auto || run->cfg->resume_from) { /* -C: appended to */
+    } else if (g->resume_auto || g->resume_from) { /* -C: appended to */
         long long size = 0;
         file->fd = -1;
         rc = outdir_begin_append(run->od, name, file, &size, &r->err);
-        if (run->cfg->resume_auto)
+        if (g->resume_auto)
             fr->req.resume_from = size;
     } else {
         file->fd = -1;
@@ -252,28 +261,30 @@ static __attribute__((noinline)) int save_begin(struct fetch_rec *fr, struct run
 int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const char *url,
                     int keep_head, const struct reqline *rq)
 {
+    const struct config *g = group_of(run, r);
+    const struct cf_request *req = run_request(run, r->group);
     int rc;
 
     *fr = (struct fetch_rec){
         .run = run,
         .rec = r,
-        .req = run->req,
+        .req = *req,
         .sink = {.run = run,
                  .rec = r,
-                 .fail = run->cfg->fail,
+                 .fail = g->fail,
                  .keep_all = run->cfg->format == OUT_BODY,
                  .keep_head = keep_head,
-                 .wait_max = run->req.max_body > BODY_WAIT_MAX ? run->req.max_body : BODY_WAIT_MAX,
-                 .include = run->cfg->include},
+                 .wait_max = req->max_body > BODY_WAIT_MAX ? req->max_body : BODY_WAIT_MAX,
+                 .include = g->include},
     };
     fr->sink.wait_room = fr->sink.wait_max;
     if (run->cfg->jsonl_body) {
-        fr->sink.keep_cap = run->cfg->max_filesize ? run->cfg->max_filesize : JSONL_BODY_MAX;
+        fr->sink.keep_cap = g->max_filesize ? g->max_filesize : JSONL_BODY_MAX;
         r->body_member = 1;
     }
     r->url = url;
     r->url_len = strlen(url);
-    fr->req.url = run->cfg->query ? with_query(r, url, run->cfg->query) : url;
+    fr->req.url = g->query ? with_query(r, url, g->query) : url;
     if (rq)
         apply_line(&fr->req, rq);
     fr->req.sink = CF_SINK_CALLBACK;
@@ -325,8 +336,8 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
         rc = CF_ETOOBIG;
         sb_reset(&r->err);
         sb_addf(&r->err, "--jsonl-body: the body is larger than %lld bytes (%s)", sink->keep_cap,
-                run->cfg->max_filesize ? "--max-filesize"
-                                       : "the default cap; raise it with --max-filesize");
+                group_of(run, r)->max_filesize ? "--max-filesize"
+                                               : "the default cap; raise it with --max-filesize");
     } else if (sink->write_errno && rc != CF_ECANCELED) {
         rc = sink->write_errno == ENOMEM ? CF_ENOMEM : CF_EIO;
         sb_reset(&r->err);
@@ -336,9 +347,10 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
         sb_reset(&r->err);
         sb_adds(&r->err, r->resp.error && r->resp.error[0] ? r->resp.error : cf_strerror(rc));
     }
-    if (rc == 0 && run->cfg->etag_save && (rc = save_etag(run->cfg->etag_save, &r->resp))) {
+    const char *etag_save = group_of(run, r)->etag_save;
+    if (rc == 0 && etag_save && (rc = save_etag(etag_save, &r->resp))) {
         sb_reset(&r->err);
-        sb_addf(&r->err, "--etag-save: writing %s: %s", run->cfg->etag_save, strerror(rc));
+        sb_addf(&r->err, "--etag-save: writing %s: %s", etag_save, strerror(rc));
         rc = CF_EIO;
     }
     if (sink->file) {

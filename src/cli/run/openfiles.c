@@ -10,8 +10,8 @@
 long openfiles_fit(const struct config *cfg)
 {
     const long reserve = 32 + (long)cfg->ninputs; /* stdio, loop, libcurl, journal, -o dir */
-    const long per = 1 + (cfg->outdir || cfg->noutputs || cfg->remote_name_all ? 1 : 0) +
-                     (cfg->format == OUT_BODY ? 1 : 0);
+    const long per =
+        1 + (cfg->outdir || cfg->some_outputs ? 1 : 0) + (cfg->format == OUT_BODY ? 1 : 0);
     long want = cfg->parallel, need, allowed;
     struct rlimit rl;
 

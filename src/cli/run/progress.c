@@ -57,18 +57,20 @@ long progress_total(const struct config *cfg)
     if (cfg->nthens || cfg->journal)
         return -1;
     if (cfg->ninputs == 0 && cfg->nurls == 0)
-        return -1; /* stdin */
-    for (size_t i = 0; i < cfg->nurls; i++) {
-        size_t len = strlen(cfg->urls[i]);
-        const char *s = line_trim(cfg->urls[i], &len);
-        if (shard_take(s, len, cfg->shard_k, cfg->shard_n))
-            total++;
-    }
-    for (size_t i = 0; i < cfg->ninputs; i++) {
-        long n = count_file(cfg->inputs[i], cfg);
-        if (n < 0)
-            return -1;
-        total += n;
+        return -1;                                       /* stdin */
+    for (const struct config *g = cfg; g; g = g->next) { /* --next: every group's */
+        for (size_t i = 0; i < g->nurls; i++) {
+            size_t len = strlen(g->urls[i]);
+            const char *s = line_trim(g->urls[i], &len);
+            if (shard_take(s, len, cfg->shard_k, cfg->shard_n))
+                total++;
+        }
+        for (size_t i = 0; i < g->ninputs; i++) {
+            long n = count_file(g->inputs[i], cfg);
+            if (n < 0)
+                return -1;
+            total += n;
+        }
     }
     return total;
 }

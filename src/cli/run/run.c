@@ -2,6 +2,7 @@
  * run.c - the state of one run and what every mode does with a finished record.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,7 +14,9 @@
 #include "run/progress.h"
 #include "run/run.h"
 
-static void request_from_config(struct cf_request *req, const struct config *cfg)
+/* The request of group cfg's fetches; main: the first group, whose global options apply. */
+static void request_from_config(struct cf_request *req, const struct config *cfg,
+                                const struct config *main)
 {
     int want = writeout_wants_info(cfg->writeout); /* 1: curl's other variables, 2: certs */
 
@@ -39,7 +42,7 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
     if (cfg->user_agent)
         req->user_agent = cfg->user_agent;
     req->max_body = cfg->max_filesize;
-    req->protocols = cfg->protos;
+    req->protocols = main->protos;
     req->fail_on_http_error = cfg->fail;
     req->retries = cfg->retry;
     req->retry_delay = cfg->retry_delay;
@@ -52,11 +55,16 @@ static void request_from_config(struct cf_request *req, const struct config *cfg
     }
     req->want_info = want > 0;
     req->want_certs = want > 1;
-    req->all_headers = cfg->dump_header != NULL || cfg->include;
+    req->all_headers = main->dump_header != NULL || cfg->include;
 }
 
-void run_init(struct run *run, const struct config *cfg, long parallel, struct input *in,
-              struct output *out, struct outdir *od, struct timeline *tl)
+const struct cf_request *run_request(const struct run *run, const struct config *group)
+{
+    return group && group->gidx ? &run->greqs[group->gidx - 1] : &run->req;
+}
+
+int run_init(struct run *run, const struct config *cfg, long parallel, struct input *in,
+             struct output *out, struct outdir *od, struct timeline *tl)
 {
     memset(run, 0, sizeof *run);
     run->cfg = cfg;
@@ -68,8 +76,22 @@ void run_init(struct run *run, const struct config *cfg, long parallel, struct i
     run->chain = (cfg->mode->flags & MODE_STEPS) != 0;
     run->parallel = cfg->sync ? 1 : parallel;
     stats_init(&run->stats);
-    request_from_config(&run->req, cfg);
+    request_from_config(&run->req, cfg, cfg);
     run->dump_fd = -1;
+    if (cfg->ngroups > 1) {
+        run->greqs = calloc(cfg->ngroups - 1, sizeof *run->greqs);
+        if (!run->greqs)
+            return CF_ENOMEM;
+        for (const struct config *g = cfg->next; g; g = g->next)
+            request_from_config(&run->greqs[g->gidx - 1], g, cfg);
+    }
+    return 0;
+}
+
+void run_free(struct run *run)
+{
+    free(run->greqs);
+    run->greqs = NULL;
 }
 
 /* -D: the fetch's header blocks (each response's, redirects too), as curl writes them:
@@ -104,6 +126,8 @@ void rec_from_item(struct rec *r, const struct item *it)
     r->src = it->src;
     r->lineno = it->lineno;
     r->urlnum = it->urlnum;
+    r->group = it->group;
+    r->gnum = it->gnum;
     r->ident = it->ident;
 }
 

@@ -7,7 +7,9 @@
  * journal). run_stop() ends a run early: no more input is taken, what is in flight is
  * cancelled, and every line already taken still gets a record ("cancelled").
  *
- *   run_init       a run of cfg's mode over in (never fails)
+ *   run_init       a run of cfg's mode over in
+ *   run_free       release what run_init allocated
+ *   run_request    the request a fetch of an option group starts from
  *   run_mode       run the batch in its mode, from a task (may suspend)
  *   run_finish     account one finished record        (never suspends)
  *   run_write      write one record to the output, and its line to the journal once
@@ -60,7 +62,8 @@ struct run {
     unsigned long inflight;  /* fetches in progress */
     unsigned long cancelled; /* records that ended with CF_ECANCELED */
     enum stop_reason stop;
-    struct cf_request req; /* the request every fetch starts from */
+    struct cf_request req;    /* the request every fetch of the first group starts from */
+    struct cf_request *greqs; /* --next: the later groups' (owned; ngroups - 1 of them) */
     /* Set by the mode while it runs: */
     void (*cancel)(void *engine); /* cancel what it runs */
     /* --body: whether r may write its body to stdout now, as it arrives (NULL: never). */
@@ -69,9 +72,13 @@ struct run {
 };
 
 /* parallel: the -j to run at (the batch may have lowered cfg's to fit the open-files
- * limit); --sync makes it 1. */
-void run_init(struct run *run, const struct config *cfg, long parallel, struct input *in,
-              struct output *out, struct outdir *od, struct timeline *tl);
+ * limit); --sync makes it 1. 0, or CF_ENOMEM (run_free is still to be called). */
+int run_init(struct run *run, const struct config *cfg, long parallel, struct input *in,
+             struct output *out, struct outdir *od, struct timeline *tl);
+void run_free(struct run *run);
+
+/* The request of group's fetches (a record's group; NULL: the first group's). */
+const struct cf_request *run_request(const struct run *run, const struct config *group);
 
 /* Runs the whole batch in the run's mode (the mode's own return: 0, or CF_ENOMEM when it
  * could not start). From a task; may suspend. */
