@@ -42,6 +42,32 @@ static void test_json_escaping(void **state)
     assert_string_equal(esc("\xf4\x90\x80\x80", 4), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
 }
 
+/* Every byte value at every place of a run of plain bytes of every length up to 24:
+ * escaped as it is alone (the fast path copies only words in which no byte needs
+ * escaping, the last one overlapping the one before). */
+static void test_json_escaping_windows(void **state)
+{
+    char in[24], want[200];
+    (void)state;
+    for (size_t len = 1; len <= sizeof in; len++)
+        for (int b = 0; b < 256; b++)
+            for (size_t at = 0; at < len; at++) {
+                size_t n = 1;
+                memset(in, 'a', sizeof in);
+                in[at] = (char)b;
+                want[0] = '"';
+                for (size_t i = 0; i < len; i++) {
+                    const char *one = esc(in + i, 1);
+                    size_t k = strlen(one) - 2;
+                    memcpy(want + n, one + 1, k);
+                    n += k;
+                }
+                want[n++] = '"';
+                want[n] = '\0';
+                assert_string_equal(esc(in, len), want);
+            }
+}
+
 static void sample(struct rec *r)
 {
     rec_init(r);
@@ -216,11 +242,9 @@ static void test_text_line_matches_printf(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_json_escaping),
-        cmocka_unit_test(test_json_record),
-        cmocka_unit_test(test_writeout),
-        cmocka_unit_test(test_text_line),
-        cmocka_unit_test(test_text_line_matches_printf),
+        cmocka_unit_test(test_json_escaping), cmocka_unit_test(test_json_escaping_windows),
+        cmocka_unit_test(test_json_record),   cmocka_unit_test(test_writeout),
+        cmocka_unit_test(test_text_line),     cmocka_unit_test(test_text_line_matches_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

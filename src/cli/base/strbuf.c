@@ -28,7 +28,7 @@ int sb_reserve(struct strbuf *sb, size_t extra)
 
 int sb_add(struct strbuf *sb, const void *data, size_t len)
 {
-    if (sb_reserve(sb, len))
+    if (sb->cap - sb->len <= len && sb_reserve(sb, len))
         return CF_ENOMEM;
     if (len)
         memcpy(sb->buf + sb->len, data, len);
@@ -47,29 +47,38 @@ int sb_addc(struct strbuf *sb, char c)
     return sb_add(sb, &c, 1);
 }
 
+/* v's digits, written backwards ending at end: their start. */
+static char *digits(char *end, unsigned long long u)
+{
+    do
+        *--end = (char)('0' + u % 10);
+    while (u /= 10);
+    return end;
+}
+
 int sb_addll(struct strbuf *sb, long long v)
 {
-    char tmp[24];
-    size_t i = sizeof tmp;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    char tmp[24], *p;
 
-    do
-        tmp[--i] = (char)('0' + u % 10);
-    while (u /= 10);
+    p = digits(tmp + sizeof tmp, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
     if (v < 0)
-        tmp[--i] = '-';
-    return sb_add(sb, tmp + i, sizeof tmp - i);
+        *--p = '-';
+    return sb_add(sb, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 int sb_addmilli(struct strbuf *sb, long long v)
 {
-    long long a = v < 0 ? -v : v;
-    char frac[4] = {(char)('0' + a / 100 % 10), (char)('0' + a / 10 % 10), (char)('0' + a % 10), 0};
-    int rc = v < 0 ? sb_addc(sb, '-') : 0;
+    unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    char tmp[28], *p = tmp + sizeof tmp - 4;
 
-    rc |= sb_addll(sb, a / 1000);
-    rc |= sb_addc(sb, '.');
-    return rc | sb_add(sb, frac, 3);
+    p[0] = '.';
+    p[1] = (char)('0' + a / 100 % 10);
+    p[2] = (char)('0' + a / 10 % 10);
+    p[3] = (char)('0' + a % 10);
+    p = digits(p, a / 1000);
+    if (v < 0)
+        *--p = '-';
+    return sb_add(sb, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 int sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
