@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,34 @@ static void sample(struct rec *r)
     r->resp.attempts = 1;
     r->resp.http_version = 11;
     r->resp.t.ttfb = 0.4;
+}
+
+/* sb_addll and sb_addmilli write what printf's %lld and %s%lld.%03lld write, at the
+ * ends of long long too, appended after what the buffer holds. */
+static void test_numbers_match_printf(void **state)
+{
+    static const long long vals[] = {0,         1,         -1,        9,          10,
+                                     999,       1000,      -1000,     1234567,    -42,
+                                     LLONG_MAX, LLONG_MIN, 100000000, -999999999, 5};
+    struct strbuf sb = STRBUF_INIT;
+    char want[64];
+    (void)state;
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        long long v = vals[i];
+        unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        sb_reset(&sb);
+        sb_adds(&sb, "x");
+        assert_int_equal(sb_addll(&sb, v), 0);
+        snprintf(want, sizeof want, "x%lld", v);
+        assert_string_equal(sb_cstr(&sb), want);
+        assert_int_equal(sb.len, strlen(want));
+        sb_reset(&sb);
+        assert_int_equal(sb_addmilli(&sb, v), 0);
+        snprintf(want, sizeof want, "%s%llu.%03llu", v < 0 ? "-" : "", a / 1000, a % 1000);
+        assert_string_equal(sb_cstr(&sb), want);
+        assert_int_equal(sb.len, strlen(want));
+    }
+    sb_free(&sb);
 }
 
 static void test_json_record(void **state)
@@ -242,9 +271,13 @@ static void test_text_line_matches_printf(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_json_escaping), cmocka_unit_test(test_json_escaping_windows),
-        cmocka_unit_test(test_json_record),   cmocka_unit_test(test_writeout),
-        cmocka_unit_test(test_text_line),     cmocka_unit_test(test_text_line_matches_printf),
+        cmocka_unit_test(test_json_escaping),
+        cmocka_unit_test(test_json_escaping_windows),
+        cmocka_unit_test(test_numbers_match_printf),
+        cmocka_unit_test(test_json_record),
+        cmocka_unit_test(test_writeout),
+        cmocka_unit_test(test_text_line),
+        cmocka_unit_test(test_text_line_matches_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

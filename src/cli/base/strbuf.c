@@ -56,20 +56,35 @@ static char *digits(char *end, unsigned long long u)
     return end;
 }
 
+/* The text ending at tmp + NUM_END appended: a copy of a fixed NUM_END bytes (from
+ * inside tmp, which is twice that) into room made for them, so no memcpy call. */
+enum { NUM_END = 32 };
+static int add_num(struct strbuf *sb, const char *tmp, const char *p)
+{
+    size_t n = (size_t)(tmp + NUM_END - p);
+
+    if (sb->cap - sb->len <= NUM_END && sb_reserve(sb, NUM_END))
+        return CF_ENOMEM;
+    memcpy(sb->buf + sb->len, p, NUM_END);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+    return 0;
+}
+
 int sb_addll(struct strbuf *sb, long long v)
 {
-    char tmp[24], *p;
+    char tmp[2 * NUM_END] = {0}, *p;
 
-    p = digits(tmp + sizeof tmp, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+    p = digits(tmp + NUM_END, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
     if (v < 0)
         *--p = '-';
-    return sb_add(sb, p, (size_t)(tmp + sizeof tmp - p));
+    return add_num(sb, tmp, p);
 }
 
 int sb_addmilli(struct strbuf *sb, long long v)
 {
     unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    char tmp[28], *p = tmp + sizeof tmp - 4;
+    char tmp[2 * NUM_END] = {0}, *p = tmp + NUM_END - 4;
 
     p[0] = '.';
     p[1] = (char)('0' + a / 100 % 10);
@@ -78,7 +93,7 @@ int sb_addmilli(struct strbuf *sb, long long v)
     p = digits(p, a / 1000);
     if (v < 0)
         *--p = '-';
-    return sb_add(sb, p, (size_t)(tmp + sizeof tmp - p));
+    return add_num(sb, tmp, p);
 }
 
 int sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

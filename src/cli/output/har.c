@@ -196,14 +196,26 @@ void har_page_end(struct har *h, double wall)
         h->pages[h->npages - 1].wall = wall;
 }
 
+/* {"name":...,"value":...}, after a comma unless first: one reservation, then written
+ * in place (an entry has a dozen of these). */
 static int nv(struct strbuf *sb, int first, const char *name, size_t nlen, const char *val,
               size_t vlen)
 {
-    int rc = first ? SB_LIT(sb, "{\"name\":") : SB_LIT(sb, ",{\"name\":");
-    rc |= json_str(sb, name, nlen);
-    rc |= SB_LIT(sb, ",\"value\":");
-    rc |= json_str(sb, val, vlen);
-    return rc | SB_LIT(sb, "}");
+    static const char pre[] = ",{\"name\":\"", mid[] = "\",\"value\":\"";
+    char *p;
+
+    if (sb->cap - sb->len <= 6 * (nlen + vlen) + 32 && sb_reserve(sb, 6 * (nlen + vlen) + 32))
+        return CF_ENOMEM;
+    p = sb->buf + sb->len;
+    memcpy(p, pre + first, sizeof pre - 1);
+    p += sizeof pre - 1 - (first ? 1 : 0);
+    p = json_esc(p, name, nlen);
+    memcpy(p, mid, sizeof mid - 1);
+    p = json_esc(p + sizeof mid - 1, val, vlen);
+    memcpy(p, "\"}", 2);
+    sb->len = (size_t)(p + 2 - sb->buf);
+    sb->buf[sb->len] = '\0';
+    return 0;
 }
 
 struct picked {

@@ -102,18 +102,12 @@ static size_t plain_run(const unsigned char *s, size_t len, char *p)
     return len;
 }
 
-int json_str(struct strbuf *out, const char *str, size_t len)
+char *json_esc(char *p, const char *str, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0, slow = 0;
+    size_t i = plain_run(s, len, p), slow = 0;
 
-    /* Worst case: every byte becomes \ufffd (6 bytes). */
-    if (out->cap - out->len <= len * 6 + 2 && sb_reserve(out, len * 6 + 2))
-        return CF_ENOMEM;
-    char *p = out->buf + out->len;
-    *p++ = '"';
-    i = plain_run(s, len, p);
     p += i;
     while (i < len) {
         unsigned char c = s[i];
@@ -166,6 +160,19 @@ int json_str(struct strbuf *out, const char *str, size_t len)
             i++;
         }
     }
+    return p;
+}
+
+int json_str(struct strbuf *out, const char *s, size_t len)
+{
+    char *p;
+
+    /* Worst case: every byte becomes \ufffd (6 bytes). */
+    if (out->cap - out->len <= len * 6 + 2 && sb_reserve(out, len * 6 + 2))
+        return CF_ENOMEM;
+    p = out->buf + out->len;
+    *p++ = '"';
+    p = json_esc(p, s, len);
     *p++ = '"';
     out->len = (size_t)(p - out->buf);
     out->buf[out->len] = '\0';
