@@ -26,8 +26,9 @@ struct row {
     long long bytes;
     int code;
     unsigned long order;
-    long conn;       /* the connection's local port (0: none known) */
-    char *url, *err; /* owned, cut at TEXT_MAX */
+    long conn;          /* the connection's local port (0: none known) */
+    size_t url_at, err; /* where the URL and the error (0: none) start in the run's
+                           text, each cut at TEXT_MAX and NUL-terminated */
 };
 
 struct kind {
@@ -42,6 +43,7 @@ struct hrun {
     double wall;
     struct row *rows;
     size_t n, cap;
+    struct strbuf text; /* the rows' URLs and errors, one after another */
     unsigned long failed;
     long long bytes;
 };
@@ -126,10 +128,19 @@ static void phases(struct row *w, const struct rec *r)
     w->ph[PH_RECEIVE] = (float)(done - first);
 }
 
+/* s cut at TEXT_MAX, NUL-terminated, appended to text */
+static int keep(struct strbuf *text, const char *s, size_t len)
+{
+    int rc = sb_put(text, s, len > TEXT_MAX ? TEXT_MAX : len);
+    return rc | sb_put(text, "", 1);
+}
+
 void htmlreport_add(struct htmlreport *hr, const struct rec *r)
 {
     struct hrun *run;
     struct row *w;
+    size_t mark;
+    int rc;
 
     if (!hr || !hr->nruns || hr->err)
         return;
@@ -154,11 +165,15 @@ void htmlreport_add(struct htmlreport *hr, const struct rec *r)
     w->order = r->order;
     w->conn = r->resp.local_port;
     phases(w, r);
-    w->url = cut(r->url ? r->url : "", r->url ? r->url_len : 0);
-    w->err = r->code ? cut(rec_error(r), strlen(rec_error(r))) : NULL;
-    if (!w->url || (r->code && !w->err)) {
-        free(w->url);
-        free(w->err);
+    mark = run->text.len;
+    w->url_at = mark;
+    rc = keep(&run->text, r->url ? r->url : "", r->url ? r->url_len : 0);
+    if (r->code) {
+        w->err = run->text.len;
+        rc |= keep(&run->text, rec_error(r), strlen(rec_error(r)));
+    }
+    if (rc) {
+        run->text.len = mark;
         hr->err = ENOMEM;
         return;
     }
@@ -218,6 +233,21 @@ static void ps(struct page *pg, const char *s)
 static void pc(struct page *pg, char c)
 {
     pw(pg, &c, 1);
+}
+
+/* v in decimal, as %ld and %lld write it */
+static void pnum(struct page *pg, long long v)
+{
+    char tmp[24];
+    size_t i = sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do
+        tmp[--i] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        tmp[--i] = '-';
+    pw(pg, tmp + i, sizeof tmp - i);
 }
 
 static void pf(struct page *pg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -367,7 +397,7 @@ static void summary(struct page *f, const struct hrun *run, double *times)
 
     for (size_t i = 0; i < n; i++) {
         const char *h;
-        size_t hl = host_of(run->rows[i].url, &h);
+        size_t hl = host_of(run->text.buf + run->rows[i].url_at, &h);
         times[i] = run->rows[i].end - run->rows[i].start;
         sum += times[i];
         count_kind(hosts, &nh, MAX_HOSTS, h, hl);
@@ -556,17 +586,26 @@ static void waterfall(struct page *f, int ri, const struct hrun *run, double axi
     for (i = 0; i < n; i++) {
         const struct row *w = rows[i];
         double t = w->start, y = 16 + (double)i * rh;
-        pf(f, "<g class=\"bar%s\"><title>", w->code ? " failed" : "");
-        esc(f, w->url);
+        if (w->code)
+            PL(f, "<g class=\"bar failed\"><title>");
+        else
+            PL(f, "<g class=\"bar\"><title>");
+        esc(f, run->text.buf + w->url_at);
         if (w->code) {
             PL(f, "\nerror: ");
-            esc(f, w->err ? w->err : "");
+            esc(f, w->err ? run->text.buf + w->err : "");
         }
-        pf(f, "\nstatus %ld, %lld bytes, ", w->status, w->bytes);
+        PL(f, "\nstatus ");
+        pnum(f, w->status);
+        PL(f, ", ");
+        pnum(f, w->bytes);
+        PL(f, " bytes, ");
         fnum(f, w->end - w->start, 3);
         PL(f, " s (start ");
         fnum(f, w->start, 3);
-        pf(f, " s, finished #%lu)\n", w->order);
+        PL(f, " s, finished #");
+        pnum(f, (long long)w->order);
+        PL(f, ")\n");
         for (int p = 0; p < PH_COUNT; p++) {
             ps(f, p ? ", " : "");
             ps(f, phase_names[p]);
@@ -801,10 +840,7 @@ int htmlreport_close(struct htmlreport *hr, int *errp)
     if (fclose(hr->f) && !e)
         e = errno;
     for (int i = 0; i < hr->nruns; i++) {
-        for (size_t j = 0; j < hr->runs[i].n; j++) {
-            free(hr->runs[i].rows[j].url);
-            free(hr->runs[i].rows[j].err);
-        }
+        sb_free(&hr->runs[i].text);
         free(hr->runs[i].rows);
     }
     free(hr);
