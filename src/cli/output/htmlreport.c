@@ -292,13 +292,6 @@ static int by_start(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int by_slowest(const void *a, const void *b)
-{
-    const struct row *x = *(const struct row *const *)a, *y = *(const struct row *const *)b;
-    double dx = x->end - x->start, dy = y->end - y->start;
-    return dx > dy ? -1 : dx < dy;
-}
-
 static double pct(const double *sorted, size_t n, double p)
 {
     size_t i;
@@ -434,6 +427,41 @@ static void summary(struct page *f, const struct hrun *run, double *times)
     PL(f, "</div></div>");
 }
 
+/* Whether a is slower than b: it took longer, or as long and is earlier in the run. */
+static int slower(const struct row *a, const struct row *b)
+{
+    double da = a->end - a->start, db = b->end - b->start;
+    return da > db || (da == db && a < b);
+}
+
+/* The k slowest of v[0..n) moved to v[0..k), in no order (0 < k < n): Hoare's FIND
+ * (as Wirth writes it), which leaves v[k - 1] where a sort would put it, the slower
+ * ones before it and the rest after. */
+static void slowest_first(const struct row **v, size_t n, size_t k)
+{
+    long lo = 0, hi = (long)n - 1, t = (long)k - 1;
+
+    while (lo < hi) {
+        const struct row *x = v[t];
+        long i = lo, j = hi;
+        do {
+            while (slower(v[i], x))
+                i++;
+            while (slower(x, v[j]))
+                j--;
+            if (i <= j) {
+                const struct row *tmp = v[i];
+                v[i++] = v[j];
+                v[j--] = tmp;
+            }
+        } while (i <= j);
+        if (j < t)
+            lo = i;
+        if (t < i)
+            hi = j;
+    }
+}
+
 /* The rows to draw: all, or past HTMLREPORT_ROWS failures, the slowest and a sample. */
 static size_t pick(const struct hrun *run, const struct row **out)
 {
@@ -460,15 +488,16 @@ static size_t pick(const struct hrun *run, const struct row **out)
             out[k++] = &run->rows[i];
             taken[i] = 1;
         }
-    for (size_t i = 0; i < n; i++)
-        all[i] = &run->rows[i];
-    qsort(all, n, sizeof *all, by_slowest);
-    for (size_t i = 0, s = 0; i < n && s < slow_cap; i++) {
-        size_t at = (size_t)(all[i] - run->rows);
-        if (!taken[at]) {
+    {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!taken[i])
+                all[m++] = &run->rows[i];
+        if (m > slow_cap)
+            slowest_first(all, m, slow_cap);
+        for (size_t i = 0; i < m && i < slow_cap; i++) {
             out[k++] = all[i];
-            taken[at] = 1;
-            s++;
+            taken[all[i] - run->rows] = 1;
         }
     }
     {
