@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduce the performance table of issue 6 and write bench/RESULTS.md.
-#   usage: bench/run.sh [-r ROUNDS] [CASE...]     cases: B1-B8 (default: B1-B5)
+#   usage: bench/run.sh [-r ROUNDS] [CASE...]     cases: B1-B8, B1h (default: B1-B5)
+# B1h is B1 with --har and --report beside B1 itself, alternated (issue 20's budget).
 # B6 is many host names through a real DNS server (../shared/bench/dns.sh: dnsmasq and a
 # private /etc/resolv.conf; needs root): 2,000 and 20,000 distinct names, 200 in flight.
 # B7 and B8 are the real internet's shape over TLS (../shared/bench/tls.sh: a TLS nginx
@@ -21,9 +22,15 @@ out=$here/RESULTS.md
 [ -x "$COFETCH" ] || { echo "build $COFETCH first (see the header of this script)" >&2; exit 1; }
 
 "$shared/setup.sh" >/dev/null
-"$shared/server.sh" start >/dev/null
+# An nginx already serving the lists (another run's, on a shared machine) is used and
+# left running; one started here is stopped at the end.
+started=0
+if ! curl -sf http://127.0.0.1:18080/f/1.txt >/dev/null 2>&1; then
+    "$shared/server.sh" start >/dev/null
+    started=1
+fi
 "$shared/lists.sh" >/dev/null
-trap '"$shared/server.sh" stop >/dev/null; "$shared/tls.sh" stop >/dev/null 2>&1' EXIT
+trap '[ $started = 0 ] || "$shared/server.sh" stop >/dev/null; "$shared/tls.sh" stop >/dev/null 2>&1' EXIT
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 log=$(mktemp)
@@ -42,6 +49,36 @@ wrap=""; [ "$c" = B6 ] && wrap="$shared/dns.sh"
 case $c in
 B1) COFETCH_ARGS="-s -j 50 -i $dir/small10k.txt" \
         peers "B1: 10,000 tiny files, 50 in flight" "$dir/small10k.txt" 50 curl-Z cofetch h2load aiohttp ;;
+B1h) echo "== B1h" >&2
+    # The cost of --har and --report: B1 and B1 writing both files into a temporary
+    # directory, in turn, the order swapped every round; wall time from the monotonic
+    # clock in ms, CPU from /usr/bin/time; medians.
+    rh=$(( rounds > 9 ? rounds : 9 ))
+    section "B1h: B1 with --har and --report, beside B1 (median of $rh, alternated)"
+    tmp=$(mktemp -d)
+    one() { # name cofetch-args...
+        local name=$1 t0 t1; shift
+        t0=$(date +%s%N)
+        /usr/bin/time -f "%U %S" -o "$tmp/cpu" "$COFETCH" -s -j 50 "$@" -i "$dir/small10k.txt" >/dev/null
+        t1=$(date +%s%N)
+        echo "$(( (t1 - t0) / 1000000 )) $(awk '{printf "%.2f", $1 + $2}' "$tmp/cpu")" >> "$tmp/$name.t"
+    }
+    files=(--har "$tmp/b1h.har" --report "$tmp/b1h.html")
+    for r in $(seq 1 "$rh"); do
+        if [ $((r % 2)) -eq 1 ]; then one B1; one B1h "${files[@]}"; else one B1h "${files[@]}"; one B1; fi
+    done
+    med() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+    bw=$(cut -d' ' -f1 "$tmp/B1.t" | med); bc=$(cut -d' ' -f2 "$tmp/B1.t" | med)
+    hw=$(cut -d' ' -f1 "$tmp/B1h.t" | med); hc=$(cut -d' ' -f2 "$tmp/B1h.t" | med)
+    printf "%-6s %8s %8s %8s   (small10k.txt, 10000 URLs, -j 50, %d rounds)\n" case wall_s cpu_s ratio "$rh" \
+        | tee -a "$log" >&2
+    printf "%-6s %8.3f %8s %8.2f\n" B1 "$(echo "$bw" | awk '{print $1/1000}')" "$bc" 1 \
+        B1h "$(echo "$hw" | awk '{print $1/1000}')" "$hc" "$(echo "$hw $bw" | awk '{print $1/$2}')" \
+        | tee -a "$log" >&2
+    echo "files: --har $(stat -c %s "$tmp/b1h.har") bytes, --report $(stat -c %s "$tmp/b1h.html") bytes" \
+        | tee -a "$log" >&2
+    rm -rf "$tmp"
+    endsection ;;
 B2) COFETCH_ARGS="-s -j 0 -i $dir/delay10k.txt" \
         peers "B2: 10,000 URLs delayed 1 s, 10,000 in flight" "$dir/delay10k.txt" 10000 h2load cofetch curl-Z aiohttp ;;
 B3) COFETCH_ARGS="-s -j 100 -i $dir/delay100.txt" \

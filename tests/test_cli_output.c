@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,32 @@ static void test_json_escaping(void **state)
     assert_string_equal(esc("\xf4\x90\x80\x80", 4), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
 }
 
+/* Every byte value at every place of a run of plain bytes of every length up to 24:
+ * escaped as it is alone (the fast path copies only words in which no byte needs
+ * escaping, the last one overlapping the one before). */
+static void test_json_escaping_windows(void **state)
+{
+    char in[24], want[200];
+    (void)state;
+    for (size_t len = 1; len <= sizeof in; len++)
+        for (int b = 0; b < 256; b++)
+            for (size_t at = 0; at < len; at++) {
+                size_t n = 1;
+                memset(in, 'a', sizeof in);
+                in[at] = (char)b;
+                want[0] = '"';
+                for (size_t i = 0; i < len; i++) {
+                    const char *one = esc(in + i, 1);
+                    size_t k = strlen(one) - 2;
+                    memcpy(want + n, one + 1, k);
+                    n += k;
+                }
+                want[n++] = '"';
+                want[n] = '\0';
+                assert_string_equal(esc(in, len), want);
+            }
+}
+
 static void sample(struct rec *r)
 {
     rec_init(r);
@@ -60,6 +87,34 @@ static void sample(struct rec *r)
     r->resp.attempts = 1;
     r->resp.http_version = 11;
     r->resp.t.ttfb = 0.4;
+}
+
+/* sb_addll and sb_addmilli write what printf's %lld and %s%lld.%03lld write, at the
+ * ends of long long too, appended after what the buffer holds. */
+static void test_numbers_match_printf(void **state)
+{
+    static const long long vals[] = {0,         1,         -1,        9,          10,
+                                     999,       1000,      -1000,     1234567,    -42,
+                                     LLONG_MAX, LLONG_MIN, 100000000, -999999999, 5};
+    struct strbuf sb = STRBUF_INIT;
+    char want[64];
+    (void)state;
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        long long v = vals[i];
+        unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        sb_reset(&sb);
+        sb_adds(&sb, "x");
+        assert_int_equal(sb_addll(&sb, v), 0);
+        snprintf(want, sizeof want, "x%lld", v);
+        assert_string_equal(sb_cstr(&sb), want);
+        assert_int_equal(sb.len, strlen(want));
+        sb_reset(&sb);
+        assert_int_equal(sb_addmilli(&sb, v), 0);
+        snprintf(want, sizeof want, "%s%llu.%03llu", v < 0 ? "-" : "", a / 1000, a % 1000);
+        assert_string_equal(sb_cstr(&sb), want);
+        assert_int_equal(sb.len, strlen(want));
+    }
+    sb_free(&sb);
 }
 
 static void test_json_record(void **state)
@@ -217,6 +272,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_escaping),
+        cmocka_unit_test(test_json_escaping_windows),
+        cmocka_unit_test(test_numbers_match_printf),
         cmocka_unit_test(test_json_record),
         cmocka_unit_test(test_writeout),
         cmocka_unit_test(test_text_line),

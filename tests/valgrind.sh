@@ -12,7 +12,7 @@ command -v valgrind >/dev/null || { echo "valgrind.sh: valgrind not installed" >
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCF_SANITIZE=OFF -DCF_WERROR=ON >/dev/null
 tests="test_core test_task_pool test_toolbox test_thread test_stacks test_seeds test_lines test_fetch test_fetch_retry test_fetch_tls test_fetch_h2
        test_cli_options test_cli_input test_cli_template test_cli_output test_cli_outdir test_cli_blockwrite
-       test_cli_journal test_cli_stats test_cli_reorder test_cli_json_prop"
+       test_cli_journal test_cli_stats test_cli_reorder test_cli_json_prop test_cli_har"
 targets=$(for t in $tests; do [ -f "$root/tests/$t.c" ] && echo "$t"; done)
 # shellcheck disable=SC2086
 cmake --build "$build" -j2 --target $targets >/dev/null

@@ -28,7 +28,7 @@ int sb_reserve(struct strbuf *sb, size_t extra)
 
 int sb_add(struct strbuf *sb, const void *data, size_t len)
 {
-    if (sb_reserve(sb, len))
+    if (sb->cap - sb->len <= len && sb_reserve(sb, len))
         return CF_ENOMEM;
     if (len)
         memcpy(sb->buf + sb->len, data, len);
@@ -47,29 +47,53 @@ int sb_addc(struct strbuf *sb, char c)
     return sb_add(sb, &c, 1);
 }
 
+/* v's digits, written backwards ending at end: their start. */
+static char *digits(char *end, unsigned long long u)
+{
+    do
+        *--end = (char)('0' + u % 10);
+    while (u /= 10);
+    return end;
+}
+
+/* The text ending at tmp + NUM_END appended: a copy of a fixed NUM_END bytes (from
+ * inside tmp, which is twice that) into room made for them, so no memcpy call. */
+enum { NUM_END = 32 };
+static int add_num(struct strbuf *sb, const char *tmp, const char *p)
+{
+    size_t n = (size_t)(tmp + NUM_END - p);
+
+    if (sb->cap - sb->len <= NUM_END && sb_reserve(sb, NUM_END))
+        return CF_ENOMEM;
+    memcpy(sb->buf + sb->len, p, NUM_END);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+    return 0;
+}
+
 int sb_addll(struct strbuf *sb, long long v)
 {
-    char tmp[24];
-    size_t i = sizeof tmp;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    char tmp[2 * NUM_END] = {0}, *p;
 
-    do
-        tmp[--i] = (char)('0' + u % 10);
-    while (u /= 10);
+    p = digits(tmp + NUM_END, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
     if (v < 0)
-        tmp[--i] = '-';
-    return sb_add(sb, tmp + i, sizeof tmp - i);
+        *--p = '-';
+    return add_num(sb, tmp, p);
 }
 
 int sb_addmilli(struct strbuf *sb, long long v)
 {
-    long long a = v < 0 ? -v : v;
-    char frac[4] = {(char)('0' + a / 100 % 10), (char)('0' + a / 10 % 10), (char)('0' + a % 10), 0};
-    int rc = v < 0 ? sb_addc(sb, '-') : 0;
+    unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    char tmp[2 * NUM_END] = {0}, *p = tmp + NUM_END - 4;
 
-    rc |= sb_addll(sb, a / 1000);
-    rc |= sb_addc(sb, '.');
-    return rc | sb_add(sb, frac, 3);
+    p[0] = '.';
+    p[1] = (char)('0' + a / 100 % 10);
+    p[2] = (char)('0' + a / 10 % 10);
+    p[3] = (char)('0' + a % 10);
+    p = digits(p, a / 1000);
+    if (v < 0)
+        *--p = '-';
+    return add_num(sb, tmp, p);
 }
 
 int sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

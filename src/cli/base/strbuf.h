@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct strbuf {
     char *buf; /* NUL-terminated whenever len > 0 or after sb_cstr() */
@@ -30,6 +31,21 @@ int sb_addc(struct strbuf *sb, char c);
  * %lld.%03lld without printf, for output written per fetch. */
 int sb_addll(struct strbuf *sb, long long v);
 int sb_addmilli(struct strbuf *sb, long long v);
+/* sb_add with the room checked inline, for output written piece by piece per fetch;
+ * SB_LIT appends a string literal (its length known when compiled). */
+static inline int sb_put(struct strbuf *sb, const char *s, size_t n)
+{
+    if (sb->cap - sb->len <= n) {
+        int rc = sb_reserve(sb, n);
+        if (rc)
+            return rc;
+    }
+    memcpy(sb->buf + sb->len, s, n);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+    return 0;
+}
+#define SB_LIT(sb, lit) sb_put((sb), "" lit, sizeof(lit) - 1)
 int sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* The contents as a C string ("" for an empty buffer that never allocated). */

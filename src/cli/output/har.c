@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,14 +26,24 @@ struct har_page {
     double wall;            /* seconds, once over (< 0: running) */
 };
 
+/* What every entry of one request spec repeats, around its URL and query string. */
+struct req_parts {
+    struct strbuf method;  /* from "method" to "url": */
+    struct strbuf reqhdrs; /* ... from "cookies" to "queryString": */
+    struct strbuf reqend;  /* ... from "headersSize" to the request's end */
+};
+
 struct har {
     int fd;
     int err;                    /* errno of the first failed write */
     off_t end;                  /* where the closing brackets start: after the last entry written */
+    off_t size;                 /* the file's size after the last write */
     unsigned long n;            /* entries written or buffered */
     struct strbuf buf;          /* entries not written yet */
     struct strbuf out;          /* a write: the batch, then the closing brackets */
     struct strbuf timing, hdrs; /* an entry's parts, reused */
+    struct req_parts parts;     /* the command line's request, made once */
+    struct req_parts gparts;    /* a later --next group's, made per entry */
     double last;                /* CLOCK_MONOTONIC of the last write */
     const struct har_req *req;
     struct har_page pages[MAX_PAGES];
@@ -62,14 +73,13 @@ static int iso8601(struct har *h, struct strbuf *sb, struct timeval tv, double s
         strftime(h->iso, sizeof h->iso, "%Y-%m-%dT%H:%M:%S", &tm);
         h->iso_t = t;
     }
-    rc = sb_addc(sb, '"');
-    rc |= sb_adds(sb, h->iso);
-    rc |= sb_addc(sb, '.');
-    rc |= sb_add(sb,
-                 (char[3]){(char)('0' + ms % 1000 / 100), (char)('0' + ms % 100 / 10),
-                           (char)('0' + ms % 10)},
-                 3);
-    return rc | sb_adds(sb, "Z\"");
+    rc = SB_LIT(sb, "\"");
+    rc |= sb_put(sb, h->iso, strlen(h->iso));
+    rc |= sb_put(sb,
+                 (char[6]){'.', (char)('0' + ms % 1000 / 100), (char)('0' + ms % 100 / 10),
+                           (char)('0' + ms % 10), 'Z', '"'},
+                 6);
+    return rc;
 }
 
 static int pages_json(struct har *h, struct strbuf *sb)
@@ -95,22 +105,60 @@ static int pages_json(struct har *h, struct strbuf *sb)
 static void write_batch(struct har *h)
 {
     size_t entries = h->buf.len;
+    struct iovec iov[2];
+    off_t size;
     ssize_t w;
 
     h->last = mono();
     if (h->err)
         return;
     sb_reset(&h->out);
-    if (sb_add(&h->out, h->buf.buf ? h->buf.buf : "", entries) || pages_json(h, &h->out)) {
+    if (pages_json(h, &h->out)) {
         h->err = ENOMEM;
         return;
     }
+    iov[0] = (struct iovec){h->buf.buf, entries};
+    iov[1] = (struct iovec){h->out.buf, h->out.len};
+    w = pwritev(h->fd, iov, 2, h->end);
     sb_reset(&h->buf);
-    w = pwrite(h->fd, h->out.buf, h->out.len, h->end);
-    if (w == (ssize_t)h->out.len && ftruncate(h->fd, h->end + (off_t)h->out.len) == 0)
+    size = h->end + (off_t)(entries + h->out.len);
+    /* A log only grows (pages end, entries and pages are added); the truncate is for
+     * closing brackets that came out shorter than the ones they overwrote. */
+    if (w == (ssize_t)(entries + h->out.len) && (size >= h->size || ftruncate(h->fd, size) == 0)) {
         h->end += (off_t)entries;
-    else
+        h->size = size;
+    } else {
         h->err = w < 0 ? errno : EIO;
+    }
+}
+
+static int request_headers(struct strbuf *sb, const char *const *lines);
+
+/* The request's parts that every entry of req repeats: its method, headers, body size. */
+static int request_parts(struct req_parts *p, const struct har_req *req)
+{
+    const char *method = req->method ? req->method : req->body_len ? "POST" : "GET";
+    int rc;
+
+    sb_reset(&p->method);
+    sb_reset(&p->reqhdrs);
+    sb_reset(&p->reqend);
+    rc = SB_LIT(&p->method, ",\"request\":{\"method\":");
+    rc |= json_str(&p->method, method, strlen(method));
+    rc |= SB_LIT(&p->method, ",\"url\":");
+    rc |= SB_LIT(&p->reqhdrs, ",\"cookies\":[],\"headers\":");
+    rc |= request_headers(&p->reqhdrs, req->headers);
+    rc |= SB_LIT(&p->reqhdrs, ",\"queryString\":");
+    rc |= SB_LIT(&p->reqend, ",\"headersSize\":-1,\"bodySize\":");
+    rc |= sb_addll(&p->reqend, (long long)req->body_len);
+    return rc | SB_LIT(&p->reqend, "}");
+}
+
+static void parts_free(struct req_parts *p)
+{
+    sb_free(&p->method);
+    sb_free(&p->reqhdrs);
+    sb_free(&p->reqend);
 }
 
 int har_open(struct har **hp, const char *path, const struct har_req *req, char *errbuf,
@@ -132,7 +180,7 @@ int har_open(struct har **hp, const char *path, const struct har_req *req, char 
         free(h);
         return CF_EIO;
     }
-    if (sb_adds(&h->buf, head)) {
+    if (sb_adds(&h->buf, head) || request_parts(&h->parts, req)) {
         snprintf(errbuf, errlen, "out of memory");
         har_close(h, NULL);
         return CF_ENOMEM;
@@ -165,15 +213,26 @@ void har_page_end(struct har *h, double wall)
         h->pages[h->npages - 1].wall = wall;
 }
 
+/* {"name":...,"value":...}, after a comma unless first: one reservation, then written
+ * in place (an entry has a dozen of these). */
 static int nv(struct strbuf *sb, int first, const char *name, size_t nlen, const char *val,
               size_t vlen)
 {
-    int rc = sb_adds(sb, first ? "{\"name\":" : ",{\"name\":");
-    rc |= json_str(sb, name, nlen);
-    rc |= sb_adds(sb, ",\"value\":");
-    rc |= json_str(sb, val, vlen);
-    rc |= sb_addc(sb, '}');
-    return rc;
+    static const char pre[] = ",{\"name\":\"", mid[] = "\",\"value\":\"";
+    char *p;
+
+    if (sb->cap - sb->len <= 6 * (nlen + vlen) + 32 && sb_reserve(sb, 6 * (nlen + vlen) + 32))
+        return CF_ENOMEM;
+    p = sb->buf + sb->len;
+    memcpy(p, pre + first, sizeof pre - 1);
+    p += sizeof pre - 1 - (first ? 1 : 0);
+    p = json_esc(p, name, nlen);
+    memcpy(p, mid, sizeof mid - 1);
+    p = json_esc(p + sizeof mid - 1, val, vlen);
+    memcpy(p, "\"}", 2);
+    sb->len = (size_t)(p + 2 - sb->buf);
+    sb->buf[sb->len] = '\0';
+    return 0;
 }
 
 struct picked {
@@ -185,7 +244,7 @@ struct picked {
 static int header_list(struct strbuf *sb, const char *block, size_t len, struct picked *pk)
 {
     const char *p = block, *end = block + len;
-    int rc = sb_addc(sb, '['), first = 1;
+    int rc = SB_LIT(sb, "["), first = 1;
 
     while (p && p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -217,13 +276,12 @@ static int header_list(struct strbuf *sb, const char *block, size_t len, struct 
         }
         p = eol ? eol + 1 : end;
     }
-    rc |= sb_addc(sb, ']');
-    return rc;
+    return rc | SB_LIT(sb, "]");
 }
 
 static int request_headers(struct strbuf *sb, const char *const *lines)
 {
-    int rc = sb_addc(sb, '['), first = 1;
+    int rc = SB_LIT(sb, "["), first = 1;
 
     for (size_t i = 0; lines && lines[i]; i++) {
         const char *colon = strchr(lines[i], ':'), *v;
@@ -235,15 +293,14 @@ static int request_headers(struct strbuf *sb, const char *const *lines)
         rc |= nv(sb, first, lines[i], (size_t)(colon - lines[i]), v, strlen(v));
         first = 0;
     }
-    rc |= sb_addc(sb, ']');
-    return rc;
+    return rc | SB_LIT(sb, "]");
 }
 
 /* The URL's query as [{name, value}], each pair as written (not percent-decoded). */
 static int query_list(struct strbuf *sb, const char *url, size_t len)
 {
     const char *q = memchr(url, '?', len), *end = url + len;
-    int rc = sb_addc(sb, '['), first = 1;
+    int rc = SB_LIT(sb, "["), first = 1;
 
     if (q) {
         const char *hash = memchr(q, '#', (size_t)(end - q));
@@ -260,8 +317,7 @@ static int query_list(struct strbuf *sb, const char *url, size_t len)
         first = first && stop == q;
         q = amp ? amp + 1 : end;
     }
-    rc |= sb_addc(sb, ']');
-    return rc;
+    return rc | SB_LIT(sb, "]");
 }
 
 static long long us(double secs)
@@ -274,13 +330,8 @@ static long long max2(long long a, long long b)
     return a > b ? a : b;
 }
 
-static int ms(struct strbuf *sb, const char *name, long long v)
-{
-    int rc = sb_adds(sb, ",\"");
-    rc |= sb_adds(sb, name);
-    rc |= sb_adds(sb, "\":");
-    return rc | sb_addmilli(sb, v);
-}
+/* ,"name":v with v in milliseconds from microseconds */
+#define MS(sb, name, v) (SB_LIT(sb, ",\"" name "\":") | sb_addmilli(sb, v))
 
 /* The timings object and the entry's time: libcurl's cumulative counters made into
  * consecutive phases in whole microseconds, so they add up exactly. */
@@ -294,19 +345,30 @@ static int timings(struct strbuf *sb, const struct rec *r, long long *total)
     int rc;
 
     *total = blocked + done;
-    rc = sb_adds(sb, ",\"timings\":{\"blocked\":");
+    rc = SB_LIT(sb, ",\"timings\":{\"blocked\":");
     rc |= sb_addmilli(sb, blocked);
-    rc |= ms(sb, "dns", dns);
-    rc |= ms(sb, "connect", tls - dns);
+    rc |= MS(sb, "dns", dns);
+    rc |= MS(sb, "connect", tls - dns);
     if (t->tls > 0)
-        rc |= ms(sb, "ssl", tls - tcp);
+        rc |= MS(sb, "ssl", tls - tcp);
     else
-        rc |= sb_adds(sb, ",\"ssl\":-1");
-    rc |= sb_adds(sb, ",\"send\":0");
-    rc |= ms(sb, "wait", first - tls);
-    rc |= ms(sb, "receive", done - first);
-    rc |= sb_addc(sb, '}');
-    return rc;
+        rc |= SB_LIT(sb, ",\"ssl\":-1");
+    rc |= SB_LIT(sb, ",\"send\":0");
+    rc |= MS(sb, "wait", first - tls);
+    rc |= MS(sb, "receive", done - first);
+    return rc | SB_LIT(sb, "}");
+}
+
+/* ,"httpVersion":"HTTP/1.1" ("" when there was no response) */
+static int version(struct strbuf *sb, const char *ver)
+{
+    int rc;
+
+    if (!*ver)
+        return SB_LIT(sb, ",\"httpVersion\":\"\"");
+    rc = SB_LIT(sb, ",\"httpVersion\":\"HTTP/");
+    rc |= sb_put(sb, ver, strlen(ver));
+    return rc | SB_LIT(sb, "\"");
 }
 
 static int entry(struct har *h, struct strbuf *sb, const struct rec *r)
@@ -314,10 +376,9 @@ static int entry(struct har *h, struct strbuf *sb, const struct rec *r)
     const struct cf_response *resp = &r->resp;
     const char *ver = rec_http_version(r);
     const struct config *g = r->group && r->group->gidx ? r->group : NULL; /* --next */
-    const struct har_req greq =
-        g ? (struct har_req){g->method, g->headers, g->data ? g->data_len : 0} : *h->req;
-    const struct har_req *req = &greq;
-    const char *method = req->method ? req->method : req->body_len ? "POST" : "GET";
+    const struct req_parts *parts = &h->parts;
+    const char *url = r->url ? r->url : "";
+    size_t url_len = r->url ? r->url_len : 0;
     struct picked pk = {0};
     struct strbuf *timing = &h->timing, *hdrs = &h->hdrs;
     long long total = 0;
@@ -326,60 +387,55 @@ static int entry(struct har *h, struct strbuf *sb, const struct rec *r)
     sb_reset(timing);
     sb_reset(hdrs);
     rc = timings(timing, r, &total);
-    rc |= sb_adds(sb, h->n ? ",\n{" : "\n{");
+    rc |= h->n ? SB_LIT(sb, ",\n{") : SB_LIT(sb, "\n{");
     if (h->npages) {
-        rc |= sb_adds(sb, "\"pageref\":\"page_");
+        rc |= SB_LIT(sb, "\"pageref\":\"page_");
         rc |= sb_addll(sb, h->npages);
-        rc |= sb_adds(sb, "\",");
+        rc |= SB_LIT(sb, "\",");
     }
-    rc |= sb_adds(sb, "\"startedDateTime\":");
+    rc |= SB_LIT(sb, "\"startedDateTime\":");
     rc |= iso8601(h, sb, h->npages ? h->pages[h->npages - 1].started : (struct timeval){0, 0},
                   r->start);
-    rc |= sb_adds(sb, ",\"time\":");
+    rc |= SB_LIT(sb, ",\"time\":");
     rc |= sb_addmilli(sb, total);
-    rc |= sb_adds(sb, ",\"request\":{\"method\":");
-    rc |= json_str(sb, method, strlen(method));
-    rc |= sb_adds(sb, ",\"url\":");
-    rc |= json_str(sb, r->url ? r->url : "", r->url ? r->url_len : 0);
-    rc |= sb_adds(sb, *ver ? ",\"httpVersion\":\"HTTP/" : ",\"httpVersion\":\"");
-    rc |= sb_adds(sb, ver);
-    rc |= sb_adds(sb, "\",\"cookies\":[],\"headers\":");
-    rc |= request_headers(sb, req->headers);
-    rc |= sb_adds(sb, ",\"queryString\":");
-    rc |= query_list(sb, r->url ? r->url : "", r->url ? r->url_len : 0);
-    rc |= sb_adds(sb, ",\"headersSize\":-1,\"bodySize\":");
-    rc |= sb_addll(sb, (long long)req->body_len);
-    rc |= sb_addc(sb, '}');
+    if (g) {
+        const struct har_req greq = {g->method, g->headers, g->data ? g->data_len : 0};
+        rc |= request_parts(&h->gparts, &greq);
+        parts = &h->gparts;
+    }
+    rc |= sb_put(sb, parts->method.buf, parts->method.len);
+    rc |= json_str(sb, url, url_len);
+    rc |= version(sb, ver);
+    rc |= sb_put(sb, parts->reqhdrs.buf, parts->reqhdrs.len);
+    rc |= query_list(sb, url, url_len);
+    rc |= sb_put(sb, parts->reqend.buf, parts->reqend.len);
     /* The headers first, for the status text they hold, then the response around them. */
     rc |= header_list(hdrs, resp->headers, resp->headers ? resp->headers_len : 0, &pk);
-    rc |= sb_adds(sb, ",\"response\":{\"status\":");
+    rc |= SB_LIT(sb, ",\"response\":{\"status\":");
     rc |= sb_addll(sb, resp->status);
-    rc |= sb_adds(sb, ",\"statusText\":");
+    rc |= SB_LIT(sb, ",\"statusText\":");
     rc |= json_str(sb, pk.reason ? pk.reason : "", pk.reason_len);
-    rc |= sb_adds(sb, *ver ? ",\"httpVersion\":\"HTTP/" : ",\"httpVersion\":\"");
-    rc |= sb_adds(sb, ver);
-    rc |= sb_adds(sb, "\",\"cookies\":[],\"headers\":");
-    rc |= sb_add(sb, hdrs->buf ? hdrs->buf : "", hdrs->len);
-    rc |= sb_adds(sb, ",\"content\":{\"size\":");
+    rc |= version(sb, ver);
+    rc |= SB_LIT(sb, ",\"cookies\":[],\"headers\":");
+    rc |= sb_put(sb, hdrs->buf, hdrs->len);
+    rc |= SB_LIT(sb, ",\"content\":{\"size\":");
     rc |= sb_addll(sb, resp->bytes);
-    rc |= sb_adds(sb, ",\"mimeType\":");
-    rc |= pk.ctype ? json_str(sb, pk.ctype, pk.ctype_len) : sb_adds(sb, "\"x-unknown\"");
-    rc |= sb_adds(sb, "},\"redirectURL\":");
+    rc |= SB_LIT(sb, ",\"mimeType\":");
+    rc |= pk.ctype ? json_str(sb, pk.ctype, pk.ctype_len) : SB_LIT(sb, "\"x-unknown\"");
+    rc |= SB_LIT(sb, "},\"redirectURL\":");
     rc |= json_str(sb, pk.location ? pk.location : "", pk.location_len);
-    rc |= sb_adds(sb, ",\"headersSize\":");
+    rc |= SB_LIT(sb, ",\"headersSize\":");
     rc |= sb_addll(sb, resp->headers ? (long long)resp->headers_len : -1LL);
-    rc |= sb_adds(sb, ",\"bodySize\":");
+    rc |= SB_LIT(sb, ",\"bodySize\":");
     rc |= sb_addll(sb, resp->bytes);
-    rc |= sb_addc(sb, '}');
-    rc |= sb_adds(sb, ",\"cache\":{}");
-    rc |= sb_add(sb, timing->buf ? timing->buf : "", timing->len);
+    rc |= SB_LIT(sb, "},\"cache\":{}");
+    rc |= sb_put(sb, timing->buf, timing->len);
     if (r->code) {
         const char *e = rec_error(r);
-        rc |= sb_adds(sb, ",\"_error\":");
+        rc |= SB_LIT(sb, ",\"_error\":");
         rc |= json_str(sb, e, strlen(e));
     }
-    rc |= sb_addc(sb, '}');
-    return rc;
+    return rc | SB_LIT(sb, "}");
 }
 
 void har_add(struct har *h, const struct rec *r)
@@ -422,6 +478,8 @@ int har_close(struct har *h, int *err)
     sb_free(&h->out);
     sb_free(&h->timing);
     sb_free(&h->hdrs);
+    parts_free(&h->parts);
+    parts_free(&h->gparts);
     free(h);
     if (err)
         *err = e;

@@ -5,7 +5,7 @@
  * The file is written as the run goes and is a complete, valid HAR file after every
  * write: entries go out in batches (64 KiB, or a second after the last batch), each
  * write puts the batch and the closing brackets (with the pages) at the end of the
- * entries written so far, in one pwrite, over the previous closing brackets. Memory is
+ * entries written so far, in one pwritev, over the previous closing brackets. Memory is
  * bounded by one batch; a SIGINT, an error or even a SIGKILL leaves a file that parses,
  * missing at most the entries of the batch not yet written.
  *

@@ -2,6 +2,7 @@
  * htmlreport.c - the HTML report: rows kept per run, the page written at the end.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,9 @@ struct row {
     long long bytes;
     int code;
     unsigned long order;
-    long conn;       /* the connection's local port (0: none known) */
-    char *url, *err; /* owned, cut at TEXT_MAX */
+    long conn;          /* the connection's local port (0: none known) */
+    size_t url_at, err; /* where the URL and the error (0: none) start in the run's
+                           text, each cut at TEXT_MAX and NUL-terminated */
 };
 
 struct kind {
@@ -41,6 +43,7 @@ struct hrun {
     double wall;
     struct row *rows;
     size_t n, cap;
+    struct strbuf text; /* the rows' URLs and errors, one after another */
     unsigned long failed;
     long long bytes;
 };
@@ -125,10 +128,19 @@ static void phases(struct row *w, const struct rec *r)
     w->ph[PH_RECEIVE] = (float)(done - first);
 }
 
+/* s cut at TEXT_MAX, NUL-terminated, appended to text */
+static int keep(struct strbuf *text, const char *s, size_t len)
+{
+    int rc = sb_put(text, s, len > TEXT_MAX ? TEXT_MAX : len);
+    return rc | sb_put(text, "", 1);
+}
+
 void htmlreport_add(struct htmlreport *hr, const struct rec *r)
 {
     struct hrun *run;
     struct row *w;
+    size_t mark;
+    int rc;
 
     if (!hr || !hr->nruns || hr->err)
         return;
@@ -153,11 +165,15 @@ void htmlreport_add(struct htmlreport *hr, const struct rec *r)
     w->order = r->order;
     w->conn = r->resp.local_port;
     phases(w, r);
-    w->url = cut(r->url ? r->url : "", r->url ? r->url_len : 0);
-    w->err = r->code ? cut(rec_error(r), strlen(rec_error(r))) : NULL;
-    if (!w->url || (r->code && !w->err)) {
-        free(w->url);
-        free(w->err);
+    mark = run->text.len;
+    w->url_at = mark;
+    rc = keep(&run->text, r->url ? r->url : "", r->url ? r->url_len : 0);
+    if (r->code) {
+        w->err = run->text.len;
+        rc |= keep(&run->text, rec_error(r), strlen(rec_error(r)));
+    }
+    if (rc) {
+        run->text.len = mark;
         hr->err = ENOMEM;
         return;
     }
@@ -169,17 +185,95 @@ void htmlreport_add(struct htmlreport *hr, const struct rec *r)
 
 /* ---- the page ---- */
 
-static void esc(FILE *f, const char *s)
+/* The page is built in a buffer that goes to the file a chunk at a time: tens of
+ * thousands of small appends, each a few instructions, not a stdio call. The first
+ * failure (no memory, a write) is kept in err. */
+enum { PAGE_CHUNK = 64 * 1024 };
+
+struct page {
+    struct strbuf sb;
+    FILE *f;
+    int err;
+};
+
+static void page_flush(struct page *pg)
+{
+    if (pg->sb.len && fwrite(pg->sb.buf, 1, pg->sb.len, pg->f) != pg->sb.len && !pg->err)
+        pg->err = EIO;
+    sb_reset(&pg->sb);
+}
+
+static void pw_slow(struct page *pg, const char *s, size_t n)
+{
+    if (pg->sb.len >= PAGE_CHUNK)
+        page_flush(pg);
+    if (sb_put(&pg->sb, s, n) && !pg->err)
+        pg->err = ENOMEM;
+}
+
+static inline void pw(struct page *pg, const char *s, size_t n)
+{
+    struct strbuf *sb = &pg->sb;
+
+    if (sb->len >= PAGE_CHUNK || sb->cap - sb->len <= n) {
+        pw_slow(pg, s, n);
+        return;
+    }
+    memcpy(sb->buf + sb->len, s, n);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+}
+#define PL(pg, lit) pw((pg), "" lit, sizeof(lit) - 1)
+
+static void ps(struct page *pg, const char *s)
+{
+    pw(pg, s, strlen(s));
+}
+
+static void pc(struct page *pg, char c)
+{
+    pw(pg, &c, 1);
+}
+
+/* v in decimal, as %ld and %lld write it */
+static void pnum(struct page *pg, long long v)
+{
+    char tmp[24];
+    size_t i = sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do
+        tmp[--i] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        tmp[--i] = '-';
+    pw(pg, tmp + i, sizeof tmp - i);
+}
+
+static void pf(struct page *pg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void pf(struct page *pg, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (pg->sb.len >= PAGE_CHUNK)
+        page_flush(pg);
+    va_start(ap, fmt);
+    if (sb_vaddf(&pg->sb, fmt, ap) && !pg->err)
+        pg->err = ENOMEM;
+    va_end(ap);
+}
+
+static void esc(struct page *f, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
+        case '&': PL(f, "&amp;"); break;
+        case '<': PL(f, "&lt;"); break;
+        case '>': PL(f, "&gt;"); break;
+        case '"': PL(f, "&quot;"); break;
         default:
             if ((unsigned char)*s >= 0x20 || *s == '\t')
-                fputc(*s, f);
+                pc(f, *s);
         }
     }
 }
@@ -196,13 +290,6 @@ static int by_start(const void *a, const void *b)
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
     return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static int by_slowest(const void *a, const void *b)
-{
-    const struct row *x = *(const struct row *const *)a, *y = *(const struct row *const *)b;
-    double dx = x->end - x->start, dy = y->end - y->start;
-    return dx > dy ? -1 : dx < dy;
 }
 
 static double pct(const double *sorted, size_t n, double p)
@@ -248,25 +335,25 @@ static int by_count(const void *a, const void *b)
     return x->n > y->n ? -1 : x->n < y->n;
 }
 
-static void kinds_table(FILE *f, const char *title, struct kind *k, int nk, int show)
+static void kinds_table(struct page *f, const char *title, struct kind *k, int nk, int show)
 {
     qsort(k, (size_t)nk, sizeof *k, by_count);
-    fprintf(f, "<table class=\"kinds\"><tr><th>%s</th><th>fetches</th></tr>", title);
+    pf(f, "<table class=\"kinds\"><tr><th>%s</th><th>fetches</th></tr>", title);
     for (int i = 0; i < nk && i < show; i++) {
-        fputs("<tr><td>", f);
+        PL(f, "<tr><td>");
         esc(f, k[i].name);
-        fprintf(f, "</td><td>%lu</td></tr>", k[i].n);
+        pf(f, "</td><td>%lu</td></tr>", k[i].n);
     }
     if (nk > show)
-        fprintf(f, "<tr><td>(%d more)</td><td></td></tr>", nk - show);
+        pf(f, "<tr><td>(%d more)</td><td></td></tr>", nk - show);
     if (!nk)
-        fputs("<tr><td>none</td><td></td></tr>", f);
-    fputs("</table>", f);
+        PL(f, "<tr><td>none</td><td></td></tr>");
+    PL(f, "</table>");
     for (int i = 0; i < nk; i++)
         free(k[i].owned);
 }
 
-static void histogram(FILE *f, const double *t, size_t n, double max)
+static void histogram(struct page *f, const double *t, size_t n, double max)
 {
     unsigned long bins[HIST_BINS] = {0}, top = 1;
     const int w = 300, h = 80;
@@ -278,23 +365,23 @@ static void histogram(FILE *f, const double *t, size_t n, double max)
     for (int b = 0; b < HIST_BINS; b++)
         if (bins[b] > top)
             top = bins[b];
-    fprintf(f, "<svg class=\"hist\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", w, h + 14,
-            w, h + 14);
+    pf(f, "<svg class=\"hist\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", w, h + 14, w,
+       h + 14);
     for (int b = 0; b < HIST_BINS; b++) {
         double bh = (double)bins[b] / (double)top * h;
-        fprintf(f,
-                "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#4a8fd8\">"
-                "<title>%.3f-%.3f s: %lu</title></rect>",
-                b * w / HIST_BINS, h - bh, w / HIST_BINS - 1, bh, max * b / HIST_BINS,
-                max * (b + 1) / HIST_BINS, bins[b]);
+        pf(f,
+           "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#4a8fd8\">"
+           "<title>%.3f-%.3f s: %lu</title></rect>",
+           b * w / HIST_BINS, h - bh, w / HIST_BINS - 1, bh, max * b / HIST_BINS,
+           max * (b + 1) / HIST_BINS, bins[b]);
     }
-    fprintf(f,
-            "<text x=\"0\" y=\"%d\" font-size=\"10\">0 s</text><text x=\"%d\" y=\"%d\" "
-            "font-size=\"10\" text-anchor=\"end\">%.3f s</text></svg>",
-            h + 12, w, h + 12, max);
+    pf(f,
+       "<text x=\"0\" y=\"%d\" font-size=\"10\">0 s</text><text x=\"%d\" y=\"%d\" "
+       "font-size=\"10\" text-anchor=\"end\">%.3f s</text></svg>",
+       h + 12, w, h + 12, max);
 }
 
-static void summary(FILE *f, const struct hrun *run, double *times)
+static void summary(struct page *f, const struct hrun *run, double *times)
 {
     size_t n = run->n;
     double sum = 0;
@@ -303,7 +390,7 @@ static void summary(FILE *f, const struct hrun *run, double *times)
 
     for (size_t i = 0; i < n; i++) {
         const char *h;
-        size_t hl = host_of(run->rows[i].url, &h);
+        size_t hl = host_of(run->text.buf + run->rows[i].url_at, &h);
         times[i] = run->rows[i].end - run->rows[i].start;
         sum += times[i];
         count_kind(hosts, &nh, MAX_HOSTS, h, hl);
@@ -313,34 +400,66 @@ static void summary(FILE *f, const struct hrun *run, double *times)
         }
     }
     qsort(times, n, sizeof *times, by_time);
-    fputs("<div class=\"summary\"><table class=\"stats\">", f);
-    fprintf(f, "<tr><th>fetches</th><td class=\"n-fetches\">%zu</td></tr>", n);
-    fprintf(
-        f,
-        "<tr><th>ok</th><td>%zu</td></tr><tr><th>failed</th><td class=\"n-failed\">%lu</td></tr>",
-        n - run->failed, run->failed);
-    fprintf(f, "<tr><th>wall</th><td class=\"wall\">%.3f s</td></tr>", run->wall);
-    fprintf(f, "<tr><th>sum of fetch times</th><td class=\"sum\">%.3f s</td></tr>", sum);
-    fprintf(f, "<tr><th>concurrency gain</th><td>%.2fx</td></tr>",
-            run->wall > 0 ? sum / run->wall : 0);
-    fprintf(f, "<tr><th>throughput</th><td>%.1f fetches/s, %lld bytes</td></tr>",
-            run->wall > 0 ? (double)n / run->wall : 0, run->bytes);
-    fprintf(f,
-            "<tr><th>latency</th><td>p50 %.3f s, p95 %.3f s, p99 %.3f s, max %.3f s</td></tr>"
-            "</table>",
-            pct(times, n, 50), pct(times, n, 95), pct(times, n, 99), n ? times[n - 1] : 0.0);
-    fputs("<div class=\"panel\"><h3>latency histogram</h3>", f);
+    PL(f, "<div class=\"summary\"><table class=\"stats\">");
+    pf(f, "<tr><th>fetches</th><td class=\"n-fetches\">%zu</td></tr>", n);
+    pf(f, "<tr><th>ok</th><td>%zu</td></tr><tr><th>failed</th><td class=\"n-failed\">%lu</td></tr>",
+       n - run->failed, run->failed);
+    pf(f, "<tr><th>wall</th><td class=\"wall\">%.3f s</td></tr>", run->wall);
+    pf(f, "<tr><th>sum of fetch times</th><td class=\"sum\">%.3f s</td></tr>", sum);
+    pf(f, "<tr><th>concurrency gain</th><td>%.2fx</td></tr>", run->wall > 0 ? sum / run->wall : 0);
+    pf(f, "<tr><th>throughput</th><td>%.1f fetches/s, %lld bytes</td></tr>",
+       run->wall > 0 ? (double)n / run->wall : 0, run->bytes);
+    pf(f,
+       "<tr><th>latency</th><td>p50 %.3f s, p95 %.3f s, p99 %.3f s, max %.3f s</td></tr>"
+       "</table>",
+       pct(times, n, 50), pct(times, n, 95), pct(times, n, 99), n ? times[n - 1] : 0.0);
+    PL(f, "<div class=\"panel\"><h3>latency histogram</h3>");
     histogram(f, times, n, n ? times[n - 1] : 0);
     /* throughput over time: the same bins over the fetches' finishing times */
-    fputs("</div><div class=\"panel\"><h3>fetches finished over time</h3>", f);
+    PL(f, "</div><div class=\"panel\"><h3>fetches finished over time</h3>");
     for (size_t i = 0; i < n; i++)
         times[i] = run->rows[i].end;
     histogram(f, times, n, max2(run->wall, n ? run->rows[n - 1].end : 0));
-    fputs("</div><div class=\"panel\">", f);
+    PL(f, "</div><div class=\"panel\">");
     kinds_table(f, "host", hosts, nh, SHOW_HOSTS);
-    fputs("</div><div class=\"panel\">", f);
+    PL(f, "</div><div class=\"panel\">");
     kinds_table(f, "error", errs, ne, MAX_KINDS);
-    fputs("</div></div>", f);
+    PL(f, "</div></div>");
+}
+
+/* Whether a is slower than b: it took longer, or as long and is earlier in the run. */
+static int slower(const struct row *a, const struct row *b)
+{
+    double da = a->end - a->start, db = b->end - b->start;
+    return da > db || (da == db && a < b);
+}
+
+/* The k slowest of v[0..n) moved to v[0..k), in no order (0 < k < n): Hoare's FIND
+ * (as Wirth writes it), which leaves v[k - 1] where a sort would put it, the slower
+ * ones before it and the rest after. */
+static void slowest_first(const struct row **v, size_t n, size_t k)
+{
+    long lo = 0, hi = (long)n - 1, t = (long)k - 1;
+
+    while (lo < hi) {
+        const struct row *x = v[t];
+        long i = lo, j = hi;
+        do {
+            while (slower(v[i], x))
+                i++;
+            while (slower(x, v[j]))
+                j--;
+            if (i <= j) {
+                const struct row *tmp = v[i];
+                v[i++] = v[j];
+                v[j--] = tmp;
+            }
+        } while (i <= j);
+        if (j < t)
+            lo = i;
+        if (t < i)
+            hi = j;
+    }
 }
 
 /* The rows to draw: all, or past HTMLREPORT_ROWS failures, the slowest and a sample. */
@@ -369,15 +488,16 @@ static size_t pick(const struct hrun *run, const struct row **out)
             out[k++] = &run->rows[i];
             taken[i] = 1;
         }
-    for (size_t i = 0; i < n; i++)
-        all[i] = &run->rows[i];
-    qsort(all, n, sizeof *all, by_slowest);
-    for (size_t i = 0, s = 0; i < n && s < slow_cap; i++) {
-        size_t at = (size_t)(all[i] - run->rows);
-        if (!taken[at]) {
+    {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!taken[i])
+                all[m++] = &run->rows[i];
+        if (m > slow_cap)
+            slowest_first(all, m, slow_cap);
+        for (size_t i = 0; i < m && i < slow_cap; i++) {
             out[k++] = all[i];
-            taken[at] = 1;
-            s++;
+            taken[all[i] - run->rows] = 1;
         }
     }
     {
@@ -405,7 +525,7 @@ static double xpos(double t, double axis)
     return CHART_X + (axis > 0 ? t / axis * CHART_W : 0);
 }
 
-static void axis_ticks(FILE *f, double axis, int y0, int height)
+static void axis_ticks(struct page *f, double axis, int y0, int height)
 {
     double base = 0.001, step = base;
 
@@ -417,16 +537,16 @@ static void axis_ticks(FILE *f, double axis, int y0, int height)
     }
     for (double t = 0; t <= axis * 1.0001 && axis > 0; t += step) {
         double x = xpos(t, axis);
-        fprintf(f,
-                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
-                "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%g s</text>",
-                x, y0, x, y0 + height, x, y0 - 3, t);
+        pf(f,
+           "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
+           "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%g s</text>",
+           x, y0, x, y0 + height, x, y0 - 3, t);
     }
 }
 
 /* v with dec (1 or 3) decimals, as %.1f / %.3f write it, without printf: a page holds
  * tens of thousands of these. Not finite or past 1e12: 0. */
-static void fnum(FILE *f, double v, int dec)
+static void fnum(struct page *f, double v, int dec)
 {
     long long scale = dec == 3 ? 1000 : 10, t;
     char buf[32];
@@ -445,30 +565,30 @@ static void fnum(FILE *f, double v, int dec)
     while (u /= 10);
     if (neg)
         buf[--i] = '-';
-    fwrite(buf + i, 1, sizeof buf - (size_t)i, f);
+    pw(f, buf + i, sizeof buf - (size_t)i);
 }
 
 /* <rect x y width height fill [extra]/>, coordinates with one decimal. */
-static void rect(FILE *f, double x, double y, double w, double h, const char *fill,
+static void rect(struct page *f, double x, double y, double w, double h, const char *fill,
                  const char *extra)
 {
-    fputs("<rect x=\"", f);
+    PL(f, "<rect x=\"");
     fnum(f, x, 1);
-    fputs("\" y=\"", f);
+    PL(f, "\" y=\"");
     fnum(f, y, 1);
-    fputs("\" width=\"", f);
+    PL(f, "\" width=\"");
     fnum(f, w, 1);
-    fputs("\" height=\"", f);
+    PL(f, "\" height=\"");
     fnum(f, h, 1);
-    fputs("\" fill=\"", f);
-    fputs(fill, f);
-    fputs(extra ? "\" " : "\"", f);
+    PL(f, "\" fill=\"");
+    ps(f, fill);
+    ps(f, extra ? "\" " : "\"");
     if (extra)
-        fputs(extra, f);
-    fputs("/>", f);
+        ps(f, extra);
+    PL(f, "/>");
 }
 
-static void waterfall(FILE *f, int ri, const struct hrun *run, double axis)
+static void waterfall(struct page *f, int ri, const struct hrun *run, double axis)
 {
     const struct row **rows = malloc((run->n ? run->n : 1) * sizeof *rows);
     size_t n, i;
@@ -482,37 +602,46 @@ static void waterfall(FILE *f, int ri, const struct hrun *run, double axis)
     labels = rh >= 16;
     h = 16 + (int)n * rh + 4;
     if (n < run->n)
-        fprintf(f,
-                "<p class=\"aggregate\">%zu of %zu fetches drawn: every failure (up to %d), "
-                "the %d slowest and an even sample of the rest.</p>",
-                n, run->n, HTMLREPORT_ROWS / 2, HTMLREPORT_ROWS / 4);
-    fprintf(f,
-            "<svg class=\"waterfall\" id=\"waterfall-%d\" data-run=\"%d\" data-axis=\"%.6f\" "
-            "data-rows=\"%zu\" data-fetches=\"%zu\" width=\"%d\" height=\"%d\" "
-            "viewBox=\"0 0 %d %d\">",
-            ri, ri, axis, n, run->n, CHART_X + CHART_W + 40, h, CHART_X + CHART_W + 40, h);
+        pf(f,
+           "<p class=\"aggregate\">%zu of %zu fetches drawn: every failure (up to %d), "
+           "the %d slowest and an even sample of the rest.</p>",
+           n, run->n, HTMLREPORT_ROWS / 2, HTMLREPORT_ROWS / 4);
+    pf(f,
+       "<svg class=\"waterfall\" id=\"waterfall-%d\" data-run=\"%d\" data-axis=\"%.6f\" "
+       "data-rows=\"%zu\" data-fetches=\"%zu\" width=\"%d\" height=\"%d\" "
+       "viewBox=\"0 0 %d %d\">",
+       ri, ri, axis, n, run->n, CHART_X + CHART_W + 40, h, CHART_X + CHART_W + 40, h);
     axis_ticks(f, axis, 14, h - 14);
     for (i = 0; i < n; i++) {
         const struct row *w = rows[i];
         double t = w->start, y = 16 + (double)i * rh;
-        fprintf(f, "<g class=\"bar%s\"><title>", w->code ? " failed" : "");
-        esc(f, w->url);
+        if (w->code)
+            PL(f, "<g class=\"bar failed\"><title>");
+        else
+            PL(f, "<g class=\"bar\"><title>");
+        esc(f, run->text.buf + w->url_at);
         if (w->code) {
-            fputs("\nerror: ", f);
-            esc(f, w->err ? w->err : "");
+            PL(f, "\nerror: ");
+            esc(f, w->err ? run->text.buf + w->err : "");
         }
-        fprintf(f, "\nstatus %ld, %lld bytes, ", w->status, w->bytes);
+        PL(f, "\nstatus ");
+        pnum(f, w->status);
+        PL(f, ", ");
+        pnum(f, w->bytes);
+        PL(f, " bytes, ");
         fnum(f, w->end - w->start, 3);
-        fputs(" s (start ", f);
+        PL(f, " s (start ");
         fnum(f, w->start, 3);
-        fprintf(f, " s, finished #%lu)\n", w->order);
+        PL(f, " s, finished #");
+        pnum(f, (long long)w->order);
+        PL(f, ")\n");
         for (int p = 0; p < PH_COUNT; p++) {
-            fputs(p ? ", " : "", f);
-            fputs(phase_names[p], f);
-            fputc(' ', f);
+            ps(f, p ? ", " : "");
+            ps(f, phase_names[p]);
+            pc(f, ' ');
             fnum(f, w->ph[p], 3);
         }
-        fputs("</title>", f);
+        PL(f, "</title>");
         /* a hairline for the whole fetch, so a zero-length one shows */
         rect(f, xpos(t, axis), y, max2(xpos(w->end, axis) - xpos(t, axis), w->code ? 3 : 1), rh - 1,
              w->code ? "#e04040" : "#eee", NULL);
@@ -523,14 +652,14 @@ static void waterfall(FILE *f, int ri, const struct hrun *run, double axis)
                 rect(f, x0, y, x1 - x0, rh - 1, phase_colors[p], NULL);
         }
         if (labels)
-            fprintf(f,
-                    "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">#%lu</text>"
-                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">%.3f s%s</text>",
-                    CHART_X - 4, y + rh - 5, w->order, xpos(w->end, axis) + 3, y + rh - 5,
-                    w->end - w->start, w->code ? " failed" : "");
-        fputs("</g>", f);
+            pf(f,
+               "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">#%lu</text>"
+               "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">%.3f s%s</text>",
+               CHART_X - 4, y + rh - 5, w->order, xpos(w->end, axis) + 3, y + rh - 5,
+               w->end - w->start, w->code ? " failed" : "");
+        PL(f, "</g>");
     }
-    fputs("</svg>", f);
+    PL(f, "</svg>");
     free(rows);
 }
 
@@ -543,7 +672,7 @@ enum { CONN_LANES = 300, CONN_RECTS = 20000 };
 struct lane {
     long port;
     double first;
-    size_t n;
+    size_t at, n; /* its fetches: rows[at .. at + n) of the rows sorted by port */
 };
 
 static int by_port(const void *a, const void *b)
@@ -566,7 +695,7 @@ static int by_first(const void *a, const void *b)
     return (x->first > y->first) - (x->first < y->first);
 }
 
-static void connections(FILE *f, int ri, const struct hrun *run, double axis)
+static void connections(struct page *f, int ri, const struct hrun *run, double axis)
 {
     const struct row **rows = malloc((run->n ? run->n : 1) * sizeof *rows);
     struct lane *lanes = malloc((run->n ? run->n : 1) * sizeof *lanes);
@@ -583,7 +712,7 @@ static void connections(FILE *f, int ri, const struct hrun *run, double axis)
     qsort(rows, n, sizeof *rows, by_port);
     for (size_t i = 0; i < n; i++) {
         if (nl == 0 || lanes[nl - 1].port != rows[i]->conn)
-            lanes[nl++] = (struct lane){rows[i]->conn, rows[i]->start, 0};
+            lanes[nl++] = (struct lane){rows[i]->conn, rows[i]->start, i, 0};
         lanes[nl - 1].n++;
         if (rows[i]->start < lanes[nl - 1].first)
             lanes[nl - 1].first = rows[i]->start;
@@ -594,32 +723,29 @@ static void connections(FILE *f, int ri, const struct hrun *run, double axis)
     qsort(lanes, shown, sizeof *lanes, by_first);
     for (size_t l = 0; l < shown; l++)
         drawn += lanes[l].n;
-    fprintf(f, "<h3>By connection</h3><p>%zu fetches on %zu connections", n, nl);
+    pf(f, "<h3>By connection</h3><p>%zu fetches on %zu connections", n, nl);
     if (nl > shown)
-        fprintf(f, " (the %zu busiest drawn)", shown);
-    fputs(": bars one after another on a lane are a kept connection reused; bars that "
-          "overlap are streams multiplexed on one connection.</p>",
-          f);
+        pf(f, " (the %zu busiest drawn)", shown);
+    PL(f, ": bars one after another on a lane are a kept connection reused; bars that "
+          "overlap are streams multiplexed on one connection.</p>");
     h = 16 + (int)shown * 8 + 4;
-    fprintf(f,
-            "<svg class=\"connections\" id=\"connections-%d\" data-run=\"%d\" "
-            "data-conns=\"%zu\" data-fetches=\"%zu\" width=\"%d\" height=\"%d\" "
-            "viewBox=\"0 0 %d %d\">",
-            ri, ri, nl, drawn, CHART_X + CHART_W + 40, h, CHART_X + CHART_W + 40, h);
+    pf(f,
+       "<svg class=\"connections\" id=\"connections-%d\" data-run=\"%d\" "
+       "data-conns=\"%zu\" data-fetches=\"%zu\" width=\"%d\" height=\"%d\" "
+       "viewBox=\"0 0 %d %d\">",
+       ri, ri, nl, drawn, CHART_X + CHART_W + 40, h, CHART_X + CHART_W + 40, h);
     axis_ticks(f, axis, 14, h - 14);
     for (size_t l = 0; l < shown; l++) {
         double y = 16 + (double)l * 8;
-        fprintf(f, "<g class=\"lane\"><title>local port %ld: %zu fetch%s</title>", lanes[l].port,
-                lanes[l].n, lanes[l].n == 1 ? "" : "es");
+        pf(f, "<g class=\"lane\"><title>local port %ld: %zu fetch%s</title>", lanes[l].port,
+           lanes[l].n, lanes[l].n == 1 ? "" : "es");
         /* Bars closer than a pixel are one span (failures apart), so a page of 100,000
          * fetches stays small; CONN_RECTS bounds it whatever the timing. */
         double x0 = -1, x1 = -1;
         int failed = 0;
-        for (size_t i = 0; i <= n; i++) {
-            const struct row *w = i < n ? rows[i] : NULL;
+        for (size_t i = lanes[l].at, end = i + lanes[l].n; i <= end; i++) {
+            const struct row *w = i < end ? rows[i] : NULL;
             double a = 0, b = 0;
-            if (w && w->conn != lanes[l].port)
-                continue;
             if (w) {
                 a = xpos(w->start + w->ph[PH_QUEUE], axis); /* on the connection */
                 b = max2(xpos(w->end, axis), a + 1);
@@ -638,41 +764,39 @@ static void connections(FILE *f, int ri, const struct hrun *run, double axis)
                 failed = w->code != 0;
             }
         }
-        fputs("</g>", f);
+        PL(f, "</g>");
     }
-    fputs("</svg>", f);
+    PL(f, "</svg>");
 out:
     free(rows);
     free(lanes);
 }
 
-static void legend(FILE *f)
+static void legend(struct page *f)
 {
-    fputs("<div class=\"legend\">", f);
+    PL(f, "<div class=\"legend\">");
     for (int p = 0; p < PH_COUNT; p++)
-        fprintf(f, "<span><i style=\"background:%s\"></i>%s</span>", phase_colors[p],
-                phase_names[p]);
-    fputs("<span><i style=\"background:#e04040\"></i>failed</span>"
-          "<span>#N: finish order</span></div>",
-          f);
+        pf(f, "<span><i style=\"background:%s\"></i>%s</span>", phase_colors[p], phase_names[p]);
+    PL(f, "<span><i style=\"background:#e04040\"></i>failed</span>"
+          "<span>#N: finish order</span></div>");
 }
 
-static void compare(FILE *f, const struct hrun *base, const struct hrun *conc)
+static void compare(struct page *f, const struct hrun *base, const struct hrun *conc)
 {
     double sum = 0;
 
     for (size_t i = 0; i < conc->n; i++)
         sum += conc->rows[i].end - conc->rows[i].start;
-    fprintf(f, "<div class=\"compare\"><p><b>");
+    pf(f, "<div class=\"compare\"><p><b>");
     esc(f, base->label);
-    fprintf(f, "</b> took <span class=\"wall\">%.3f s</span>, <b>", base->wall);
+    pf(f, "</b> took <span class=\"wall\">%.3f s</span>, <b>", base->wall);
     esc(f, conc->label);
-    fprintf(f,
-            "</b> <span class=\"wall\">%.3f s</span>: speedup <b class=\"speedup\">%.2fx</b> "
-            "(sum of the concurrent fetch times %.3f s).</p><p>The sync run takes the sum of "
-            "the fetches; the concurrent one about the longest. Both are drawn on one time "
-            "axis.</p></div>",
-            conc->wall, conc->wall > 0 ? base->wall / conc->wall : 0, sum);
+    pf(f,
+       "</b> <span class=\"wall\">%.3f s</span>: speedup <b class=\"speedup\">%.2fx</b> "
+       "(sum of the concurrent fetch times %.3f s).</p><p>The sync run takes the sum of "
+       "the fetches; the concurrent one about the longest. Both are drawn on one time "
+       "axis.</p></div>",
+       conc->wall, conc->wall > 0 ? base->wall / conc->wall : 0, sum);
 }
 
 static const char style[] =
@@ -688,7 +812,7 @@ static const char style[] =
 
 int htmlreport_close(struct htmlreport *hr, int *errp)
 {
-    FILE *f;
+    struct page pg = {STRBUF_INIT, NULL, 0}, *f = &pg;
     double axis = 0, *times = NULL;
     size_t most = 1;
     int e;
@@ -698,7 +822,7 @@ int htmlreport_close(struct htmlreport *hr, int *errp)
             *errp = 0;
         return 0;
     }
-    f = hr->f;
+    pg.f = hr->f;
     for (int i = 0; i < hr->nruns; i++) {
         axis = max2(axis, hr->runs[i].wall);
         for (size_t j = 0; j < hr->runs[i].n; j++)
@@ -709,44 +833,43 @@ int htmlreport_close(struct htmlreport *hr, int *errp)
     times = malloc(most * sizeof *times);
     if (!times && !hr->err)
         hr->err = ENOMEM;
-    fprintf(f,
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<title>cofetch report</title><style>%s</style></head><body>\n",
-            style);
+    pf(f,
+       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+       "<title>cofetch report</title><style>%s</style></head><body>\n",
+       style);
     {
         time_t now = time(NULL);
         struct tm tm;
         char when[64];
         gmtime_r(&now, &tm);
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-        fprintf(f, "<h1>cofetch report</h1><p>%s, %d run%s, one time axis of %.3f s.</p>\n", when,
-                hr->nruns, hr->nruns == 1 ? "" : "s", axis);
+        pf(f, "<h1>cofetch report</h1><p>%s, %d run%s, one time axis of %.3f s.</p>\n", when,
+           hr->nruns, hr->nruns == 1 ? "" : "s", axis);
     }
     legend(f);
     for (int i = 0; i < hr->nruns && times; i++) {
         const struct hrun *run = &hr->runs[i];
         if (i > 0 && hr->runs[i - 1].baseline)
             compare(f, &hr->runs[i - 1], run);
-        fprintf(f, "<section class=\"run\" id=\"run-%d\"><h2>", i);
+        pf(f, "<section class=\"run\" id=\"run-%d\"><h2>", i);
         esc(f, run->label);
-        fputs("</h2>\n", f);
+        PL(f, "</h2>\n");
         summary(f, run, times);
         waterfall(f, i, run, axis);
         connections(f, i, run, axis);
-        fputs("</section>\n", f);
+        PL(f, "</section>\n");
     }
-    fputs("</body></html>\n", f);
+    PL(f, "</body></html>\n");
+    page_flush(&pg);
+    sb_free(&pg.sb);
     free(times);
-    e = hr->err;
-    if (ferror(f) && !e)
+    e = hr->err ? hr->err : pg.err;
+    if (ferror(hr->f) && !e)
         e = EIO;
-    if (fclose(f) && !e)
+    if (fclose(hr->f) && !e)
         e = errno;
     for (int i = 0; i < hr->nruns; i++) {
-        for (size_t j = 0; j < hr->runs[i].n; j++) {
-            free(hr->runs[i].rows[j].url);
-            free(hr->runs[i].rows[j].err);
-        }
+        sb_free(&hr->runs[i].text);
         free(hr->runs[i].rows);
     }
     free(hr);

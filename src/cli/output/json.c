@@ -2,6 +2,7 @@
  * json.c - JSON escaping and the record object of --jsonl and %{json}.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,20 +57,73 @@ int json_utf8_ok(const char *str, size_t len)
     return 1;
 }
 
-int json_str(struct strbuf *out, const char *str, size_t len)
+/* Whether none of the 8 bytes in w needs escaping: each is printable ASCII (0x20..0x7f)
+ * and neither '"' nor '\\'. A byte is zero in w ^ x exactly where it equals x; the
+ * "has a zero byte" and "has a byte below 0x20" tests are exact as to any byte. */
+static int plain8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+
+    return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) | w) & high ? 0 : 1;
+}
+
+/* Copies to p the bytes of s that need no escaping, a word at a time, up to the first
+ * word that holds one that does: how many were copied (len: all of them). */
+static size_t plain_run(const unsigned char *s, size_t len, char *p)
+{
+    size_t i = 0;
+    uint64_t w;
+
+    if (len < 8) {
+        uint32_t a, b;
+        if (len < 4)
+            return 0;
+        memcpy(&a, s, 4); /* the first four and the last four, overlapping */
+        memcpy(&b, s + len - 4, 4);
+        if (!plain8(a | (uint64_t)b << 32))
+            return 0;
+        memcpy(p, &a, 4);
+        memcpy(p + len - 4, &b, 4);
+        return len;
+    }
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (!plain8(w))
+            return i;
+        memcpy(p + i, &w, 8);
+    }
+    if (i < len) { /* the last eight, overlapping what was copied */
+        memcpy(&w, s + len - 8, 8);
+        if (!plain8(w))
+            return i;
+        memcpy(p + len - 8, &w, 8);
+    }
+    return len;
+}
+
+char *json_esc(char *p, const char *str, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
+    size_t i = plain_run(s, len, p), slow = 0;
 
-    /* Worst case: every byte becomes \ufffd (6 bytes). */
-    if (sb_reserve(out, len * 6 + 2))
-        return CF_ENOMEM;
-    char *p = out->buf + out->len;
-    *p++ = '"';
+    p += i;
     while (i < len) {
         unsigned char c = s[i];
         size_t n;
+        /* Eight bytes at a time while none needs escaping (most URLs and headers); a
+         * window that does goes byte by byte. */
+        if (i >= slow) {
+            uint64_t w;
+            if (len - i >= 8 && (memcpy(&w, s + i, 8), plain8(w))) {
+                memcpy(p, &w, 8);
+                p += 8;
+                i += 8;
+                continue;
+            }
+            slow = i + 8;
+        }
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             *p++ = (char)c;
             i++;
@@ -106,6 +160,19 @@ int json_str(struct strbuf *out, const char *str, size_t len)
             i++;
         }
     }
+    return p;
+}
+
+int json_str(struct strbuf *out, const char *s, size_t len)
+{
+    char *p;
+
+    /* Worst case: every byte becomes \ufffd (6 bytes). */
+    if (out->cap - out->len <= len * 6 + 2 && sb_reserve(out, len * 6 + 2))
+        return CF_ENOMEM;
+    p = out->buf + out->len;
+    *p++ = '"';
+    p = json_esc(p, s, len);
     *p++ = '"';
     out->len = (size_t)(p - out->buf);
     out->buf[out->len] = '\0';

@@ -17,6 +17,8 @@
 
 /* Appends "..." (quotes included). */
 int json_str(struct strbuf *out, const char *s, size_t len);
+/* Writes s escaped (no quotes) at p, which has room for 6 * len bytes: the end. */
+char *json_esc(char *p, const char *s, size_t len);
 /* Whether s[0..len) is valid UTF-8 (as json_str judges it). */
 int json_utf8_ok(const char *s, size_t len);
 /* Appends a JSON number for a time in seconds (microsecond precision); a negative or
