@@ -174,6 +174,138 @@ static void capath_and_strangers(void **state)
     cf_test_cert_remove(&other);
 }
 
+/* A file made by a shell command line (cmd formats the paths in). */
+static void shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void shell(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    fflush(NULL);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* One fetch of /bytes?n=3 verified against cafile: cf_fetch's code. */
+static int fetch_with(const char *cafile)
+{
+    struct nf_one o;
+    nf_one_init(&o, nf_url("/bytes?n=3"));
+    o.req.cafile = cafile;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    if (o.rc == 0)
+        assert_int_equal(o.resp.status, 200);
+    cf_response_free(&o.resp);
+    return o.rc;
+}
+
+/* A bundle is decoded certificate by certificate as chains need them (castore.c), so
+ * what it trusts must be what the whole file trusts: the system's bundle with a
+ * namesake of the server's certificate (the same subject, another key) before or after
+ * it verifies; the system's bundle and the namesake alone do not. */
+static void bundle_of_many_with_namesakes(void **state)
+{
+    struct cf_test_cert other;
+    const char *sys = "/etc/ssl/certs/ca-certificates.crt";
+    char b1[128], b2[128], b3[128];
+    (void)state;
+    if (!have_tls) {
+        skip();
+    }
+    assert_int_equal(cf_test_cert_make(&other), 0);
+    if (access(sys, R_OK) != 0)
+        sys = other.cert; /* no system bundle: the namesake twice */
+    snprintf(b1, sizeof b1, "%s/after.pem", other.dir);
+    snprintf(b2, sizeof b2, "%s/before.pem", other.dir);
+    snprintf(b3, sizeof b3, "%s/without.pem", other.dir);
+    shell("cat %s %s %s > %s", sys, other.cert, cert.cert, b1);
+    shell("cat %s %s %s > %s", cert.cert, sys, other.cert, b2);
+    shell("cat %s %s > %s", sys, other.cert, b3);
+    assert_int_equal(fetch_with(b1), 0);
+    assert_int_equal(fetch_with(b2), 0);
+    assert_int_equal(fetch_with(b3), CF_ETLS);
+    unlink(b1);
+    unlink(b2);
+    unlink(b3);
+    cf_test_cert_remove(&other);
+}
+
+/* A "TRUSTED CERTIFICATE" keeps its trust settings: trusted for serverAuth it
+ * verifies, rejected for it it is refused, as curl refuses it. */
+static void trust_settings_kept(void **state)
+{
+    char ok[128], no[128];
+    (void)state;
+    if (!have_tls) {
+        skip();
+    }
+    snprintf(ok, sizeof ok, "%s/trusted.pem", cert.dir);
+    snprintf(no, sizeof no, "%s/rejected.pem", cert.dir);
+    shell("openssl x509 -in %s -addtrust serverAuth -out %s", cert.cert, ok);
+    shell("openssl x509 -in %s -addreject serverAuth -out %s", cert.cert, no);
+    assert_int_equal(fetch_with(ok), 0);
+    assert_int_equal(fetch_with(no), CF_ETLS);
+    unlink(ok);
+    unlink(no);
+}
+
+/* A file with more than certificates in it (here the server's key) is libcurl's to
+ * load, and verifies as before. */
+static void bundle_with_a_key(void **state)
+{
+    char both[128];
+    (void)state;
+    if (!have_tls) {
+        skip();
+    }
+    snprintf(both, sizeof both, "%s/both.pem", cert.dir);
+    shell("cat %s %s > %s", cert.key, cert.cert, both);
+    assert_int_equal(fetch_with(both), 0);
+    unlink(both);
+}
+
+/* One client, three requests with their own CA files: each is verified against its own
+ * file, never against a store another request's file filled. */
+struct three {
+    const char *file[3];
+    int rc[3];
+};
+
+static int three_main(void *arg, void **res)
+{
+    struct three *t = arg;
+    (void)res;
+    for (int i = 0; i < 3; i++) {
+        struct cf_request req;
+        struct cf_response resp;
+        cf_request_init(&req, nf_url("/bytes?n=2"));
+        req.cafile = t->file[i];
+        t->rc[i] = cf_fetch(&req, &resp);
+        cf_response_free(&resp);
+    }
+    return 0;
+}
+
+static void bundle_per_request(void **state)
+{
+    struct cf_test_cert other;
+    struct three t;
+    (void)state;
+    if (!have_tls) {
+        skip();
+    }
+    assert_int_equal(cf_test_cert_make(&other), 0);
+    t.file[0] = cert.cert;
+    t.file[1] = other.cert;
+    t.file[2] = cert.cert;
+    assert_int_equal(nf_run(NULL, three_main, &t), 0);
+    assert_int_equal(t.rc[0], 0);
+    assert_int_equal(t.rc[1], CF_ETLS);
+    assert_int_equal(t.rc[2], 0);
+    cf_test_cert_remove(&other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +314,10 @@ int main(void)
         cmocka_unit_test(cafile_or_insecure),
         cmocka_unit_test(ca_store_built_once),
         cmocka_unit_test(capath_and_strangers),
+        cmocka_unit_test(bundle_of_many_with_namesakes),
+        cmocka_unit_test(trust_settings_kept),
+        cmocka_unit_test(bundle_with_a_key),
+        cmocka_unit_test(bundle_per_request),
         // clang-format on
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -85,11 +85,11 @@ build_pc() { # source name
     # shellcheck disable=SC2046
     cc -std=c17 -Wall -Wextra -Werror "${extra[@]}" -o "$out/$name.shared" "$c" \
         $(pkg-config --cflags --libs cofetch) || { fail "$name: pkg-config build"; return 1; }
-    # libcofetch.a with the shared libcurl and libevent (Debian has no static libcurl
+    # libcofetch.a with the shared libcurl, libevent and OpenSSL (Debian has no static libcurl
     # for `pkg-config --static` to resolve): what the .a needs is named beside it.
     # shellcheck disable=SC2046
     cc -std=c17 -Wall -Wextra -Werror "${extra[@]}" -o "$out/$name.static" "$c" \
-        $(pkg-config --cflags --libs cofetch libcurl libevent_core libevent_extra |
+        $(pkg-config --cflags --libs cofetch libcurl libevent_core libevent_extra openssl |
             sed 's|-lcofetch|-Wl,-Bstatic -lcofetch -Wl,-Bdynamic|') -pthread ||
         { fail "$name: static build"; return 1; }
     if ldd "$out/$name.static" | grep -q libcofetch; then

@@ -112,7 +112,9 @@ struct cf_request {
                                keepalive is always on: 30 s idle, probes every 15 s */
     int insecure;           /* skip TLS verification (default 0: verify) */
     const char *cafile;     /* CA bundle (PEM) or NULL for the system's; read once per
-                               client and reused by every TLS connection */
+                               client and reused by every TLS connection, a certificate
+                               decoded when a chain needs it (not with easy_fn or a
+                               proxy: then libcurl decodes the whole file, once) */
     const char *capath;     /* CA directory (hashed, c_rehash) or NULL: not used when a
                                bundle is there (given, or the system's file); a directory
                                is searched on every new connection */

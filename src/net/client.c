@@ -19,6 +19,7 @@
 #include "cofetch/error.h"
 #include "cofetch/loop.h"
 #include "cofetch/sem.h"
+#include "castore.h"
 #include "client.h"
 #include "curl_mem.h"
 #include "easy_pool.h"
@@ -55,19 +56,21 @@ const char *cf_curl_version(void)
     return curl_version_info(CURLVERSION_NOW)->version;
 }
 
-/* Whether libcurl's built-in CA bundle (CURLINFO_CAINFO, 7.84) is a file we can read. */
-static int default_ca_file_readable(void)
+/* libcurl's built-in CA bundle (CURLINFO_CAINFO, 7.84) if it is a file we can read, as
+ * a copy the caller frees; else NULL. */
+static char *default_ca_file_readable(void)
 {
-    int ok = 0;
+    char *copy = NULL;
 #if LIBCURL_VERSION_NUM >= 0x075400
     CURL *e = curl_easy_init();
     char *path = NULL;
 
-    if (e && curl_easy_getinfo(e, CURLINFO_CAINFO, &path) == CURLE_OK && path)
-        ok = access(path, R_OK) == 0;
+    if (e && curl_easy_getinfo(e, CURLINFO_CAINFO, &path) == CURLE_OK && path &&
+        access(path, R_OK) == 0)
+        copy = strdup(path);
     curl_easy_cleanup(e);
 #endif
-    return ok;
+    return copy;
 }
 
 /* The key of the loop's client among the loop's locals. */
@@ -129,6 +132,7 @@ fail:
     cf_cookies_free(&c->cookies);
     cf_ratelimit_free(&c->rate);
     cf_sem_free(c->slots);
+    free(c->default_ca_file);
     free(c);
     return rc;
 }
@@ -144,6 +148,8 @@ void cf_client_free(cf_client *c)
     cf_cookies_free(&c->cookies); /* after the pool: no handle uses it now */
     cf_ratelimit_free(&c->rate);
     cf_sem_free(c->slots);
+    cf_castore_free_all(c);
+    free(c->default_ca_file);
     free(c);
     cf_curl_mem_release();
 }

@@ -39,10 +39,11 @@ struct cf_client {
     long buffer_size;  /* CURLOPT_BUFFERSIZE for every transfer (0: request.c picks) */
     int env_proxy;     /* the environment names a proxy, as of cf_client_new */
     double dns_pruned; /* cf_client_now() when libcurl was last let prune its DNS cache */
-    /* libcurl's default CA bundle is a readable file (as of cf_client_new): then its
-     * default CA directory is not used, so the CA store is built once and cached. */
-    int default_ca_file;
-    struct cf_cookies cookies; /* the cookie engine, when asked for (cookies.c) */
+    /* libcurl's default CA bundle when it is a readable file (as of cf_client_new), else
+     * NULL: then its default CA directory is not used (request.c). */
+    char *default_ca_file;
+    struct cf_castore *castores; /* the CA bundles read so far (castore.c) */
+    struct cf_cookies cookies;   /* the cookie engine, when asked for (cookies.c) */
     /* Limits (fetch.c waits for them). */
     cf_sem *slots; /* max_in_flight permits, or NULL */
     struct cf_ratelimit rate;

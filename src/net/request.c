@@ -6,8 +6,10 @@
  */
 #include <curl/curl.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cofetch/error.h"
+#include "castore.h"
 #include "client.h"
 #include "curl_compat.h"
 #include "errors.h"
@@ -132,6 +134,34 @@ static long http_version(enum cf_http_version v)
 
 /* Set every option of x->req on x->easy (a fresh or reset handle). Errors: CF_EINVAL
  * (an option libcurl refuses, e.g. an unknown protocol name), CF_EURL, CF_ENOMEM. */
+/* CA certificates. A bundle (given, or libcurl's default file when it exists) is read
+ * once per client into a store that decodes a certificate only when a chain needs it
+ * (castore.c), for an https URL (a redirect from http to https has libcurl load it),
+ * when nothing else may touch the TLS set-up: no proxy (its connection
+ * would get the same store, where libcurl verifies a proxy with its own default) and no
+ * easy_fn (it may set any TLS option). Otherwise libcurl loads the bundle: it keeps the
+ * store for the multi's other transfers (7.87 and later) but only when no CA directory
+ * is set, and Debian's libcurl sets one by default, so with a bundle the directory is
+ * dropped. A directory the caller names is searched on every new connection. */
+static void ca_options(struct cf_xfer *x)
+{
+    const struct cf_request *r = x->req;
+    CURL *e = x->easy;
+    const char *bundle = r->cafile ? r->cafile : x->client->default_ca_file;
+    struct cf_castore *s;
+
+    if (!r->insecure && !r->capath && bundle && !r->easy_fn && !x->client->env_proxy &&
+        strncasecmp(r->url, "https:", 6) == 0 && (s = cf_castore_for(x->client, bundle)) &&
+        cf_castore_apply(s, e) == 0)
+        return;
+    if (r->cafile)
+        curl_easy_setopt(e, CURLOPT_CAINFO, r->cafile);
+    if (r->capath)
+        curl_easy_setopt(e, CURLOPT_CAPATH, r->capath);
+    else if (bundle)
+        curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+}
+
 int cf_request_apply(struct cf_xfer *x)
 {
     const struct cf_request *r = x->req;
@@ -174,17 +204,7 @@ int cf_request_apply(struct cf_xfer *x)
     }
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, r->insecure ? 0L : 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, r->insecure ? 0L : 2L);
-    /* CA certificates. libcurl (7.87 and later) builds the store once and keeps it for
-     * the multi's other transfers, but only when no CA directory is set, and Debian's
-     * libcurl sets one by default: each new TLS connection then parsed the whole bundle
-     * again. So with a bundle (given, or libcurl's default file when it exists) the
-     * directory is dropped; a directory the caller names is used, and costs that. */
-    if (r->cafile)
-        curl_easy_setopt(e, CURLOPT_CAINFO, r->cafile);
-    if (r->capath)
-        curl_easy_setopt(e, CURLOPT_CAPATH, r->capath);
-    else if (r->cafile || x->client->default_ca_file)
-        curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+    ca_options(x);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, http_version(r->http_version));
     /* Wait for a connection that may multiplex rather than open another (h2 only). */
     if (r->http_version != CF_HTTP_1_1 && strncmp(r->url, "https:", 6) == 0)
