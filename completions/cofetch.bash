@@ -110,7 +110,7 @@ _cofetch()
         local opts='
             --body --cacert --capath --colsep --compare --compressed --connect-timeout --create-dirs
             -d --data --data-ascii --data-binary --data-raw --data-urlencode --demo
-            -f --fail --fail-fast -G --get -H --header -h --help --http1.1 --http2 -i --input
+            -f --fail --fail-fast -F --form --form-string -G --get -H --header -h --help --http1.1 --http2 -i --input
             --input-format --journal -k --insecure --json --jsonl --jsonl-body -L --location --max-filesize --max-redirs
             -m --max-time --mode --no-clobber -o --output --output-dir -Z --parallel
             -j --parallel-max --per-host --proto --rate -O --remote-name --remote-name-all

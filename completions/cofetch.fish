@@ -79,6 +79,8 @@ complete -c cofetch -l data-ascii -x -a '(__cofetch_at_file)' -d 'the same as -d
 complete -c cofetch -l data-binary -x -a '(__cofetch_at_file)' -d 'as -d, but @FILE is sent as is'
 complete -c cofetch -l data-raw -x -d 'as -d, but @ is no file'
 complete -c cofetch -l data-urlencode -x -d 'as -d, URL-encoded (TEXT, NAME=TEXT, NAME@FILE, @FILE)'
+complete -c cofetch -s F -l form -r -d 'multipart POST a field (@FILE: a file, <FILE: its text)'
+complete -c cofetch -l form-string -r -d 'as -F, the text as it is (no @, < or ;type=)'
 complete -c cofetch -s G -l get -d "send the -d data in the URL's query, with GET"
 complete -c cofetch -l json -x -a '(__cofetch_at_file)' -d 'POST JSON DATA (@FILE) with JSON Content-Type, Accept'
 complete -c cofetch -s f -l fail -d 'HTTP status >= 400 is a failure'

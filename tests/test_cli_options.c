@@ -129,6 +129,23 @@ static void test_curl_meanings(void **state)
     assert_int_equal(cfg.nurls, 2);
     config_free(&cfg);
 
+    /* -F as curl reads it: quotes hold ';', parameters after; --form-string as it is. */
+    assert_int_equal(parse(&cfg, "-F", "f=\"q;u\\\"o\";type=t/t;bogus", "-F",
+                           "up=@/dev/null;filename=x.bin", "--form-string", "g=@lit;type=x",
+                           "http://h/", NULL),
+                     0);
+    assert_int_equal(cfg.nforms, 3);
+    assert_int_equal(cfg.forms[0].kind, FORM_TEXT);
+    assert_string_equal(cfg.forms[0].value, "q;u\"o");
+    assert_string_equal(cfg.forms[0].type, "t/t");
+    assert_int_equal(cfg.forms[1].kind, FORM_FILE);
+    assert_string_equal(cfg.forms[1].value, "/dev/null");
+    assert_string_equal(cfg.forms[1].filename, "x.bin");
+    assert_int_equal(cfg.forms[2].kind, FORM_TEXT);
+    assert_string_equal(cfg.forms[2].value, "@lit;type=x");
+    assert_null(cfg.forms[2].type);
+    config_free(&cfg);
+
     assert_int_equal(parse(&cfg, "-d", "a=1", "-d", "b=2", "--data-raw", "@x", "http://h/", NULL),
                      0);
     assert_string_equal(cfg.data, "a=1&b=2&@x");
@@ -420,7 +437,13 @@ static void test_usage_errors(void **state)
                  NULL);
     expect_usage("got the URL 'https://h/'", "-si", "https://h/", NULL);
     expect_usage("option --no-keepalive: is a curl option", "--no-keepalive", NULL, NULL);
-    expect_usage("option -F: is a curl option that cofetch does not support", "-F", "a=b", NULL);
+    expect_usage("option -T: is a curl option that cofetch does not support", "-T", "a", NULL);
+    /* -F: a field without '=', a file that cannot be read, a second request method. */
+    expect_usage("option --form: 'ab' is not NAME=CONTENT", "-F", "ab", NULL);
+    expect_usage("option --form: cannot read '/nonexistent/f'", "-F", "a=@/nonexistent/f", NULL);
+    expect_usage("option --form: cannot read '/nonexistent/f'", "-F", "a=</nonexistent/f", NULL);
+    expect_usage("cannot be used with -d", "-F", "a=b", "-db");
+    expect_usage("cannot be used with -I", "-F", "a=b", "-I");
     expect_usage("option -#: is a curl option", "-s#", NULL, NULL);
     expect_usage("option --nokeepalive: is unknown", "--nokeepalive", NULL, NULL);
     expect_usage("--parallel-max: needs N", "--parallel-max", NULL, NULL);

@@ -256,6 +256,8 @@ next_case() { # NAME WANT_COFETCH_RC ARGS... (cofetch gets "${FONLY[@]}" first)
         sed -n '3,$p' "$d/w.diff"
     }
     find "$d/c" "$d/f" -type f -exec sed -i '/^Date: /d' {} + # -I's headers: Date differs
+    # -F: libcurl draws each form's boundary at random (24 dashes, 16 hex digits).
+    find "$d/c" "$d/f" -type f -exec sed -i -E 's/-{24}[0-9a-f]{16}/BOUNDARY/g' {} +
     diff -ru "$d/c" "$d/f" >"$d/files.diff" || {
         fail "next $name: the files written differ (- curl, + cofetch):"
         head -n 40 "$d/files.diff"
@@ -313,6 +315,38 @@ write-out = "%{urlnum} %{method} %{http_code} %{size_upload}\\n"
 config = "$kd/inner.cfg"
 EOF2
 next_case config 0 -s -K "$kd/outer.cfg" --next "${G[@]}" -o k4 "$S/echo?k=4"
+# -F, curl's multipart forms through libcurl's mime API: every field form (text, ;type=,
+# an unknown parameter skipped, @FILE with its name and type guessed from it, <FILE,
+# ;filename=, a quoted value holding ';' and '"', --form-string taken as it is,
+# ;headers=), on two URLs of one group (each gets the form); with -X PUT; with -L through
+# a redirect (the POST becomes a GET, as curl does it); in one group and not the next.
+fd=$work/form
+mkdir -p "$fd"
+printf 'line one\nline two\n' >"$fd/notes.txt"
+printf '\001\002binary\377' >"$fd/blob.bin"
+next_case form_fields 0 "${G[@]}" -F 'a=hello;world' -F 'b=x;type=text/foo' \
+    -F "c=@$fd/notes.txt" -F "d=<$fd/notes.txt" -F "e=@$fd/blob.bin;filename=renamed.dat;type=app/x" \
+    -F 'f="q;uo\"te";type=t/t' --form-string 'g=@not-a-file;type=x' -F 'h=v;headers=X-Part: 1' \
+    -o f1 -o f2 "$S/echo?form=1" "$S/echo?form=2"
+next_case form_put 0 "${G[@]}" -F 'a=1' -X PUT -o p1 "$S/echo?put"
+next_case form_redirect 0 "${G[@]}" -L -F 'a=1' -o r1 "$S/redirect?n=2"
+next_case form_groups 0 "${G[@]}" -F "up=@$fd/notes.txt" -o n1 "$S/echo?n=1" \
+    --next "${G[@]}" -o n2 "$S/echo?n=2"
+# A bad -F is refused before anything is fetched (curl: exit 2 for a field without '=';
+# a missing file is curl's exit 26 at transfer time, cofetch's usage error up front).
+for bad in 'no-equals' "a=@$fd/missing" "a=<$fd/missing"; do
+    cases=$((cases + 1))
+    rm -f "$fd/out"
+    "$bin" -s -o "$fd/out" -F "$bad" "$S/echo" >/dev/null 2>"$fd/err"
+    frc=$?
+    [ "$frc" = 2 ] || fail "form bad '$bad': cofetch exited $frc, not 2"
+    [ -e "$fd/out" ] && fail "form bad '$bad': cofetch fetched before refusing it"
+    grep -q -- '--form' "$fd/err" || fail "form bad '$bad': the error does not name --form"
+done
+cases=$((cases + 1))
+"$bin" -s -F a=1 -d b=2 "$S/echo" >/dev/null 2>"$fd/err"
+[ $? = 2 ] && grep -q -- '-F' "$fd/err" || fail "form with -d: not refused as curl refuses it"
+
 # A trailing --next without a URL: curl fetches the groups before it, then fails with
 # "no URL specified!" (exit 2); cofetch refuses the line before fetching anything.
 d=$work/next_trailing

@@ -36,6 +36,18 @@ struct outspec {
     const char *file; /* -o FILE, or NULL for -O (the URL's last path segment) */
 };
 
+/* A field of a -F multipart form (options/form.c reads it, run/curlopts.c sends it). */
+enum form_kind {
+    FORM_TEXT,      /* NAME=TEXT */
+    FORM_FILE,      /* NAME=@FILE: the file, with its name */
+    FORM_FILE_TEXT, /* NAME=<FILE: a text field read from the file */
+};
+struct form_field {
+    enum form_kind kind;
+    char *name, *value;             /* value: the text, or the file's path (owned) */
+    char *type, *filename, *header; /* ;type= ;filename= ;headers= or NULL (owned) */
+};
+
 struct config {
     /* input */
     const char **urls; /* URL arguments */
@@ -89,6 +101,8 @@ struct config {
     size_t nheaders;
     char *data; /* -d and its kin, joined as curl joins them (owned) */
     size_t data_len;
+    struct form_field *forms; /* -F / --form-string, in order (owned) */
+    size_t nforms;
     int json;    /* --json given: JSON Content-Type and Accept unless -H sets them */
     int get;     /* -G: data goes in the query, the method is GET */
     char *query; /* -G: the data, for the query (owned; data is then NULL) */

@@ -21,6 +21,7 @@
 #include "cofetch/error.h"
 #include "input/linecheck.h"
 #include "options/curlnames.h"
+#include "options/form.h"
 #include "options/curlrc.h"
 #include "options/data.h"
 #include "options/options.h"
@@ -53,6 +54,8 @@ enum opt {
     O_ETAG_SAVE,
     O_FAIL,
     O_FAIL_FAST,
+    O_FORM,
+    O_FORM_STRING,
     O_GET,
     O_HAR,
     O_HEAD,
@@ -178,6 +181,10 @@ static const struct option table[] = {
     {"fail", 'f', ARG_NONE, O_FAIL, G_FETCH, NULL, "HTTP status >= 400 is a failure"},
     {"fail-fast", 0, ARG_NONE, O_FAIL_FAST, G_FETCH, NULL,
      "stop at the first failure, cancel the rest"},
+    {"form", 'F', ARG_REQ, O_FORM, G_FETCH, "NAME=CONTENT",
+     "multipart POST a field (@FILE: a file, <FILE: its text)"},
+    {"form-string", 0, ARG_REQ, O_FORM_STRING, G_FETCH, "NAME=TEXT",
+     "as -F, the text as it is (no @, < or ;type=)"},
     {"get", 'G', ARG_NONE, O_GET, G_FETCH, NULL, "send the -d data in the URL's query, with GET"},
     {"har", 0, ARG_REQ, O_HAR, G_OUTPUT, "FILE", "write every fetch to FILE as a HAR 1.2 log"},
     {"head", 'I', ARG_NONE, O_HEAD, G_FETCH, NULL,
@@ -714,6 +721,8 @@ static int per_group(enum opt id)
     case O_ETAG_COMPARE:
     case O_ETAG_SAVE:
     case O_FAIL:
+    case O_FORM:
+    case O_FORM_STRING:
     case O_GET:
     case O_HEAD:
     case O_HEADER:
@@ -871,6 +880,17 @@ static int apply(struct parser *ps, const struct option *o, const char *val)
     case O_FAIL: /* -f, --fail */ cfg->fail = 1; break;
     case O_FAIL_FAST: /* --fail-fast */ cfg->fail_fast = 1; break;
     case O_GET: /* -G, --get */ cfg->get = 1; break;
+    case O_FORM:          /* -F, --form */
+    case O_FORM_STRING: { /* --form-string */
+        struct form_field *f = realloc(cfg->forms, (cfg->nforms + 1) * sizeof *f);
+        if (!f)
+            return usage(ps, "out of memory");
+        cfg->forms = f;
+        if (form_parse(val, o->id == O_FORM_STRING, &f[cfg->nforms], err, sizeof err))
+            return usage(ps, "option --%s: %s", o->lname, err);
+        cfg->nforms++;
+        break;
+    }
     case O_HEADER: /* -H, --header */
         if (!strchr(val, ':') && !strchr(val, ';'))
             return usage(ps, "option --header: 'Name: value' expected, got '%s'", val);
@@ -1242,6 +1262,15 @@ static int check_group(struct parser *ps, struct config *cfg)
             if (k == cfg->nheaders && push(&cfg->headers, &cfg->nheaders, json_headers[i][1], 1))
                 return usage(ps, "out of memory");
         }
+    if (cfg->nforms &&
+        (cfg->data || cfg->get || cfg->json || (cfg->method && !strcmp(cfg->method, "HEAD"))))
+        return usage(ps,
+                     "-F makes a multipart POST: it cannot be used with %s (one request "
+                     "method only, as in curl)",
+                     cfg->json   ? "--json"
+                     : cfg->get  ? "-G"
+                     : cfg->data ? "-d"
+                                 : "-I");
     if (cfg->get && cfg->data) { /* -G: the data is the query; no body */
         cfg->query = cfg->data;
         cfg->data = NULL;
@@ -1325,6 +1354,9 @@ void config_free(struct config *cfg)
     free(cfg->urls);
     free(cfg->inputs);
     free(cfg->headers);
+    for (size_t i = 0; i < cfg->nforms; i++)
+        form_field_free(&cfg->forms[i]);
+    free(cfg->forms);
     for (size_t i = 0; i < cfg->nthens; i++)
         tmpl_free(cfg->thens[i]);
     free(cfg->thens);

@@ -399,7 +399,10 @@ static int entry(struct har *h, struct strbuf *sb, const struct rec *r)
     rc |= SB_LIT(sb, ",\"time\":");
     rc |= sb_addmilli(sb, total);
     if (g) {
-        const struct har_req greq = {g->method, g->headers, g->data ? g->data_len : 0};
+        const struct har_req greq = {g->method   ? g->method
+                                     : g->nforms ? "POST"
+                                                 : NULL,
+                                     g->headers, g->data ? g->data_len : 0};
         rc |= request_parts(&h->gparts, &greq);
         parts = &h->gparts;
     }

@@ -366,7 +366,10 @@ int batch_main(const struct config *cfg)
     if (cfg->har) {
         char why[128];
         code = EXIT_IO;
-        b.har_req = (struct har_req){cfg->method, cfg->headers, cfg->data ? cfg->data_len : 0};
+        b.har_req = (struct har_req){cfg->method   ? cfg->method
+                                     : cfg->nforms ? "POST"
+                                                   : NULL,
+                                     cfg->headers, cfg->data ? cfg->data_len : 0};
         if (har_open(&b.har, cfg->har, &b.har_req, why, sizeof why)) {
             fprintf(stderr, "cofetch: --har %s: cannot create it: %s\n", cfg->har, why);
             goto out;

@@ -9,6 +9,54 @@
 #include "cofetch/error.h"
 #include "run/curlopts.h"
 
+/* One field of g's form into mime: 0 or a CURLcode. */
+static CURLcode add_field(curl_mime *mime, const struct form_field *f)
+{
+    curl_mimepart *part = curl_mime_addpart(mime);
+    CURLcode rc;
+
+    if (!part)
+        return CURLE_OUT_OF_MEMORY;
+    rc = curl_mime_name(part, f->name);
+    if (rc == CURLE_OK && f->kind == FORM_TEXT)
+        rc = curl_mime_data(part, f->value, CURL_ZERO_TERMINATED);
+    if (rc == CURLE_OK && f->kind != FORM_TEXT)
+        rc = curl_mime_filedata(part, f->value); /* names the part after the file ... */
+    if (rc == CURLE_OK && f->kind == FORM_FILE_TEXT)
+        rc = curl_mime_filename(part, NULL); /* ... but <FILE is a text field */
+    if (rc == CURLE_OK && f->filename)
+        rc = curl_mime_filename(part, f->filename);
+    if (rc == CURLE_OK && f->type)
+        rc = curl_mime_type(part, f->type);
+    if (rc == CURLE_OK && f->header) {
+        struct curl_slist *h = curl_slist_append(NULL, f->header);
+        rc = h ? curl_mime_headers(part, h, 1) : CURLE_OUT_OF_MEMORY;
+    }
+    return rc;
+}
+
+int curlopts_form(const struct config *g, void *easy, void **mime)
+{
+    curl_mime *m = curl_mime_init(easy);
+    CURLcode rc = m ? CURLE_OK : CURLE_OUT_OF_MEMORY;
+
+    for (size_t i = 0; rc == CURLE_OK && i < g->nforms; i++)
+        rc = add_field(m, &g->forms[i]);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(easy, CURLOPT_MIMEPOST, m);
+    if (rc != CURLE_OK) {
+        curl_mime_free(m);
+        return rc == CURLE_OUT_OF_MEMORY ? CF_ENOMEM : CF_EIO;
+    }
+    *mime = m;
+    return 0;
+}
+
+void curlopts_form_free(void *mime)
+{
+    curl_mime_free(mime);
+}
+
 int curlopts_apply(void *ctx, void *easy)
 {
     const struct config *cfg = ctx;

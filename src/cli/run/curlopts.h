@@ -11,4 +11,13 @@
  * Returns 0, or CF_EINVAL when libcurl refuses one (it is not built with it). */
 int curlopts_apply(void *ctx, void *easy);
 
+struct config;
+
+/* -F: g's form fields as a new mime post on easy (a CURL *), set with CURLOPT_MIMEPOST;
+ * *mime is the mime, which the caller frees with curlopts_form_free() once the handle is
+ * done with it (reset or the fetch over). A file is read by libcurl as it sends it.
+ * 0, CF_ENOMEM, or CF_EIO (a file libcurl cannot open). */
+int curlopts_form(const struct config *g, void *easy, void **mime);
+void curlopts_form_free(void *mime);
+
 #endif

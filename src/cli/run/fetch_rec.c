@@ -22,6 +22,7 @@
 #include "base/writefull.h"
 #include "cofetch/error.h"
 #include "output/json_body.h"
+#include "run/curlopts.h"
 #include "run/fetch_rec.h"
 #include "run/template.h"
 
@@ -258,6 +259,19 @@ static __attribute__((noinline)) int save_begin(struct fetch_rec *fr, struct run
     return 0;
 }
 
+/* The easy hook of a fetch with a -F form: the group's curl options, then a new mime
+ * for this attempt (the last attempt's handle was reset: its mime is free to go). */
+static int form_hook(void *ctx, void *easy)
+{
+    struct fetch_rec *fr = ctx;
+    const struct config *g = group_of(fr->run, fr->rec);
+    int rc = g->curlopts ? curlopts_apply((void *)g, easy) : 0;
+
+    curlopts_form_free(fr->mime);
+    fr->mime = NULL;
+    return rc ? rc : curlopts_form(g, easy, &fr->mime);
+}
+
 int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const char *url,
                     int keep_head, const struct reqline *rq)
 {
@@ -287,6 +301,10 @@ int fetch_rec_begin(struct fetch_rec *fr, struct run *run, struct rec *r, const 
     fr->req.url = g->query ? with_query(r, url, g->query) : url;
     if (rq)
         apply_line(&fr->req, rq);
+    if (g->nforms) {
+        fr->req.easy_fn = form_hook;
+        fr->req.easy_ctx = fr;
+    }
     fr->req.sink = CF_SINK_CALLBACK;
     fr->req.sink_fn = sink_write;
     fr->req.sink_ctx = &fr->sink;
@@ -323,6 +341,8 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
 
     if (rc == 0 && sink->include && !sink->started && deliver_headers(sink))
         rc = CF_EIO; /* a response without a body (HEAD, 204): its headers alone */
+    curlopts_form_free(fr->mime);
+    fr->mime = NULL;
     r->end = run_now(run);
     run->inflight--;
     if (sink->wait_over && rc != CF_ECANCELED) {

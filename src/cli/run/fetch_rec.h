@@ -43,6 +43,7 @@ struct fetch_rec {
     struct rec *rec;
     struct cf_request req;
     struct fetch_sink sink;
+    void *mime; /* -F: the form of the attempt in flight (owned), or NULL */
 };
 
 /* Sets fr up to fetch url into r (r's step and input fields already set); keep_head:
