@@ -16,6 +16,7 @@
 #include "base/exitcode.h"
 #include "cofetch/error.h"
 #include "cofetch/task.h"
+#include "cofetch/thread.h"
 #include "input/journal.h"
 #include "output/report.h"
 #include "run/batch.h"
@@ -25,6 +26,10 @@
 #include "run/rows.h"
 #include "run/run.h"
 #include "run/signals.h"
+
+/* Worker threads for the -o files: a slow disk holds up this many files at once; the
+ * fetches that write no file, or write elsewhere, go on meanwhile. */
+enum { FILE_THREADS = 4 };
 
 struct batch {
     const struct config *cfg;
@@ -37,6 +42,7 @@ struct batch {
     int have_od;
     int dump_fd; /* -D FILE (owned), -1, or 1 for "-" */
     struct input *in;
+    cf_pool *pool;           /* the -o files' writes and ends (output/outdir.h) */
     struct journal *journal; /* --journal */
     struct rows rows;        /* --colsep */
     struct har *har;         /* --har */
@@ -310,6 +316,8 @@ static int open_loop(struct batch *b)
         rc = cf_client_new(&b->client, b->loop, &copts);
     if (rc == 0)
         rc = signals_install(&b->sig, cf_loop_base(b->loop), on_interrupt, b);
+    if (rc == 0 && b->have_od && (rc = cf_pool_new(&b->pool, b->loop, FILE_THREADS)) == 0)
+        b->od.pool = b->pool;
     if (rc)
         return rc;
     b->sig.on_last = on_last_signal;
@@ -411,6 +419,8 @@ out:
         if (code < EXIT_IO)
             code = EXIT_IO;
     }
+    b.od.pool = NULL;
+    cf_pool_free(b.pool); /* every task has ended: nothing awaits it */
     cf_loop_free(b.loop);
     for (int i = 0; i < 2; i++)
         timeline_free(&b.tls[i]);
