@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -72,6 +73,8 @@ int outdir_open(struct outdir *od, const char *path, int no_clobber, int create_
     od->no_clobber = no_clobber;
     od->create_dirs = create_dirs;
     od->buffers.held = 0;
+    od->pool = NULL;
+    od->disk_slow = 0;
     if (!path) {
         od->dirfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (od->dirfd < 0) {
@@ -418,12 +421,27 @@ void outdir_abort(struct outdir *od, struct outfile *f)
     end_file(f, 0);
 }
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* end_file, timed. */
+static void end_timed(struct outfile *f, int commit)
+{
+    double t0 = now();
+    end_file(f, commit);
+    f->end_secs = now() - t0;
+}
+
 static int end_job(void *arg, void **result)
 {
     struct outfile *f = arg;
 
     (void)result;
-    end_file(f, f->commit);
+    end_timed(f, f->commit);
     return 0;
 }
 
@@ -434,6 +452,8 @@ static void end_job_done(void *arg, void *result, int code)
     (void)result;
     if (code == CF_ECANCELED) /* the pool was freed first: here, then */
         end_file(f, f->commit);
+    else
+        f->od->disk_slow = f->end_secs > OUTDIR_FAST_END;
     bw_drop(&f->body);
     if (f->on_end)
         f->on_end(f->ctx);
@@ -446,9 +466,12 @@ int outdir_end(struct outdir *od, struct outfile *f, int commit)
     f->no_clobber = od->no_clobber;
     if (bw_busy(&f->body))
         return 0; /* file_idle comes back here */
-    if (od->pool && cf_pool_submit(od->pool, end_job, f, end_job_done) == 0)
+    if (od->pool && (od->disk_slow || f->body.off > 0) &&
+        cf_pool_submit(od->pool, end_job, f, end_job_done) == 0)
         return 0;
-    end_file(f, commit);
+    end_timed(f, commit); /* a small file on a fast disk, or no job to be had */
+    if (f->end_secs > OUTDIR_FAST_END)
+        od->disk_slow = 1;
     bw_drop(&f->body);
     return 1;
 }

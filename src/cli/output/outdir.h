@@ -25,7 +25,11 @@
  * close, the rename or the removal) run on the pool's workers, so a slow disk holds up
  * only the fetches that write to it: outdir_write may answer BW_PAUSE (on_ready is
  * called when it may be tried again) and outdir_end does the end there, calling on_end
- * on the loop's thread when the file is complete and in place (or gone). Creating the
+ * on the loop's thread when the file is complete and in place (or gone). A small file
+ * (its whole body still in its buffer: no block went to the pool) ends on the loop
+ * while the disk is fast: a pool's round trip costs more than such an end, and the
+ * first end that takes over OUTDIR_FAST_END seconds, there or on the pool, sends the
+ * ends that follow to the pool until one there is fast again. Creating the
  * file (and --create-dirs' directories) stays on the loop, before the fetch starts, so
  * that a file that cannot be made fails its fetch before any byte is fetched.
  */
@@ -40,6 +44,8 @@
 #include "base/strbuf.h"
 
 enum { OUTDIR_NAME_MAX = 200 };
+/* A file's end (write, close, rename) that took longer than this, seconds: a slow disk. */
+#define OUTDIR_FAST_END 0.005
 
 struct outdir {
     int dirfd;
@@ -48,6 +54,7 @@ struct outdir {
     const char *path;
     struct bw_budget buffers;
     cf_pool *pool; /* NULL: files are written on the caller's thread */
+    int disk_slow; /* the last file's end was slow: small files end on the pool too */
 };
 
 struct outfile {
@@ -71,6 +78,7 @@ struct outfile {
     int end_rc;    /* 0, 1 (--no-clobber kept an existing file) or CF_EIO */
     int end_errno; /* CF_EIO: why, and at which step */
     const char *end_what;
+    double end_secs; /* how long the end took */
 };
 
 /* Opens DIR (creating it if missing, and its parents too with create_dirs), and removes
