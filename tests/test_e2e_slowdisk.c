@@ -8,7 +8,9 @@
  * writes and renames run on the thread pool while the loop goes on. When they ran on
  * the loop, each of them stopped every fetch for 300 ms, and the fast ones finished
  * after seconds, with the slow ones. The files are complete and in place when the run
- * ends, and an interrupt in the middle of a slow write leaves no temporary file.
+ * ends, and an interrupt in the middle of a slow write leaves no temporary file. The
+ * same for --journal: with the journal on the slow disk, fetches one after another
+ * (-j 1) are not held up by its appends, and the journal is complete at the end.
  *
  * In a sanitized build the sanitizer's runtime is preloaded first, then the shim.
  */
@@ -207,12 +209,61 @@ static void test_interrupt_during_slow_writes(void **state)
     cli_run_free(&r);
 }
 
+/* --journal on the slow disk: each output flush appends to it (a 300 ms stall each). */
+enum { JOURNALED = 15 };
+
+static void test_journal_on_slow_disk(void **state)
+{
+    char journal[320];
+    char *argv[7 + JOURNALED + 1];
+    struct cli_run r = {.argv = argv}, again = {.argv = argv};
+    double last = 0;
+    int k = 0;
+    (void)state;
+
+    snprintf(journal, sizeof journal, "%s/journal", slow_dir);
+    argv[k++] = "cofetch";
+    argv[k++] = "--jsonl";
+    argv[k++] = "-j";
+    argv[k++] = "1";
+    argv[k++] = "--journal";
+    argv[k++] = journal;
+    for (int i = 0; i < JOURNALED; i++)
+        argv[k++] = cli_url("/delay?s=0.05&i=%d", i);
+    argv[k] = NULL;
+
+    slow_on();
+    assert_int_equal(cli_run(&r, 120), 0);
+    slow_off();
+    if (r.code != 0)
+        fail_msg("exit %d\n%s", r.code, r.err);
+    assert_true(stalls() >= 2); /* an append at least, and the sync at the close */
+    for (int line = 1; line <= JOURNALED; line++) {
+        double end = record_end(r.out, line);
+        assert_true(end > 0);
+        if (end > last)
+            last = end;
+    }
+    /* One after another, 0.05 s each; an append on the loop made each take 0.35 s. */
+    if (last >= 2.0)
+        fail_msg("the last fetch ended at %.2f s", last);
+    /* Every line was journaled: the same command again fetches nothing. */
+    assert_int_equal(cli_run(&again, 60), 0);
+    assert_int_equal(again.code, 0);
+    assert_string_equal(again.out, "");
+    assert_non_null(strstr(again.err, "skipped 15 lines already done"));
+    unlink(journal);
+    cli_run_free(&r);
+    cli_run_free(&again);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fast_fetches_beside_slow_files_gather),
         cmocka_unit_test(test_fast_fetches_beside_slow_files_queue),
         cmocka_unit_test(test_interrupt_during_slow_writes),
+        cmocka_unit_test(test_journal_on_slow_disk),
     };
     return cmocka_run_group_tests(tests, setup, cli_env_teardown);
 }

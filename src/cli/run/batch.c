@@ -27,8 +27,8 @@
 #include "run/run.h"
 #include "run/signals.h"
 
-/* Worker threads for the -o files: a slow disk holds up this many files at once; the
- * fetches that write no file, or write elsewhere, go on meanwhile. */
+/* Worker threads for the -o files and the journal's appends: a slow disk holds up this
+ * many files at once; the fetches that write no file, or write elsewhere, go on. */
 enum { FILE_THREADS = 4 };
 
 struct batch {
@@ -74,6 +74,7 @@ static void on_last_signal(void *ctx)
     struct batch *b = ctx;
     progress_clear(&b->prog);
     output_flush(&b->out);
+    journal_settle(b->journal);
     har_flush(b->har);
 }
 
@@ -316,8 +317,11 @@ static int open_loop(struct batch *b)
         rc = cf_client_new(&b->client, b->loop, &copts);
     if (rc == 0)
         rc = signals_install(&b->sig, cf_loop_base(b->loop), on_interrupt, b);
-    if (rc == 0 && b->have_od && (rc = cf_pool_new(&b->pool, b->loop, FILE_THREADS)) == 0)
-        b->od.pool = b->pool;
+    if (rc == 0 && (b->have_od || b->journal) &&
+        (rc = cf_pool_new(&b->pool, b->loop, FILE_THREADS)) == 0) {
+        b->od.pool = b->have_od ? b->pool : NULL;
+        journal_use_pool(b->journal, b->pool);
+    }
     if (rc)
         return rc;
     b->sig.on_last = on_last_signal;
@@ -390,6 +394,7 @@ int batch_main(const struct config *cfg)
     rc = cf_loop_run(b.loop, main_task, &b, NULL);
     output_close(&b.out);
     skipped = journal_skipped(b.journal);
+    journal_settle(b.journal); /* the appends still on their way, and their errors */
     b.journal_failed = journal_failed(b.journal);
     journal_close(b.journal); /* after the output it describes */
     b.journal = NULL;
