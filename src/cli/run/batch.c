@@ -317,8 +317,9 @@ static int open_loop(struct batch *b)
         rc = cf_client_new(&b->client, b->loop, &copts);
     if (rc == 0)
         rc = signals_install(&b->sig, cf_loop_base(b->loop), on_interrupt, b);
+    /* No threads to be had (a process limit): the files are written here, as before. */
     if (rc == 0 && (b->have_od || b->journal) &&
-        (rc = cf_pool_new(&b->pool, b->loop, FILE_THREADS)) == 0) {
+        cf_pool_new(&b->pool, b->loop, FILE_THREADS) == 0) {
         b->od.pool = b->have_od ? b->pool : NULL;
         journal_use_pool(b->journal, b->pool);
     }
