@@ -14,9 +14,10 @@
  * in its slot instead (its body may be large and is streamed or kept by the slot): there
  * the slots bound how far fetching runs ahead of writing.
  *
- * A slot's task runs on a small stack (SLOT_STACK): slot_task calls only cf_fetch and
- * CF_ON_LOOP; everything else it needs runs in the *_on_loop functions beside it, on
- * the loop's stack (task.h; tests/check_layout.sh holds slot_task to it).
+ * A slot's task runs on a small stack (SLOT_STACK): slot_task calls only cf_fetch,
+ * cf_task_suspend (the wait for a step's -o file: run/fetch_rec.h), cf_task_current
+ * and CF_ON_LOOP; everything else it needs runs in the *_on_loop functions beside it,
+ * on the loop's stack (task.h; tests/check_layout.sh holds slot_task to it).
  *
  * Stopping (SIGINT, --fail-fast, closed stdout): the reader and the slots' tasks are
  * cancelled; a fetch in flight ends with CF_ECANCELED, and a slot whose task never
