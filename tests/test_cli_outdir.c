@@ -1,7 +1,10 @@
 /*
  * test_cli_outdir.c - -o names from hostile URLs can never leave the directory, are
  * never hidden, hold no control byte, are bounded and deterministic; temporary files
- * are renamed only on commit and removed on abort; --no-clobber keeps a file.
+ * are renamed only on commit and removed on abort; --no-clobber keeps a file. On a
+ * thread pool a small file ends on the loop while the disk is fast and on the pool once
+ * it was slow, and a body of many blocks goes out through the pool, refusing a chunk
+ * (BW_PAUSE) while both buffers are taken and saying when to try again.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +22,9 @@
 
 #include "support.h"
 
+#include "cofetch/cofetch.h"
 #include "cofetch/error.h"
+#include "cofetch/thread.h"
 #include "output/outdir.h"
 
 static void assert_safe(const char *url)
@@ -174,12 +179,155 @@ static void test_temp_then_rename(void **state)
     outdir_close(&od);
 }
 
+struct pool_case {
+    struct outdir od;
+    const char *dir;
+    int ends, readies;
+};
+
+static void count_end(void *ctx)
+{
+    ((struct pool_case *)ctx)->ends++;
+}
+
+static void count_ready(void *ctx)
+{
+    ((struct pool_case *)ctx)->readies++;
+}
+
+static struct outfile *pool_file(struct pool_case *pc, const char *url)
+{
+    struct strbuf err = STRBUF_INIT;
+    struct outfile *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    assert_int_equal(outdir_begin(&pc->od, url, f, &err), 0);
+    f->on_end = count_end;
+    f->on_ready = count_ready;
+    f->ctx = pc;
+    sb_free(&err);
+    return f;
+}
+
+static void wait_for(int *count, int want)
+{
+    for (int i = 0; i < 2000 && *count < want; i++)
+        assert_int_equal(cf_sleep(0.002), 0);
+    assert_int_equal(*count, want);
+}
+
+static long long size_of(const char *dir, const char *name)
+{
+    char path[512];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+static int pool_main(void *arg, void **res)
+{
+    struct pool_case *pc = arg;
+    struct strbuf err = STRBUF_INIT;
+    static char body[200000];
+    struct outfile *f;
+    size_t at = 0;
+    int pauses = 0;
+    (void)res;
+
+    /* A small file on a fast disk: its end is made here, no callback. */
+    f = pool_file(pc, "http://h/small");
+    assert_int_equal(outdir_write(f, "small", 5), 0);
+    assert_int_equal(outdir_end(&pc->od, f, 1), 1);
+    assert_int_equal(outdir_end_result(&pc->od, f, &err), 0);
+    assert_int_equal(pc->ends, 0);
+    assert_int_equal(size_of(pc->dir, "h_2Fsmall"), 5);
+    free(f);
+
+    /* Once the disk was slow: on the pool, and on_end from the loop. */
+    pc->od.disk_slow = 1;
+    f = pool_file(pc, "http://h/slow");
+    assert_int_equal(outdir_write(f, "slow", 4), 0);
+    assert_int_equal(outdir_end(&pc->od, f, 1), 0);
+    assert_int_equal(pc->ends, 0);
+    wait_for(&pc->ends, 1);
+    assert_int_equal(outdir_end_result(&pc->od, f, &err), 0);
+    assert_int_equal(size_of(pc->dir, "h_2Fslow"), 4);
+    free(f);
+
+    /* Many blocks, in chunks of 16 KiB: refused while both buffers are taken, taken
+     * again after on_ready; the file is the body. */
+    for (size_t i = 0; i < sizeof body; i++)
+        body[i] = (char)(i * 2654435761u >> 24);
+    f = pool_file(pc, "http://h/big");
+    while (at < sizeof body) {
+        size_t n = sizeof body - at < 16384 ? sizeof body - at : 16384;
+        int readies = pc->readies;
+        int rc = outdir_write(f, body + at, n);
+        if (rc == BW_PAUSE) {
+            pauses++;
+            wait_for(&pc->readies, readies + 1);
+            continue;
+        }
+        assert_int_equal(rc, 0);
+        at += n;
+    }
+    assert_true(pc->od.buffers.held <= 2 * BW_BLOCK);
+    assert_int_equal(outdir_end(&pc->od, f, 1), 0);
+    wait_for(&pc->ends, 2);
+    assert_int_equal(outdir_end_result(&pc->od, f, &err), 0);
+    assert_int_equal(pc->od.buffers.held, 0);
+    assert_int_equal(size_of(pc->dir, "h_2Fbig"), (long long)sizeof body);
+    free(f);
+    (void)pauses; /* a fast worker may never make one: not asserted */
+    {
+        char path[512];
+        FILE *in;
+        static char got[sizeof body];
+        snprintf(path, sizeof path, "%s/h_2Fbig", pc->dir);
+        in = fopen(path, "rb");
+        assert_non_null(in);
+        assert_int_equal(fread(got, 1, sizeof got, in), sizeof got);
+        fclose(in);
+        assert_memory_equal(got, body, sizeof body);
+    }
+    sb_free(&err);
+    return 0;
+}
+
+static void test_pool_ends(void **state)
+{
+    char dir[] = "/tmp/cofetch-outdir-XXXXXX";
+    struct pool_case pc = {.dir = dir};
+    cf_loop *loop;
+    cf_pool *pool;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(outdir_open(&pc.od, dir, 0, 0), 0);
+    assert_int_equal(cf_loop_new(&loop, NULL), 0);
+    assert_int_equal(cf_pool_new(&pool, loop, 2), 0);
+    pc.od.pool = pool;
+    assert_int_equal(cf_loop_run(loop, pool_main, &pc, NULL), 0);
+    assert_int_equal(cf_pool_free(pool), 0);
+    cf_loop_free(loop);
+    outdir_close(&pc.od);
+    assert_int_equal(t_count_files(dir), 3);
+    {
+        char path[512];
+        static const char *const names[] = {"h_2Fsmall", "h_2Fslow", "h_2Fbig"};
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+            unlink(path);
+        }
+    }
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hostile_names),
         cmocka_unit_test(test_names_readable_and_distinct),
         cmocka_unit_test(test_temp_then_rename),
+        cmocka_unit_test(test_pool_ends),
         cmocka_unit_test(test_sweeps_stale_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -437,6 +437,65 @@ static void sinks(void **state)
     cf_response_free(&o.resp);
 }
 
+/* A sink that answers CF_SINK_PAUSE to every other chunk and resumes from a timer: the
+ * chunk comes again, the body arrives whole and in order, and bytes counts it once. */
+struct pauser {
+    struct cf_response *resp;
+    size_t bytes;
+    int calls, pauses, bad;
+    int paused; /* a resume is pending */
+};
+
+static void resume_later(void *arg)
+{
+    struct pauser *p = arg;
+    p->paused = 0;
+    assert_int_equal(cf_fetch_resume(p->resp), 0);
+}
+
+static int pause_sink(void *ctx, const void *data, size_t len)
+{
+    struct pauser *p = ctx;
+    const char *d = data;
+
+    if (p->paused)
+        p->bad++; /* a chunk while paused */
+    if (p->calls++ % 2 == 0) {
+        p->paused = 1;
+        p->pauses++;
+        assert_int_equal(cf_loop_call_later(nf.loop, 0.001, resume_later, p, NULL), 0);
+        return CF_SINK_PAUSE;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (d[i] != (char)('a' + (p->bytes + i) % 26))
+            p->bad++;
+    p->bytes += len;
+    return 0;
+}
+
+static void sink_pause(void **state)
+{
+    struct nf_one o;
+    struct pauser p = {0};
+    (void)state;
+
+    nf_one_init(&o, nf_url("/bytes?n=300000"));
+    o.req.sink = CF_SINK_CALLBACK;
+    o.req.sink_fn = pause_sink;
+    o.req.sink_ctx = &p;
+    p.resp = &o.resp;
+    assert_int_equal(nf_one(NULL, &o), 0);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(p.bytes, 300000);
+    assert_int_equal(o.resp.bytes, 300000);
+    assert_true(p.pauses >= 2);
+    assert_int_equal(p.bad, 0);
+    /* Once the fetch is over there is nothing to resume. */
+    assert_int_equal(cf_fetch_resume(&o.resp), 0);
+    assert_int_equal(cf_fetch_resume(NULL), CF_EINVAL);
+    cf_response_free(&o.resp);
+}
+
 /* ---- API edges ---- */
 
 static int no_client_task(void *arg, void **res)
@@ -608,6 +667,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         // clang-format off
         cmocka_unit_test(get_ok),
+        cmocka_unit_test(sink_pause),
         cmocka_unit_test(want_info),
         cmocka_unit_test(empty_body_is_empty_string),
         cmocka_unit_test(request_headers_and_user_agent),

@@ -2,7 +2,9 @@
  * test_thread.c - cf_to_thread / cf_run_in_executor: results come back from a worker
  * thread, the pool is bounded, the loop runs other tasks while a call blocks, a
  * cancelled caller returns at once and the late result is dropped, a write stalled on
- * a FIFO does not hold up a fetch, and bad use.
+ * a FIFO does not hold up a fetch, cf_pool_submit's done callback comes on the loop's
+ * thread from the loop (and with CF_ECANCELED for calls a freed pool never ran), and bad
+ * use.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -219,6 +221,80 @@ static void test_free_drops_queued(void **state)
     assert_true(d.on_loop_thread);
 }
 
+/* cf_pool_submit from a task and from a timer (no task): each done callback runs on the
+ * loop's thread, after the submitting code has returned, with fn's code and result. */
+struct submitted {
+    int done, on_loop_thread, in_submitter, code;
+    uintptr_t ms; /* what the next call blocks for (7: it fails) */
+    void *result;
+    cf_pool *pool;
+};
+
+static int submitted_call(void *arg, void **result)
+{
+    struct submitted *s = arg;
+    return blocking((void *)s->ms, result);
+}
+
+static void submit_done(void *arg, void *result, int code)
+{
+    struct submitted *s = arg;
+    s->done++;
+    s->on_loop_thread += pthread_equal(pthread_self(), loop_thread) != 0;
+    s->code = code;
+    s->result = result;
+}
+
+static void submit_from_timer(void *arg)
+{
+    struct submitted *s = arg;
+    s->in_submitter = 1;
+    assert_int_equal((s->ms = 7, cf_pool_submit(s->pool, submitted_call, s, submit_done)), 0);
+    assert_int_equal(s->done, 1); /* not from inside the call */
+    s->in_submitter = 0;
+}
+
+static int submit_main(void *arg, void **res)
+{
+    struct submitted *s = arg;
+    (void)res;
+    assert_int_equal((s->ms = 1, cf_pool_submit(s->pool, submitted_call, s, submit_done)), 0);
+    assert_int_equal(s->done, 0);
+    for (int i = 0; i < 500 && s->done < 1; i++)
+        assert_int_equal(cf_sleep(0.002), 0);
+    assert_int_equal(s->done, 1);
+    assert_int_equal(s->code, 0);
+    assert_string_equal(s->result, "worker");
+    assert_int_equal(cf_loop_call_later(cf_loop_current(), 0, submit_from_timer, s, NULL), 0);
+    for (int i = 0; i < 500 && s->done < 2; i++)
+        assert_int_equal(cf_sleep(0.002), 0);
+    assert_int_equal(s->done, 2);
+    assert_int_equal(s->code, CF_EIO);
+    assert_int_equal(s->on_loop_thread, 2);
+    assert_int_equal(cf_pool_submit(NULL, submitted_call, s, submit_done), CF_EINVAL);
+    assert_int_equal(cf_pool_submit(s->pool, NULL, s, submit_done), CF_EINVAL);
+    assert_int_equal(cf_pool_submit(s->pool, submitted_call, s, NULL), CF_EINVAL);
+    /* Two behind a busy worker when the loop ends: the pool's free says CF_ECANCELED to
+     * the one never started. */
+    assert_int_equal((s->ms = 50, cf_pool_submit(s->pool, submitted_call, s, submit_done)), 0);
+    assert_int_equal((s->ms = 50, cf_pool_submit(s->pool, submitted_call, s, submit_done)), 0);
+    return cf_sleep(0.01);
+}
+
+static void test_submit(void **state)
+{
+    struct submitted s = {0};
+    (void)state;
+    loop_thread = pthread_self();
+    assert_int_equal(cf_pool_new(&s.pool, t_loop, 1), 0);
+    assert_int_equal(cf_loop_run(t_loop, submit_main, &s, NULL), 0);
+    assert_int_equal(cf_pool_free(s.pool), 0);
+    assert_int_equal(s.done, 4);
+    assert_int_equal(s.on_loop_thread, 4);
+    assert_int_equal(s.code, CF_ECANCELED);
+    assert_null(s.result);
+}
+
 static int no_pool_main(void *arg, void **res)
 {
     cf_pool *other = arg;
@@ -320,6 +396,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_roundtrip, t_loop_setup, t_loop_teardown),
         cmocka_unit_test_setup_teardown(test_cancel_drops_result, t_loop_setup, t_loop_teardown),
         cmocka_unit_test_setup_teardown(test_free_drops_queued, t_loop_setup, t_loop_teardown),
+        cmocka_unit_test_setup_teardown(test_submit, t_loop_setup, t_loop_teardown),
         cmocka_unit_test_setup_teardown(test_bad_use, t_loop_setup, t_loop_teardown),
         cmocka_unit_test(test_stalled_fifo_does_not_block_fetches),
     };

@@ -12,6 +12,7 @@
  *   cf_client_close           write the cookie jar, then free the client
  *   cf_request_init           a request with safe defaults
  *   cf_fetch                  perform a request (may suspend)
+ *   cf_fetch_resume           go on with a transfer its sink paused (CF_SINK_PAUSE)
  *   cf_response_header        a response header by name
  *   cf_response_free          release what a response owns
  *
@@ -90,8 +91,15 @@ enum cf_sink {
     CF_SINK_DISCARD,  /* counted, not kept */
     CF_SINK_FD,       /* written to req->sink_fd (not owned, not closed) */
     CF_SINK_CALLBACK, /* req->sink_fn(req->sink_ctx, data, len) per chunk; non-zero aborts:
-                         the fetch fails with it if it is a CF_E* code, else CF_EIO */
+                         the fetch fails with it if it is a CF_E* code, else CF_EIO, but
+                         CF_SINK_PAUSE */
 };
+
+/* A sink_fn's answer "not now": the chunk is not taken and the transfer pauses (libcurl
+ * keeps the chunk and stops reading); once the sink can take it, it calls
+ * cf_fetch_resume(resp) and the same bytes come again (with more, perhaps). A sink that
+ * paused must resume, or the fetch waits until its timeout or cancellation. */
+enum { CF_SINK_PAUSE = 1000 };
 
 typedef int cf_sink_fn(void *ctx, const void *data, size_t len);
 
@@ -267,6 +275,14 @@ struct cf_response {
  * CF_EHTTP, CF_ETOOBIG, CF_EREDIRECTS, CF_EBADRESP, CF_ENET, CF_ECANCELED, CF_ENOMEM,
  * CF_ENOTASK, CF_EINVAL (no client on this loop). */
 int cf_fetch(const struct cf_request *req, struct cf_response *resp);
+
+/* The transfer that is filling resp, paused by its sink (CF_SINK_PAUSE), goes on: the
+ * chunk it paused on is handed to the sink again, from inside this call or on a later
+ * loop iteration. Call it on the loop's thread, from outside libcurl's callbacks (a
+ * timer, a thread pool's done callback). Nothing happens when resp has no transfer in
+ * flight (it ended, failed or was cancelled meanwhile) or it is not paused by its sink.
+ * Never suspends. Returns 0, or CF_EINVAL (resp NULL). */
+int cf_fetch_resume(struct cf_response *resp);
 
 /* Value of the first header `name` (case-insensitive) in the last response, or NULL.
  * The string is owned by resp; it stays valid until cf_response_free. */

@@ -14,6 +14,7 @@
  *
  *   cf_pool_new / _free        create (threads start) / join and destroy
  *   cf_run_in_executor         run fn(arg) on a pool and await it (may suspend)
+ *   cf_pool_submit             run fn(arg) on a pool, a callback on the loop when done
  *   cf_to_thread               the same on the current loop's default pool
  *
  * What runs on a worker: fn(arg, &result) only; it must not call any cofetch function
@@ -46,6 +47,10 @@ typedef int cf_thread_fn(void *arg, void **result);
 /* Called on the loop's thread when a call whose task was cancelled has ended. */
 typedef void cf_abandon_fn(void *arg, void *result, int code);
 
+/* Called on the loop's thread when a submitted call has ended: fn's code and result, or
+ * CF_ECANCELED (result NULL) when fn never ran because the pool was freed first. */
+typedef void cf_pool_done_fn(void *arg, void *result, int code);
+
 /* Create a pool of `threads` workers (1 to 256) on `loop`, the loop's default pool
  * if it has none. The caller owns *out. Never suspends. Errors: CF_ENOMEM, CF_EINVAL
  * (out or loop NULL, threads out of range), CF_EIO (no eventfd or thread). */
@@ -64,6 +69,15 @@ int cf_pool_free(cf_pool *p);
  * loop); CF_EINVAL (p or fn NULL); CF_ENOMEM. */
 int cf_run_in_executor(cf_pool *p, cf_thread_fn *fn, void *arg, cf_abandon_fn *abandoned,
                        void **result);
+
+/* loop.run_in_executor's future with a done callback, for code that is not a task (a
+ * libcurl or libevent callback on the loop): queue fn(arg, &result) on a worker of p and
+ * return at once; done(arg, result, code) runs on the loop's thread, from the loop,
+ * once fn has returned (calls run in the order queued when the pool has one thread).
+ * arg must stay valid until done has run; done owns the result. Never suspends; call
+ * it on the loop's thread. Errors (nothing is queued, done is never called): CF_EINVAL
+ * (p, fn or done NULL), CF_ENOMEM. */
+int cf_pool_submit(cf_pool *p, cf_thread_fn *fn, void *arg, cf_pool_done_fn *done);
 
 /* cf_run_in_executor on the current loop's default pool, without an abandoned
  * callback. May suspend. Errors: as cf_run_in_executor; CF_EINVAL also when the loop

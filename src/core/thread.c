@@ -6,7 +6,8 @@
  * if `done` was empty, writes the eventfd. The loop's event on that eventfd drains
  * `done` on the loop's thread: a job whose task still waits wakes the task (which then
  * reads the result and frees the job); an abandoned one (its task was cancelled) goes
- * to its abandoned callback and is freed. Only `todo`, `done` and `stopping` are
+ * to its abandoned callback and is freed. A submitted job (cf_pool_submit) has no task
+ * from the start: it goes to its done callback the same way. Only `todo`, `done` and `stopping` are
  * shared with the workers; everything else is the loop thread's.
  */
 #include <errno.h>
@@ -199,6 +200,31 @@ int cf_pool_free(cf_pool *p)
     return 0;
 }
 
+static void enqueue(cf_pool *p, struct job *j)
+{
+    pthread_mutex_lock(&p->mu);
+    *p->todo_tail = j;
+    p->todo_tail = &j->next;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+int cf_pool_submit(cf_pool *p, cf_thread_fn *fn, void *arg, cf_pool_done_fn *done)
+{
+    struct job *j;
+
+    if (!p || !fn || !done)
+        return CF_EINVAL;
+    j = calloc(1, sizeof *j);
+    if (!j)
+        return CF_ENOMEM;
+    j->fn = fn;
+    j->arg = arg;
+    j->abandoned = done;
+    enqueue(p, j);
+    return 0;
+}
+
 static void abandon(void *ctx)
 {
     struct job *j = ctx;
@@ -228,11 +254,7 @@ int cf_run_in_executor(cf_pool *p, cf_thread_fn *fn, void *arg, cf_abandon_fn *a
     j->arg = arg;
     j->task = self;
     j->abandoned = abandoned;
-    pthread_mutex_lock(&p->mu);
-    *p->todo_tail = j;
-    p->todo_tail = &j->next;
-    pthread_cond_signal(&p->cv);
-    pthread_mutex_unlock(&p->mu);
+    enqueue(p, j);
     p->awaited++;
 
     rc = cf_task_suspend(-1, abandon, j);

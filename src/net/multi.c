@@ -33,6 +33,7 @@
 #include "connections.h"
 #include "errors.h"
 #include "multi.h"
+#include "response.h"
 #include "slices.h"
 #include "sockets.h"
 #include "watchdog.h"
@@ -50,6 +51,9 @@ static void xfer_remove(cf_client *c, struct cf_xfer *x)
 {
     curl_multi_remove_handle(c->multi, x->easy);
     x->in_multi = 0;
+    x->sink_paused = 0;
+    if (x->resp->priv)
+        x->resp->priv->xfer = NULL;
     c->recv_bytes -= (size_t)x->recv_buf;
     if (--c->in_flight == 0)
         cf_watchdog_stop(c);
@@ -206,11 +210,19 @@ int cf_multi_add(cf_client *c, struct cf_xfer *x)
 {
     CURLMcode mrc;
 
+    struct cf_response_priv *priv = cf_response_priv(x->resp);
+
+    if (!priv)
+        return CF_ENOMEM;
+    priv->xfer = x;
+    x->sink_paused = 0;
     curl_easy_setopt(x->easy, CURLOPT_PRIVATE, (void *)x);
     cf_conns_prepare(x);
     mrc = curl_multi_add_handle(c->multi, x->easy);
-    if (mrc != CURLM_OK)
+    if (mrc != CURLM_OK) {
+        priv->xfer = NULL;
         return cf_error_from_multi(mrc);
+    }
     x->in_multi = 1;
     c->recv_bytes += (size_t)x->recv_buf;
     c->in_flight++;

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "cofetch/error.h"
 #include "response.h"
 #include "retry.h"
@@ -159,8 +160,13 @@ size_t cf_response_on_body(char *data, size_t size, size_t n, void *ctx)
         rc = write_all(req->sink_fd, data, len);
         break;
     case CF_SINK_CALLBACK:
-        x->delivered = 1;
         rc = req->sink_fn ? req->sink_fn(req->sink_ctx, data, len) : 0;
+        if (rc == CF_SINK_PAUSE) {
+            x->sink_paused = 1; /* not taken: libcurl hands it over again */
+            resp->bytes -= (long long)len;
+            return CURL_WRITEFUNC_PAUSE;
+        }
+        x->delivered = 1;
         if (rc > 0)
             rc = CF_EIO;
         break;
@@ -169,7 +175,25 @@ size_t cf_response_on_body(char *data, size_t size, size_t n, void *ctx)
         x->sink_err = rc;
         return 0;
     }
+    x->sink_paused = 0;
     return len;
+}
+
+int cf_fetch_resume(struct cf_response *resp)
+{
+    struct cf_xfer *x;
+
+    if (!resp)
+        return CF_EINVAL;
+    x = resp->priv ? resp->priv->xfer : NULL;
+    if (!x || !x->in_multi || !x->sink_paused)
+        return 0;
+    x->sink_paused = 0;
+    /* libcurl calls the body callback from in here with what it kept. */
+    x->client->in_action++;
+    curl_easy_pause(x->easy, CURLPAUSE_CONT);
+    x->client->in_action--;
+    return 0;
 }
 
 static double us(CURL *e, CURLINFO what)

@@ -11,8 +11,9 @@ struct cf_response;
 
 /* What a cf_response holds that only the library reads; allocated when first needed. */
 struct cf_response_priv {
-    char *header_index; /* cf_response_header's index of the headers */
-    char *error;        /* the error's text, when allocated (cf_error_set) */
+    char *header_index;   /* cf_response_header's index of the headers */
+    char *error;          /* the error's text, when allocated (cf_error_set) */
+    struct cf_xfer *xfer; /* the transfer filling it, while in the multi (cf_fetch_resume) */
 };
 
 /* resp->priv, allocated if it is not yet; NULL when out of memory. */

@@ -26,6 +26,7 @@ struct cf_xfer {
     int discard;                /* body of a response that will be retried: not delivered */
     int may_retry;              /* another attempt is allowed (decides `discard`) */
     int delivered;              /* body bytes went to an fd/callback sink */
+    int sink_paused;            /* the sink answered CF_SINK_PAUSE: cf_fetch_resume goes on */
     int status_checked;         /* the first body byte has looked at the status */
     int in_multi;               /* the easy handle is in client->multi */
     int cancelled;              /* on_cancel ran: the task will not read the result */

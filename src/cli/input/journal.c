@@ -3,9 +3,17 @@
  *
  * The format and the rules are in journal.h. Entries read at start are kept in an open
  * addressing hash table keyed by identity (16 bytes a slot).
+ *
+ * On a thread pool the appends are double buffered: the entries ready to go are moved
+ * into the write's own buffer and a worker writes them while new ones gather in
+ * j->buf; a flush while that write is in flight only notes how far stdout has got, and
+ * the write's done callback flushes again. The write lives on the heap (struct
+ * jwrite): a journal closed while its done callback is still to come leaves it to that
+ * callback to free.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +44,24 @@ struct pending {
     uint64_t mark;
 };
 
+/* An append on a worker: its bytes, its error, and a flag the loop's thread can wait on
+ * at close (mu, cv). */
+struct jwrite {
+    struct journal *j; /* NULL once the journal is closed */
+    int fd;
+    struct strbuf bytes;
+    int err;     /* errno of the write */
+    int busy;    /* submitted, its done callback not yet run (loop thread) */
+    int written; /* the worker is done with it (under mu) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
 struct journal {
     int fd;
+    cf_pool *pool;    /* NULL: appends are written here */
+    struct jwrite *w; /* on a pool: the append in flight, or the one to use next */
+    uint64_t written; /* how far stdout has got: the last flush's count */
     int retry_failed;
     int write_failed;
     const char *path;
@@ -323,6 +347,90 @@ void journal_add(struct journal *j, uint64_t mark, int ok, uint64_t ident, const
         j->buf.len = start;
 }
 
+static void write_failed(struct journal *j, int err)
+{
+    fprintf(stderr, "cofetch: writing the journal %s: %s\n", j->path, strerror(err));
+    j->write_failed = 1;
+}
+
+static int append_job(void *arg, void **result)
+{
+    struct jwrite *w = arg;
+
+    (void)result;
+    w->err = write_full(w->fd, w->bytes.buf, w->bytes.len);
+    pthread_mutex_lock(&w->mu);
+    w->written = 1;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
+static void jwrite_free(struct jwrite *w)
+{
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    sb_free(&w->bytes);
+    free(w);
+}
+
+/* The worker is done with w (the loop's thread, w busy): its outcome to the journal. */
+static void append_over(struct journal *j, struct jwrite *w)
+{
+    w->busy = 0;
+    w->written = 0;
+    if (w->err && !j->write_failed)
+        write_failed(j, w->err);
+    sb_reset(&w->bytes);
+}
+
+static void append_done(void *arg, void *result, int code)
+{
+    struct jwrite *w = arg;
+    struct journal *j = w->j;
+
+    (void)result;
+    if (!j) { /* closed meanwhile: journal_settle waited for the write */
+        jwrite_free(w);
+        return;
+    }
+    if (code == CF_ECANCELED) /* the pool went first: written here, then */
+        append_job(w, NULL);
+    append_over(j, w);
+    journal_flush(j, j->written); /* what gathered meanwhile */
+}
+
+/* The first upto bytes of j->buf to the journal: written here, or handed to a worker.
+ * 0, or an errno value of a write made here. */
+static int append(struct journal *j, size_t upto)
+{
+    struct jwrite *w = j->w;
+
+    if (!j->pool || !w)
+        return write_full(j->fd, j->buf.buf, upto);
+    if (sb_add(&w->bytes, j->buf.buf, upto) == 0 &&
+        cf_pool_submit(j->pool, append_job, w, append_done) == 0) {
+        w->busy = 1;
+        return 0;
+    }
+    sb_reset(&w->bytes);
+    return write_full(j->fd, j->buf.buf, upto);
+}
+
+void journal_use_pool(struct journal *j, cf_pool *pool)
+{
+    struct jwrite *w;
+
+    if (!j || j->w || !(w = calloc(1, sizeof *w)))
+        return; /* out of memory: written here */
+    w->j = j;
+    w->fd = j->fd;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    j->w = w;
+    j->pool = pool;
+}
+
 int journal_flush(struct journal *j, uint64_t written)
 {
     size_t n = 0, upto;
@@ -330,15 +438,18 @@ int journal_flush(struct journal *j, uint64_t written)
 
     if (!j)
         return 0;
+    if (written > j->written)
+        j->written = written;
+    if (j->w && j->w->busy)
+        return j->write_failed ? CF_EIO : 0; /* append_done comes back here */
+    written = j->written;
     while (n < j->nmarks && j->marks[n].mark <= written)
         n++;
     if (n && !j->write_failed) {
         upto = j->marks[n - 1].end;
-        err = write_full(j->fd, j->buf.buf, upto);
-        if (err) {
-            fprintf(stderr, "cofetch: writing the journal %s: %s\n", j->path, strerror(err));
-            j->write_failed = 1;
-        }
+        err = append(j, upto);
+        if (err)
+            write_failed(j, err);
     }
     if (j->write_failed) { /* nothing is written again: drop what waits */
         sb_reset(&j->buf);
@@ -365,10 +476,33 @@ int journal_failed(const struct journal *j)
     return j && j->write_failed;
 }
 
+void journal_settle(struct journal *j)
+{
+    struct jwrite *w = j ? j->w : NULL;
+
+    if (!w)
+        return;
+    if (w->busy) { /* the loop has stopped: its done callback may never come */
+        pthread_mutex_lock(&w->mu);
+        while (!w->written)
+            pthread_cond_wait(&w->cv, &w->mu);
+        pthread_mutex_unlock(&w->mu);
+        w->j = NULL; /* its done callback frees it */
+        if (w->err && !j->write_failed)
+            write_failed(j, w->err);
+    } else {
+        jwrite_free(w);
+    }
+    j->w = NULL;
+    j->pool = NULL;
+    journal_flush(j, j->written); /* what waited behind it, here */
+}
+
 void journal_close(struct journal *j)
 {
     if (!j)
         return;
+    journal_settle(j);
     if (j->fd >= 0) {
         fdatasync(j->fd);
         close(j->fd);

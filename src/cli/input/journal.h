@@ -28,8 +28,13 @@
  * byte count at the end of its record, and is written to the file only once stdout has
  * taken that many bytes: right after the output flush that wrote the record (the output
  * says so after each flush). So a record lost to a failed or closed stdout is never
- * journaled, and after a SIGKILL at most the records of the last flush are redone. The
- * file is fdatasync()ed when closed.
+ * journaled, and after a SIGKILL at most the records of the last flush are redone (on a
+ * thread pool: of the flushes whose entries were still on their way to the file, the
+ * write in flight and what gathered behind it). The file is fdatasync()ed when closed.
+ *
+ * On a thread pool (journal_use_pool) the appends are written by a worker, one at a
+ * time, while the entries that follow gather, so a slow disk never stops the loop; the
+ * close waits for the write in flight and writes the rest itself.
  *
  * On a rerun, lines with an "ok" entry are skipped, and so are lines with a "failed" entry
  * unless --retry-failed is given. A skipped line yields no record (it is counted in the
@@ -41,6 +46,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "cofetch/thread.h"
 
 struct journal;
 
@@ -60,13 +67,21 @@ void journal_add(struct journal *j, uint64_t mark, int ok, uint64_t ident, const
                  unsigned long lineno, const char *url, size_t len);
 /* Bytes buffered and not yet written. */
 size_t journal_pending(const struct journal *j);
-/* Writes the entries whose records are out: those with mark <= written (blocking write).
- * 0 or CF_EIO (reported once on stderr; nothing is written after it). NULL is a no-op. */
+/* Writes the entries whose records are out: those with mark <= written (a blocking
+ * write, or on a pool handed to a worker). 0 or CF_EIO (reported once on stderr;
+ * nothing is written after it). NULL is a no-op. */
 int journal_flush(struct journal *j, uint64_t written);
+/* From now on appends are written on pool (its loop's thread calls every journal_*
+ * function); a journal without memory for it goes on writing here. NULL j: no-op. */
+void journal_use_pool(struct journal *j, cf_pool *pool);
+/* Waits for the append in flight (blocking: the loop may have stopped), then writes
+ * what is out and not yet written here; appends are written here from then on. For
+ * the close and for an exit that cannot wait for the loop. NULL is a no-op. */
+void journal_settle(struct journal *j);
 /* Whether a write to the journal failed (exit code 3). */
 int journal_failed(const struct journal *j);
-/* Syncs, closes and frees; entries not yet written are dropped (their records are not
- * out). NULL is a no-op. */
+/* Settles (journal_settle), syncs, closes and frees; entries not yet written are dropped
+ * (their records are not out). NULL is a no-op. */
 void journal_close(struct journal *j);
 
 /* An entry as written in the file after the status, without its newline (pure; for the

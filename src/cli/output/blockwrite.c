@@ -1,19 +1,32 @@
 /*
- * blockwrite.c - a body's chunks gathered into block-aligned writes.
+ * blockwrite.c - a body's chunks gathered into block-aligned writes, on the loop or on
+ * a thread pool.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cofetch/error.h"
 #include "output/blockwrite.h"
 #include "base/writefull.h"
 
 void bw_init(struct blockwriter *w, int fd, struct bw_budget *budget)
 {
+    memset(w, 0, sizeof *w);
     w->fd = fd;
-    w->buf = NULL;
-    w->len = 0;
-    w->off = 0;
     w->budget = budget;
+}
+
+void bw_use_pool(struct blockwriter *w, cf_pool *pool, void (*on_idle)(void *ctx), void *ctx)
+{
+    w->pool = pool;
+    w->on_idle = on_idle;
+    w->ctx = ctx;
+}
+
+int bw_busy(const struct blockwriter *w)
+{
+    return w->busy;
 }
 
 static int bw_put(struct blockwriter *w, const char *p, size_t len)
@@ -32,14 +45,146 @@ static int take_buffer(struct blockwriter *w)
     w->buf = malloc(BW_BLOCK);
     if (!w->buf)
         return 0;
+    w->cap = BW_BLOCK;
     w->budget->held += BW_BLOCK;
     return 1;
 }
+
+/* ---- on a pool ---- */
+
+/* A buffer of at least need bytes into *buf, *cap: the spare when it is big enough,
+ * else one from the budget. 0 when the budget is spent. */
+static int next_buffer(struct blockwriter *w, size_t need, char **buf, size_t *cap)
+{
+    size_t size = need > BW_BLOCK ? need : BW_BLOCK;
+
+    if (w->spare && w->spare_cap >= size) {
+        *buf = w->spare;
+        *cap = w->spare_cap;
+        w->spare = NULL;
+        return 1;
+    }
+    if (w->spare) {
+        free(w->spare);
+        w->budget->held -= w->spare_cap;
+        w->spare = NULL;
+    }
+    if (w->budget->held + size > BW_BUDGET || !(*buf = malloc(size)))
+        return 0;
+    *cap = size;
+    w->budget->held += size;
+    return 1;
+}
+
+/* On a worker: the loop leaves w->err alone while w is busy. */
+static int write_flight(void *arg, void **result)
+{
+    struct blockwriter *w = arg;
+    int err = write_full(w->fd, w->flight, w->flight_len);
+
+    (void)result;
+    if (err)
+        w->err = err;
+    return err ? CF_EIO : 0;
+}
+
+static void flight_done(void *arg, void *result, int code)
+{
+    struct blockwriter *w = arg;
+
+    (void)result;
+    w->busy = 0;
+    if (code && !w->err)
+        w->err = ECANCELED; /* the pool went first: never written */
+    if (w->spare) {         /* two free buffers: one is enough */
+        free(w->flight);
+        w->budget->held -= w->flight_cap;
+    } else {
+        w->spare = w->flight;
+        w->spare_cap = w->flight_cap;
+    }
+    w->flight = NULL;
+    w->on_idle(w->ctx);
+}
+
+/* The full buffer to a worker (w not busy); the buffer next (NULL: none) in its place.
+ * 0 or an errno value. */
+static int send_buffer(struct blockwriter *w, char *next, size_t next_cap)
+{
+    int err;
+
+    w->flight = w->buf;
+    w->flight_len = w->len;
+    w->flight_cap = w->cap;
+    w->buf = next;
+    w->cap = next ? next_cap : 0;
+    w->len = 0;
+    w->off += w->flight_len;
+    if (cf_pool_submit(w->pool, write_flight, w, flight_done) == 0) {
+        w->busy = 1;
+        return 0;
+    }
+    /* No job to be had: written here, then. */
+    err = write_full(w->fd, w->flight, w->flight_len);
+    if (w->spare) {
+        free(w->flight);
+        w->budget->held -= w->flight_cap;
+    } else {
+        w->spare = w->flight;
+        w->spare_cap = w->flight_cap;
+    }
+    w->flight = NULL;
+    return err;
+}
+
+static int pool_write(struct blockwriter *w, const char *p, size_t len)
+{
+    char *next = NULL;
+    size_t room, next_cap = 0;
+    int err;
+
+    if (w->err)
+        return w->err;
+    if (!w->buf) {
+        if (w->busy && !w->spare)
+            return BW_PAUSE;
+        if (!next_buffer(w, len, &w->buf, &w->cap))
+            return w->busy ? BW_PAUSE : bw_put(w, p, len); /* the budget is spent */
+    }
+    /* Fill the buffer to its block's end; once full it goes to a worker. */
+    room = w->cap - (size_t)((w->off + w->len) % w->cap);
+    if (len < room) {
+        memcpy(w->buf + w->len, p, len);
+        w->len += len;
+        return 0;
+    }
+    if (w->busy)
+        return BW_PAUSE; /* no buffer for the rest until the write in flight ends */
+    if (len > room && !next_buffer(w, len - room, &next, &next_cap)) {
+        /* The budget is spent: this block and the chunk written here, nothing in flight. */
+        err = bw_put(w, w->buf, w->len);
+        w->len = 0;
+        return err ? err : bw_put(w, p, len);
+    }
+    memcpy(w->buf + w->len, p, room);
+    w->len += room;
+    if ((err = send_buffer(w, next, next_cap)) != 0)
+        return err;
+    if (len > room) {
+        memcpy(w->buf, p + room, len - room);
+        w->len = len - room;
+    }
+    return 0;
+}
+
+/* ---- on the loop ---- */
 
 int bw_write(struct blockwriter *w, const void *data, size_t len)
 {
     const char *p = data;
 
+    if (w->pool)
+        return pool_write(w, p, len);
     /* The first chunk, or no buffer to be had: as it comes. */
     if (!w->buf && (w->off == 0 || !take_buffer(w)))
         return bw_put(w, p, len);
@@ -70,15 +215,30 @@ void bw_drop(struct blockwriter *w)
 {
     if (w->buf) {
         free(w->buf);
-        w->budget->held -= BW_BLOCK;
+        w->budget->held -= w->cap;
     }
-    w->buf = NULL;
-    w->len = 0;
+    if (w->spare) {
+        free(w->spare);
+        w->budget->held -= w->spare_cap;
+    }
+    w->buf = w->spare = NULL;
+    w->len = w->cap = w->spare_cap = 0;
+}
+
+int bw_write_rest(struct blockwriter *w)
+{
+    int err = w->err;
+
+    if (!err && w->len) {
+        err = bw_put(w, w->buf, w->len);
+        w->len = 0;
+    }
+    return err;
 }
 
 int bw_flush(struct blockwriter *w)
 {
-    int err = w->len ? bw_put(w, w->buf, w->len) : 0;
+    int err = bw_write_rest(w);
 
     bw_drop(w);
     return err;

@@ -10,6 +10,17 @@
  * The buffers, BW_BLOCK bytes each, come from a budget all writers of a run share
  * (BW_BUDGET); a writer that finds it spent writes chunks as they come. A writer holds
  * its buffer from its second chunk until bw_flush() or bw_drop().
+ *
+ * On a thread pool (bw_use_pool) the loop does no write at all: chunks are copied into
+ * the writer's buffer and each full block is written by a worker while the next one
+ * fills, so a slow disk stalls this body only, never the loop. A chunk that finds both
+ * buffers taken (one filling and full, one being written) is refused with BW_PAUSE:
+ * the caller pauses the transfer and tries the chunk again when on_idle is called. Two
+ * buffers per writer at most (a chunk larger than a block gets a buffer its size); a
+ * writer that finds the budget spent and nothing in flight writes as it comes, as
+ * without a pool. The end of such a file (outdir.c) waits until the writer is idle
+ * (bw_busy 0), writes what is left with bw_write_rest on a worker, and gives the
+ * buffers back with bw_drop on the loop.
  */
 #ifndef CLI_BLOCKWRITE_H
 #define CLI_BLOCKWRITE_H
@@ -17,26 +28,50 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cofetch/thread.h"
+
 enum { BW_BLOCK = 64 * 1024, BW_BUDGET = 8 * 1024 * 1024 };
+/* bw_write: the chunk is not taken now (a pool writer whose buffers are both taken). */
+enum { BW_PAUSE = -1 };
 
 struct bw_budget {
-    size_t held; /* bytes of buffers the run's writers hold */
+    size_t held; /* bytes of buffers the run's writers hold (loop thread) */
 };
 
 struct blockwriter {
     int fd; /* not owned */
     char *buf;
     size_t len;   /* bytes in buf, to be written at off */
-    uint64_t off; /* bytes written to fd */
+    size_t cap;   /* buf's size (BW_BLOCK, or a larger chunk's) */
+    uint64_t off; /* bytes written to fd (or handed to a worker) */
     struct bw_budget *budget;
+    /* On a pool: the buffer a worker writes, the one free for the next block, the first
+     * write error, and who to tell when a write has ended. */
+    cf_pool *pool;
+    char *flight, *spare;
+    size_t flight_len, flight_cap, spare_cap;
+    int busy; /* flight is being written */
+    int err;  /* the first errno of a worker's write */
+    void (*on_idle)(void *ctx);
+    void *ctx;
 };
 
 void bw_init(struct blockwriter *w, int fd, struct bw_budget *budget);
-/* Writes or buffers len bytes. 0 or an errno value (the file is then incomplete). */
+/* From now on blocks are written on pool; on_idle(ctx) is called on the loop's thread
+ * after each of those writes has ended. */
+void bw_use_pool(struct blockwriter *w, cf_pool *pool, void (*on_idle)(void *ctx), void *ctx);
+/* Writes or buffers len bytes. 0, BW_PAUSE (on a pool: try again after on_idle), or an
+ * errno value (the file is then incomplete). */
 int bw_write(struct blockwriter *w, const void *data, size_t len);
+/* A worker is writing one of w's blocks. */
+int bw_busy(const struct blockwriter *w);
 /* Writes what is buffered and gives the buffer back. 0 or an errno value. */
 int bw_flush(struct blockwriter *w);
-/* Gives the buffer back without writing it (the file is abandoned). */
+/* Writes what is buffered, keeping the buffers (any thread, the writer idle): 0 or an
+ * errno value, a pool write's earlier error first. */
+int bw_write_rest(struct blockwriter *w);
+/* Gives the buffers back without writing them (the file is abandoned, or its end
+ * written them); not while a worker writes one (bw_busy). */
 void bw_drop(struct blockwriter *w);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -72,6 +73,8 @@ int outdir_open(struct outdir *od, const char *path, int no_clobber, int create_
     od->no_clobber = no_clobber;
     od->create_dirs = create_dirs;
     od->buffers.held = 0;
+    od->pool = NULL;
+    od->disk_slow = 0;
     if (!path) {
         od->dirfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (od->dirfd < 0) {
@@ -232,6 +235,29 @@ int outdir_exists(struct outdir *od, const char *url, char *out)
     return outdir_file_exists(od, out);
 }
 
+/* A block in flight has been written: the end if it waits, else the refused chunk. */
+static void file_idle(void *arg)
+{
+    struct outfile *f = arg;
+
+    if (!f->ending) {
+        if (f->on_ready)
+            f->on_ready(f->ctx);
+    } else if (outdir_end(f->od, f, f->commit) == 1 && f->on_end) {
+        f->on_end(f->ctx);
+    }
+}
+
+/* f's fd is open: its block writer, on the directory's pool if it has one. */
+static void file_ready(struct outdir *od, struct outfile *f)
+{
+    bw_init(&f->body, f->fd, &od->buffers);
+    f->od = od;
+    f->ending = 0;
+    if (od->pool)
+        bw_use_pool(&f->body, od->pool, file_idle, f);
+}
+
 int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct strbuf *err)
 {
     char name[OUTDIR_NAME_MAX + 1];
@@ -277,7 +303,7 @@ int outdir_begin_file(struct outdir *od, const char *name, struct outfile *f, st
             if (f->fd < 0)
                 goto fail;
             f->direct = 1;
-            bw_init(&f->body, f->fd, &od->buffers);
+            file_ready(od, f);
             return 0;
         }
     }
@@ -285,7 +311,7 @@ int outdir_begin_file(struct outdir *od, const char *name, struct outfile *f, st
         snprintf(f->tmp, sizeof f->tmp, ".cofetch-%ld-%lu.part", (long)getpid(), ++counter);
         f->fd = openat(f->dirfd, f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (f->fd >= 0) {
-            bw_init(&f->body, f->fd, &od->buffers);
+            file_ready(od, f);
             return 0;
         }
         if (errno != EEXIST)
@@ -327,7 +353,7 @@ int outdir_begin_append(struct outdir *od, const char *name, struct outfile *f, 
         return CF_EIO;
     }
     *size = S_ISREG(st.st_mode) ? (long long)st.st_size : 0;
-    bw_init(&f->body, f->fd, &od->buffers);
+    file_ready(od, f);
     return 0;
 }
 
@@ -336,49 +362,116 @@ int outdir_write(struct outfile *f, const void *data, size_t len)
     return bw_write(&f->body, data, len);
 }
 
-int outdir_commit(struct outdir *od, struct outfile *f, struct strbuf *err)
+/* The file's end without its buffers (any thread): what is left written, closed, then
+ * renamed into place (commit) or removed. The outcome in end_rc, end_errno, end_what. */
+static void end_file(struct outfile *f, int commit)
 {
-    int werr = bw_flush(&f->body);
-    int cerr = close(f->fd) != 0 ? errno : 0;
-    int rc = 0;
+    int werr = commit ? bw_write_rest(&f->body) : 0;
+    int cerr = f->fd >= 0 && close(f->fd) != 0 ? errno : 0;
 
     f->fd = -1;
-    if (werr || cerr) {
-        sb_reset(err);
-        sb_addf(err, "writing %s/%s: %s", od->path, f->name, strerror(werr ? werr : cerr));
-        outdir_abort(od, f);
-        return CF_EIO;
+    f->end_rc = 0;
+    if (commit && (werr || cerr)) {
+        f->end_rc = CF_EIO;
+        f->end_errno = werr ? werr : cerr;
+        f->end_what = "writing";
+        commit = 0;
     }
-    if (!f->direct && renameat2(f->dirfd, f->tmp, f->dirfd, f->name + f->base,
-                                od->no_clobber ? RENAME_NOREPLACE : 0)) {
-        if (od->no_clobber && errno == EEXIST) {
-            rc = 1;
+    if (commit && !f->direct &&
+        renameat2(f->dirfd, f->tmp, f->dirfd, f->name + f->base,
+                  f->no_clobber ? RENAME_NOREPLACE : 0)) {
+        if (f->no_clobber && errno == EEXIST) {
+            f->end_rc = 1;
         } else {
-            sb_reset(err);
-            sb_addf(err, "renaming to %s/%s: %s", od->path, f->name, strerror(errno));
-            rc = CF_EIO;
+            f->end_rc = CF_EIO;
+            f->end_errno = errno;
+            f->end_what = "renaming to";
         }
-        unlinkat(f->dirfd, f->tmp, 0);
+        commit = 0;
     }
+    if (!commit && f->dirfd >= 0 && !f->direct)
+        unlinkat(f->dirfd, f->tmp, 0);
     if (f->own_dirfd)
         close(f->dirfd);
     f->own_dirfd = 0;
     f->dirfd = -1;
-    return rc;
+}
+
+int outdir_end_result(struct outdir *od, struct outfile *f, struct strbuf *err)
+{
+    if (f->end_rc == CF_EIO) {
+        sb_reset(err);
+        sb_addf(err, "%s %s/%s: %s", f->end_what, od->path, f->name, strerror(f->end_errno));
+    }
+    return f->end_rc;
+}
+
+int outdir_commit(struct outdir *od, struct outfile *f, struct strbuf *err)
+{
+    f->no_clobber = od->no_clobber;
+    end_file(f, 1);
+    bw_drop(&f->body);
+    return outdir_end_result(od, f, err);
 }
 
 void outdir_abort(struct outdir *od, struct outfile *f)
 {
-    if (f->fd >= 0) {
-        bw_drop(&f->body);
-        close(f->fd);
-    }
-    f->fd = -1;
     (void)od;
-    if (f->dirfd >= 0 && !f->direct)
-        unlinkat(f->dirfd, f->tmp, 0);
-    if (f->own_dirfd)
-        close(f->dirfd);
-    f->own_dirfd = 0;
-    f->dirfd = -1;
+    bw_drop(&f->body);
+    end_file(f, 0);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* end_file, timed. */
+static void end_timed(struct outfile *f, int commit)
+{
+    double t0 = now();
+    end_file(f, commit);
+    f->end_secs = now() - t0;
+}
+
+static int end_job(void *arg, void **result)
+{
+    struct outfile *f = arg;
+
+    (void)result;
+    end_timed(f, f->commit);
+    return 0;
+}
+
+static void end_job_done(void *arg, void *result, int code)
+{
+    struct outfile *f = arg;
+
+    (void)result;
+    if (code == CF_ECANCELED) /* the pool was freed first: here, then */
+        end_file(f, f->commit);
+    else
+        f->od->disk_slow = f->end_secs > OUTDIR_FAST_END;
+    bw_drop(&f->body);
+    if (f->on_end)
+        f->on_end(f->ctx);
+}
+
+int outdir_end(struct outdir *od, struct outfile *f, int commit)
+{
+    f->ending = 1;
+    f->commit = commit;
+    f->no_clobber = od->no_clobber;
+    if (bw_busy(&f->body))
+        return 0; /* file_idle comes back here */
+    if (od->pool && (od->disk_slow || f->body.off > 0) &&
+        cf_pool_submit(od->pool, end_job, f, end_job_done) == 0)
+        return 0;
+    end_timed(f, commit); /* a small file on a fast disk, or no job to be had */
+    if (f->end_secs > OUTDIR_FAST_END)
+        od->disk_slow = 1;
+    bw_drop(&f->body);
+    return 1;
 }

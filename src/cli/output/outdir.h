@@ -20,6 +20,18 @@
  * removed. --no-clobber renames with RENAME_NOREPLACE and keeps an existing file.
  * Bodies are written in aligned blocks (blockwrite.h); the directory holds the budget
  * of the block buffers.
+ *
+ * With a thread pool (od->pool) a file's body writes and its end (the last write, the
+ * close, the rename or the removal) run on the pool's workers, so a slow disk holds up
+ * only the fetches that write to it: outdir_write may answer BW_PAUSE (on_ready is
+ * called when it may be tried again) and outdir_end does the end there, calling on_end
+ * on the loop's thread when the file is complete and in place (or gone). A small file
+ * (its whole body still in its buffer: no block went to the pool) ends on the loop
+ * while the disk is fast: a pool's round trip costs more than such an end, and the
+ * first end that takes over OUTDIR_FAST_END seconds, there or on the pool, sends the
+ * ends that follow to the pool until one there is fast again. Creating the
+ * file (and --create-dirs' directories) stays on the loop, before the fetch starts, so
+ * that a file that cannot be made fails its fetch before any byte is fetched.
  */
 #ifndef CLI_OUTDIR_H
 #define CLI_OUTDIR_H
@@ -27,10 +39,13 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "cofetch/thread.h"
 #include "output/blockwrite.h"
 #include "base/strbuf.h"
 
 enum { OUTDIR_NAME_MAX = 200 };
+/* A file's end (write, close, rename) that took longer than this, seconds: a slow disk. */
+#define OUTDIR_FAST_END 0.005
 
 struct outdir {
     int dirfd;
@@ -38,6 +53,8 @@ struct outdir {
     int create_dirs; /* --create-dirs: a name's missing directories are made */
     const char *path;
     struct bw_budget buffers;
+    cf_pool *pool; /* NULL: files are written on the caller's thread */
+    int disk_slow; /* the last file's end was slow: small files end on the pool too */
 };
 
 struct outfile {
@@ -49,6 +66,19 @@ struct outfile {
     char tmp[64];
     char name[PATH_MAX]; /* relative to the outdir (absolute for an absolute -o) */
     size_t base;         /* where the last component of name starts */
+    /* On a pool: who goes on when a refused chunk may come again (on_ready) and when
+     * the end is done (on_end), with ctx; the end's state and outcome. */
+    void (*on_ready)(void *ctx);
+    void (*on_end)(void *ctx);
+    void *ctx;
+    struct outdir *od;
+    int ending; /* outdir_end called: it runs once no block is in flight */
+    int commit; /* ... to put the file in place (else to remove it) */
+    int no_clobber;
+    int end_rc;    /* 0, 1 (--no-clobber kept an existing file) or CF_EIO */
+    int end_errno; /* CF_EIO: why, and at which step */
+    const char *end_what;
+    double end_secs; /* how long the end took */
 };
 
 /* Opens DIR (creating it if missing, and its parents too with create_dirs), and removes
@@ -86,5 +116,12 @@ int outdir_write(struct outfile *f, const void *data, size_t len);
 int outdir_commit(struct outdir *od, struct outfile *f, struct strbuf *err);
 /* Removes the temporary file (failed or cancelled fetch). */
 void outdir_abort(struct outdir *od, struct outfile *f);
+/* On a pool: the file's end, as outdir_commit (commit 1) or outdir_abort (0) do it, on a
+ * worker once no block is in flight; f->on_end(f->ctx) is called on the loop's thread
+ * when it is done, and outdir_end_result() then says how it went. 0: on its way; 1: done
+ * already, here (no job to be had), on_end not called. */
+int outdir_end(struct outdir *od, struct outfile *f, int commit);
+/* After outdir_end: as outdir_commit's result (err filled on CF_EIO). */
+int outdir_end_result(struct outdir *od, struct outfile *f, struct strbuf *err);
 
 #endif

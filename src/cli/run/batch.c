@@ -16,6 +16,7 @@
 #include "base/exitcode.h"
 #include "cofetch/error.h"
 #include "cofetch/task.h"
+#include "cofetch/thread.h"
 #include "input/journal.h"
 #include "output/report.h"
 #include "run/batch.h"
@@ -25,6 +26,10 @@
 #include "run/rows.h"
 #include "run/run.h"
 #include "run/signals.h"
+
+/* Worker threads for the -o files and the journal's appends: a slow disk holds up this
+ * many files at once; the fetches that write no file, or write elsewhere, go on. */
+enum { FILE_THREADS = 4 };
 
 struct batch {
     const struct config *cfg;
@@ -37,6 +42,7 @@ struct batch {
     int have_od;
     int dump_fd; /* -D FILE (owned), -1, or 1 for "-" */
     struct input *in;
+    cf_pool *pool;           /* the -o files' writes and ends (output/outdir.h) */
     struct journal *journal; /* --journal */
     struct rows rows;        /* --colsep */
     struct har *har;         /* --har */
@@ -68,6 +74,7 @@ static void on_last_signal(void *ctx)
     struct batch *b = ctx;
     progress_clear(&b->prog);
     output_flush(&b->out);
+    journal_settle(b->journal);
     har_flush(b->har);
 }
 
@@ -317,6 +324,12 @@ static int open_loop(struct batch *b)
         rc = cf_client_new(&b->client, b->loop, &copts);
     if (rc == 0)
         rc = signals_install(&b->sig, cf_loop_base(b->loop), on_interrupt, b);
+    /* No threads to be had (a process limit): the files are written here, as before. */
+    if (rc == 0 && (b->have_od || b->journal) &&
+        cf_pool_new(&b->pool, b->loop, FILE_THREADS) == 0) {
+        b->od.pool = b->have_od ? b->pool : NULL;
+        journal_use_pool(b->journal, b->pool);
+    }
     if (rc)
         return rc;
     b->sig.on_last = on_last_signal;
@@ -392,6 +405,7 @@ int batch_main(const struct config *cfg)
     rc = cf_loop_run(b.loop, main_task, &b, NULL);
     output_close(&b.out);
     skipped = journal_skipped(b.journal);
+    journal_settle(b.journal); /* the appends still on their way, and their errors */
     b.journal_failed = journal_failed(b.journal);
     journal_close(b.journal); /* after the output it describes */
     b.journal = NULL;
@@ -426,6 +440,8 @@ out:
         if (code < EXIT_IO)
             code = EXIT_IO;
     }
+    b.od.pool = NULL;
+    cf_pool_free(b.pool); /* every task has ended: nothing awaits it */
     cf_loop_free(b.loop);
     for (int i = 0; i < 2; i++)
         timeline_free(&b.tls[i]);

@@ -21,6 +21,7 @@
 #include "base/tmpfile.h"
 #include "base/writefull.h"
 #include "cofetch/error.h"
+#include "cofetch/task.h"
 #include "output/json_body.h"
 #include "run/curlopts.h"
 #include "run/fetch_rec.h"
@@ -78,14 +79,16 @@ static int keep_body(struct fetch_sink *s, const void *data, size_t len)
  * --include's headers (head 0), a chain's head for {body}. */
 static int deliver(struct fetch_sink *s, const void *data, size_t len, int head)
 {
-    s->started = 1;
     if (s->file) {
         int err = outdir_write(s->file, data, len);
+        if (err == BW_PAUSE)
+            return CF_SINK_PAUSE; /* nothing taken: the chunk comes again */
         if (err) {
             s->write_errno = err;
             return 1;
         }
     }
+    s->started = 1;
     if (s->keep_cap) { /* --jsonl-body */
         if ((long long)(s->rec->body.len + len) > s->keep_cap) {
             s->too_big = 1;
@@ -122,9 +125,44 @@ static int sink_write(void *ctx, const void *data, size_t len)
 
     if (s->fail && s->rec->resp.status >= 400)
         return 0; /* -f: the body of a failed response goes nowhere, as in curl */
-    if (s->include && !s->started && deliver_headers(s))
-        return 1;
+    if (s->include && !s->started) {
+        int rc = deliver_headers(s);
+        if (rc)
+            return rc;
+    }
     return deliver(s, data, len, 1);
+}
+
+/* An -o file on its way. On the heap, apart from the record: on a thread pool the file's
+ * end may outlast a task cancelled while it waited (the end then frees it). */
+struct save {
+    struct outfile file;
+    struct cf_response *resp; /* the fetch's, resumed when a refused chunk may come */
+    cf_task *waiter;          /* the task waiting for the end */
+    int orphan;               /* that task was cancelled: nobody waits */
+};
+
+static void save_ready(void *ctx)
+{
+    struct save *sv = ctx;
+    cf_fetch_resume(sv->resp);
+}
+
+static void save_ended(void *ctx)
+{
+    struct save *sv = ctx;
+
+    if (sv->orphan)
+        free(sv);
+    else if (sv->waiter)
+        cf_task_wake(sv->waiter, 0);
+}
+
+void fetch_rec_unwait(void *ctx)
+{
+    struct save *sv = ctx;
+    sv->orphan = 1;
+    sv->waiter = NULL;
 }
 
 /* r names the file its body is in (-o). */
@@ -226,6 +264,7 @@ static __attribute__((noinline)) int save_begin(struct fetch_rec *fr, struct run
                                                 struct rec *r, const char *url)
 {
     char name[sizeof((struct outfile *)0)->name];
+    struct save *sv;
     struct outfile *file;
     const struct config *g = group_of(run, r);
     int rc = target(run, r, url, name, sizeof name);
@@ -238,8 +277,9 @@ static __attribute__((noinline)) int save_begin(struct fetch_rec *fr, struct run
         finish_now(run, r, 0);
         return 1;
     }
-    file = calloc(1, sizeof *file);
-    if (!file) {
+    sv = calloc(1, sizeof *sv);
+    file = sv ? &sv->file : NULL;
+    if (!sv) {
         rc = CF_ENOMEM;
     } else if (g->resume_auto || g->resume_from) { /* -C: appended to */
         long long size = 0;
@@ -252,9 +292,14 @@ static __attribute__((noinline)) int save_begin(struct fetch_rec *fr, struct run
         rc = outdir_begin_file(run->od, name, file, &r->err);
     }
     if (rc) {
-        free(file);
+        free(sv);
         return finish_now(run, r, rc);
     }
+    sv->resp = &r->resp;
+    file->on_ready = save_ready;
+    file->on_end = save_ended;
+    file->ctx = sv;
+    fr->save = sv;
     fr->sink.file = file;
     return 0;
 }
@@ -333,6 +378,8 @@ static int save_etag(const char *path, struct cf_response *resp)
     return err;
 }
 
+static int final(struct fetch_rec *fr, int rc);
+
 int fetch_rec_end(struct fetch_rec *fr, int rc)
 {
     struct run *run = fr->run;
@@ -373,6 +420,13 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
         sb_addf(&r->err, "--etag-save: writing %s: %s", etag_save, strerror(rc));
         rc = CF_EIO;
     }
+    if (sink->file && run->od->pool) {
+        fr->save->waiter = fr->task;
+        fr->rc = rc;
+        if (outdir_end(run->od, sink->file, rc == 0) == 0)
+            return FETCH_REC_WAIT;
+        return fetch_rec_saved(fr, 0);
+    }
     if (sink->file) {
         if (rc == 0) {
             int kept = outdir_commit(run->od, sink->file, &r->err);
@@ -382,9 +436,45 @@ int fetch_rec_end(struct fetch_rec *fr, int rc)
         } else {
             outdir_abort(run->od, sink->file);
         }
-        free(sink->file);
+        free(fr->save);
+        fr->save = NULL;
         sink->file = NULL;
     }
+    return final(fr, rc);
+}
+
+int fetch_rec_saved(struct fetch_rec *fr, int woken)
+{
+    struct run *run = fr->run;
+    struct rec *r = fr->rec;
+    int rc = fr->rc;
+
+    if (woken) { /* cancelled (before or during the wait): the file's end frees it */
+        fr->save->orphan = 1;
+        fr->save->waiter = NULL;
+        rc = woken;
+        sb_reset(&r->err);
+        sb_adds(&r->err, cf_strerror(rc));
+    } else {
+        if (rc == 0) {
+            int kept = outdir_end_result(run->od, fr->sink.file, &r->err);
+            if (kept < 0)
+                rc = kept;
+            set_saved(r, fr->sink.file->name);
+        }
+        free(fr->save);
+    }
+    fr->save = NULL;
+    fr->sink.file = NULL;
+    return final(fr, rc);
+}
+
+/* r is final with rc: to run_finish. */
+static int final(struct fetch_rec *fr, int rc)
+{
+    struct run *run = fr->run;
+    struct rec *r = fr->rec;
+
     if (r->body_member && rc == 0)
         r->body_is_json = json_body_type_is_json(cf_response_header(&r->resp, "Content-Type"));
     r->code = rc;

@@ -14,9 +14,10 @@
  * in its slot instead (its body may be large and is streamed or kept by the slot): there
  * the slots bound how far fetching runs ahead of writing.
  *
- * A slot's task runs on a small stack (SLOT_STACK): slot_task calls only cf_fetch and
- * CF_ON_LOOP; everything else it needs runs in the *_on_loop functions beside it, on
- * the loop's stack (task.h; tests/check_layout.sh holds slot_task to it).
+ * A slot's task runs on a small stack (SLOT_STACK): slot_task calls only cf_fetch,
+ * cf_task_suspend (the wait for a step's -o file: run/fetch_rec.h), cf_task_current
+ * and CF_ON_LOOP; everything else it needs runs in the *_on_loop functions beside it,
+ * on the loop's stack (task.h; tests/check_layout.sh holds slot_task to it).
  *
  * Stopping (SIGINT, --fail-fast, closed stdout): the reader and the slots' tasks are
  * cancelled; a fetch in flight ends with CF_ECANCELED, and a slot whose task never
@@ -239,11 +240,23 @@ static int step_begin_on_loop(void *arg)
                            st->i + 1 < s->o->steps, rq) != 0;
 }
 
-/* The step's record is final. 1 when it failed: the chain ends there. */
+/* step_end: the step's file's end runs on the pool (then step_saved). */
+enum { STEP_WAIT = 2 };
+
+/* The step's record is final: 0, or 1 when it failed (the chain ends there); or
+ * STEP_WAIT. */
 static int step_end_on_loop(void *arg)
 {
     struct slot_step *st = arg;
-    return fetch_rec_end(&st->fr, st->rc) != 0;
+    int rc = fetch_rec_end(&st->fr, st->rc);
+    return rc == FETCH_REC_WAIT ? STEP_WAIT : rc != 0;
+}
+
+/* After the wait for the step's file (st->rc: the wait's result). As step_end. */
+static int step_saved_on_loop(void *arg)
+{
+    struct slot_step *st = arg;
+    return fetch_rec_saved(&st->fr, st->rc) != 0;
 }
 
 /* The slot is done: its permit back, and its line written or kept (slot_done). */
@@ -262,13 +275,20 @@ static int slot_end_on_loop(void *arg)
 static int slot_task(void *arg, void **result)
 {
     struct slot_step st = {.s = arg};
+    int rc;
     (void)result;
 
     for (st.i = 0; st.i < st.s->o->steps; st.i++) {
         if (CF_ON_LOOP(step_begin, &st))
             break;
+        st.fr.task = cf_task_current();
         st.rc = cf_fetch(&st.fr.req, &st.s->recs[st.i].resp);
-        if (CF_ON_LOOP(step_end, &st))
+        rc = CF_ON_LOOP(step_end, &st);
+        if (rc == STEP_WAIT) {
+            st.rc = cf_task_suspend(-1, fetch_rec_unwait, st.fr.save);
+            rc = CF_ON_LOOP(step_saved, &st);
+        }
+        if (rc)
             break;
     }
     CF_ON_LOOP(slot_end, st.s);

@@ -104,8 +104,11 @@ static int worker_task(void *arg, void **result)
     while (cf_queue_get(m->q, &p) == 0) {
         struct qitem *it = p;
         rec_from_item(&r, &it->item);
-        if (fetch_rec_begin(&fr, m->run, &r, r.url, 0, it->item.is_req ? it->item.rq : NULL) == 0)
-            fetch_rec_end(&fr, cf_fetch(&fr.req, &r.resp));
+        if (fetch_rec_begin(&fr, m->run, &r, r.url, 0, it->item.is_req ? it->item.rq : NULL) == 0) {
+            fr.task = cf_task_current();
+            if (fetch_rec_end(&fr, cf_fetch(&fr.req, &r.resp)) == FETCH_REC_WAIT)
+                fetch_rec_saved(&fr, cf_task_suspend(-1, fetch_rec_unwait, fr.save));
+        }
         run_write(m->run, &r);
         rec_clear(&r);
         give(m, it);
