@@ -7,15 +7,19 @@
  * `done` on the loop's thread: a job whose task still waits wakes the task (which then
  * reads the result and frees the job); an abandoned one (its task was cancelled) goes
  * to its abandoned callback and is freed. A submitted job (cf_pool_submit) has no task
- * from the start: it goes to its done callback the same way. Only `todo`, `done` and `stopping` are
- * shared with the workers; everything else is the loop thread's.
+ * from the start: it goes to its done callback the same way. Only `todo`, `done` and
+ * `stopping` (under the mutex) and the `queued` and `spinning` atomics are shared with
+ * the workers; everything else is the loop thread's. A worker that has just run a job
+ * watches `queued` for a moment before it sleeps (spin_for_job).
  */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cofetch/error.h"
@@ -44,7 +48,35 @@ struct cf_pool {
     struct job *done;              /* under mu */
     int stopping;                  /* under mu */
     size_t awaited;                /* jobs whose task still waits (loop thread) */
+    atomic_int queued;             /* jobs on todo, for a spinning worker to see */
+    atomic_int spinning;           /* a worker spins (at most one at a time) */
 };
+
+/* How long a worker that just finished a job watches for the next before it sleeps: a
+ * task that awaits calls one after another (a file written block by block) hands the
+ * next one over without a sleep and a wake-up of the worker. */
+#define SPIN_NS 50000L
+
+/* Whether a job was queued within SPIN_NS; mu is not held. Only one worker spins. */
+static int spin_for_job(cf_pool *p)
+{
+    struct timespec t0, t;
+    int expected = 0, seen = 0;
+
+    if (!atomic_compare_exchange_strong(&p->spinning, &expected, 1))
+        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (unsigned i = 1; !seen; i++) {
+        seen = atomic_load_explicit(&p->queued, memory_order_acquire) > 0;
+        if (!seen && i % 64 == 0) {
+            clock_gettime(CLOCK_MONOTONIC, &t);
+            if ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) > SPIN_NS)
+                break;
+        }
+    }
+    atomic_store(&p->spinning, 0);
+    return seen;
+}
 
 /* The key of a loop's default pool among its locals. */
 static const char pool_key;
@@ -53,9 +85,16 @@ static void *worker(void *arg)
 {
     cf_pool *p = arg;
 
+    int ran = 0; /* a job was just run: spin before sleeping */
+
     pthread_mutex_lock(&p->mu);
     for (;;) {
         struct job *j;
+        if (ran && !p->todo && !p->stopping) {
+            pthread_mutex_unlock(&p->mu);
+            spin_for_job(p);
+            pthread_mutex_lock(&p->mu);
+        }
         while (!p->todo && !p->stopping)
             pthread_cond_wait(&p->cv, &p->mu);
         if (p->stopping)
@@ -64,7 +103,9 @@ static void *worker(void *arg)
         p->todo = j->next;
         if (!p->todo)
             p->todo_tail = &p->todo;
+        atomic_fetch_sub_explicit(&p->queued, 1, memory_order_relaxed);
         pthread_mutex_unlock(&p->mu);
+        ran = 1;
 
         j->result = NULL;
         j->code = j->fn(j->arg, &j->result);
@@ -205,6 +246,7 @@ static void enqueue(cf_pool *p, struct job *j)
     pthread_mutex_lock(&p->mu);
     *p->todo_tail = j;
     p->todo_tail = &j->next;
+    atomic_fetch_add_explicit(&p->queued, 1, memory_order_release);
     pthread_cond_signal(&p->cv);
     pthread_mutex_unlock(&p->mu);
 }
