@@ -253,10 +253,26 @@ static int pool_main(void *arg, void **res)
     assert_int_equal(size_of(pc->dir, "h_2Fslow"), 4);
     free(f);
 
-    /* Many blocks, in chunks of 16 KiB: refused while both buffers are taken, taken
-     * again after on_ready; the file is the body. */
     for (size_t i = 0; i < sizeof body; i++)
         body[i] = (char)(i * 2654435761u >> 24);
+
+    /* Many blocks on a fast disk: the loop writes them (never refused) and ends the file. */
+    pc->od.disk_slow = 0;
+    f = pool_file(pc, "http://h/fast");
+    for (at = 0; at < sizeof body; at += 16384)
+        assert_int_equal(
+            outdir_write(f, body + at, sizeof body - at < 16384 ? sizeof body - at : 16384), 0);
+    assert_false(f->body.pooled);
+    assert_int_equal(outdir_end(&pc->od, f, 1), 1);
+    assert_int_equal(outdir_end_result(&pc->od, f, &err), 0);
+    assert_int_equal(size_of(pc->dir, "h_2Ffast"), (long long)sizeof body);
+    assert_int_equal(pc->od.buffers.held, 0);
+    free(f);
+    at = 0;
+
+    /* Many blocks once the disk was slow, in chunks of 16 KiB: on the pool, refused while
+     * both buffers are taken, taken again after on_ready; the file is the body. */
+    pc->od.disk_slow = 1;
     f = pool_file(pc, "http://h/big");
     while (at < sizeof body) {
         size_t n = sizeof body - at < 16384 ? sizeof body - at : 16384;
@@ -271,6 +287,7 @@ static int pool_main(void *arg, void **res)
         at += n;
     }
     assert_true(pc->od.buffers.held <= 2 * BW_BLOCK);
+    assert_true(f->body.pooled);
     assert_int_equal(outdir_end(&pc->od, f, 1), 0);
     wait_for(&pc->ends, 2);
     assert_int_equal(outdir_end_result(&pc->od, f, &err), 0);
@@ -309,11 +326,11 @@ static void test_pool_ends(void **state)
     assert_int_equal(cf_pool_free(pool), 0);
     cf_loop_free(loop);
     outdir_close(&pc.od);
-    assert_int_equal(t_count_files(dir), 3);
+    assert_int_equal(t_count_files(dir), 4);
     {
         char path[512];
-        static const char *const names[] = {"h_2Fsmall", "h_2Fslow", "h_2Fbig"};
-        for (size_t i = 0; i < 3; i++) {
+        static const char *const names[] = {"h_2Fsmall", "h_2Fslow", "h_2Ffast", "h_2Fbig"};
+        for (size_t i = 0; i < 4; i++) {
             snprintf(path, sizeof path, "%s/%s", dir, names[i]);
             unlink(path);
         }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cofetch/error.h"
 #include "output/blockwrite.h"
@@ -17,9 +18,18 @@ void bw_init(struct blockwriter *w, int fd, struct bw_budget *budget)
     w->budget = budget;
 }
 
-void bw_use_pool(struct blockwriter *w, cf_pool *pool, void (*on_idle)(void *ctx), void *ctx)
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void bw_use_pool(struct blockwriter *w, cf_pool *pool, int *slow, void (*on_idle)(void *ctx),
+                 void *ctx)
 {
     w->pool = pool;
+    w->slow = slow;
     w->on_idle = on_idle;
     w->ctx = ctx;
 }
@@ -80,8 +90,10 @@ static int next_buffer(struct blockwriter *w, size_t need, char **buf, size_t *c
 static int write_flight(void *arg, void **result)
 {
     struct blockwriter *w = arg;
+    double t0 = now();
     int err = write_full(w->fd, w->flight, w->flight_len);
 
+    w->flight_secs = now() - t0;
     (void)result;
     if (err)
         w->err = err;
@@ -96,7 +108,9 @@ static void flight_done(void *arg, void *result, int code)
     w->busy = 0;
     if (code && !w->err)
         w->err = ECANCELED; /* the pool went first: never written */
-    if (w->spare) {         /* two free buffers: one is enough */
+    else if (!code)
+        *w->slow = w->flight_secs > BW_FAST_WRITE;
+    if (w->spare) { /* two free buffers: one is enough */
         free(w->flight);
         w->budget->held -= w->flight_cap;
     } else {
@@ -121,7 +135,7 @@ static int send_buffer(struct blockwriter *w, char *next, size_t next_cap)
     w->len = 0;
     w->off += w->flight_len;
     if (cf_pool_submit(w->pool, write_flight, w, flight_done) == 0) {
-        w->busy = 1;
+        w->busy = w->pooled = 1;
         return 0;
     }
     /* No job to be had: written here, then. */
@@ -179,12 +193,31 @@ static int pool_write(struct blockwriter *w, const char *p, size_t len)
 
 /* ---- on the loop ---- */
 
+static int loop_write(struct blockwriter *w, const char *p, size_t len);
+
 int bw_write(struct blockwriter *w, const void *data, size_t len)
 {
     const char *p = data;
 
-    if (w->pool)
+    /* While the disk is fast the loop writes (no copy, no hand-off); the first write
+     * slower than BW_FAST_WRITE sends every writer's blocks to the pool, until a block
+     * there is fast again. A writer with a block in flight stays on the pool: one
+     * writer's writes are never in flight on two threads. */
+    if (w->pool && (*w->slow || w->busy || w->err))
         return pool_write(w, p, len);
+    if (w->pool) {
+        double t0 = now();
+        int err = loop_write(w, p, len);
+        if (now() - t0 > BW_FAST_WRITE)
+            *w->slow = 1;
+        return err;
+    }
+    return loop_write(w, p, len);
+}
+
+/* The loop's own writes: a first chunk as it comes, then block-aligned writes. */
+static int loop_write(struct blockwriter *w, const char *p, size_t len)
+{
     /* The first chunk, or no buffer to be had: as it comes. */
     if (!w->buf && (w->off == 0 || !take_buffer(w)))
         return bw_put(w, p, len);

@@ -11,10 +11,13 @@
  * (BW_BUDGET); a writer that finds it spent writes chunks as they come. A writer holds
  * its buffer from its second chunk until bw_flush() or bw_drop().
  *
- * On a thread pool (bw_use_pool) the loop does no write at all: chunks are copied into
- * the writer's buffer and each full block is written by a worker while the next one
- * fills, so a slow disk stalls this body only, never the loop. A chunk that finds both
- * buffers taken (one filling and full, one being written) is refused with BW_PAUSE:
+ * With a thread pool (bw_use_pool) the loop still writes while the disk is fast (a
+ * write under BW_FAST_WRITE seconds): a fast disk pays no copy and no hand-off. Once a
+ * write takes longer, a flag the run's writers share (*slow) sends them all to the
+ * pool, where the loop does no write at all: chunks are copied into the writer's buffer
+ * and each full block is written by a worker while the next one fills, so a slow disk
+ * stalls these bodies only, never the loop; a block written fast there clears the flag. A chunk
+ * that finds both buffers taken (one filling and full, one being written) is refused with BW_PAUSE:
  * the caller pauses the transfer and tries the chunk again when on_idle is called. Two
  * buffers per writer at most (a chunk larger than a block gets a buffer its size); a
  * writer that finds the budget spent and nothing in flight writes as it comes, as
@@ -31,6 +34,8 @@
 #include "cofetch/thread.h"
 
 enum { BW_BLOCK = 64 * 1024, BW_BUDGET = 8 * 1024 * 1024 };
+/* A write this long (seconds) or longer makes the disk slow (see above). */
+#define BW_FAST_WRITE 0.005
 /* bw_write: the chunk is not taken now (a pool writer whose buffers are both taken). */
 enum { BW_PAUSE = -1 };
 
@@ -50,16 +55,21 @@ struct blockwriter {
     cf_pool *pool;
     char *flight, *spare;
     size_t flight_len, flight_cap, spare_cap;
-    int busy; /* flight is being written */
-    int err;  /* the first errno of a worker's write */
+    int *slow;          /* the run's writers' flag: the disk was slow (see above) */
+    double flight_secs; /* how long the worker's last write took */
+    int busy;           /* flight is being written */
+    int pooled;         /* a block of this body went to the pool */
+    int err;            /* the first errno of a worker's write */
     void (*on_idle)(void *ctx);
     void *ctx;
 };
 
 void bw_init(struct blockwriter *w, int fd, struct bw_budget *budget);
-/* From now on blocks are written on pool; on_idle(ctx) is called on the loop's thread
- * after each of those writes has ended. */
-void bw_use_pool(struct blockwriter *w, cf_pool *pool, void (*on_idle)(void *ctx), void *ctx);
+/* From now on blocks are written on pool while *slow (shared by the run's writers, set
+ * and cleared by their timings); on_idle(ctx) is called on the loop's thread after each
+ * of those writes has ended. */
+void bw_use_pool(struct blockwriter *w, cf_pool *pool, int *slow, void (*on_idle)(void *ctx),
+                 void *ctx);
 /* Writes or buffers len bytes. 0, BW_PAUSE (on a pool: try again after on_idle), or an
  * errno value (the file is then incomplete). */
 int bw_write(struct blockwriter *w, const void *data, size_t len);

@@ -255,7 +255,7 @@ static void file_ready(struct outdir *od, struct outfile *f)
     f->od = od;
     f->ending = 0;
     if (od->pool)
-        bw_use_pool(&f->body, od->pool, file_idle, f);
+        bw_use_pool(&f->body, od->pool, &od->disk_slow, file_idle, f);
 }
 
 int outdir_begin(struct outdir *od, const char *url, struct outfile *f, struct strbuf *err)
@@ -466,7 +466,7 @@ int outdir_end(struct outdir *od, struct outfile *f, int commit)
     f->no_clobber = od->no_clobber;
     if (bw_busy(&f->body))
         return 0; /* file_idle comes back here */
-    if (od->pool && (od->disk_slow || f->body.off > 0) &&
+    if (od->pool && (od->disk_slow || f->body.pooled) &&
         cf_pool_submit(od->pool, end_job, f, end_job_done) == 0)
         return 0;
     end_timed(f, commit); /* a small file on a fast disk, or no job to be had */

@@ -21,13 +21,14 @@
  * Bodies are written in aligned blocks (blockwrite.h); the directory holds the budget
  * of the block buffers.
  *
- * With a thread pool (od->pool) a file's body writes and its end (the last write, the
- * close, the rename or the removal) run on the pool's workers, so a slow disk holds up
- * only the fetches that write to it: outdir_write may answer BW_PAUSE (on_ready is
- * called when it may be tried again) and outdir_end does the end there, calling on_end
- * on the loop's thread when the file is complete and in place (or gone). A small file
- * (its whole body still in its buffer: no block went to the pool) ends on the loop
- * while the disk is fast: a pool's round trip costs more than such an end, and the
+ * With a thread pool (od->pool) a file's body writes, once the disk is slow
+ * (blockwrite.h: a write over BW_FAST_WRITE), and its end (the last write, the close,
+ * the rename or the removal) run on the pool's workers, so a slow disk holds up only
+ * the fetches that write to it: outdir_write may answer BW_PAUSE (on_ready is called
+ * when it may be tried again) and outdir_end does the end there, calling on_end on the
+ * loop's thread when the file is complete and in place (or gone). A file none
+ * of whose blocks went to the pool (a small one, or any while the disk is fast) ends
+ * on the loop while the disk is fast: a pool's round trip costs more than such an end, and the
  * first end that takes over OUTDIR_FAST_END seconds, there or on the pool, sends the
  * ends that follow to the pool until one there is fast again. Creating the
  * file (and --create-dirs' directories) stays on the loop, before the fetch starts, so
@@ -54,7 +55,7 @@ struct outdir {
     const char *path;
     struct bw_budget buffers;
     cf_pool *pool; /* NULL: files are written on the caller's thread */
-    int disk_slow; /* the last file's end was slow: small files end on the pool too */
+    int disk_slow; /* a write or end was slow: writes and ends on the pool */
 };
 
 struct outfile {
