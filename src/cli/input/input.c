@@ -43,7 +43,7 @@ struct input {
     unsigned long shard_k, shard_n;
     const char *protos;
     unsigned long next_urlnum;
-    unsigned long lines; /* every line that is not blank or a comment, wherever it went */
+    unsigned long lines;        /* every line that is not blank or a comment, wherever it went */
     const struct config *group; /* the group of the last item handed out ... */
     unsigned long next_gnum;    /* ... and the number its next item gets */
     int failed;
