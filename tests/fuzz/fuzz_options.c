@@ -64,8 +64,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (cfg.shard_n && (cfg.shard_k < 1 || cfg.shard_k > cfg.shard_n))
             abort();
-        if (cfg.format == OUT_WRITEOUT && !cfg.writeout)
-            abort();
+        if (cfg.format == OUT_WRITEOUT) { /* -w is per group (--next): some group has one */
+            const struct config *g = &cfg;
+            while (g && !g->writeout)
+                g = g->next;
+            if (!g)
+                abort();
+        }
         if (cfg.help && sink && size && data[0] == '-')
             options_help(sink);
     }
