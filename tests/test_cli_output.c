@@ -164,7 +164,11 @@ static void test_writeout(void **state)
     assert_string_equal(render("%{url}|%{exitcode}|%{errormsg}|%{num_redirects}", &r),
                         "http://h/a\"b|0||0");
     assert_string_equal(render("%{time_starttransfer} %{response_code}", &r), "0.400000 200");
-    assert_non_null(strstr(render("%{json}", &r), "\"order\":2"));
+    assert_non_null(strstr(render("%{record}", &r), "\"order\":2"));
+    /* curl's %{json}: its variables typed as curl types them, then curl_version. */
+    assert_non_null(strstr(render("%{json}", &r), "{\"certs\":\"\",\"content_type\":"));
+    assert_non_null(strstr(render("%{json}", &r), "\"ftp_entry_path\":null,"));
+    assert_non_null(strstr(render("%{json}", &r), "\"curl_version\":\"libcurl/"));
     assert_string_equal(render("plain", &r), "plain");
     rec_fail(&r, CF_ETIMEDOUT, "too slow");
     /* a record's own failure: the CURLcode curl gives for it (28 for a timeout) */

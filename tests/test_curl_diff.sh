@@ -347,6 +347,33 @@ cases=$((cases + 1))
 "$bin" -s -F a=1 -d b=2 "$S/echo" >/dev/null 2>"$fd/err"
 [ $? = 2 ] && grep -q -- '-F' "$fd/err" || fail "form with -d: not refused as curl refuses it"
 
+# curl's %{json}: the same keys in the same order, each of the same JSON type and, but
+# for times, speeds, the local port, the file name and curl_version, the same value; for
+# a plain GET, a closed port and a redirect not followed.
+for u in "$S/echo" "http://127.0.0.1:$CLOSED/" "$S/redirect?n=1"; do
+    cases=$((cases + 1))
+    "$curl" -s -A "$UA" -o /dev/null -w '%{json}' "$u" >"$work/json.c" 2>/dev/null
+    "$bin" -s -A "$UA" -w '%{json}' "$u" >"$work/json.f" 2>"$work/json.err"
+    why=$(python3 - "$work/json.c" "$work/json.f" <<'EOF2'
+import json, sys
+c = json.load(open(sys.argv[1]))
+try:
+    f = json.load(open(sys.argv[2]))
+except ValueError as e:
+    print("cofetch's is no JSON: %s" % e); sys.exit()
+skip = {"local_port", "curl_version", "filename_effective"}
+if list(c) != list(f):
+    print("keys differ: curl %s, cofetch %s" % (list(c), list(f)))
+for k in c:
+    if k in skip or k.startswith(("time_", "speed_")) or k not in f:
+        continue
+    if type(c[k]) is not type(f[k]) or c[k] != f[k]:
+        print("%s: curl %r, cofetch %r" % (k, c[k], f[k]))
+EOF2
+)
+    [ -z "$why" ] || fail "%{json} of $u differs: $why"
+done
+
 # A trailing --next without a URL: curl fetches the groups before it, then fails with
 # "no URL specified!" (exit 2); cofetch refuses the line before fetching anything.
 d=$work/next_trailing

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "cofetch/error.h"
+
 #include "output/json.h"
 #include "output/respheaders.h"
 #include "output/writeout.h"
@@ -25,7 +28,8 @@ enum var {
     V_HTTP_CONNECT,
     V_HTTP_VERSION,
     V_INPUT,
-    V_JSON,
+    V_CURL_JSON,
+    V_RECORD,
     V_LINE,
     V_LOCAL_IP,
     V_LOCAL_PORT,
@@ -86,7 +90,7 @@ static const struct {
     {"http_connect", V_HTTP_CONNECT, 1},
     {"http_version", V_HTTP_VERSION, 0},
     {"input", V_INPUT, 0},
-    {"json", V_JSON, 0},
+    {"json", V_CURL_JSON, 2},
     {"line", V_LINE, 0},
     {"local_ip", V_LOCAL_IP, 1},
     {"local_port", V_LOCAL_PORT, 1},
@@ -99,6 +103,7 @@ static const struct {
     {"onerror", V_ONERROR, 0},
     {"order", V_ORDER, 0},
     {"proxy_ssl_verify_result", V_PROXY_SSL_VERIFY_RESULT, 1},
+    {"record", V_RECORD, 0},
     {"redirect_url", V_REDIRECT_URL, 1},
     {"referer", V_REFERER, 1},
     {"remote_ip", V_REMOTE_IP, 1},
@@ -293,6 +298,8 @@ static int wo_info(struct strbuf *out, enum var var, const struct cf_info *i)
     }
 }
 
+static int curl_json(struct strbuf *out, const struct writeout *w, const struct rec *r, int chain);
+
 /* The record's own variables: into out (stdout's text, or stderr's after %{stderr}). */
 static int wo_var(struct strbuf *out, const struct writeout *w, const struct wo_part *p,
                   const struct rec *r, int chain)
@@ -313,7 +320,8 @@ static int wo_var(struct strbuf *out, const struct writeout *w, const struct wo_
                             : resp->http_version     ? rec_http_version(r)
                                                      : "0");
     case V_INPUT: return sb_adds(out, r->src ? r->src : "");
-    case V_JSON: return json_record(out, r, chain ? JSON_CHAIN : 0);
+    case V_RECORD: return json_record(out, r, chain ? JSON_CHAIN : 0);
+    case V_CURL_JSON: return curl_json(out, w, r, chain);
     case V_LINE: return sb_addf(out, "%lu", r->lineno);
     case V_NUM_HEADERS: return sb_addf(out, "%ld", rh_count(resp));
     case V_NUM_REDIRECTS: return sb_addf(out, "%ld", resp->redirects);
@@ -335,6 +343,88 @@ static int wo_var(struct strbuf *out, const struct writeout *w, const struct wo_
     case V_URLNUM: return sb_addf(out, "%lu", r->urlnum);
     default: return wo_info(out, p->var, resp->info);
     }
+}
+
+/* A number as JSON takes it: "200", "000" -> "0", "0.000123" as it is. */
+static const char *num_text(const char *s)
+{
+    while (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+        s++;
+    return s;
+}
+
+/* curl's %{json}: every variable of curl 7.88's, in its order, typed as curl types them
+ * (N a number, S a string, Z a string or null when empty), then curl_version. */
+static int curl_json(struct strbuf *out, const struct writeout *w, const struct rec *r, int chain)
+{
+    static const struct {
+        const char *name;
+        enum var var;
+        char type;
+    } keys[] = {
+        {"certs", V_CERTS, 'S'},
+        {"content_type", V_CONTENT_TYPE, 'Z'},
+        {"errormsg", V_ERRORMSG, 'Z'},
+        {"exitcode", V_EXITCODE, 'N'},
+        {"filename_effective", V_FILENAME, 'Z'},
+        {"ftp_entry_path", V_FTP_ENTRY_PATH, 'Z'},
+        {"http_code", V_HTTP_CODE, 'N'},
+        {"http_connect", V_HTTP_CONNECT, 'N'},
+        {"http_version", V_HTTP_VERSION, 'S'},
+        {"local_ip", V_LOCAL_IP, 'S'},
+        {"local_port", V_LOCAL_PORT, 'N'},
+        {"method", V_METHOD, 'S'},
+        {"num_certs", V_NUM_CERTS, 'N'},
+        {"num_connects", V_NUM_CONNECTS, 'N'},
+        {"num_headers", V_NUM_HEADERS, 'N'},
+        {"num_redirects", V_NUM_REDIRECTS, 'N'},
+        {"proxy_ssl_verify_result", V_PROXY_SSL_VERIFY_RESULT, 'N'},
+        {"redirect_url", V_REDIRECT_URL, 'Z'},
+        {"referer", V_REFERER, 'Z'},
+        {"remote_ip", V_REMOTE_IP, 'S'},
+        {"remote_port", V_REMOTE_PORT, 'N'},
+        {"response_code", V_HTTP_CODE, 'N'},
+        {"scheme", V_SCHEME, 'Z'},
+        {"size_download", V_SIZE_DOWNLOAD, 'N'},
+        {"size_header", V_SIZE_HEADER, 'N'},
+        {"size_request", V_SIZE_REQUEST, 'N'},
+        {"size_upload", V_SIZE_UPLOAD, 'N'},
+        {"speed_download", V_SPEED_DOWNLOAD, 'N'},
+        {"speed_upload", V_SPEED_UPLOAD, 'N'},
+        {"ssl_verify_result", V_SSL_VERIFY_RESULT, 'N'},
+        {"time_appconnect", V_TIME_APPCONNECT, 'N'},
+        {"time_connect", V_TIME_CONNECT, 'N'},
+        {"time_namelookup", V_TIME_NAMELOOKUP, 'N'},
+        {"time_pretransfer", V_TIME_PRETRANSFER, 'N'},
+        {"time_redirect", V_TIME_REDIRECT, 'N'},
+        {"time_starttransfer", V_TIME_STARTTRANSFER, 'N'},
+        {"time_total", V_TIME_TOTAL, 'N'},
+        {"url", V_URL, 'S'},
+        {"url_effective", V_URL_EFFECTIVE, 'S'},
+        {"urlnum", V_URLNUM, 'N'},
+    };
+    struct strbuf v = STRBUF_INIT;
+    const char *ver = curl_version();
+    int rc = sb_addc(out, '{');
+
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0] && rc == 0; i++) {
+        struct wo_part p = {.var = keys[i].var};
+        sb_reset(&v);
+        rc = wo_var(&v, w, &p, r, chain);
+        rc |= sb_addc(out, '"') | sb_adds(out, keys[i].name) | sb_adds(out, "\":");
+        if (keys[i].type == 'N') /* curl's numbers: %{http_code}'s padding is text only */
+            rc |= sb_adds(out, v.len ? num_text(v.buf) : "0");
+        else if (keys[i].type == 'Z' && v.len == 0)
+            rc |= sb_adds(out, "null");
+        else
+            rc |= json_str(out, v.len ? v.buf : "", v.len);
+        rc |= sb_addc(out, ',');
+    }
+    rc |= sb_adds(out, "\"curl_version\":");
+    rc |= json_str(out, ver, strlen(ver));
+    rc |= sb_addc(out, '}');
+    sb_free(&v);
+    return rc;
 }
 
 int writeout_render(const struct writeout *w, const struct rec *r, int chain, struct strbuf *out)

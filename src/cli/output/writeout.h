@@ -4,7 +4,8 @@
  * Every variable curl 7.88 has for HTTP, with its name, format and meaning (the man page
  * lists them), %header{name}, %{onerror} (the rest only for a failed fetch), %{stderr}
  * and %{stdout}; and cofetch's own %{line} %{input} %{step} %{order} %{time_start}
- * %{time_end} %{num_retries} %{error_kind}. %{json} is cofetch's record (--jsonl).
+ * %{time_end} %{num_retries} %{error_kind} %{record} (the --jsonl record). %{json} is
+ * curl's: every variable, typed, in one object.
  * Escapes: \n \t \r \\ and %%. "@FILE" reads the format from FILE ("@-": stdin), as
  * curl does. The variables read from libcurl only for -w (content_type, remote_ip, ...)
  * are asked of a fetch only when the format names one (writeout_wants_info).
