@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/monotime.h"
 #include "cofetch/error.h"
 #include "output/blockwrite.h"
 #include "base/writefull.h"
@@ -16,13 +16,6 @@ void bw_init(struct blockwriter *w, int fd, struct bw_budget *budget)
     memset(w, 0, sizeof *w);
     w->fd = fd;
     w->budget = budget;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 void bw_use_pool(struct blockwriter *w, cf_pool *pool, int *slow, void (*on_idle)(void *ctx),
@@ -90,10 +83,10 @@ static int next_buffer(struct blockwriter *w, size_t need, char **buf, size_t *c
 static int write_flight(void *arg, void **result)
 {
     struct blockwriter *w = arg;
-    double t0 = now();
+    double t0 = mono_secs();
     int err = write_full(w->fd, w->flight, w->flight_len);
 
-    w->flight_secs = now() - t0;
+    w->flight_secs = mono_secs() - t0;
     (void)result;
     if (err)
         w->err = err;
@@ -206,9 +199,9 @@ int bw_write(struct blockwriter *w, const void *data, size_t len)
     if (w->pool && (*w->slow || w->busy || w->err))
         return pool_write(w, p, len);
     if (w->pool) {
-        double t0 = now();
+        double t0 = mono_secs();
         int err = loop_write(w, p, len);
-        if (now() - t0 > BW_FAST_WRITE)
+        if (mono_secs() - t0 > BW_FAST_WRITE)
             *w->slow = 1;
         return err;
     }

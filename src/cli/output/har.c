@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/monotime.h"
 #include "base/config.h"
 #include "cofetch/error.h"
 #include "output/har.h"
@@ -51,13 +52,6 @@ struct har {
     time_t iso_t; /* the second iso holds, "YYYY-MM-DDTHH:MM:SS" (iso_t 0: none yet) */
     char iso[32];
 };
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* "2026-12-01T14:20:00.123Z" for tv + secs; the date and time of the second is kept
  * in h, for a run's entries are mostly within the same second as the last. */
@@ -109,7 +103,7 @@ static void write_batch(struct har *h)
     off_t size;
     ssize_t w;
 
-    h->last = mono();
+    h->last = mono_secs();
     if (h->err)
         return;
     sb_reset(&h->out);
@@ -454,7 +448,7 @@ void har_add(struct har *h, const struct rec *r)
         return;
     }
     h->n++;
-    if (h->buf.len >= BATCH_BYTES || mono() - h->last >= BATCH_SECS)
+    if (h->buf.len >= BATCH_BYTES || mono_secs() - h->last >= BATCH_SECS)
         write_batch(h);
 }
 

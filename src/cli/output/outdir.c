@@ -12,11 +12,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 
+#include "base/monotime.h"
 #include "base/hash.h"
 #include "base/scheme.h"
 #include "cofetch/error.h"
@@ -421,19 +421,12 @@ void outdir_abort(struct outdir *od, struct outfile *f)
     end_file(f, 0);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* end_file, timed. */
 static void end_timed(struct outfile *f, int commit)
 {
-    double t0 = now();
+    double t0 = mono_secs();
     end_file(f, commit);
-    f->end_secs = now() - t0;
+    f->end_secs = mono_secs() - t0;
 }
 
 static int end_job(void *arg, void **result)
