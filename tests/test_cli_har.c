@@ -15,30 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/record.h"
+#include "support.h"
 #include "cofetch/error.h"
 #include "output/har.h"
 #include "output/htmlreport.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "r");
-    struct stat st;
-    char *s;
-
-    assert_non_null(f);
-    assert_int_equal(fstat(fileno(f), &st), 0);
-    s = malloc((size_t)st.st_size + 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)st.st_size, f), (size_t)st.st_size);
-    s[st.st_size] = '\0';
-    fclose(f);
-    *len = (size_t)st.st_size;
-    return s;
-}
 
 /* got against the golden file name (or, with COFETCH_UPDATE_GOLDEN, into it). */
 static void golden(const char *name, const char *got, size_t len)
@@ -56,7 +39,8 @@ static void golden(const char *name, const char *got, size_t len)
         assert_int_equal(fclose(f), 0);
         return;
     }
-    want = slurp(path, &wlen);
+    want = t_slurp(path, &wlen);
+    assert_non_null(want);
     for (size_t i = 0; i < len && i < wlen; i++)
         if (got[i] != want[i]) {
             size_t from = i > 60 ? i - 60 : 0;
@@ -162,7 +146,8 @@ static char *har_of(const struct har_req *req, int pages, size_t *len)
     }
     assert_int_equal(har_close(h, &e), 0);
     assert_int_equal(e, 0);
-    got = slurp(path, len);
+    got = t_slurp(path, len);
+    assert_non_null(got);
     unlink(path);
     return got;
 }
@@ -283,7 +268,8 @@ static char *report_of(int nrows, int compare, size_t *len)
     }
     assert_int_equal(htmlreport_close(hr, &e), 0);
     assert_int_equal(e, 0);
-    got = slurp(path, len);
+    got = t_slurp(path, len);
+    assert_non_null(got);
     unlink(path);
     mask_date(got);
     return got;

@@ -12,29 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/record.h"
+#include "support.h"
 #include "cofetch/error.h"
 #include "output/htmlreport.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "r");
-    struct stat st;
-    char *s;
-
-    assert_non_null(f);
-    assert_int_equal(fstat(fileno(f), &st), 0);
-    s = malloc((size_t)st.st_size + 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)st.st_size, f), (size_t)st.st_size);
-    s[st.st_size] = '\0';
-    fclose(f);
-    *len = (size_t)st.st_size;
-    return s;
-}
 
 static void add(struct htmlreport *hr, unsigned long i, const char *url, double secs, int code)
 {
@@ -85,7 +68,9 @@ static void test_large_run_aggregated(void **state)
     assert_int_equal(htmlreport_close(hr, &e), 0);
     assert_int_equal(e, 0);
 
-    page = slurp(path, &len);
+    page = t_slurp(path, &len);
+    assert_non_null(page);
+
     print_message("100,000 fetches: %zu bytes of HTML\n", len);
     assert_true(len < 5 * 1024 * 1024);
     assert_non_null(strstr(page, "data-rows=\"2000\" data-fetches=\"100000\""));
@@ -146,7 +131,8 @@ static void test_small_run_every_row(void **state)
     add(hr, 0, "http://a.test/2", 0.5, 0);
     htmlreport_run_end(hr, 0.5);
     assert_int_equal(htmlreport_close(hr, NULL), 0);
-    page = slurp(path, &len);
+    page = t_slurp(path, &len);
+    assert_non_null(page);
     /* both on the axis of the longer run; the speedup is 0.8 / 0.5 */
     assert_non_null(strstr(page, "data-run=\"0\" data-axis=\"0.800000\" data-rows=\"2\""));
     assert_non_null(strstr(page, "data-run=\"1\" data-axis=\"0.800000\" data-rows=\"2\""));

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli_proc.h"
@@ -550,24 +549,6 @@ static void test_journal_flushed_while_running(void **state)
 
 /* ---- write errors lose nothing silently ---- */
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *buf;
-    long n;
-
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* Journal entries ("ok\tIDENTITY\tSRC\tLINE\tURL"), counted; each journaled line number must have a
  * whole record (a line ending in '\n' with "line":N) in out. Returns the entries. */
 static int journaled_lines_have_records(const char *journal_text, const char *out)
@@ -617,7 +598,8 @@ static void test_stdout_full(void **state)
     assert_int_equal(cli_run(&r, 60), 0);
     assert_int_equal(r.code, 3);
     assert_non_null(strstr(r.err, "cofetch: writing to stdout: No space left on device"));
-    text = slurp(journal);
+    text = t_slurp(journal, NULL);
+    assert_non_null(text);
     assert_int_equal(journaled_lines_have_records(text, ""), 0);
     assert_null(strstr(text, "bytes?n="));
     free(text);
@@ -649,8 +631,10 @@ static void test_stdout_fills_up(void **state)
     assert_int_equal(cli_run(&r, 60), 0);
     assert_int_equal(r.code, 3);
     assert_non_null(strstr(r.err, "cofetch: writing to stdout: File too large"));
-    text = slurp(journal);
-    out = slurp(outfile);
+    text = t_slurp(journal, NULL);
+    assert_non_null(text);
+    out = t_slurp(outfile, NULL);
+    assert_non_null(out);
     entries = journaled_lines_have_records(text, out);
     assert_true(entries > 0 && entries < 600);
     free(text);
@@ -708,7 +692,8 @@ static void test_stdout_closed(void **state)
     assert_int_equal(cli_run(&r, 60), 0);
     assert_int_equal(r.code, 3);
     assert_non_null(strstr(r.err, "cofetch: writing to stdout: Bad file descriptor"));
-    text = slurp(journal);
+    text = t_slurp(journal, NULL);
+    assert_non_null(text);
     assert_null(strchr(text, '{'));
     assert_null(strstr(text, "bytes?n=3"));
     free(text);

@@ -4,8 +4,10 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cofetch/loop.h"
@@ -46,6 +48,28 @@ int t_count_files(const char *dir)
             n++;
     closedir(d);
     return n;
+}
+
+char *t_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "r");
+    struct stat st;
+    char *s = NULL;
+
+    if (!f)
+        return NULL;
+    if (fstat(fileno(f), &st) == 0 && (s = malloc((size_t)st.st_size + 1)) != NULL) {
+        if (fread(s, 1, (size_t)st.st_size, f) == (size_t)st.st_size) {
+            s[st.st_size] = '\0';
+            if (len)
+                *len = (size_t)st.st_size;
+        } else {
+            free(s);
+            s = NULL;
+        }
+    }
+    fclose(f);
+    return s;
 }
 
 long t_peak_rss_kib(void)

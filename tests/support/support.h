@@ -17,6 +17,10 @@ double t_now(void);
 /* Entries in directory dir, hidden ones too, but for "." and "..". */
 int t_count_files(const char *dir);
 
+/* The whole of file path, NUL-terminated after its *len bytes (len may be NULL); the
+ * caller frees it. NULL if it cannot be read. */
+char *t_slurp(const char *path, size_t *len);
+
 /* Peak resident set size of this process, in KiB (getrusage). */
 long t_peak_rss_kib(void);
 
