@@ -44,7 +44,8 @@ struct har {
     struct strbuf out;          /* a write: the batch, then the closing brackets */
     struct strbuf timing, hdrs; /* an entry's parts, reused */
     struct req_parts parts;     /* the command line's request, made once */
-    struct req_parts gparts;    /* a later --next group's, made per entry */
+    struct req_parts gparts;    /* a later --next group's ... */
+    const void *gparts_of;      /* ... that group's (NULL: none made yet) */
     double last;                /* CLOCK_MONOTONIC of the last write */
     const struct har_req *req;
     struct har_page pages[MAX_PAGES];
@@ -392,14 +393,17 @@ static int entry(struct har *h, struct strbuf *sb, const struct rec *r)
                   r->start);
     rc |= SB_LIT(sb, ",\"time\":");
     rc |= sb_addmilli(sb, total);
-    if (g) {
+    if (g && g != h->gparts_of) { /* made once per run of entries of one group */
         const struct har_req greq = {g->method   ? g->method
                                      : g->nforms ? "POST"
                                                  : NULL,
                                      g->headers, g->data ? g->data_len : 0};
-        rc |= request_parts(&h->gparts, &greq);
-        parts = &h->gparts;
+        int prc = request_parts(&h->gparts, &greq);
+        h->gparts_of = prc ? NULL : g;
+        rc |= prc;
     }
+    if (g)
+        parts = &h->gparts;
     rc |= sb_put(sb, parts->method.buf, parts->method.len);
     rc |= json_str(sb, url, url_len);
     rc |= version(sb, ver);
